@@ -1,0 +1,224 @@
+//! `site.yaml`: the site's settings, parsed strictly (an unknown key is an error).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value as JsonValue;
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::yaml::{self, Spanned};
+
+/// The name of the config file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Spanned<String>,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    language: Option<Spanned<String>>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    unsafe_html: bool,
+    #[serde(default)]
+    tags_paginate_by: Option<Spanned<usize>>,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+    #[serde(default)]
+    extra: BTreeMap<String, JsonValue>,
+}
+
+/// The parsed, validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title, shown in templates and the feed.
+    pub title: String,
+    /// Where the site lives, possibly under a sub-path.
+    pub base_url: BaseUrl,
+    /// BCP 47 language tag for `<html lang>`, default `en`.
+    pub language: String,
+    /// One-line description for the home page and feed.
+    pub description: String,
+    /// The site's author, for feeds and metadata.
+    pub author: String,
+    /// Theme folder name under `themes/`, default `default`.
+    pub theme: String,
+    /// Where `theme:` was written, for "unknown theme" errors.
+    pub theme_range: Option<std::ops::Range<usize>>,
+    /// Lets raw HTML in Markdown through unsanitized (trusted authors only).
+    pub unsafe_html: bool,
+    /// Paginate tag pages by this many pages, when set.
+    pub tags_paginate_by: Option<usize>,
+    /// How many entries `atom.xml` holds.
+    pub feed_limit: usize,
+    /// Free values for templates, as `config.extra` / `site.extra`.
+    pub extra: BTreeMap<String, JsonValue>,
+    /// The config file itself, for diagnostics.
+    pub source: SourceFile,
+}
+
+impl Config {
+    /// Reads and validates `site.yaml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|error| {
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
+                .in_file(CONFIG_FILE)
+                .help(format!(
+                    "run cairn in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create a site with `cairn init DIR`"
+                ))
+        })?;
+        Self::parse(SourceFile::new(CONFIG_FILE, text))
+    }
+
+    /// Parses config text (kept separate from file reading for tests).
+    pub fn parse(source: SourceFile) -> Result<Config, Diagnostic> {
+        let raw: RawConfig = yaml::parse(&source.text.clone(), &source, 0)?;
+        let base_url = BaseUrl::parse(&raw.base_url.value).map_err(|message| {
+            Diagnostic::error(message)
+                .at(&source, yaml::range_of(&raw.base_url, 0))
+                .help("write an absolute URL such as `https://example.org/` or `https://example.org/guide/`")
+        })?;
+        if raw.title.value.trim().is_empty() {
+            return Err(Diagnostic::error("the site title is empty")
+                .at(&source, yaml::range_of(&raw.title, 0))
+                .help("give the site a title"));
+        }
+        let language = match raw.language {
+            Some(lang) => {
+                let valid = !lang.value.is_empty()
+                    && lang.value.split('-').all(|part| {
+                        !part.is_empty()
+                            && part.len() <= 8
+                            && part.chars().all(|c| c.is_ascii_alphanumeric())
+                    });
+                if !valid {
+                    return Err(Diagnostic::error(format!(
+                        "`{}` is not a language tag",
+                        lang.value
+                    ))
+                    .at(&source, yaml::range_of(&lang, 0))
+                    .help("use a BCP 47 tag such as `en`, `en-GB` or `fr`"));
+                }
+                lang.value
+            }
+            None => "en".to_string(),
+        };
+        if let Some(per_page) = &raw.tags_paginate_by
+            && per_page.value == 0
+        {
+            return Err(Diagnostic::error("tags_paginate_by must be at least 1")
+                .at(&source, yaml::range_of(per_page, 0))
+                .help("remove the key to list every page on one tag page"));
+        }
+        Ok(Config {
+            title: raw.title.value,
+            base_url,
+            language,
+            description: raw.description.unwrap_or_default(),
+            author: raw.author.unwrap_or_default(),
+            theme_range: raw.theme.as_ref().map(|t| yaml::range_of(t, 0)),
+            theme: raw.theme.map_or_else(|| "default".to_string(), |t| t.value),
+            unsafe_html: raw.unsafe_html,
+            tags_paginate_by: raw.tags_paginate_by.map(|p| p.value),
+            feed_limit: raw.feed_limit.unwrap_or(20),
+            extra: raw.extra,
+            source,
+        })
+    }
+}
+
+/// The site's public address, split into origin and path so links can carry the sub-path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    origin: String,
+    path: String,
+}
+
+impl BaseUrl {
+    /// Parses an absolute http(s) URL; the path always ends with `/`.
+    pub fn parse(text: &str) -> Result<BaseUrl, String> {
+        let url = url::Url::parse(text.trim())
+            .map_err(|error| format!("`{text}` is not a valid base URL: {error}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("base URL `{text}` must start with http:// or https://"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!("base URL `{text}` must not have a query or fragment"));
+        }
+        let origin = url.origin().ascii_serialization();
+        let mut path = url.path().to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl { origin, path })
+    }
+
+    /// The sub-path the site is served under, starting and ending with `/`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The full base URL, ending with `/`.
+    pub fn absolute_root(&self) -> String {
+        format!("{}{}", self.origin, self.path)
+    }
+
+    /// A root-relative link for a site path such as `reasons/healing/` (no leading slash).
+    pub fn link(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path.trim_start_matches('/'))
+    }
+
+    /// An absolute URL for a site path, for canonical links, feeds and sitemaps.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.origin, self.link(site_path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(SourceFile::new("site.yaml", text))
+    }
+
+    #[test]
+    fn minimal_config_has_defaults() {
+        let config = parse("title: T\nbase_url: https://example.org\n").unwrap();
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.base_url.path(), "/");
+        assert_eq!(config.base_url.link("a/"), "/a/");
+    }
+
+    #[test]
+    fn sub_path_is_kept_in_links_and_permalinks() {
+        let config = parse("title: T\nbase_url: https://example.org/guide\n").unwrap();
+        assert_eq!(config.base_url.link("reasons/healing/"), "/guide/reasons/healing/");
+        assert_eq!(
+            config.base_url.permalink("reasons/"),
+            "https://example.org/guide/reasons/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_location() {
+        let error = parse("title: T\nbase_url: https://example.org/\nthme: paper\n").unwrap_err();
+        assert_eq!(error.location(), "site.yaml:3:1");
+        assert!(error.help.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn bad_base_url_points_at_the_value() {
+        let error = parse("title: T\nbase_url: example.org\n").unwrap_err();
+        assert_eq!(error.location(), "site.yaml:2:11");
+    }
+}

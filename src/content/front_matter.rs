@@ -1,0 +1,213 @@
+//! Front matter: the YAML block between `---` lines at the top of a Markdown file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde_json::Value as JsonValue;
+
+use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::yaml::{self, Spanned};
+
+/// Where the front matter and the body lie in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML between the fences.
+    pub yaml: Range<usize>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Finds the front matter fences. A UTF-8 byte order mark and CRLF line endings are accepted.
+pub fn split(source: &SourceFile) -> Result<Split, Diagnostic> {
+    let text = &*source.text;
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if text[start..].trim().is_empty() {
+        return Err(Diagnostic::error("the file is empty")
+            .in_file(source.name.clone())
+            .help("start the file with front matter:\n---\ntitle: My page\n---\nthen the Markdown text"));
+    }
+    let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[start..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::error("the file does not start with front matter")
+            .at(source, start..first_line_end)
+            .label("expected `---` here")
+            .help("did you forget to add `---`? Start the file with:\n---\ntitle: My page\n---"));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut line_start = yaml_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        if text[line_start..line_end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: yaml_start..line_start,
+                body_start: (line_end + 1).min(text.len()),
+            });
+        }
+        line_start = line_end + 1;
+    }
+    Err(Diagnostic::error("the front matter is never closed")
+        .at(source, start..first_line_end)
+        .label("front matter opened here")
+        .help("add a line with only `---` after the front matter"))
+}
+
+/// A page's front matter as written; unknown keys are errors.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    /// Page title (required).
+    pub title: Spanned<String>,
+    /// Short description for lists and `<meta name=description>`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Publication date, `YYYY-MM-DD` or RFC 3339.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    /// Date of the last significant update.
+    #[serde(default)]
+    pub updated: Option<Spanned<String>>,
+    /// Drafts are left out unless the build runs with `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Order within a section sorted by weight (lower first).
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Replaces the file name in the URL.
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+    /// Tags, listed on `/tags/` and `/tags/<tag>/`.
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
+    /// Template to render this page with instead of the section's `page_template`.
+    #[serde(default)]
+    pub template: Option<Spanned<String>>,
+    /// Whether templates should show a table of contents (the theme decides the default).
+    #[serde(default)]
+    pub toc: Option<bool>,
+    /// Old URLs that should redirect here.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// Whether the page is included in the search index (default true).
+    #[serde(default)]
+    pub search: Option<bool>,
+    /// Free values for templates, as `page.extra`.
+    #[serde(default)]
+    pub extra: BTreeMap<String, JsonValue>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By `weight`, lowest first (the default).
+    #[default]
+    Weight,
+    /// By `date`, newest first.
+    Date,
+    /// By title, alphabetically.
+    Title,
+}
+
+/// A section's front matter (`_index.md`); unknown keys are errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    /// Section title; defaults to the folder name.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    /// Short description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Page order.
+    #[serde(default)]
+    pub sort_by: SortBy,
+    /// Order among sibling sections (lower first).
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Template for the section page itself.
+    #[serde(default)]
+    pub template: Option<Spanned<String>>,
+    /// Default template for the section's pages.
+    #[serde(default)]
+    pub page_template: Option<Spanned<String>>,
+    /// Split the section's page list into pages of this many entries.
+    #[serde(default)]
+    pub paginate_by: Option<Spanned<usize>>,
+    /// Whether the section page is included in the search index (default true).
+    #[serde(default)]
+    pub search: Option<bool>,
+    /// Free values for templates, as `section.extra`.
+    #[serde(default)]
+    pub extra: BTreeMap<String, JsonValue>,
+}
+
+/// Parses the front matter of `source` into `T`; returns it with the split.
+pub fn parse<T: for<'de> Deserialize<'de>>(source: &SourceFile) -> Result<(T, Split), Diagnostic> {
+    let split = split(source)?;
+    let yaml_text = &source.text[split.yaml.clone()];
+    if yaml_text.trim().is_empty() {
+        // An empty block still has to satisfy required keys: parse `{}` at the fence.
+        let parsed = yaml::parse("{}", source, split.yaml.start).map_err(|mut error| {
+            error.message = format!("{} (the front matter is empty)", error.message);
+            error
+        })?;
+        return Ok((parsed, split));
+    }
+    let parsed = yaml::parse(yaml_text, source, split.yaml.start)?;
+    Ok((parsed, split))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("content/a.md", text)
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let source = file("---\ntitle: A\n---\nBody\n");
+        let split = split(&source).unwrap();
+        assert_eq!(&source.text[split.yaml], "title: A\n");
+        assert_eq!(&source.text[split.body_start..], "Body\n");
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let source = file("\u{feff}---\r\ntitle: A\r\n---\r\nBody");
+        let (front, split): (PageFrontMatter, _) = parse(&source).unwrap();
+        assert_eq!(front.title.value, "A");
+        assert_eq!(&source.text[split.body_start..], "Body");
+    }
+
+    #[test]
+    fn a_dash_line_in_the_body_does_not_end_anything() {
+        let source = file("---\ntitle: A\n---\n```\n---\n```\n");
+        let split = split(&source).unwrap();
+        assert_eq!(&source.text[split.body_start..], "```\n---\n```\n");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter_are_errors() {
+        let error = split(&file("# Hello\n")).unwrap_err();
+        assert_eq!(error.location(), "content/a.md:1:1");
+        assert!(error.help.unwrap().contains("did you forget"));
+        let error = split(&file("---\ntitle: A\nbody")).unwrap_err();
+        assert_eq!(error.message, "the front matter is never closed");
+        let error = split(&file("")).unwrap_err();
+        assert_eq!(error.message, "the file is empty");
+    }
+
+    #[test]
+    fn missing_title_and_unknown_keys_are_errors() {
+        let error = parse::<PageFrontMatter>(&file("---\ndescription: x\n---\n")).unwrap_err();
+        assert!(error.message.contains("title"), "{}", error.message);
+        assert_eq!(error.span.unwrap().line, 2);
+        let error = parse::<PageFrontMatter>(&file("---\ntitle: A\ntitel: B\n---\n")).unwrap_err();
+        assert_eq!(error.location(), "content/a.md:3:1");
+        let error = parse::<PageFrontMatter>(&file("---\n---\n")).unwrap_err();
+        assert!(error.message.contains("title"));
+    }
+}

@@ -1,0 +1,200 @@
+//! Internal links: relative paths to `.md` files (and other content files) become URLs.
+
+use super::{Site, Target};
+
+/// What a link written in content points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Not a content path: leave it as written.
+    Unchanged,
+    /// A page or section; `key` names it so the anchor can be checked later.
+    Internal {
+        /// Root-relative URL, with the base path.
+        url: String,
+        /// Content key of the target.
+        key: String,
+        /// The `#fragment`, if any.
+        anchor: Option<String>,
+    },
+    /// A file copied as it is (an image beside the page, say).
+    Asset {
+        /// Root-relative URL.
+        url: String,
+    },
+    /// Names nothing that exists.
+    Broken {
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        help: Option<String>,
+    },
+}
+
+/// True for destinations that are not paths into the content: URLs with a scheme,
+/// protocol-relative and root-relative URLs, and fragment-only links.
+pub fn is_external(target: &str) -> bool {
+    let target = target.trim();
+    if target.is_empty() || target.starts_with('#') || target.starts_with('/') || target.starts_with('?') {
+        return true;
+    }
+    match target.find(':') {
+        Some(colon) => {
+            let scheme = &target[..colon];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !target[..colon].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins a relative link onto the folder of `from` (a content key), refusing to climb out.
+pub fn join(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+impl Site {
+    /// Resolves a link target written in the page or section `from` (a content key).
+    pub fn resolve_link(&self, from: &str, target: &str) -> Resolved {
+        if is_external(target) {
+            return Resolved::Unchanged;
+        }
+        let (path_part, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor.to_string())),
+            None => (target, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or(path_part);
+        let decoded = percent_decode(path_part);
+        let Some(key) = join(from, &decoded) else {
+            return Resolved::Broken {
+                message: format!("the link `{target}` climbs out of content/"),
+                help: Some("internal links are paths relative to this file, inside content/".into()),
+            };
+        };
+        if let Some(found) = self.targets.get(&key) {
+            let site_path = match found {
+                Target::Page(i) => &self.pages[*i].site_path,
+                Target::Section(i) => &self.sections[*i].site_path,
+            };
+            return Resolved::Internal {
+                url: self.config.base_url.link(site_path),
+                key,
+                anchor: anchor.filter(|a| !a.is_empty()),
+            };
+        }
+        if let Some(asset) = self
+            .assets
+            .iter()
+            .find(|a| a.source.ends_with(&key) && self.root.join("content").join(&key) == a.source)
+            .or_else(|| {
+                self.pages
+                    .iter()
+                    .flat_map(|p| &p.assets)
+                    .find(|a| self.root.join("content").join(&key) == a.source)
+            })
+        {
+            return Resolved::Asset {
+                url: self.config.base_url.link(&asset.output),
+            };
+        }
+        if self.drafts.contains(&key) {
+            return Resolved::Broken {
+                message: format!("the link `{target}` points at a draft, which this build leaves out"),
+                help: Some("publish the page (remove `draft: true`), remove the link, or build with --drafts".into()),
+            };
+        }
+        let help = crate::suggest::closest(&key, self.targets.keys().map(String::as_str))
+            .map(|best| format!("did you mean `{}`?", relative_from(from, best)))
+            .or_else(|| {
+                (!key.ends_with(".md") && !key.contains('.')).then(|| {
+                    "link to the Markdown file, e.g. `../reasons/healing.md` or `reasons/_index.md` for a section".to_string()
+                })
+            });
+        Resolved::Broken {
+            message: format!("the link `{target}` points at `content/{key}`, which does not exist"),
+            help,
+        }
+    }
+}
+
+/// Writes `to` (a content key) as a path relative to the folder of `from`.
+fn relative_from(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> = {
+        let mut parts: Vec<&str> = from.split('/').collect();
+        parts.pop();
+        parts
+    };
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dir.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// Decodes `%20` and friends in a link path; invalid sequences stay as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Ok(value) = u8::from_str_radix(text.get(i + 1..i + 3).unwrap_or("zz"), 16)
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_targets_are_recognized() {
+        for target in ["https://x.org", "mailto:a@b.c", "#top", "/abs/", "//cdn.x/y", "tel:123"] {
+            assert!(is_external(target), "{target}");
+        }
+        for target in ["faq.md", "../reasons/healing.md#x", "img/photo.png"] {
+            assert!(!is_external(target), "{target}");
+        }
+    }
+
+    #[test]
+    fn joins_relative_paths_without_escaping() {
+        assert_eq!(join("reasons/healing.md", "../faq.md").as_deref(), Some("faq.md"));
+        assert_eq!(join("_index.md", "reasons/x.md").as_deref(), Some("reasons/x.md"));
+        assert_eq!(join("a.md", "../x.md"), None);
+    }
+
+    #[test]
+    fn relative_suggestions_start_from_the_linking_file() {
+        assert_eq!(relative_from("reasons/a.md", "faq.md"), "../faq.md");
+        assert_eq!(relative_from("reasons/a.md", "reasons/b.md"), "b.md");
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("my%20page.md"), "my page.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,718 @@
+//! The content model: pages, sections, tags and assets, loaded from `content/`.
+//!
+//! [`load`] reads every file, parses front matter, gives each page and section its URL,
+//! refuses collisions, orders sections and collects tags. The result is plain data that the
+//! later stages only read.
+
+pub mod dates;
+pub mod front_matter;
+pub mod links;
+pub mod slug;
+pub mod walk;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::yaml;
+use dates::PageDate;
+use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy};
+use walk::{Entry, EntryKind};
+
+/// One Markdown page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, e.g. `reasons/healing.md`; how links name the page.
+    pub key: String,
+    /// The file's text, for rendering and diagnostics.
+    pub source: SourceFile,
+    /// The front matter as written.
+    pub front: PageFrontMatter,
+    /// Where the Markdown body starts in `source`.
+    pub body_start: usize,
+    /// The page's path below the site root, e.g. `reasons/healing/`.
+    pub site_path: String,
+    /// Index of the section the page belongs to.
+    pub section: usize,
+    /// Parsed `date`.
+    pub date: Option<PageDate>,
+    /// Parsed `updated`.
+    pub updated: Option<PageDate>,
+    /// Files beside a bundle's `index.md`, copied next to its HTML.
+    pub assets: Vec<Asset>,
+}
+
+/// A folder of pages, with or without an `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `<dir>/_index.md` (also when the file does not exist), e.g. `reasons/_index.md`.
+    pub key: String,
+    /// The folder relative to `content/` (`""` for the home section).
+    pub dir: String,
+    /// The `_index.md` file, if there is one.
+    pub source: Option<SourceFile>,
+    /// The front matter as written (defaults without `_index.md`).
+    pub front: SectionFrontMatter,
+    /// Where the Markdown body starts in `source`.
+    pub body_start: usize,
+    /// The title: from front matter, else the folder name (or the site title for home).
+    pub title: String,
+    /// The section's path below the site root (`""` for home).
+    pub site_path: String,
+    /// Parent section, `None` for home.
+    pub parent: Option<usize>,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    /// Child sections, ordered by weight then title.
+    pub subsections: Vec<usize>,
+}
+
+/// A file copied to the output as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Where it is read from.
+    pub source: PathBuf,
+    /// Path below the output root.
+    pub output: String,
+}
+
+/// One tag and the pages carrying it.
+#[derive(Debug, Clone)]
+pub struct TagTerm {
+    /// The tag as first written.
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Path below the site root, `tags/<slug>/`.
+    pub site_path: String,
+    /// Pages with this tag, newest first, then by title.
+    pub pages: Vec<usize>,
+}
+
+/// What a content key (`x.md`, `x/_index.md`) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A page, by index.
+    Page(usize),
+    /// A section, by index.
+    Section(usize),
+}
+
+/// A quiz flow file found under `content/`, compiled by the quiz stage.
+#[derive(Debug, Clone)]
+pub struct FlowFile {
+    /// Path relative to `content/`.
+    pub key: String,
+    /// Where it is on disk.
+    pub path: PathBuf,
+}
+
+/// The loaded site: everything later stages need, immutable from here on.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `site.yaml`.
+    pub config: Config,
+    /// The site root folder.
+    pub root: PathBuf,
+    /// Every published page.
+    pub pages: Vec<Page>,
+    /// Every section; index 0 is home.
+    pub sections: Vec<Section>,
+    /// Every tag, sorted by slug.
+    pub tags: Vec<TagTerm>,
+    /// Files copied from `content/` as they are.
+    pub assets: Vec<Asset>,
+    /// Quiz flows.
+    pub flows: Vec<FlowFile>,
+    /// Content key → page or section.
+    pub targets: HashMap<String, Target>,
+    /// Draft keys left out of this build (so links to them get a precise error).
+    pub drafts: Vec<String>,
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// The site path prefix reserved for tag pages.
+pub const TAGS_PATH: &str = "tags/";
+
+/// Loads `content/` under `root` into a [`Site`], reporting every problem found.
+pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, Diagnostics> {
+    let content_dir = root.join("content");
+    let mut problems = Diagnostics::default();
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::error("there is no content/ folder")
+            .in_file("content")
+            .help("create content/ with an _index.md for the home page, or start a site with `cairn init DIR`")
+            .into());
+    }
+    let (entries, walk_problems) = walk::walk(root, &content_dir);
+    problems.extend(walk_problems);
+
+    let parsed: Vec<Result<Parsed, Diagnostic>> = entries
+        .par_iter()
+        .filter(|e| matches!(e.kind, EntryKind::Page | EntryKind::BundleIndex | EntryKind::SectionIndex))
+        .map(|entry| parse_entry(root, entry))
+        .collect();
+    let mut page_files = Vec::new();
+    let mut section_files = BTreeMap::new();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Page(entry, source, front, split)) => page_files.push((entry, source, front, split)),
+            Ok(Parsed::Section(entry, source, front, split)) => {
+                section_files.insert(parent_dir(&entry.rel).to_string(), (source, front, split));
+            }
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+
+    let bundle_dirs: Vec<String> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::BundleIndex)
+        .map(|e| parent_dir(&e.rel).to_string())
+        .collect();
+    let in_bundle = |rel: &str| -> Option<&String> {
+        bundle_dirs
+            .iter()
+            .find(|dir| rel.starts_with(&format!("{dir}/")))
+    };
+
+    let mut builder = Builder {
+        config: &config,
+        sections: Vec::new(),
+        section_by_dir: HashMap::new(),
+        claims: HashMap::new(),
+        problems: &mut problems,
+    };
+    builder.section_for("", &mut section_files);
+    // Sections named by an _index.md exist even when empty.
+    let dirs: Vec<String> = section_files.keys().cloned().collect();
+    for dir in dirs {
+        if in_bundle(&format!("{dir}/_index.md")).is_none() {
+            builder.section_for(&dir, &mut section_files);
+        }
+    }
+
+    let mut pages = Vec::new();
+    let mut drafts = Vec::new();
+    for (entry, source, front, split) in page_files {
+        if entry.kind == EntryKind::Page
+            && let Some(bundle) = in_bundle(&entry.rel)
+        {
+            builder.problems.push(
+                Diagnostic::error("a page bundle holds one page; this Markdown file is inside one")
+                    .in_file(source.name.clone())
+                    .help(format!(
+                        "move it out of `content/{bundle}/`, or rename `{bundle}/index.md` to `{bundle}.md` to make a section"
+                    )),
+            );
+            continue;
+        }
+        if front.draft && !options.drafts {
+            drafts.push(entry.rel.clone());
+            continue;
+        }
+        if let Some(page) = builder.page(&entry, source, front, split.body_start, pages.len()) {
+            pages.push(page);
+        }
+    }
+
+    // Assets: files beside bundles go with their page; others keep their folder's URL.
+    let mut assets = Vec::new();
+    let mut flows = Vec::new();
+    for entry in &entries {
+        match entry.kind {
+            EntryKind::Asset => {
+                if let Some(bundle) = in_bundle(&entry.rel) {
+                    let key = format!("{bundle}/index.md");
+                    if let Some(page) = pages.iter_mut().find(|p| p.key == key) {
+                        let inner = &entry.rel[bundle.len() + 1..];
+                        page.assets.push(Asset {
+                            source: entry.path.clone(),
+                            output: format!("{}{inner}", page.site_path),
+                        });
+                    }
+                    continue;
+                }
+                let dir = parent_dir(&entry.rel);
+                let file_name = &entry.rel[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+                assets.push(Asset {
+                    source: entry.path.clone(),
+                    output: format!("{}{file_name}", dir_site_path(dir)),
+                });
+            }
+            EntryKind::Flow => flows.push(FlowFile {
+                key: entry.rel.clone(),
+                path: entry.path.clone(),
+            }),
+            _ => {}
+        }
+    }
+
+    let Builder { mut sections, .. } = builder;
+    for (index, page) in pages.iter().enumerate() {
+        sections[page.section].pages.push(index);
+    }
+    for section in &mut sections {
+        sort_pages(&mut section.pages, &pages, section.front.sort_by);
+    }
+    let order: Vec<(Option<i64>, String)> = sections
+        .iter()
+        .map(|s| (s.front.weight, s.title.to_lowercase()))
+        .collect();
+    for section in &mut sections {
+        section
+            .subsections
+            .sort_by(|a, b| order[*a].cmp(&order[*b]).then(a.cmp(b)));
+    }
+
+    let tags = collect_tags(&pages, &mut problems);
+    let mut site = Site {
+        config,
+        root: root.to_path_buf(),
+        targets: HashMap::new(),
+        pages,
+        sections,
+        tags,
+        assets,
+        flows,
+        drafts,
+    };
+    check_path_claims(&site, &mut problems);
+    for (index, page) in site.pages.iter().enumerate() {
+        site.targets.insert(page.key.clone(), Target::Page(index));
+    }
+    for (index, section) in site.sections.iter().enumerate() {
+        site.targets.insert(section.key.clone(), Target::Section(index));
+    }
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok(site)
+    }
+}
+
+enum Parsed {
+    Page(Entry, SourceFile, PageFrontMatter, front_matter::Split),
+    Section(Entry, SourceFile, SectionFrontMatter, front_matter::Split),
+}
+
+fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnostic> {
+    let source = walk::read_source(root, &entry.path)?;
+    if entry.kind == EntryKind::SectionIndex {
+        let (front, split) = front_matter::parse::<SectionFrontMatter>(&source)?;
+        Ok(Parsed::Section(entry.clone(), source, front, split))
+    } else {
+        let (front, split) = front_matter::parse::<PageFrontMatter>(&source)?;
+        Ok(Parsed::Page(entry.clone(), source, front, split))
+    }
+}
+
+/// The folder part of a content-relative path (`""` at the top).
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+/// The site path of a content folder: each component slugified, ending with `/`.
+fn dir_site_path(dir: &str) -> String {
+    let mut path = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        let slug = slug::slugify(part);
+        path.push_str(if slug.is_empty() { "-" } else { &slug });
+        path.push('/');
+    }
+    path
+}
+
+type SectionFiles = BTreeMap<String, (SourceFile, SectionFrontMatter, front_matter::Split)>;
+
+struct Builder<'a> {
+    config: &'a Config,
+    sections: Vec<Section>,
+    section_by_dir: HashMap<String, usize>,
+    /// Site path → the file that claimed it first and where.
+    claims: HashMap<String, Claim>,
+    problems: &'a mut Diagnostics,
+}
+
+#[derive(Clone)]
+struct Claim {
+    file: String,
+    span: Option<(SourceFile, std::ops::Range<usize>)>,
+}
+
+impl Builder<'_> {
+    /// The section for `dir`, created (with its ancestors) on first use.
+    fn section_for(&mut self, dir: &str, files: &mut SectionFiles) -> usize {
+        if let Some(index) = self.section_by_dir.get(dir) {
+            return *index;
+        }
+        let parent = if dir.is_empty() {
+            None
+        } else {
+            Some(self.section_for(parent_dir(dir), files))
+        };
+        let (source, front, body_start) = match files.remove(dir) {
+            Some((source, front, split)) => (Some(source), front, split.body_start),
+            None => (None, SectionFrontMatter::default(), 0),
+        };
+        let folder_name = dir.rsplit('/').next().unwrap_or(dir);
+        let title = match &front.title {
+            Some(title) => title.value.clone(),
+            None if dir.is_empty() => self.config.title.clone(),
+            None => folder_name.to_string(),
+        };
+        let key = if dir.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{dir}/_index.md")
+        };
+        let site_path = dir_site_path(dir);
+        let claim = Claim {
+            file: source.as_ref().map_or_else(|| format!("content/{dir}/"), |s| s.name.clone()),
+            span: None,
+        };
+        self.claim(&site_path, claim);
+        if let (Some(source), Some(per_page)) = (&source, &front.paginate_by)
+            && per_page.value == 0
+        {
+            self.problems.push(
+                Diagnostic::error("paginate_by must be at least 1")
+                    .at(source, yaml::range_of(per_page, 0))
+                    .help("remove paginate_by to list every page on one page"),
+            );
+        }
+        let index = self.sections.len();
+        self.sections.push(Section {
+            key,
+            dir: dir.to_string(),
+            source,
+            front,
+            body_start,
+            title,
+            site_path,
+            parent,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        if let Some(parent) = parent {
+            self.sections[parent].subsections.push(index);
+        }
+        self.section_by_dir.insert(dir.to_string(), index);
+        index
+    }
+
+    /// Builds a page, or reports why it cannot be built.
+    fn page(
+        &mut self,
+        entry: &Entry,
+        source: SourceFile,
+        front: PageFrontMatter,
+        body_start: usize,
+        index: usize,
+    ) -> Option<Page> {
+        let _ = index;
+        let (section_dir, default_name) = if entry.kind == EntryKind::BundleIndex {
+            let bundle = parent_dir(&entry.rel);
+            (parent_dir(bundle).to_string(), bundle.rsplit('/').next().unwrap_or(bundle).to_string())
+        } else {
+            let stem = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+            (parent_dir(&entry.rel).to_string(), stem.trim_end_matches(".md").to_string())
+        };
+        let mut ok = true;
+        if front.title.value.trim().is_empty() {
+            self.problems.push(
+                Diagnostic::error("the title is empty")
+                    .at(&source, yaml::range_of(&front.title, 0))
+                    .help("give the page a title"),
+            );
+            ok = false;
+        }
+        let slug = match &front.slug {
+            Some(written) => {
+                let slug = slug::slugify(&written.value);
+                if slug.is_empty() {
+                    self.problems.push(
+                        Diagnostic::error(format!("the slug `{}` has no letters or digits", written.value))
+                            .at(&source, yaml::range_of(written, 0))
+                            .help("use letters, digits and dashes, e.g. `slug: my-page`"),
+                    );
+                    ok = false;
+                }
+                slug
+            }
+            None => {
+                let slug = slug::slugify(&default_name);
+                if slug.is_empty() {
+                    self.problems.push(
+                        Diagnostic::error("the file name has no letters or digits to make a URL from")
+                            .in_file(source.name.clone())
+                            .help("rename the file or set `slug:` in the front matter"),
+                    );
+                    ok = false;
+                }
+                slug
+            }
+        };
+        let date = parse_date(&source, front.date.as_ref(), self.problems);
+        let updated = parse_date(&source, front.updated.as_ref(), self.problems);
+        if front.date.is_some() && date.is_none() || front.updated.is_some() && updated.is_none() {
+            ok = false;
+        }
+        for tag in &front.tags {
+            if slug::slugify(&tag.value).is_empty() {
+                self.problems.push(
+                    Diagnostic::error(format!("the tag `{}` has no letters or digits", tag.value))
+                        .at(&source, yaml::range_of(tag, 0))
+                        .help("tags become URLs (/tags/<tag>/): use words"),
+                );
+                ok = false;
+            }
+        }
+        let mut files = SectionFiles::new();
+        let section = self.section_for(&section_dir, &mut files);
+        let site_path = format!("{}{slug}/", self.sections[section].site_path);
+        let claim_span = front.slug.as_ref().map(|s| (source.clone(), yaml::range_of(s, 0)));
+        self.claim(
+            &site_path,
+            Claim {
+                file: source.name.clone(),
+                span: claim_span,
+            },
+        );
+        for alias in &front.aliases {
+            match alias_path(&alias.value) {
+                Some(path) => self.claim(
+                    &path,
+                    Claim {
+                        file: source.name.clone(),
+                        span: Some((source.clone(), yaml::range_of(alias, 0))),
+                    },
+                ),
+                None => {
+                    self.problems.push(
+                        Diagnostic::error(format!("the alias `{}` is not a usable URL path", alias.value))
+                            .at(&source, yaml::range_of(alias, 0))
+                            .help("write the old path from the site root, e.g. `/old/page/`, without `..`"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then(|| Page {
+            key: entry.rel.clone(),
+            source,
+            front,
+            body_start,
+            site_path,
+            section,
+            date,
+            updated,
+            assets: Vec::new(),
+        })
+    }
+
+    /// Records that `file` publishes `site_path`; a second claim is an error naming both.
+    fn claim(&mut self, site_path: &str, claim: Claim) {
+        let key = site_path.to_lowercase();
+        match self.claims.get(&key) {
+            Some(first) => {
+                let message = format!(
+                    "two files publish the same URL `/{site_path}`: {} and {}",
+                    first.file, claim.file
+                );
+                let help = "give one of them another file name or a different `slug:`";
+                let diagnostic = match &claim.span {
+                    Some((source, range)) => Diagnostic::error(message).at(source, range.clone()),
+                    None => Diagnostic::error(message).in_file(claim.file.clone()),
+                };
+                self.problems.push(diagnostic.help(help));
+            }
+            None => {
+                self.claims.insert(key, claim);
+            }
+        }
+    }
+}
+
+fn parse_date(
+    source: &SourceFile,
+    written: Option<&yaml::Spanned<String>>,
+    problems: &mut Diagnostics,
+) -> Option<PageDate> {
+    let written = written?;
+    match dates::parse(&written.value) {
+        Ok(date) => Some(date),
+        Err(message) => {
+            problems.push(
+                Diagnostic::error(message)
+                    .at(source, yaml::range_of(written, 0))
+                    .help("write the date as YYYY-MM-DD (e.g. 2024-05-01) or RFC 3339 (e.g. 2024-05-01T09:30:00Z)"),
+            );
+            None
+        }
+    }
+}
+
+/// The output path an alias redirects from: `old/page/` or `old/page.html`; `None` if unsafe.
+pub fn alias_path(alias: &str) -> Option<String> {
+    let trimmed = alias.trim().trim_start_matches('/');
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
+    let safe = !parts.is_empty()
+        && parts.iter().all(|part| {
+            *part != ".."
+                && *part != "."
+                && !part.contains('\\')
+                && !part.contains(':')
+                && part.chars().all(|c| !c.is_control() && c != '?' && c != '#')
+        });
+    if !safe {
+        return None;
+    }
+    let joined = parts.join("/");
+    if joined.ends_with(".html") {
+        Some(joined)
+    } else {
+        Some(format!("{joined}/"))
+    }
+}
+
+fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    let title = |i: usize| pages[i].front.title.value.to_lowercase();
+    match sort_by {
+        SortBy::Weight => indices.sort_by(|a, b| {
+            let wa = pages[*a].front.weight.unwrap_or(i64::MAX);
+            let wb = pages[*b].front.weight.unwrap_or(i64::MAX);
+            wa.cmp(&wb).then_with(|| title(*a).cmp(&title(*b))).then(a.cmp(b))
+        }),
+        SortBy::Date => sort_by_date(indices, pages),
+        SortBy::Title => indices.sort_by(|a, b| title(*a).cmp(&title(*b)).then(a.cmp(b))),
+    }
+}
+
+/// Newest first; undated pages last; ties by title.
+fn sort_by_date(indices: &mut [usize], pages: &[Page]) {
+    indices.sort_by(|a, b| {
+        let da = pages[*a].date.as_ref().map(|d| d.timestamp);
+        let db = pages[*b].date.as_ref().map(|d| d.timestamp);
+        db.cmp(&da)
+            .then_with(|| {
+                pages[*a]
+                    .front
+                    .title
+                    .value
+                    .to_lowercase()
+                    .cmp(&pages[*b].front.title.value.to_lowercase())
+            })
+            .then(a.cmp(b))
+    });
+}
+
+fn collect_tags(pages: &[Page], _problems: &mut Diagnostics) -> Vec<TagTerm> {
+    let mut by_slug: BTreeMap<String, TagTerm> = BTreeMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        for tag in &page.front.tags {
+            let slug = slug::slugify(&tag.value);
+            let term = by_slug.entry(slug.clone()).or_insert_with(|| TagTerm {
+                name: tag.value.trim().to_string(),
+                site_path: format!("{TAGS_PATH}{slug}/"),
+                slug,
+                pages: Vec::new(),
+            });
+            if term.pages.last() != Some(&index) {
+                term.pages.push(index);
+            }
+        }
+    }
+    let mut tags: Vec<TagTerm> = by_slug.into_values().collect();
+    for term in &mut tags {
+        sort_by_date(&mut term.pages, pages);
+    }
+    tags
+}
+
+/// Tag pages must not collide with a page or section of the same path.
+fn check_path_claims(site: &Site, problems: &mut Diagnostics) {
+    if site.tags.is_empty() {
+        return;
+    }
+    for section in &site.sections {
+        if section.site_path == TAGS_PATH {
+            problems.push(
+                Diagnostic::error("the folder content/tags/ collides with the tag pages at /tags/")
+                    .in_file(section.source.as_ref().map_or("content/tags/".to_string(), |s| s.name.clone()))
+                    .help("rename the folder; /tags/ lists the pages' tags"),
+            );
+        }
+    }
+    for page in &site.pages {
+        if page.site_path.starts_with(TAGS_PATH) && site.tags.iter().any(|t| t.site_path == page.site_path) {
+            problems.push(
+                Diagnostic::error(format!("this page's URL /{} collides with a tag page", page.site_path))
+                    .in_file(page.source.name.clone())
+                    .help("give the page another slug"),
+            );
+        }
+    }
+}
+
+impl Site {
+    /// The section that is the home page.
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// Previous and next page in the page's section, in display order.
+    pub fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
+        let section = &self.sections[self.pages[page].section];
+        match section.pages.iter().position(|p| *p == page) {
+            Some(position) => (
+                position.checked_sub(1).map(|i| section.pages[i]),
+                section.pages.get(position + 1).copied(),
+            ),
+            None => (None, None),
+        }
+    }
+
+    /// Sections from home down to `section`, inclusive.
+    pub fn section_chain(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        let mut current = section;
+        while let Some(parent) = self.sections[current].parent {
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Pages with a date, newest first (for feeds and "latest" lists).
+    pub fn dated_pages(&self) -> Vec<usize> {
+        let mut dated: Vec<usize> = (0..self.pages.len())
+            .filter(|i| self.pages[*i].date.is_some())
+            .collect();
+        sort_by_date(&mut dated, &self.pages);
+        dated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_path;
+
+    #[test]
+    fn aliases_are_normalized_and_unsafe_ones_refused() {
+        assert_eq!(alias_path("/old/page"), Some("old/page/".into()));
+        assert_eq!(alias_path("old.html"), Some("old.html".into()));
+        assert_eq!(alias_path("/../../etc/"), None);
+        assert_eq!(alias_path("/"), None);
+        assert_eq!(alias_path("https://x.org/a"), None);
+    }
+}
