@@ -1,0 +1,167 @@
+//! Site files: `sitemap.xml`, `atom.xml`, `robots.txt` and alias redirect pages.
+//!
+//! Written in Rust rather than templates: their formats are fixed, and escaping is easier
+//! to get right once here than in every theme.
+
+use std::fmt::Write;
+
+use crate::content::{Site, TAGS_PATH, alias_path};
+use crate::output::OutputFile;
+use crate::render::RenderedSite;
+
+/// Escapes text for XML element content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab and newlines are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every site file, ready to write.
+pub fn site_files(site: &Site, rendered: &RenderedSite) -> Vec<OutputFile> {
+    let mut files = vec![sitemap(site), robots(site)];
+    if let Some(feed) = atom(site, rendered) {
+        files.push(feed);
+    }
+    files.extend(aliases(site));
+    files
+}
+
+fn sitemap(site: &Site) -> OutputFile {
+    let base = &site.config.base_url;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entries: Vec<(String, Option<String>)> = Vec::new();
+    for section in &site.sections {
+        entries.push((section.site_path.clone(), None));
+    }
+    for page in &site.pages {
+        let lastmod = page.updated.as_ref().or(page.date.as_ref()).map(|d| d.day.clone());
+        entries.push((page.site_path.clone(), lastmod));
+    }
+    if !site.tags.is_empty() {
+        entries.push((TAGS_PATH.to_string(), None));
+        entries.extend(site.tags.iter().map(|t| (t.site_path.clone(), None)));
+    }
+    entries.sort();
+    for (path, lastmod) in entries {
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&base.permalink(&path)));
+        if let Some(day) = lastmod {
+            let _ = writeln!(xml, "    <lastmod>{day}</lastmod>");
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
+}
+
+fn robots(site: &Site) -> OutputFile {
+    let text = format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        site.config.base_url.permalink("sitemap.xml")
+    );
+    OutputFile {
+        path: "robots.txt".into(),
+        bytes: text.into_bytes(),
+    }
+}
+
+/// The Atom feed of dated pages, newest first; `None` when no page has a date.
+fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
+    let dated = site.dated_pages();
+    let newest = dated.first()?;
+    let base = &site.config.base_url;
+    let updated = dated
+        .iter()
+        .filter_map(|i| site.pages[*i].updated.as_ref().or(site.pages[*i].date.as_ref()))
+        .max()
+        .or(site.pages[*newest].date.as_ref())?;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
+    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
+    if !site.config.description.is_empty() {
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&site.config.description));
+    }
+    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&base.permalink("atom.xml")));
+    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&base.absolute_root()));
+    let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&base.absolute_root()));
+    let _ = writeln!(xml, "  <updated>{}</updated>", updated.rfc3339);
+    let _ = writeln!(xml, "  <generator>cairn</generator>");
+    if !site.config.author.is_empty() {
+        let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.author));
+    }
+    for index in dated.iter().take(site.config.feed_limit) {
+        let page = &site.pages[*index];
+        let Some(date) = &page.date else { continue };
+        let md = &rendered.pages[*index];
+        let permalink = base.permalink(&page.site_path);
+        xml.push_str("  <entry>\n");
+        let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&page.front.title.value));
+        let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&permalink));
+        let _ = writeln!(xml, "    <id>{}</id>", xml_escape(&permalink));
+        let _ = writeln!(xml, "    <published>{}</published>", date.rfc3339);
+        let _ = writeln!(xml, "    <updated>{}</updated>", page.updated.as_ref().unwrap_or(date).rfc3339);
+        for tag in &page.front.tags {
+            let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(&tag.value));
+        }
+        if let Some(description) = &page.front.description {
+            let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(description));
+        }
+        let _ = writeln!(xml, "    <content type=\"html\">{}</content>", xml_escape(&md.html));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some(OutputFile {
+        path: "atom.xml".into(),
+        bytes: xml.into_bytes(),
+    })
+}
+
+/// A small page per alias that sends readers (and search engines) to the page's URL.
+fn aliases(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for page in &site.pages {
+        let target = site.config.base_url.link(&page.site_path);
+        let canonical = site.config.base_url.permalink(&page.site_path);
+        for alias in &page.front.aliases {
+            let Some(path) = alias_path(&alias.value) else { continue };
+            let file = if path.ends_with('/') { format!("{path}index.html") } else { path };
+            let html = format!(
+                "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
+                lang = xml_escape(&site.config.language),
+                title = xml_escape(&page.front.title.value),
+                canonical = xml_escape(&canonical),
+                target = xml_escape(&target),
+            );
+            files.push(OutputFile {
+                path: file,
+                bytes: html.into_bytes(),
+            });
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_escape;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+    }
+}

@@ -1,0 +1,424 @@
+//! Template context: the values templates see, built once per build and shared.
+//!
+//! Each page's and section's value is built once (tera values are reference-counted, so a
+//! section listing a hundred pages shares them instead of copying), and the site-wide value
+//! is serialized once, not per page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value as JsonValue;
+use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+
+use crate::content::{Page, Section, Site, TagTerm};
+use crate::markdown::{RenderedMarkdown, TocEntry};
+use crate::render::RenderedSite;
+
+/// Reading speed used for `reading_time`, in words per minute.
+pub const WORDS_PER_MINUTE: usize = 200;
+
+/// `site` in templates.
+#[derive(Debug, Serialize)]
+pub struct SiteContext<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// Language tag for `<html lang>`.
+    pub language: &'a str,
+    /// Author.
+    pub author: &'a str,
+    /// Absolute base URL, ending with `/`.
+    pub base_url: String,
+    /// Root-relative base path (`/` or `/guide/`).
+    pub base_path: &'a str,
+    /// `extra` from site.yaml.
+    pub extra: &'a BTreeMap<String, JsonValue>,
+    /// Name and version of the generator.
+    pub generator: &'static str,
+}
+
+/// A link to a page or section: enough for menus, breadcrumbs and previous/next.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkContext {
+    /// Title.
+    pub title: String,
+    /// Root-relative URL.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+}
+
+/// A tag as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagContext {
+    /// The tag as written.
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Root-relative URL of the tag page.
+    pub url: String,
+}
+
+/// What every list of pages shows about a page (`section.pages`, `term.pages`, `get_page`).
+#[derive(Debug, Serialize)]
+struct PageSummary<'a> {
+    key: &'a str,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    slug: &'a str,
+    date: Option<&'a str>,
+    date_rfc3339: Option<&'a str>,
+    updated: Option<&'a str>,
+    updated_rfc3339: Option<&'a str>,
+    weight: Option<i64>,
+    summary: Option<&'a str>,
+    word_count: usize,
+    reading_time: usize,
+    tags: Vec<TagContext>,
+    extra: &'a BTreeMap<String, JsonValue>,
+    section: &'a str,
+    toc_enabled: Option<bool>,
+    search: bool,
+}
+
+/// Site data the template functions (`get_page`, `get_section`, `get_taxonomy`) can reach.
+pub struct SiteLookup {
+    /// Content key → full page value (with content).
+    pub pages: HashMap<String, Value>,
+    /// Content key → section value (with its pages).
+    pub sections: HashMap<String, Value>,
+    /// Taxonomy name → taxonomy value.
+    pub taxonomies: HashMap<String, Value>,
+    /// The site's base path, for `get_url`.
+    pub base_path: String,
+}
+
+/// Every value the templates of one build need, built once.
+pub struct SiteValues {
+    /// `site`.
+    pub site: Value,
+    /// Page summaries, by page index.
+    pub page_summaries: Vec<Value>,
+    /// Full page values (summary + content, toc, neighbours, breadcrumbs), by page index.
+    pub pages: Vec<Value>,
+    /// Section values, by section index.
+    pub sections: Vec<Value>,
+    /// The `tags` taxonomy: every term with its pages.
+    pub tags: Value,
+    /// One value per term, by index in `site.tags`.
+    pub terms: Vec<Value>,
+}
+
+impl SiteValues {
+    /// Builds every template value of the site.
+    pub fn build(site: &Site, rendered: &RenderedSite) -> SiteValues {
+        let base = &site.config.base_url;
+        let site_value = Value::from_serializable(&SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            language: &site.config.language,
+            author: &site.config.author,
+            base_url: base.absolute_root(),
+            base_path: base.path(),
+            extra: &site.config.extra,
+            generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
+        });
+        let tag_contexts: HashMap<&str, TagContext> = site
+            .tags
+            .iter()
+            .map(|t| (t.slug.as_str(), tag_context(site, t)))
+            .collect();
+        let page_summaries: Vec<Value> = site
+            .pages
+            .iter()
+            .zip(&rendered.pages)
+            .map(|(page, md)| page_summary(site, page, md, &tag_contexts))
+            .collect();
+        let section_links: Vec<LinkContext> = site
+            .sections
+            .iter()
+            .map(|s| link(site, &s.title, &s.site_path))
+            .collect();
+        let pages: Vec<Value> = (0..site.pages.len())
+            .map(|index| full_page(site, index, &rendered.pages[index], &page_summaries, &section_links))
+            .collect();
+        let sections: Vec<Value> = (0..site.sections.len())
+            .map(|index| section_value(site, index, &rendered.sections[index], &page_summaries, &section_links))
+            .collect();
+        let terms: Vec<Value> = site
+            .tags
+            .iter()
+            .map(|term| {
+                let mut map = tera::Map::new();
+                let context = tag_context(site, term);
+                map.insert("name".into(), context.name.into());
+                map.insert("slug".into(), context.slug.into());
+                map.insert("url".into(), context.url.into());
+                map.insert("permalink".into(), base.permalink(&term.site_path).into());
+                map.insert("page_count".into(), term.pages.len().into());
+                let list: Vec<Value> = term.pages.iter().map(|i| page_summaries[*i].clone()).collect();
+                map.insert("pages".into(), list.into());
+                Value::from(map)
+            })
+            .collect();
+        let mut tags = tera::Map::new();
+        tags.insert("name".into(), "tags".into());
+        tags.insert("url".into(), base.link(crate::content::TAGS_PATH).into());
+        tags.insert("permalink".into(), base.permalink(crate::content::TAGS_PATH).into());
+        tags.insert("terms".into(), terms.clone().into());
+        SiteValues {
+            site: site_value,
+            page_summaries,
+            pages,
+            sections,
+            tags: Value::from(tags),
+            terms,
+        }
+    }
+
+    /// The lookup tables behind the template functions.
+    pub fn lookup(&self, site: &Site) -> SiteLookup {
+        SiteLookup {
+            pages: site
+                .pages
+                .iter()
+                .map(|p| p.key.clone())
+                .zip(self.pages.iter().cloned())
+                .collect(),
+            sections: site
+                .sections
+                .iter()
+                .map(|s| s.key.clone())
+                .zip(self.sections.iter().cloned())
+                .collect(),
+            taxonomies: std::iter::once(("tags".to_string(), self.tags.clone())).collect(),
+            base_path: site.config.base_url.path().to_string(),
+        }
+    }
+}
+
+fn link(site: &Site, title: &str, site_path: &str) -> LinkContext {
+    LinkContext {
+        title: title.to_string(),
+        url: site.config.base_url.link(site_path),
+        permalink: site.config.base_url.permalink(site_path),
+    }
+}
+
+fn tag_context(site: &Site, term: &TagTerm) -> TagContext {
+    TagContext {
+        name: term.name.clone(),
+        slug: term.slug.clone(),
+        url: site.config.base_url.link(&term.site_path),
+    }
+}
+
+/// Minutes to read `words` words, at least one.
+pub fn reading_time(words: usize) -> usize {
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+fn page_summary(
+    site: &Site,
+    page: &Page,
+    md: &RenderedMarkdown,
+    tags: &HashMap<&str, TagContext>,
+) -> Value {
+    let mut page_tags: Vec<TagContext> = Vec::new();
+    for tag in &page.front.tags {
+        let slug = crate::content::slug::slugify(&tag.value);
+        if let Some(context) = tags.get(slug.as_str())
+            && !page_tags.iter().any(|t| t.slug == context.slug)
+        {
+            page_tags.push(context.clone());
+        }
+    }
+    let slug = page
+        .site_path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    Value::from_serializable(&PageSummary {
+        key: &page.key,
+        title: &page.front.title.value,
+        description: page.front.description.as_deref().unwrap_or(""),
+        url: site.config.base_url.link(&page.site_path),
+        permalink: site.config.base_url.permalink(&page.site_path),
+        slug,
+        date: page.date.as_ref().map(|d| d.day.as_str()),
+        date_rfc3339: page.date.as_ref().map(|d| d.rfc3339.as_str()),
+        updated: page.updated.as_ref().map(|d| d.day.as_str()),
+        updated_rfc3339: page.updated.as_ref().map(|d| d.rfc3339.as_str()),
+        weight: page.front.weight,
+        summary: md.summary_html.as_deref(),
+        word_count: md.word_count,
+        reading_time: reading_time(md.word_count),
+        tags: page_tags,
+        extra: &page.front.extra,
+        section: &site.sections[page.section].key,
+        toc_enabled: page.front.toc,
+        search: page.front.search.unwrap_or(true),
+    })
+}
+
+fn with_fields(base: &Value, fields: Vec<(&'static str, Value)>) -> Value {
+    let mut map = base.as_map().cloned().unwrap_or_default();
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
+}
+
+fn breadcrumbs(site: &Site, section: usize, links: &[LinkContext]) -> Vec<LinkContext> {
+    site.section_chain(section)
+        .into_iter()
+        .map(|i| links[i].clone())
+        .collect()
+}
+
+fn full_page(
+    site: &Site,
+    index: usize,
+    md: &RenderedMarkdown,
+    summaries: &[Value],
+    section_links: &[LinkContext],
+) -> Value {
+    let page = &site.pages[index];
+    let (previous, next) = site.neighbours(index);
+    let neighbour = |i: Option<usize>| {
+        i.map(|i| Value::from_serializable(&link(site, &site.pages[i].front.title.value, &site.pages[i].site_path)))
+            .unwrap_or_else(Value::none)
+    };
+    let mut crumbs = breadcrumbs(site, page.section, section_links);
+    crumbs.push(link(site, &page.front.title.value, &page.site_path));
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| Value::from(site.config.base_url.link(&a.output)))
+        .collect();
+    with_fields(
+        &summaries[index],
+        vec![
+            ("content", Value::from(md.html.as_str())),
+            ("toc", toc_value(&md.toc)),
+            ("previous", neighbour(previous)),
+            ("next", neighbour(next)),
+            ("breadcrumbs", Value::from_serializable(&crumbs)),
+            ("assets", assets.into()),
+        ],
+    )
+}
+
+fn toc_value(toc: &[TocEntry]) -> Value {
+    Value::from_serializable(toc)
+}
+
+fn section_value(
+    site: &Site,
+    index: usize,
+    md: &RenderedMarkdown,
+    summaries: &[Value],
+    section_links: &[LinkContext],
+) -> Value {
+    let section: &Section = &site.sections[index];
+    #[derive(Serialize)]
+    struct SectionBase<'a> {
+        key: &'a str,
+        title: &'a str,
+        description: &'a str,
+        url: &'a str,
+        permalink: &'a str,
+        extra: &'a BTreeMap<String, JsonValue>,
+        word_count: usize,
+        reading_time: usize,
+        summary: Option<&'a str>,
+        breadcrumbs: Vec<LinkContext>,
+        page_count: usize,
+    }
+    let own = &section_links[index];
+    let base = Value::from_serializable(&SectionBase {
+        key: &section.key,
+        title: &section.title,
+        description: section.front.description.as_deref().unwrap_or(""),
+        url: &own.url,
+        permalink: &own.permalink,
+        extra: &section.front.extra,
+        word_count: md.word_count,
+        reading_time: reading_time(md.word_count),
+        summary: md.summary_html.as_deref(),
+        breadcrumbs: breadcrumbs(site, index, section_links),
+        page_count: section.pages.len(),
+    });
+    let pages: Vec<Value> = section.pages.iter().map(|i| summaries[*i].clone()).collect();
+    let subsections: Vec<Value> = section
+        .subsections
+        .iter()
+        .map(|i| {
+            let sub = &site.sections[*i];
+            let mut map = tera::Map::new();
+            map.insert("key".into(), sub.key.clone().into());
+            map.insert("title".into(), sub.title.clone().into());
+            map.insert("description".into(), sub.front.description.clone().unwrap_or_default().into());
+            map.insert("url".into(), section_links[*i].url.clone().into());
+            map.insert("page_count".into(), sub.pages.len().into());
+            Value::from(map)
+        })
+        .collect();
+    with_fields(
+        &base,
+        vec![
+            ("content", Value::from(md.html.as_str())),
+            ("toc", toc_value(&md.toc)),
+            ("pages", pages.into()),
+            ("subsections", subsections.into()),
+        ],
+    )
+}
+
+/// Registers `get_page`, `get_section`, `get_taxonomy` and `get_url`.
+pub fn register_functions(tera: &mut Tera, lookup: Arc<SiteLookup>) {
+    let pages = lookup.clone();
+    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        pages.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
+            Error::message(format!(
+                "get_page: no page `{path}` (name it by its path under content/, e.g. `reasons/healing.md`)"
+            ))
+        })
+    });
+    let sections = lookup.clone();
+    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let key = path.trim_start_matches('/');
+        let key = if key.is_empty() || key.ends_with("_index.md") {
+            key.to_string()
+        } else {
+            format!("{}/_index.md", key.trim_end_matches('/'))
+        };
+        let key = if key.is_empty() { "_index.md".to_string() } else { key };
+        sections.sections.get(&key).cloned().ok_or_else(|| {
+            Error::message(format!(
+                "get_section: no section `{path}` (name it like `reasons/_index.md`, or `_index.md` for home)"
+            ))
+        })
+    });
+    let taxonomies = lookup.clone();
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let name = kwargs.must_get::<&str>("name")?;
+        taxonomies
+            .taxonomies
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::message(format!("get_taxonomy: no taxonomy `{name}` (cairn has `tags`)")))
+    });
+    let base = lookup;
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let path = kwargs.must_get::<&str>("path")?;
+        Ok(Value::from(format!("{}{}", base.base_path, path.trim_start_matches('/'))))
+    });
+}

@@ -1,0 +1,183 @@
+//! Templates: tera, with the theme chain's templates and the site's own overrides.
+//!
+//! Every template of every theme in the chain is registered as `<theme>/<name>`, so a theme
+//! can extend its parent's template (`{% extends "default/base.html" %}`). The bare name
+//! (`base.html`) is the most specific one: the site's `templates/` first, then the theme,
+//! then the themes it extends. Templates are parsed once per build.
+
+pub mod context;
+mod filters;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::{ErrorKind, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::theme::ThemeChain;
+
+/// The parsed templates plus the files they came from, for error locations.
+pub struct Templates {
+    tera: Tera,
+    files: HashMap<String, SourceFile>,
+}
+
+/// Every template a theme must provide (possibly through the theme it extends).
+pub const REQUIRED: &[&str] = &[
+    "base.html",
+    "index.html",
+    "section.html",
+    "page.html",
+    "taxonomy_list.html",
+    "taxonomy_single.html",
+    "404.html",
+];
+
+impl Templates {
+    /// Loads and parses every template of the chain and of the site's `templates/`.
+    pub fn load(root: &Path, chain: &ThemeChain) -> Result<Templates, Diagnostics> {
+        let mut sources: Vec<(String, SourceFile)> = Vec::new();
+        let mut bare: HashMap<String, SourceFile> = HashMap::new();
+        let mut problems = Diagnostics::default();
+        let site_dir = root.join("templates");
+        let mut layers = vec![(None, site_dir)];
+        layers.extend(chain.0.iter().map(|t| (Some(t.name.clone()), t.templates_dir())));
+        for (theme, dir) in layers {
+            for (rel, path) in template_files(&dir) {
+                let display = SourceFile::display_name(root, &path);
+                let text = match std::fs::read_to_string(&path) {
+                    Ok(text) => text,
+                    Err(error) => {
+                        problems.push(
+                            Diagnostic::error(format!("cannot read template: {error}"))
+                                .in_file(display)
+                                .help("templates must be UTF-8 text files cairn may read"),
+                        );
+                        continue;
+                    }
+                };
+                let source = SourceFile::new(display, text);
+                if let Some(theme) = &theme {
+                    sources.push((format!("{theme}/{rel}"), source.clone()));
+                }
+                bare.entry(rel).or_insert(source);
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        sources.extend(bare);
+        sources.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
+        filters::register(&mut tera);
+        let files: HashMap<String, SourceFile> = sources.iter().cloned().collect();
+        let batch = sources.iter().map(|(name, source)| (name.as_str(), &*source.text));
+        if let Err(error) = tera.add_raw_templates(batch) {
+            // Parse each template alone to report every syntax error, not just the first.
+            for (name, source) in &sources {
+                let mut alone = Tera::new();
+                if let Err(error) = alone.add_raw_template(name, &source.text)
+                    && !matches!(error.kind(), ErrorKind::MissingParent { .. } | ErrorKind::TemplateNotFound(_))
+                {
+                    problems.push(template_diagnostic(&error, &files));
+                }
+            }
+            if !problems.has_errors() {
+                problems.push(template_diagnostic(&error, &files));
+            }
+            return Err(problems);
+        }
+        for name in REQUIRED {
+            if !tera.contains_template(name) {
+                let themes: Vec<&str> = chain.0.iter().map(|t| t.name.as_str()).collect();
+                problems.push(
+                    Diagnostic::error(format!("no template `{name}` in the theme `{}`", themes.join("` or `")))
+                        .in_file(format!("themes/{}/templates/{name}", themes.first().copied().unwrap_or("default")))
+                        .help(format!("add templates/{name} to the site or the theme")),
+                );
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Templates { tera, files })
+    }
+
+    /// True when a template of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// All template names, for "did you mean" hints.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Gives templates access to site data through functions (`get_page` and friends).
+    pub fn register_site_functions(&mut self, lookup: Arc<context::SiteLookup>) {
+        context::register_functions(&mut self.tera, lookup);
+    }
+
+    /// Renders a template; an error names the template file, line and column.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| template_diagnostic(&error, &self.files))
+    }
+}
+
+/// Every file under a templates folder, as (name relative to it, path).
+fn template_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut files: Vec<(String, std::path::PathBuf)> = WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.path().to_path_buf())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Turns a tera error into a diagnostic pointing into the template file.
+fn template_diagnostic(error: &tera::Error, files: &HashMap<String, SourceFile>) -> Diagnostic {
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let message = format!("template error: {}", report.message());
+            match files.get(report.filename()) {
+                Some(source) => Diagnostic::error(message)
+                    .at(source, report.span().range.clone())
+                    .help("fix the template; see the template reference in the README"),
+                None => Diagnostic::error(message).in_file(report.filename().to_string()),
+            }
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            let best = crate::suggest::closest(name, files.keys().map(String::as_str));
+            Diagnostic::error(format!("template error: no template named `{name}`"))
+                .maybe_help(best.map(|b| format!("did you mean `{b}`?")))
+        }
+        ErrorKind::MissingParent { current, parent } => {
+            let mut diagnostic = Diagnostic::error(format!(
+                "template error: `{current}` extends `{parent}`, which does not exist"
+            ));
+            if let Some(source) = files.get(current) {
+                let offset = source.text.find(parent.as_str()).unwrap_or(0);
+                diagnostic = diagnostic.at(source, offset..offset + parent.len());
+            }
+            diagnostic.help("extend a template of this theme or of the theme it extends, e.g. `default/base.html`")
+        }
+        _ => Diagnostic::error(format!("template error: {error}")),
+    }
+}

@@ -1,0 +1,190 @@
+//! The template stage: every page, section, tag page and the 404 page through tera.
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use super::Templates;
+use super::context::SiteValues;
+use crate::content::{Site, TAGS_PATH};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::OutputFile;
+use crate::yaml;
+
+/// One HTML file to render: which template, where to, and with what.
+struct Job {
+    template: String,
+    output: String,
+    context: Context,
+}
+
+/// Checks that every template named in front matter exists, pointing at the name if not.
+pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let mut check = |name: &yaml::Spanned<String>, source: &crate::diagnostics::SourceFile| {
+        if !templates.contains(&name.value) {
+            let help = match crate::suggest::closest(&name.value, templates.names()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "add the template to templates/ in the site or the theme".to_string(),
+            };
+            problems.push(
+                Diagnostic::error(format!("there is no template `{}`", name.value))
+                    .at(source, yaml::range_of(name, 0))
+                    .help(help),
+            );
+        }
+    };
+    for page in &site.pages {
+        if let Some(name) = &page.front.template {
+            check(name, &page.source);
+        }
+    }
+    for section in &site.sections {
+        if let Some(source) = &section.source {
+            for name in [&section.front.template, &section.front.page_template].into_iter().flatten() {
+                check(name, source);
+            }
+        }
+    }
+    problems
+}
+
+/// Renders every HTML page of the site, in parallel; all template errors are reported.
+pub fn render_pages(site: &Site, values: &SiteValues, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
+    let jobs = jobs(site, values);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            templates.render(&job.template, &job.context).map(|html| OutputFile {
+                path: job.output,
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::default();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => problems.push(diagnostic),
+        }
+    }
+    if problems.has_errors() {
+        problems.sort();
+        Err(problems)
+    } else {
+        Ok(files)
+    }
+}
+
+fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
+    let mut context = Context::new();
+    context.insert_value("site", values.site.clone());
+    context.insert("current_path", &site.config.base_url.link(site_path));
+    context.insert("current_url", &site.config.base_url.permalink(site_path));
+    context
+}
+
+fn index_path(site_path: &str) -> String {
+    format!("{site_path}index.html")
+}
+
+fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (index, page) in site.pages.iter().enumerate() {
+        let section = &site.sections[page.section];
+        let template = page
+            .front
+            .template
+            .as_ref()
+            .or(section.front.page_template.as_ref())
+            .map_or_else(|| "page.html".to_string(), |t| t.value.clone());
+        let mut context = base_context(values, site, &page.site_path);
+        context.insert_value("page", values.pages[index].clone());
+        jobs.push(Job {
+            template,
+            output: index_path(&page.site_path),
+            context,
+        });
+    }
+    for (index, section) in site.sections.iter().enumerate() {
+        let template = section.front.template.as_ref().map_or_else(
+            || if index == 0 { "index.html" } else { "section.html" }.to_string(),
+            |t| t.value.clone(),
+        );
+        let per_page = section.front.paginate_by.as_ref().map(|p| p.value);
+        let list: Vec<Value> = section.pages.iter().map(|i| values.page_summaries[*i].clone()).collect();
+        for (site_path, paginator) in paginate(site, &section.site_path, &list, per_page) {
+            let mut context = base_context(values, site, &site_path);
+            context.insert_value("section", values.sections[index].clone());
+            context.insert_value("paginator", paginator);
+            jobs.push(Job {
+                template: template.clone(),
+                output: index_path(&site_path),
+                context,
+            });
+        }
+    }
+    if !site.tags.is_empty() {
+        let mut context = base_context(values, site, TAGS_PATH);
+        context.insert_value("taxonomy", values.tags.clone());
+        jobs.push(Job {
+            template: "taxonomy_list.html".into(),
+            output: index_path(TAGS_PATH),
+            context,
+        });
+        for (index, term) in site.tags.iter().enumerate() {
+            let list: Vec<Value> = term.pages.iter().map(|i| values.page_summaries[*i].clone()).collect();
+            for (site_path, paginator) in paginate(site, &term.site_path, &list, site.config.tags_paginate_by) {
+                let mut context = base_context(values, site, &site_path);
+                context.insert_value("taxonomy", values.tags.clone());
+                context.insert_value("term", values.terms[index].clone());
+                context.insert_value("paginator", paginator);
+                jobs.push(Job {
+                    template: "taxonomy_single.html".into(),
+                    output: index_path(&site_path),
+                    context,
+                });
+            }
+        }
+    }
+    let mut context = base_context(values, site, "404.html");
+    context.insert("current_path", &site.config.base_url.link("404.html"));
+    jobs.push(Job {
+        template: "404.html".into(),
+        output: "404.html".into(),
+        context,
+    });
+    jobs
+}
+
+/// Splits a list into pagers: `(site path, paginator value)` for each; one pager without
+/// `per_page`. The first pager lives at the list's own path, the others at `page/<n>/`.
+fn paginate(site: &Site, site_path: &str, list: &[Value], per_page: Option<usize>) -> Vec<(String, Value)> {
+    let per_page = per_page.filter(|n| *n > 0).unwrap_or(list.len().max(1));
+    let count = list.len().div_ceil(per_page).max(1);
+    let pager_path = |n: usize| {
+        if n == 1 {
+            site_path.to_string()
+        } else {
+            format!("{site_path}page/{n}/")
+        }
+    };
+    let url = |n: usize| Value::from(site.config.base_url.link(&pager_path(n)));
+    (1..=count)
+        .map(|n| {
+            let start = (n - 1) * per_page;
+            let end = (start + per_page).min(list.len());
+            let mut map = tera::Map::new();
+            map.insert("current_index".into(), n.into());
+            map.insert("number_pagers".into(), count.into());
+            map.insert("per_page".into(), per_page.into());
+            map.insert("total_pages".into(), list.len().into());
+            map.insert("pages".into(), list[start.min(end)..end].to_vec().into());
+            map.insert("first".into(), url(1));
+            map.insert("last".into(), url(count));
+            map.insert("previous".into(), if n > 1 { url(n - 1) } else { Value::none() });
+            map.insert("next".into(), if n < count { url(n + 1) } else { Value::none() });
+            (pager_path(n), Value::from(map))
+        })
+        .collect()
+}
