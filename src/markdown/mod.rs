@@ -5,13 +5,16 @@
 
 mod escape;
 mod headings;
+mod highlight;
 mod links;
+mod sanitize;
 
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
 pub use headings::slugify;
+pub use highlight::highlight_stylesheet;
 
 /// Options that change how Markdown becomes HTML, from site.yaml.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,3 +117,4 @@ pub struct AnchorRef {
     /// Byte range of the link in the Markdown source.
     pub range: Range<usize>,
 }
+
