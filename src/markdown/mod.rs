@@ -8,9 +8,11 @@ mod headings;
 mod highlight;
 mod links;
 mod sanitize;
+mod writer;
 
 use std::ops::Range;
 
+use pulldown_cmark::{Options, Parser};
 use serde::{Deserialize, Serialize};
 
 pub use headings::slugify;
@@ -118,3 +120,33 @@ pub struct AnchorRef {
     pub range: Range<usize>,
 }
 
+/// Renders one page's Markdown. `resolve` is called for every link and image
+/// destination that is a relative path (not starting with a URL scheme like
+/// `https:`, `mailto:`, not starting with `/`, not starting with `#`).
+/// Fragment-only links (`#x`) become `AnchorRef { page: None, .. }` and are
+/// left unchanged in the HTML.
+pub fn render(
+    source: &str,
+    options: &MarkdownOptions,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> RenderedMarkdown {
+    let events: Vec<_> = Parser::new_ext(source, parser_options())
+        .into_offset_iter()
+        .collect();
+    writer::write_page(&events, options, resolve)
+}
+
+/// The Markdown extensions cairn enables. Math and metadata blocks stay off:
+/// the caller strips front matter before rendering.
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[cfg(test)]
+mod tests;
