@@ -1,0 +1,121 @@
+//! Classifying link and image destinations: which ones the site resolves,
+//! which are fragments of the current page, and which are dangerous.
+
+/// What kind of destination a link or image has, as written in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination<'a> {
+    /// An empty destination, `[text]()`.
+    Empty,
+    /// A fragment of the current page, `#id`; holds the part after `#`.
+    Fragment(&'a str),
+    /// A path from the site root (`/about/`) or a scheme-relative URL (`//host`).
+    RootRelative,
+    /// A URL with a scheme, such as `https:` or `mailto:`; holds the scheme, lowercased.
+    WithScheme(String),
+    /// A path relative to the page, such as `other.md#part`; the site resolves it.
+    Relative,
+}
+
+/// Classifies a destination the way a browser would read it: leading spaces
+/// and control characters are ignored, tabs and newlines are dropped.
+pub fn classify(destination: &str) -> Destination<'_> {
+    if let Some(fragment) = destination.strip_prefix('#') {
+        return Destination::Fragment(fragment);
+    }
+    let significant = destination.trim_start_matches(|c: char| c <= ' ');
+    if significant.is_empty() {
+        return Destination::Empty;
+    }
+    if significant.starts_with('/') {
+        return Destination::RootRelative;
+    }
+    match scheme_of(significant) {
+        Some(scheme) => Destination::WithScheme(scheme),
+        None => Destination::Relative,
+    }
+}
+
+/// The lowercased scheme of `url` (`javascript` for `JavaScript:alert(1)`),
+/// ignoring tabs and newlines inside it as browsers do; `None` if it has none.
+fn scheme_of(url: &str) -> Option<String> {
+    let mut scheme = String::new();
+    for character in url.chars() {
+        match character {
+            '\t' | '\n' | '\r' => continue,
+            ':' => return (!scheme.is_empty()).then_some(scheme),
+            c if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+            c if !scheme.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) => {
+                scheme.push(c);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True for destinations that would run script or load arbitrary content
+/// when followed: `javascript:`, `vbscript:` and `data:`. For images,
+/// `data:image/…` is allowed (an image cannot run script from `<img src>`).
+pub fn is_dangerous(destination: &str, for_image: bool) -> bool {
+    let Destination::WithScheme(scheme) = classify(destination) else {
+        return false;
+    };
+    match scheme.as_str() {
+        "javascript" | "vbscript" => true,
+        "data" => !(for_image && is_data_image(destination)),
+        _ => false,
+    }
+}
+
+/// True when `destination` is a `data:image/…` URL (case-insensitively).
+pub fn is_data_image(destination: &str) -> bool {
+    let significant: String = destination
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take("data:image/".len())
+        .collect();
+    significant.eq_ignore_ascii_case("data:image/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_destinations() {
+        assert_eq!(classify("#intro"), Destination::Fragment("intro"));
+        assert_eq!(classify("#"), Destination::Fragment(""));
+        assert_eq!(classify(""), Destination::Empty);
+        assert_eq!(classify("/about/"), Destination::RootRelative);
+        assert_eq!(classify("//cdn.example"), Destination::RootRelative);
+        assert_eq!(
+            classify("HTTPS://example.com"),
+            Destination::WithScheme("https".into())
+        );
+        assert_eq!(
+            classify("mailto:a@b.c"),
+            Destination::WithScheme("mailto".into())
+        );
+        assert_eq!(classify("other.md"), Destination::Relative);
+        assert_eq!(classify("../a/b.md#x"), Destination::Relative);
+        assert_eq!(classify("dir/file:name.md"), Destination::Relative);
+        assert_eq!(classify("?q=1"), Destination::Relative);
+        assert_eq!(classify("2024:notes"), Destination::Relative);
+    }
+
+    #[test]
+    fn recognises_dangerous_schemes_however_written() {
+        assert!(is_dangerous("javascript:alert(1)", false));
+        assert!(is_dangerous("JaVaScRiPt:alert(1)", false));
+        assert!(is_dangerous(" \u{1}java\tscript:alert(1)", false));
+        assert!(is_dangerous("vbscript:x", false));
+        assert!(is_dangerous("data:text/html,<script>", false));
+        assert!(is_dangerous("data:text/html,x", true));
+        assert!(is_dangerous("data:image/png;base64,AAAA", false));
+        assert!(!is_dangerous("data:image/png;base64,AAAA", true));
+        assert!(!is_dangerous("DATA:Image/png;base64,AAAA", true));
+        assert!(!is_dangerous("https://example.com/javascript:", false));
+        assert!(!is_dangerous("notes/javascript:x.md", false));
+    }
+}

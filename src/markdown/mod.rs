@@ -1,0 +1,152 @@
+//! Markdown to HTML for one page: CommonMark plus tables, footnotes,
+//! strikethrough, task lists, smart punctuation, heading attributes and
+//! GitHub alerts; with heading ids and a table of contents, syntax
+//! highlighting, link resolution through the site, and sanitizing.
+
+mod escape;
+mod headings;
+mod highlight;
+mod links;
+mod sanitize;
+mod writer;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Options, Parser};
+use serde::{Deserialize, Serialize};
+
+pub use headings::slugify;
+pub use highlight::highlight_stylesheet;
+
+/// Options that change how Markdown becomes HTML, from site.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MarkdownOptions {
+    /// Keep raw HTML and dangerous link schemes exactly as written instead of
+    /// sanitizing them; only for sites whose every author is trusted.
+    pub unsafe_html: bool,
+}
+
+/// What a link target in the page resolves to; the caller (the site model) decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Leave the href exactly as written (external URL, mailto:, absolute path, etc.).
+    Unchanged,
+    /// An internal link rewritten to `url`; `page` is the target page's key
+    /// (content-relative path such as "reasons/healing.md") and `anchor` the
+    /// `#fragment` if any, to be checked after every page is rendered.
+    Internal {
+        /// The URL written into the HTML (without the fragment).
+        url: String,
+        /// The key of the page linked to.
+        page: String,
+        /// The fragment linked to, without `#`.
+        anchor: Option<String>,
+    },
+    /// A broken link: message and an optional help line for the diagnostic.
+    Broken {
+        /// What is wrong, for the diagnostic's main line.
+        message: String,
+        /// A hint on how to fix it.
+        help: Option<String>,
+    },
+}
+
+/// Everything rendering one page produces.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RenderedMarkdown {
+    /// The page body HTML.
+    pub html: String,
+    /// HTML before `<!-- more -->`, else the first paragraph's HTML (as a
+    /// `<p>…</p>`), `None` for a page with no paragraph.
+    pub summary_html: Option<String>,
+    /// Table of contents of the h2–h4 headings, nested by level.
+    pub toc: Vec<TocEntry>,
+    /// Every heading, flat and in page order, with the id a link may target.
+    pub headings: Vec<Heading>,
+    /// Words of visible text, code included, for reading time.
+    pub word_count: usize,
+    /// Broken links and other problems, with byte ranges into the source.
+    pub problems: Vec<MarkdownProblem>,
+    /// Anchors linked to, to check once every page is rendered.
+    pub anchor_refs: Vec<AnchorRef>,
+    /// The visible text without markup, blocks separated by whitespace, for search.
+    pub plain_text: String,
+}
+
+/// One entry of the table of contents, with the deeper headings under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// Heading level, 2 to 4.
+    pub level: u8,
+    /// The heading's id, for `href="#id"`.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+    /// Deeper headings that follow this one, before the next of its level.
+    pub children: Vec<TocEntry>,
+}
+
+/// One heading of the page and the id it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// Heading level, 1 to 6.
+    pub level: u8,
+    /// The unique id written on the heading element.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// A problem found while rendering, such as a broken link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MarkdownProblem {
+    /// Byte range in the Markdown source that the problem is about.
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// A hint on how to fix it.
+    pub help: Option<String>,
+}
+
+/// A link to an anchor, to be checked once every page's ids are known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnchorRef {
+    /// The key of the page linked to, `None` for this page (`#anchor`).
+    pub page: Option<String>,
+    /// The id linked to, without `#`.
+    pub anchor: String,
+    /// Byte range of the link in the Markdown source.
+    pub range: Range<usize>,
+}
+
+/// Renders one page's Markdown. `resolve` is called for every link and image
+/// destination that is a relative path (not starting with a URL scheme like
+/// `https:`, `mailto:`, not starting with `/`, not starting with `#`).
+/// Fragment-only links (`#x`) become `AnchorRef { page: None, .. }` and are
+/// left unchanged in the HTML.
+pub fn render(
+    source: &str,
+    options: &MarkdownOptions,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> RenderedMarkdown {
+    let events: Vec<_> = Parser::new_ext(source, parser_options())
+        .into_offset_iter()
+        .collect();
+    writer::write_page(&events, options, resolve)
+}
+
+/// The Markdown extensions cairn enables. Math and metadata blocks stay off:
+/// the caller strips front matter before rendering.
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,906 @@
+//! The HTML writer: walks the parser's events once and writes the page's
+//! HTML, collecting headings, links, the summary and plain text on the way.
+//!
+//! It writes its own HTML (rather than pulldown-cmark's `push_html`) so that
+//! tables get alignment classes instead of `style`, alerts become callouts,
+//! headings get ids and self-links, and footnote ids cannot clash with them.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+
+use super::escape::{push_escaped, push_escaped_url};
+use super::headings::{self, IdRegistry};
+use super::links::{self, Destination};
+use super::{
+    AnchorRef, Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, highlight,
+    sanitize,
+};
+
+/// How deeply quotes, lists and inline emphasis may nest in the output.
+/// Deeper levels are flattened (their content is kept, their tags are not):
+/// no real page comes close, and HTML parsers (the sanitizer's, browsers')
+/// slow down quadratically on pathological depth.
+const MAX_WRAPPER_DEPTH: usize = 100;
+
+/// A parser event with its byte range in the Markdown source.
+pub type SpannedEvent<'a> = (Event<'a>, Range<usize>);
+
+/// Writes the page for `events` (the whole parse of one source, in order).
+pub fn write_page(
+    events: &[SpannedEvent<'_>],
+    options: &MarkdownOptions,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> RenderedMarkdown {
+    let mut writer = PageWriter::new(options, resolve);
+    writer.register_ids(events);
+    let mut index = 0;
+    while index < events.len() {
+        index = writer.write_event(events, index);
+    }
+    writer.finish()
+}
+
+/// A heading whose content is being written; its id needs the full text.
+struct OpenHeading {
+    level: u8,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    /// Where the heading's content starts in the output.
+    content_start: usize,
+    title: String,
+    range: Range<usize>,
+}
+
+/// A fenced or indented code block whose text is being collected.
+struct OpenCodeBlock {
+    language: Option<String>,
+    code: String,
+}
+
+/// An image whose description is being written into its `alt` attribute.
+struct OpenImage {
+    title: String,
+    /// Images nested in the description, whose ends must not close this one.
+    nested_images: usize,
+}
+
+/// Where the writer is inside the current table.
+#[derive(Default)]
+struct TableState {
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+    body_open: bool,
+}
+
+/// All the state of writing one page.
+struct PageWriter<'a> {
+    options: &'a MarkdownOptions,
+    resolve: &'a dyn Fn(&str) -> LinkTarget,
+    html: String,
+    plain_text: String,
+    ids: IdRegistry,
+    /// Footnote number by lowercased label, in order of first reference.
+    footnote_numbers: HashMap<String, usize>,
+    /// Footnotes that are referenced somewhere, so their definition links back.
+    referenced_footnotes: HashSet<usize>,
+    /// Footnotes whose first reference (the one with the `fnref-` id) is written.
+    written_footnote_refs: HashSet<usize>,
+    open_footnotes: Vec<usize>,
+    open_heading: Option<OpenHeading>,
+    open_code_block: Option<OpenCodeBlock>,
+    open_image: Option<OpenImage>,
+    in_metadata_block: bool,
+    table: TableState,
+    /// Number of currently open tags, to tell top-level blocks apart.
+    open_tags: usize,
+    /// Number of currently open nestable wrappers (see [`MAX_WRAPPER_DEPTH`]).
+    wrapper_depth: usize,
+    /// Output position and top-levelness of a paragraph that may become the summary.
+    summary_candidate_start: Option<(usize, bool)>,
+    first_top_level_paragraph: Option<String>,
+    first_nested_paragraph: Option<String>,
+    summary_before_more: Option<String>,
+    contains_raw_html: bool,
+    headings: Vec<Heading>,
+    problems: Vec<MarkdownProblem>,
+    anchor_refs: Vec<AnchorRef>,
+}
+
+impl<'a> PageWriter<'a> {
+    /// A writer with empty output for one page.
+    fn new(options: &'a MarkdownOptions, resolve: &'a dyn Fn(&str) -> LinkTarget) -> Self {
+        PageWriter {
+            options,
+            resolve,
+            html: String::new(),
+            plain_text: String::new(),
+            ids: IdRegistry::default(),
+            footnote_numbers: HashMap::new(),
+            referenced_footnotes: HashSet::new(),
+            written_footnote_refs: HashSet::new(),
+            open_footnotes: Vec::new(),
+            open_heading: None,
+            open_code_block: None,
+            open_image: None,
+            in_metadata_block: false,
+            table: TableState::default(),
+            open_tags: 0,
+            wrapper_depth: 0,
+            summary_candidate_start: None,
+            first_top_level_paragraph: None,
+            first_nested_paragraph: None,
+            summary_before_more: None,
+            contains_raw_html: false,
+            headings: Vec::new(),
+            problems: Vec::new(),
+            anchor_refs: Vec::new(),
+        }
+    }
+
+    /// Numbers the footnotes and reserves their ids, then reserves the
+    /// author-written heading ids, before anything is written: automatic
+    /// ids must avoid ids that appear later in the page.
+    fn register_ids(&mut self, events: &[SpannedEvent<'_>]) {
+        let mut explicit_ids = Vec::new();
+        for (event, _) in events {
+            match event {
+                Event::FootnoteReference(label) => {
+                    let number = self.footnote_number(label);
+                    self.referenced_footnotes.insert(number);
+                }
+                Event::Start(Tag::Heading { id: Some(id), .. }) => explicit_ids.push(id),
+                _ => {}
+            }
+        }
+        for (event, _) in events {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                self.footnote_number(label);
+            }
+        }
+        for number in 1..=self.footnote_numbers.len() {
+            self.ids.reserve(&footnote_id(number));
+            self.ids.reserve(&footnote_ref_id(number));
+        }
+        for id in explicit_ids {
+            if let Some(clean) = headings::sanitize_author_token(id) {
+                self.ids.reserve_explicit(&clean);
+            }
+        }
+    }
+
+    /// The number of the footnote labelled `label`, assigning the next one if new.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnote_numbers.len() + 1;
+        *self
+            .footnote_numbers
+            .entry(label.to_lowercase())
+            .or_insert(next)
+    }
+
+    /// Writes the event at `index` and returns the index of the next one to write.
+    fn write_event(&mut self, events: &[SpannedEvent<'_>], index: usize) -> usize {
+        let Some((event, range)) = events.get(index) else {
+            return index + 1;
+        };
+        if self.open_image.is_some() {
+            self.write_image_description(event);
+            return index + 1;
+        }
+        match event {
+            Event::Start(Tag::HtmlBlock) => return self.write_html_block(events, index),
+            Event::Start(tag) => {
+                let top_level = self.open_tags == 0;
+                self.open_tags += 1;
+                if is_wrapper(&tag.to_end()) {
+                    self.wrapper_depth += 1;
+                    if self.wrapper_depth > MAX_WRAPPER_DEPTH {
+                        return index + 1;
+                    }
+                }
+                self.start_tag(
+                    tag,
+                    range,
+                    top_level,
+                    events.get(index + 1..).unwrap_or(&[]),
+                );
+            }
+            Event::End(tag) => {
+                self.open_tags = self.open_tags.saturating_sub(1);
+                if is_wrapper(tag) {
+                    let flattened = self.wrapper_depth > MAX_WRAPPER_DEPTH;
+                    self.wrapper_depth = self.wrapper_depth.saturating_sub(1);
+                    if flattened {
+                        self.end_plain_block();
+                        return index + 1;
+                    }
+                }
+                self.end_tag(*tag);
+            }
+            Event::Text(text) => self.write_text(text),
+            Event::Code(code) => {
+                self.html.push_str("<code>");
+                self.write_text(code);
+                self.html.push_str("</code>");
+            }
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                self.html.push_str("<span class=\"math\">");
+                self.write_text(math);
+                self.html.push_str("</span>");
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                self.contains_raw_html = true;
+                self.html.push_str(raw);
+            }
+            Event::FootnoteReference(label) => self.write_footnote_reference(label),
+            Event::SoftBreak => {
+                self.html.push('\n');
+                self.push_inline_space();
+            }
+            Event::HardBreak => {
+                self.html.push_str("<br>\n");
+                self.push_inline_space();
+            }
+            Event::Rule => {
+                self.html.push_str("<hr>\n");
+                self.end_plain_block();
+            }
+            Event::TaskListMarker(checked) => {
+                self.html.push_str("<input type=\"checkbox\" disabled");
+                if *checked {
+                    self.html.push_str(" checked");
+                }
+                self.html.push_str("> ");
+            }
+        }
+        index + 1
+    }
+
+    /// Writes the opening of `tag`. `following` are the events after it, for
+    /// the one look-ahead needed (whether a list item is a task).
+    fn start_tag(
+        &mut self,
+        tag: &Tag<'_>,
+        range: &Range<usize>,
+        top_level: bool,
+        following: &[SpannedEvent<'_>],
+    ) {
+        match tag {
+            Tag::Paragraph => {
+                let wanted = if top_level {
+                    self.first_top_level_paragraph.is_none()
+                } else {
+                    self.first_nested_paragraph.is_none()
+                };
+                if wanted && self.open_footnotes.is_empty() {
+                    self.summary_candidate_start = Some((self.html.len(), top_level));
+                }
+                self.html.push_str("<p>");
+            }
+            Tag::Heading {
+                level, id, classes, ..
+            } => {
+                self.open_heading = Some(OpenHeading {
+                    level: *level as u8,
+                    explicit_id: id.as_deref().and_then(headings::sanitize_author_token),
+                    classes: classes
+                        .iter()
+                        .filter_map(|class| headings::sanitize_author_token(class))
+                        .collect(),
+                    content_start: self.html.len(),
+                    title: String::new(),
+                    range: range.clone(),
+                });
+            }
+            Tag::BlockQuote(None) => self.html.push_str("<blockquote>\n"),
+            Tag::BlockQuote(Some(kind)) => self.start_callout(*kind),
+            Tag::CodeBlock(kind) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => fence_language(info),
+                    CodeBlockKind::Indented => None,
+                };
+                self.open_code_block = Some(OpenCodeBlock {
+                    language,
+                    code: String::new(),
+                });
+            }
+            // Handled with look-ahead in `write_html_block`.
+            Tag::HtmlBlock => {}
+            Tag::List(Some(1)) => self.html.push_str("<ol>\n"),
+            Tag::List(Some(start)) => self.html.push_str(&format!("<ol start=\"{start}\">\n")),
+            Tag::List(None) => self.html.push_str("<ul>\n"),
+            Tag::Item => {
+                if starts_with_task_marker(following) {
+                    self.html.push_str("<li class=\"task-list-item\">");
+                } else {
+                    self.html.push_str("<li>");
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                let number = self.footnote_number(label);
+                self.open_footnotes.push(number);
+                self.html.push_str(&format!(
+                    "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>\n",
+                    footnote_id(number)
+                ));
+            }
+            Tag::DefinitionList => self.html.push_str("<dl>\n"),
+            Tag::DefinitionListTitle => self.html.push_str("<dt>"),
+            Tag::DefinitionListDefinition => self.html.push_str("<dd>"),
+            Tag::Table(alignments) => {
+                self.table = TableState {
+                    alignments: alignments.clone(),
+                    ..TableState::default()
+                };
+                self.html.push_str("<table>\n");
+            }
+            Tag::TableHead => {
+                self.table.in_head = true;
+                self.table.column = 0;
+                self.html.push_str("<thead>\n<tr>");
+            }
+            Tag::TableRow => {
+                self.table.column = 0;
+                if !self.table.body_open {
+                    self.table.body_open = true;
+                    self.html.push_str("<tbody>\n");
+                }
+                self.html.push_str("<tr>");
+            }
+            Tag::TableCell => self.start_table_cell(),
+            Tag::Emphasis => self.html.push_str("<em>"),
+            Tag::Strong => self.html.push_str("<strong>"),
+            Tag::Strikethrough => self.html.push_str("<del>"),
+            Tag::Superscript => self.html.push_str("<sup>"),
+            Tag::Subscript => self.html.push_str("<sub>"),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => self.start_link(*link_type, dest_url, title, range),
+            Tag::Image {
+                dest_url, title, ..
+            } => self.start_image(dest_url, title, range),
+            Tag::MetadataBlock(_) => self.in_metadata_block = true,
+        }
+    }
+
+    /// Writes the closing of the tag that `tag` ends.
+    fn end_tag(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.html.push_str("</p>\n");
+                self.end_plain_block();
+                self.keep_summary_candidate();
+            }
+            TagEnd::Heading(_) => self.finish_heading(),
+            TagEnd::BlockQuote(None) => self.html.push_str("</blockquote>\n"),
+            TagEnd::BlockQuote(Some(_)) => self.html.push_str("</aside>\n"),
+            TagEnd::CodeBlock => self.finish_code_block(),
+            TagEnd::HtmlBlock => {}
+            TagEnd::List(true) => self.html.push_str("</ol>\n"),
+            TagEnd::List(false) => self.html.push_str("</ul>\n"),
+            TagEnd::Item => {
+                self.html.push_str("</li>\n");
+                self.end_plain_block();
+            }
+            TagEnd::FootnoteDefinition => self.finish_footnote_definition(),
+            TagEnd::DefinitionList => self.html.push_str("</dl>\n"),
+            TagEnd::DefinitionListTitle => {
+                self.html.push_str("</dt>\n");
+                self.end_plain_block();
+            }
+            TagEnd::DefinitionListDefinition => {
+                self.html.push_str("</dd>\n");
+                self.end_plain_block();
+            }
+            TagEnd::Table => {
+                if self.table.body_open {
+                    self.html.push_str("</tbody>\n");
+                }
+                self.html.push_str("</table>\n");
+                self.table = TableState::default();
+            }
+            TagEnd::TableHead => {
+                self.html.push_str("</tr>\n</thead>\n");
+                self.table.in_head = false;
+                self.end_plain_block();
+            }
+            TagEnd::TableRow => {
+                self.html.push_str("</tr>\n");
+                self.end_plain_block();
+            }
+            TagEnd::TableCell => {
+                self.html
+                    .push_str(if self.table.in_head { "</th>" } else { "</td>" });
+                self.table.column += 1;
+                self.push_inline_space();
+            }
+            TagEnd::Emphasis => self.html.push_str("</em>"),
+            TagEnd::Strong => self.html.push_str("</strong>"),
+            TagEnd::Strikethrough => self.html.push_str("</del>"),
+            TagEnd::Superscript => self.html.push_str("</sup>"),
+            TagEnd::Subscript => self.html.push_str("</sub>"),
+            TagEnd::Link => self.html.push_str("</a>"),
+            // Images are closed in `write_image_description`.
+            TagEnd::Image => {}
+            TagEnd::MetadataBlock(_) => self.in_metadata_block = false,
+        }
+    }
+
+    /// Writes text: into a code block being collected, or escaped into the
+    /// output and also into the plain text (and the open heading's title).
+    fn write_text(&mut self, text: &str) {
+        if let Some(block) = &mut self.open_code_block {
+            block.code.push_str(text);
+            return;
+        }
+        if self.in_metadata_block {
+            return;
+        }
+        push_escaped(&mut self.html, text);
+        if let Some(heading) = &mut self.open_heading {
+            heading.title.push_str(text);
+        }
+        self.plain_text.push_str(text);
+    }
+
+    /// Separates the plain text of the block that just ended from the next.
+    fn end_plain_block(&mut self) {
+        let kept = self.plain_text.trim_end_matches([' ', '\t']).len();
+        self.plain_text.truncate(kept);
+        if !self.plain_text.is_empty() && !self.plain_text.ends_with('\n') {
+            self.plain_text.push('\n');
+        }
+    }
+
+    /// A line break or cell boundary: a space in the plain text and title.
+    fn push_inline_space(&mut self) {
+        if !self.plain_text.is_empty() && !self.plain_text.ends_with(char::is_whitespace) {
+            self.plain_text.push(' ');
+        }
+        if let Some(heading) = &mut self.open_heading {
+            heading.title.push(' ');
+        }
+    }
+
+    /// Remembers the paragraph that just ended if it is the first one of its kind.
+    fn keep_summary_candidate(&mut self) {
+        let Some((start, top_level)) = self.summary_candidate_start.take() else {
+            return;
+        };
+        let paragraph = self
+            .html
+            .get(start..)
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        if top_level {
+            self.first_top_level_paragraph = Some(paragraph);
+        } else {
+            self.first_nested_paragraph = Some(paragraph);
+        }
+    }
+
+    /// Handles an HTML block starting at `index`: the `<!-- more -->` marker
+    /// splits off the summary and is dropped; anything else is raw HTML.
+    fn write_html_block(&mut self, events: &[SpannedEvent<'_>], index: usize) -> usize {
+        let top_level = self.open_tags == 0;
+        let mut content = String::new();
+        let mut end = index + 1;
+        while let Some((event, _)) = events.get(end) {
+            match event {
+                Event::End(TagEnd::HtmlBlock) => break,
+                Event::Html(raw) | Event::Text(raw) => content.push_str(raw),
+                _ => {}
+            }
+            end += 1;
+        }
+        if is_more_marker(&content) {
+            if top_level && self.summary_before_more.is_none() {
+                let before = self.html.trim_end();
+                if !before.is_empty() {
+                    self.summary_before_more = Some(before.to_owned());
+                }
+            }
+        } else {
+            self.contains_raw_html = true;
+            self.html.push_str(&content);
+        }
+        end + 1
+    }
+
+    /// Writes an event inside an image description, which becomes the `alt`
+    /// text: only text is kept; the outermost image end closes the `<img>`.
+    fn write_image_description(&mut self, event: &Event<'_>) {
+        let Some(image) = &mut self.open_image else {
+            return;
+        };
+        match event {
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Image { .. }) {
+                    image.nested_images += 1;
+                }
+            }
+            Event::End(TagEnd::Image) if image.nested_images > 0 => image.nested_images -= 1,
+            Event::End(TagEnd::Image) => {
+                self.html.push('"');
+                if !image.title.is_empty() {
+                    self.html.push_str(" title=\"");
+                    push_escaped(&mut self.html, &image.title);
+                    self.html.push('"');
+                }
+                self.html.push_str(" loading=\"lazy\">");
+                self.open_image = None;
+            }
+            Event::Text(text) | Event::Code(text) => push_escaped(&mut self.html, text),
+            Event::SoftBreak | Event::HardBreak => self.html.push(' '),
+            _ => {}
+        }
+    }
+
+    /// Opens a GitHub alert (`> [!NOTE]`) as a callout with a visible title.
+    fn start_callout(&mut self, kind: BlockQuoteKind) {
+        let (class, title) = match kind {
+            BlockQuoteKind::Note => ("note", "Note"),
+            BlockQuoteKind::Tip => ("tip", "Tip"),
+            BlockQuoteKind::Important => ("important", "Important"),
+            BlockQuoteKind::Warning => ("warning", "Warning"),
+            BlockQuoteKind::Caution => ("caution", "Caution"),
+        };
+        self.html.push_str(&format!(
+            "<aside class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+        ));
+        self.end_plain_block();
+        self.plain_text.push_str(title);
+        self.end_plain_block();
+    }
+
+    /// Opens a header or body cell, its column's alignment as a class.
+    fn start_table_cell(&mut self) {
+        let element = if self.table.in_head { "th" } else { "td" };
+        let class = match self.table.alignments.get(self.table.column) {
+            Some(Alignment::Left) => " class=\"align-left\"",
+            Some(Alignment::Center) => " class=\"align-center\"",
+            Some(Alignment::Right) => " class=\"align-right\"",
+            Some(Alignment::None) | None => "",
+        };
+        self.html.push_str(&format!("<{element}{class}>"));
+    }
+
+    /// Opens a link; e-mail autolinks get `mailto:`, others are resolved.
+    fn start_link(
+        &mut self,
+        link_type: LinkType,
+        destination: &str,
+        title: &str,
+        range: &Range<usize>,
+    ) {
+        let href = if link_type == LinkType::Email {
+            Some(format!("mailto:{destination}"))
+        } else {
+            self.resolve_destination(destination, range, false)
+        };
+        self.html.push_str("<a");
+        if let Some(href) = href {
+            self.html.push_str(" href=\"");
+            push_escaped_url(&mut self.html, &href);
+            self.html.push('"');
+        }
+        if !title.is_empty() {
+            self.html.push_str(" title=\"");
+            push_escaped(&mut self.html, title);
+            self.html.push('"');
+        }
+        self.html.push('>');
+    }
+
+    /// Opens an `<img>` up to its `alt` value, which the description fills.
+    fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
+        let source = self.resolve_destination(destination, range, true);
+        self.html.push_str("<img");
+        if let Some(source) = source {
+            self.html.push_str(" src=\"");
+            push_escaped_url(&mut self.html, &source);
+            self.html.push('"');
+        }
+        self.html.push_str(" alt=\"");
+        self.open_image = Some(OpenImage {
+            title: title.to_owned(),
+            nested_images: 0,
+        });
+    }
+
+    /// The URL to write for a link or image destination, or `None` when it
+    /// is dangerous and must be dropped. Relative destinations go through the
+    /// site's resolver; anchors and broken links are recorded.
+    fn resolve_destination(
+        &mut self,
+        destination: &str,
+        range: &Range<usize>,
+        for_image: bool,
+    ) -> Option<String> {
+        match links::classify(destination) {
+            Destination::Fragment(anchor) => {
+                if !anchor.is_empty() && !for_image {
+                    self.anchor_refs.push(AnchorRef {
+                        page: None,
+                        anchor: anchor.to_owned(),
+                        range: range.clone(),
+                    });
+                }
+                Some(destination.to_owned())
+            }
+            Destination::WithScheme(_)
+                if !self.options.unsafe_html && links::is_dangerous(destination, for_image) =>
+            {
+                None
+            }
+            Destination::WithScheme(_) | Destination::Empty | Destination::RootRelative => {
+                Some(destination.to_owned())
+            }
+            Destination::Relative => match (self.resolve)(destination) {
+                LinkTarget::Unchanged => Some(destination.to_owned()),
+                LinkTarget::Internal { url, page, anchor } => {
+                    let mut href = url;
+                    if let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) {
+                        href.push('#');
+                        href.push_str(&anchor);
+                        if !for_image {
+                            self.anchor_refs.push(AnchorRef {
+                                page: Some(page),
+                                anchor,
+                                range: range.clone(),
+                            });
+                        }
+                    }
+                    Some(href)
+                }
+                LinkTarget::Broken { message, help } => {
+                    self.problems.push(MarkdownProblem {
+                        range: range.clone(),
+                        message,
+                        help,
+                    });
+                    Some(destination.to_owned())
+                }
+            },
+        }
+    }
+
+    /// Writes a footnote mark; the first one for a footnote gets the id the
+    /// definition links back to.
+    fn write_footnote_reference(&mut self, label: &str) {
+        let number = self.footnote_number(label);
+        self.html.push_str(&format!(
+            "<sup class=\"footnote-ref\"><a href=\"#{}\"",
+            footnote_id(number)
+        ));
+        if self.written_footnote_refs.insert(number) {
+            self.html
+                .push_str(&format!(" id=\"{}\"", footnote_ref_id(number)));
+        }
+        self.html.push_str(&format!(">{number}</a></sup>"));
+    }
+
+    /// Closes a footnote definition, with a link back to its first reference.
+    fn finish_footnote_definition(&mut self) {
+        if let Some(number) = self.open_footnotes.pop()
+            && self.referenced_footnotes.contains(&number)
+        {
+            self.html.push_str(&format!(
+                "<a class=\"footnote-backref\" href=\"#{}\" aria-label=\"Back to reference {number}\">\u{21A9}\u{FE0E}</a>\n",
+                footnote_ref_id(number)
+            ));
+        }
+        self.html.push_str("</div>\n");
+        self.end_plain_block();
+    }
+
+    /// Writes the heading now that its text (and so its id) is known: the
+    /// content written so far is moved inside `<hN id=…>` with a self-link.
+    fn finish_heading(&mut self) {
+        let Some(heading) = self.open_heading.take() else {
+            return;
+        };
+        let content_start = heading.content_start.min(self.html.len());
+        let content = self.html.split_off(content_start);
+        let title = collapse_whitespace(&heading.title);
+        let id = match &heading.explicit_id {
+            Some(explicit) => {
+                let claimed = self.ids.claim_explicit(explicit);
+                if claimed.renamed {
+                    self.problems.push(MarkdownProblem {
+                        range: heading.range.clone(),
+                        message: format!(
+                            "the heading id `{explicit}` is already used on this page"
+                        ),
+                        help: Some(format!(
+                            "this heading got the id `{}` instead; give it a unique `{{#id}}`",
+                            claimed.id
+                        )),
+                    });
+                }
+                claimed.id
+            }
+            None => self.ids.claim_unique(&headings::slugify(&title)),
+        };
+
+        let level = heading.level;
+        self.html.push_str(&format!("<h{level} id=\"{id}\""));
+        if !heading.classes.is_empty() {
+            self.html
+                .push_str(&format!(" class=\"{}\"", heading.classes.join(" ")));
+        }
+        self.html.push('>');
+        self.html.push_str(content.trim_end());
+        if !content.trim_end().is_empty() {
+            self.html.push(' ');
+        }
+        self.html.push_str(&format!(
+            "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        ));
+        self.end_plain_block();
+        self.headings.push(Heading { level, id, title });
+    }
+
+    /// Writes the collected code block, highlighted when the language is known.
+    fn finish_code_block(&mut self) {
+        let Some(block) = self.open_code_block.take() else {
+            return;
+        };
+        self.html.push_str("<pre class=\"code\"");
+        if let Some(language) = &block.language {
+            self.html.push_str(&format!(
+                " data-lang=\"{language}\"><code class=\"language-{language}\">"
+            ));
+        } else {
+            self.html.push_str("><code>");
+        }
+        let highlighted = block
+            .language
+            .as_deref()
+            .and_then(|language| highlight::highlight_code(&block.code, language));
+        match highlighted {
+            Some(highlighted) => self.html.push_str(&highlighted),
+            None => push_escaped(&mut self.html, &block.code),
+        }
+        self.html.push_str("</code></pre>\n");
+        self.end_plain_block();
+        self.plain_text.push_str(&block.code);
+        self.end_plain_block();
+    }
+
+    /// Assembles the result: sanitizes when raw HTML was written (and the
+    /// site does not allow it), picks the summary, builds the toc.
+    fn finish(self) -> RenderedMarkdown {
+        let needs_sanitizing = self.contains_raw_html && !self.options.unsafe_html;
+        let clean = |html: String| {
+            if needs_sanitizing {
+                sanitize::sanitize_html(&html)
+            } else {
+                html
+            }
+        };
+        let summary_html = self
+            .summary_before_more
+            .or(self.first_top_level_paragraph)
+            .or(self.first_nested_paragraph)
+            .map(clean);
+        let html = clean(self.html);
+        let plain_text = self.plain_text.trim().to_owned();
+        RenderedMarkdown {
+            html,
+            summary_html,
+            toc: headings::build_toc(&self.headings),
+            headings: self.headings,
+            word_count: plain_text.split_whitespace().count(),
+            problems: self.problems,
+            anchor_refs: self.anchor_refs,
+            plain_text,
+        }
+    }
+}
+
+/// The id of footnote `number`'s definition.
+fn footnote_id(number: usize) -> String {
+    format!("fn-{number}")
+}
+
+/// The id of footnote `number`'s first reference, which the definition links back to.
+fn footnote_ref_id(number: usize) -> String {
+    format!("fnref-{number}")
+}
+
+/// The language of a fenced code block: the first word of its info string
+/// (`rust` in "rust,ignore" or "rust title=x"), reduced to characters safe
+/// in a class name; `None` if there is none.
+fn fence_language(info: &str) -> Option<String> {
+    let first_word = info
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or_default();
+    let language: String = first_word
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '#' | '.'))
+        .collect();
+    (!language.is_empty()).then_some(language)
+}
+
+/// True for tags that only wrap their content and may nest without limit
+/// (quotes, lists, emphasis), which are flattened past [`MAX_WRAPPER_DEPTH`].
+fn is_wrapper(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// True when a list item's events start with a task marker (`[ ]` / `[x]`),
+/// directly or inside the item's first paragraph.
+fn starts_with_task_marker(following: &[SpannedEvent<'_>]) -> bool {
+    matches!(
+        following,
+        [(Event::TaskListMarker(_), _), ..]
+            | [
+                (Event::Start(Tag::Paragraph), _),
+                (Event::TaskListMarker(_), _),
+                ..
+            ]
+    )
+}
+
+/// True for the summary marker `<!-- more -->` (spaces and case tolerated).
+fn is_more_marker(html: &str) -> bool {
+    html.trim()
+        .strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
+}
+
+/// Trims `text` and replaces each run of whitespace with one space.
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_language_takes_the_first_safe_word() {
+        assert_eq!(fence_language("rust").as_deref(), Some("rust"));
+        assert_eq!(fence_language("rust,ignore").as_deref(), Some("rust"));
+        assert_eq!(fence_language("c++ title=x").as_deref(), Some("c++"));
+        assert_eq!(fence_language("\"><script>").as_deref(), Some("script"));
+        assert_eq!(fence_language(""), None);
+        assert_eq!(fence_language("  "), None);
+    }
+
+    #[test]
+    fn more_marker_tolerates_spacing_and_case() {
+        assert!(is_more_marker("<!-- more -->\n"));
+        assert!(is_more_marker("  <!--more-->  "));
+        assert!(is_more_marker("<!--   MORE   -->"));
+        assert!(!is_more_marker("<!-- more than this -->"));
+        assert!(!is_more_marker("<div>more</div>"));
+    }
+
+    #[test]
+    fn whitespace_collapses() {
+        assert_eq!(collapse_whitespace("  a \n b\t c "), "a b c");
+    }
+}
