@@ -148,10 +148,14 @@ impl BaseUrl {
         let url = url::Url::parse(text.trim())
             .map_err(|error| format!("`{text}` is not a valid base URL: {error}"))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("base URL `{text}` must start with http:// or https://"));
+            return Err(format!(
+                "base URL `{text}` must start with http:// or https://"
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("base URL `{text}` must not have a query or fragment"));
+            return Err(format!(
+                "base URL `{text}` must not have a query or fragment"
+            ));
         }
         let origin = url.origin().ascii_serialization();
         let mut path = url.path().to_string();
@@ -202,7 +206,10 @@ mod tests {
     #[test]
     fn sub_path_is_kept_in_links_and_permalinks() {
         let config = parse("title: T\nbase_url: https://example.org/guide\n").unwrap();
-        assert_eq!(config.base_url.link("reasons/healing/"), "/guide/reasons/healing/");
+        assert_eq!(
+            config.base_url.link("reasons/healing/"),
+            "/guide/reasons/healing/"
+        );
         assert_eq!(
             config.base_url.permalink("reasons/"),
             "https://example.org/guide/reasons/"

@@ -16,7 +16,6 @@ pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use config::{BaseUrl, Config};
@@ -52,7 +51,9 @@ impl BuildOptions {
 
     /// The output folder these options write to.
     pub fn output_dir(&self) -> PathBuf {
-        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
     }
 }
 
@@ -92,8 +93,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_output_dir(&options.root, &output_dir)?;
     let rendered = render_site(options)?;
     let write = output::write(&output_dir, rendered.files, rendered.copies).map_err(|error| {
-        Diagnostic::error(format!("cannot write the output folder {}: {error}", output_dir.display()))
-            .help("check that the folder is writable and the disk is not full")
+        Diagnostic::error(format!(
+            "cannot write the output folder {}: {error}",
+            output_dir.display()
+        ))
+        .help("check that the folder is writable and the disk is not full")
     })?;
     Ok(BuildReport {
         pages: rendered.site.pages.len(),
@@ -110,12 +114,19 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|message| {
-            Diagnostic::error(message).help("pass an absolute URL, e.g. --base-url https://example.org/guide/")
+            Diagnostic::error(message)
+                .help("pass an absolute URL, e.g. --base-url https://example.org/guide/")
         })?;
     }
     let chain = theme::resolve(root, &config)?;
-    let mut templates = Templates::load(root, &chain)?;
-    let site = content::load(root, config, LoadOptions { drafts: options.drafts })?;
+    let templates = Templates::load(root, &chain)?;
+    let site = content::load(
+        root,
+        config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    )?;
     let name_problems = templates::pages::check_template_names(&site, &templates);
     let rendered = render::render_site(&site);
     let rendered = match (rendered, name_problems.has_errors()) {
@@ -128,12 +139,12 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
         }
     };
     let values = SiteValues::build(&site, &rendered);
-    templates.register_site_functions(Arc::new(values.lookup(&site)));
+    templates.set_site(values.lookup(&site));
     let mut files = templates::pages::render_pages(&site, &values, &templates)?;
     files.extend(site_files::site_files(&site, &rendered));
     files.push(OutputFile {
         path: "css/syntax.css".into(),
-        bytes: markdown::highlight::highlight_stylesheet().into_bytes(),
+        bytes: markdown::highlight_stylesheet().into_bytes(),
     });
     let copies = static_copies(root, &chain, &site);
     Ok(RenderedOutput {
@@ -169,7 +180,11 @@ fn static_copies(root: &Path, chain: &theme::ThemeChain, site: &Site) -> Vec<Cop
         found.sort_by(|a, b| a.path.cmp(&b.path));
         copies.extend(found);
     }
-    for asset in site.assets.iter().chain(site.pages.iter().flat_map(|p| &p.assets)) {
+    for asset in site
+        .assets
+        .iter()
+        .chain(site.pages.iter().flat_map(|p| &p.assets))
+    {
         copies.push(CopiedFile {
             source: asset.source.clone(),
             path: asset.output.clone(),

@@ -21,7 +21,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (public/ by default).
-    #[command(after_help = "Exit status: 0 on success, 1 when the content has errors, 2 on usage errors.")]
+    #[command(
+        after_help = "Exit status: 0 on success, 1 when the content has errors, 2 on usage errors."
+    )]
     Build {
         /// The site folder (the one with site.yaml).
         #[arg(long, default_value = ".")]
@@ -43,10 +45,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match cli.command {
         Command::Build {
             root,

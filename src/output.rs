@@ -64,7 +64,9 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         }
     }
     if output.is_dir() && !output.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&output).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
             return refuse("the folder exists, is not empty and was not created by cairn");
         }
@@ -100,7 +102,11 @@ fn normalize(path: &Path) -> PathBuf {
 ///
 /// Later entries win when two have the same path (copies come after generated files, so a
 /// site's `static/robots.txt` replaces the generated one).
-pub fn write(output: &Path, files: Vec<OutputFile>, copies: Vec<CopiedFile>) -> std::io::Result<WriteReport> {
+pub fn write(
+    output: &Path,
+    files: Vec<OutputFile>,
+    copies: Vec<CopiedFile>,
+) -> std::io::Result<WriteReport> {
     enum Source {
         Bytes(Vec<u8>),
         Copy(PathBuf),
@@ -113,7 +119,10 @@ pub fn write(output: &Path, files: Vec<OutputFile>, copies: Vec<CopiedFile>) -> 
         planned.insert(copy.path, Source::Copy(copy.source));
     }
     std::fs::create_dir_all(output)?;
-    std::fs::write(output.join(MARKER), "This folder is built by cairn; it is replaced on every build.\n")?;
+    std::fs::write(
+        output.join(MARKER),
+        "This folder is built by cairn; it is replaced on every build.\n",
+    )?;
     let dirs: BTreeSet<PathBuf> = planned
         .keys()
         .filter_map(|p| Path::new(p).parent().map(|d| output.join(d)))
@@ -168,7 +177,11 @@ fn write_if_changed(target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 fn remove_stale(output: &Path, keep: &BTreeSet<String>) -> std::io::Result<usize> {
     let mut removed = 0;
     let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
         let rel = entry
             .path()
             .strip_prefix(output)
@@ -206,10 +219,23 @@ mod tests {
     fn rewrites_only_changed_files_and_removes_stale_ones() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = write(&out, vec![file("a/index.html", "A"), file("b/index.html", "B")], vec![]).unwrap();
+        let first = write(
+            &out,
+            vec![file("a/index.html", "A"), file("b/index.html", "B")],
+            vec![],
+        )
+        .unwrap();
         assert_eq!(first.written, 2);
-        let second = write(&out, vec![file("a/index.html", "A"), file("c.html", "C")], vec![]).unwrap();
-        assert_eq!((second.written, second.unchanged, second.removed), (1, 1, 1));
+        let second = write(
+            &out,
+            vec![file("a/index.html", "A"), file("c.html", "C")],
+            vec![],
+        )
+        .unwrap();
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
         assert!(!out.join("b").exists());
     }
 

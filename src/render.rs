@@ -46,13 +46,22 @@ pub fn render_site(site: &Site) -> Result<RenderedSite, Diagnostics> {
         .map(|p| p.key.as_str())
         .zip(&pages)
         .chain(site.sections.iter().map(|s| s.key.as_str()).zip(&sections))
-        .map(|(key, rendered)| (key, rendered.headings.iter().map(|h| h.id.as_str()).collect()))
+        .map(|(key, rendered)| {
+            (
+                key,
+                rendered.headings.iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
         .collect();
     let sources = site
         .pages
         .iter()
         .map(|p| (&p.key, Some(&p.source), p.body_start))
-        .chain(site.sections.iter().map(|s| (&s.key, s.source.as_ref(), s.body_start)));
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.key, s.source.as_ref(), s.body_start)),
+        );
     for ((key, source, body_start), rendered) in sources.zip(pages.iter().chain(&sections)) {
         let Some(source) = source else { continue };
         report(site, key, source, body_start, rendered, &ids, &mut problems);
@@ -72,20 +81,24 @@ fn render_one(
     options: &MarkdownOptions,
 ) -> RenderedMarkdown {
     let body = &source.text[body_start..];
-    markdown::render(body, options, &|target| match site.resolve_link(key, target) {
-        Resolved::Unchanged => LinkTarget::Unchanged,
-        Resolved::Asset { url } => LinkTarget::Internal {
-            url,
-            page: String::new(),
-            anchor: None,
+    markdown::render(
+        body,
+        options,
+        &|target| match site.resolve_link(key, target) {
+            Resolved::Unchanged => LinkTarget::Unchanged,
+            Resolved::Asset { url } => LinkTarget::Internal {
+                url,
+                page: String::new(),
+                anchor: None,
+            },
+            Resolved::Internal { url, key, anchor } => LinkTarget::Internal {
+                url,
+                page: key,
+                anchor,
+            },
+            Resolved::Broken { message, help } => LinkTarget::Broken { message, help },
         },
-        Resolved::Internal { url, key, anchor } => LinkTarget::Internal {
-            url,
-            page: key,
-            anchor,
-        },
-        Resolved::Broken { message, help } => LinkTarget::Broken { message, help },
-    })
+    )
 }
 
 fn report(
@@ -111,7 +124,9 @@ fn report(
             Some(page) => page.as_str(),
             None => key,
         };
-        let Some(known) = ids.get(target) else { continue };
+        let Some(known) = ids.get(target) else {
+            continue;
+        };
         if known.contains(anchor.anchor.as_str()) {
             continue;
         }
@@ -127,7 +142,13 @@ fn report(
                 if all.is_empty() {
                     "that page has no headings to link to".to_string()
                 } else {
-                    format!("headings there: {}", all.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "headings there: {}",
+                        all.iter()
+                            .map(|a| format!("#{a}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 }
             }
         };

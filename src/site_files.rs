@@ -47,7 +47,11 @@ fn sitemap(site: &Site) -> OutputFile {
         entries.push((section.site_path.clone(), None));
     }
     for page in &site.pages {
-        let lastmod = page.updated.as_ref().or(page.date.as_ref()).map(|d| d.day.clone());
+        let lastmod = page
+            .updated
+            .as_ref()
+            .or(page.date.as_ref())
+            .map(|d| d.day.clone());
         entries.push((page.site_path.clone(), lastmod));
     }
     if !site.tags.is_empty() {
@@ -56,7 +60,11 @@ fn sitemap(site: &Site) -> OutputFile {
     }
     entries.sort();
     for (path, lastmod) in entries {
-        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&base.permalink(&path)));
+        let _ = write!(
+            xml,
+            "  <url>\n    <loc>{}</loc>\n",
+            xml_escape(&base.permalink(&path))
+        );
         if let Some(day) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{day}</lastmod>");
         }
@@ -87,22 +95,45 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
     let base = &site.config.base_url;
     let updated = dated
         .iter()
-        .filter_map(|i| site.pages[*i].updated.as_ref().or(site.pages[*i].date.as_ref()))
+        .filter_map(|i| {
+            site.pages[*i]
+                .updated
+                .as_ref()
+                .or(site.pages[*i].date.as_ref())
+        })
         .max()
         .or(site.pages[*newest].date.as_ref())?;
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
     let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
     let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
     if !site.config.description.is_empty() {
-        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(&site.config.description));
+        let _ = writeln!(
+            xml,
+            "  <subtitle>{}</subtitle>",
+            xml_escape(&site.config.description)
+        );
     }
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&base.permalink("atom.xml")));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&base.absolute_root()));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&base.permalink("atom.xml"))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&base.absolute_root())
+    );
     let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&base.absolute_root()));
     let _ = writeln!(xml, "  <updated>{}</updated>", updated.rfc3339);
     let _ = writeln!(xml, "  <generator>cairn</generator>");
     if !site.config.author.is_empty() {
-        let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(&site.config.author));
+        let _ = writeln!(
+            xml,
+            "  <author><name>{}</name></author>",
+            xml_escape(&site.config.author)
+        );
     }
     for index in dated.iter().take(site.config.feed_limit) {
         let page = &site.pages[*index];
@@ -110,18 +141,34 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
         let md = &rendered.pages[*index];
         let permalink = base.permalink(&page.site_path);
         xml.push_str("  <entry>\n");
-        let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&page.front.title.value));
-        let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&permalink));
+        let _ = writeln!(
+            xml,
+            "    <title>{}</title>",
+            xml_escape(&page.front.title.value)
+        );
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&permalink)
+        );
         let _ = writeln!(xml, "    <id>{}</id>", xml_escape(&permalink));
         let _ = writeln!(xml, "    <published>{}</published>", date.rfc3339);
-        let _ = writeln!(xml, "    <updated>{}</updated>", page.updated.as_ref().unwrap_or(date).rfc3339);
+        let _ = writeln!(
+            xml,
+            "    <updated>{}</updated>",
+            page.updated.as_ref().unwrap_or(date).rfc3339
+        );
         for tag in &page.front.tags {
             let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(&tag.value));
         }
         if let Some(description) = &page.front.description {
             let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(description));
         }
-        let _ = writeln!(xml, "    <content type=\"html\">{}</content>", xml_escape(&md.html));
+        let _ = writeln!(
+            xml,
+            "    <content type=\"html\">{}</content>",
+            xml_escape(&md.html)
+        );
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
@@ -138,8 +185,14 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
         let target = site.config.base_url.link(&page.site_path);
         let canonical = site.config.base_url.permalink(&page.site_path);
         for alias in &page.front.aliases {
-            let Some(path) = alias_path(&alias.value) else { continue };
-            let file = if path.ends_with('/') { format!("{path}index.html") } else { path };
+            let Some(path) = alias_path(&alias.value) else {
+                continue;
+            };
+            let file = if path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path
+            };
             let html = format!(
                 "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
                 lang = xml_escape(&site.config.language),

@@ -51,12 +51,16 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
     let themes_dir = root.join("themes");
     let mut chain: Vec<Theme> = Vec::new();
     let mut wanted = config.theme.clone();
-    let mut named_at: Option<(SourceFile, std::ops::Range<usize>)> =
-        config.theme_range.clone().map(|r| (config.source.clone(), r));
+    let mut named_at: Option<(SourceFile, std::ops::Range<usize>)> = config
+        .theme_range
+        .clone()
+        .map(|r| (config.source.clone(), r));
     loop {
         let dir = themes_dir.join(&wanted);
         let valid_name = !wanted.is_empty()
-            && wanted.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+            && wanted
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
         if !valid_name || !dir.join("theme.yaml").is_file() {
             let available = available_themes(&themes_dir);
             let mut diagnostic = Diagnostic::error(format!("there is no theme `{wanted}`"));
@@ -64,9 +68,12 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
                 Some((source, range)) => diagnostic.at(source, range.clone()),
                 None => diagnostic.in_file(crate::config::CONFIG_FILE),
             };
-            let help = match crate::suggest::closest(&wanted, available.iter().map(String::as_str)) {
+            let help = match crate::suggest::closest(&wanted, available.iter().map(String::as_str))
+            {
                 Some(best) => format!("did you mean `{best}`?"),
-                None if available.is_empty() => "add a theme under themes/<name>/ with a theme.yaml".to_string(),
+                None if available.is_empty() => {
+                    "add a theme under themes/<name>/ with a theme.yaml".to_string()
+                }
                 None => format!("themes here: {}", available.join(", ")),
             };
             return Err(diagnostic.help(help));

@@ -46,7 +46,12 @@ pub fn range_of<T>(value: &Spanned<T>, base: usize) -> Range<usize> {
     }
 }
 
-fn to_diagnostic(error: &serde_saphyr::Error, yaml: &str, source: &SourceFile, base: usize) -> Diagnostic {
+fn to_diagnostic(
+    error: &serde_saphyr::Error,
+    yaml: &str,
+    source: &SourceFile,
+    base: usize,
+) -> Diagnostic {
     let raw = error.to_string();
     let message = strip_location_suffix(&raw);
     let (message, help) = explain(message);
@@ -57,7 +62,9 @@ fn to_diagnostic(error: &serde_saphyr::Error, yaml: &str, source: &SourceFile, b
         .min(yaml.len());
     let start = base + offset;
     let end = start + token_len(&yaml[offset..]);
-    Diagnostic::error(message).at(source, start..end).maybe_help(help)
+    Diagnostic::error(message)
+        .at(source, start..end)
+        .maybe_help(help)
 }
 
 /// Length of the word at the start of `rest`, so the caret underlines a whole key or value.
@@ -108,7 +115,9 @@ fn explain(message: &str) -> (String, Option<String>) {
     if message.contains("budget") || message.contains("alias") && message.contains("limit") {
         return (
             format!("YAML too large or too deeply aliased: {message}"),
-            Some("simplify the YAML; anchors and aliases that expand enormously are refused".into()),
+            Some(
+                "simplify the YAML; anchors and aliases that expand enormously are refused".into(),
+            ),
         );
     }
     (message.to_string(), None)

@@ -11,13 +11,21 @@ fn first_error(files: &[(&str, &str)]) -> cairn::diagnostics::Diagnostic {
         site.write(path, text);
     }
     let problems = site.build_err();
-    problems.0.into_iter().find(|d| d.is_error()).expect("an error")
+    problems
+        .0
+        .into_iter()
+        .find(|d| d.is_error())
+        .expect("an error")
 }
 
 #[test]
 fn bad_yaml() {
     let error = first_error(&[("content/a.md", "---\ntitle: [unclosed\n---\n")]);
-    assert!(error.location().starts_with("content/a.md:"), "{}", error.location());
+    assert!(
+        error.location().starts_with("content/a.md:"),
+        "{}",
+        error.location()
+    );
     assert_eq!(error.span.unwrap().line, 2);
 }
 
@@ -31,14 +39,21 @@ fn unknown_front_matter_key() {
 
 #[test]
 fn unknown_site_yaml_key() {
-    let error = first_error(&[("site.yaml", "title: T\nbase_url: https://example.org/\ntheem: x\n")]);
+    let error = first_error(&[(
+        "site.yaml",
+        "title: T\nbase_url: https://example.org/\ntheem: x\n",
+    )]);
     assert_eq!(error.location(), "site.yaml:3:1");
 }
 
 #[test]
 fn missing_title() {
     let error = first_error(&[("content/a.md", "---\ndescription: no title\n---\n")]);
-    assert!(error.location().starts_with("content/a.md:2:"), "{}", error.location());
+    assert!(
+        error.location().starts_with("content/a.md:2:"),
+        "{}",
+        error.location()
+    );
     assert!(error.message.contains("title"), "{}", error.message);
 }
 
@@ -56,7 +71,11 @@ fn duplicate_url() {
     site.write("content/other.md", "---\ntitle: B\nslug: post\n---\n");
     let problems = site.build_err();
     let error = &problems.0[0];
-    assert!(error.message.contains("content/Post.md") && error.message.contains("content/other.md"), "{}", error.message);
+    assert!(
+        error.message.contains("content/Post.md") && error.message.contains("content/other.md"),
+        "{}",
+        error.message
+    );
     assert_eq!(error.location(), "content/other.md:3:7");
 }
 
@@ -66,13 +85,20 @@ fn duplicate_url_by_unicode_normalization() {
     site.write("content/caf\u{e9}.md", "---\ntitle: A\n---\n");
     site.write("content/cafe\u{301}.md", "---\ntitle: B\n---\n");
     let problems = site.build_err();
-    assert!(problems.0[0].message.contains("the same URL `/cafe/`"), "{}", problems.0[0].message);
+    assert!(
+        problems.0[0].message.contains("the same URL `/cafe/`"),
+        "{}",
+        problems.0[0].message
+    );
 }
 
 #[test]
 fn broken_internal_link() {
     let error = first_error(&[
-        ("content/a.md", "---\ntitle: A\n---\nSee [b](b.md) and\n[the faq](fqa.md).\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [b](b.md) and\n[the faq](fqa.md).\n",
+        ),
         ("content/faq.md", "---\ntitle: FAQ\n---\n"),
     ]);
     assert_eq!(error.location(), "content/a.md:4:5");
@@ -82,7 +108,10 @@ fn broken_internal_link() {
 #[test]
 fn every_broken_link_is_reported_with_a_suggestion() {
     let site = TestSite::minimal();
-    site.write("content/a.md", "---\ntitle: A\n---\nSee [b](b.md) and\n[the faq](fqa.md).\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\nSee [b](b.md) and\n[the faq](fqa.md).\n",
+    );
     site.write("content/faq.md", "---\ntitle: FAQ\n---\n");
     let problems = site.build_err();
     assert_eq!(problems.error_count(), 2);
@@ -94,7 +123,10 @@ fn every_broken_link_is_reported_with_a_suggestion() {
 #[test]
 fn broken_anchor() {
     let error = first_error(&[
-        ("content/a.md", "---\ntitle: A\n---\n\nRead [it](b.md#how-lnog).\n"),
+        (
+            "content/a.md",
+            "---\ntitle: A\n---\n\nRead [it](b.md#how-lnog).\n",
+        ),
         ("content/b.md", "---\ntitle: B\n---\n## How long\n"),
     ]);
     assert_eq!(error.location(), "content/a.md:5:6");
@@ -117,15 +149,29 @@ fn unknown_template() {
 
 #[test]
 fn template_syntax_error() {
-    let error = first_error(&[("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n")]);
-    assert!(error.location().starts_with("templates/page.html:"), "{}", error.location());
-    assert!(error.message.starts_with("template error:"), "{}", error.message);
+    let error = first_error(&[(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n",
+    )]);
+    assert!(
+        error.location().starts_with("templates/page.html:"),
+        "{}",
+        error.location()
+    );
+    assert!(
+        error.message.starts_with("template error:"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
 fn template_rendering_error_names_the_template_line() {
     let error = first_error(&[
-        ("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ get_page(path=\"nope.md\").title }}\n{% endblock content %}\n"),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ get_page(path=\"nope.md\").title }}\n{% endblock content %}\n",
+        ),
         ("content/a.md", "---\ntitle: A\n---\n"),
     ]);
     assert_eq!(error.span.as_ref().unwrap().line, 3, "{error}");
@@ -134,14 +180,20 @@ fn template_rendering_error_names_the_template_line() {
 
 #[test]
 fn unknown_theme() {
-    let error = first_error(&[("site.yaml", "title: T\nbase_url: https://example.org/\ntheme: defualt\n")]);
+    let error = first_error(&[(
+        "site.yaml",
+        "title: T\nbase_url: https://example.org/\ntheme: defualt\n",
+    )]);
     assert_eq!(error.location(), "site.yaml:3:8");
     assert_eq!(error.help.as_deref(), Some("did you mean `default`?"));
 }
 
 #[test]
 fn unclosed_and_missing_front_matter() {
-    let error = first_error(&[("content/a.md", "---\ntitle: A\n\nBody without a closing fence\n")]);
+    let error = first_error(&[(
+        "content/a.md",
+        "---\ntitle: A\n\nBody without a closing fence\n",
+    )]);
     assert_eq!(error.message, "the front matter is never closed");
     assert_eq!(error.location(), "content/a.md:1:1");
     let error = first_error(&[("content/a.md", "# Just markdown\n")]);
@@ -150,14 +202,21 @@ fn unclosed_and_missing_front_matter() {
 
 #[test]
 fn locations_count_lines_before_the_front_matter_with_crlf_and_bom() {
-    let error = first_error(&[("content/a.md", "\u{feff}---\r\ntitle: A\r\nwat: 1\r\n---\r\n")]);
+    let error = first_error(&[(
+        "content/a.md",
+        "\u{feff}---\r\ntitle: A\r\nwat: 1\r\n---\r\n",
+    )]);
     assert_eq!(error.location(), "content/a.md:3:1");
 }
 
 #[test]
 fn not_utf8() {
     let site = TestSite::minimal();
-    std::fs::write(site.root().join("content/a.md"), b"---\ntitle: A\n---\nbad \xff byte\n").unwrap();
+    std::fs::write(
+        site.root().join("content/a.md"),
+        b"---\ntitle: A\n---\nbad \xff byte\n",
+    )
+    .unwrap();
     let problems = site.build_err();
     assert_eq!(problems.0[0].location(), "content/a.md:4:5");
 }
@@ -171,24 +230,46 @@ fn all_errors_are_reported_together() {
     let problems = site.build_err();
     // Front matter errors stop a file before its links are checked; both files are named.
     let files: Vec<String> = problems.0.iter().map(|d| d.location()).collect();
-    assert!(files.iter().any(|f| f.starts_with("content/a.md")), "{files:?}");
-    assert!(files.iter().any(|f| f.starts_with("content/b.md")), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.starts_with("content/a.md")),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().any(|f| f.starts_with("content/b.md")),
+        "{files:?}"
+    );
 }
 
 #[test]
 fn cli_exit_codes_and_plain_output() {
     let site = TestSite::minimal();
     let bin = env!("CARGO_BIN_EXE_cairn");
-    let ok = std::process::Command::new(bin).args(["build", "--root"]).arg(site.root()).output().unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = std::process::Command::new(bin)
+        .args(["build", "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stderr).contains("Built 0 pages and 1 sections"));
     site.write("content/a.md", "---\ntitle: A\ntitel: B\n---\n");
-    let bad = std::process::Command::new(bin).args(["build", "--root"]).arg(site.root()).output().unwrap();
+    let bad = std::process::Command::new(bin)
+        .args(["build", "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(stderr.contains("error: unknown key `titel`"), "{stderr}");
     assert!(stderr.contains("--> content/a.md:3:1"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "no color when piped");
-    let usage = std::process::Command::new(bin).args(["build", "--bogus"]).output().unwrap();
+    let usage = std::process::Command::new(bin)
+        .args(["build", "--bogus"])
+        .output()
+        .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }

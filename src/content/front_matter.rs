@@ -29,15 +29,21 @@ pub fn split(source: &SourceFile) -> Result<Split, Diagnostic> {
     }
     let first_line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     if text[start..first_line_end].trim_end() != "---" {
-        return Err(Diagnostic::error("the file does not start with front matter")
-            .at(source, start..first_line_end)
-            .label("expected `---` here")
-            .help("did you forget to add `---`? Start the file with:\n---\ntitle: My page\n---"));
+        return Err(
+            Diagnostic::error("the file does not start with front matter")
+                .at(source, start..first_line_end)
+                .label("expected `---` here")
+                .help(
+                    "did you forget to add `---`? Start the file with:\n---\ntitle: My page\n---",
+                ),
+        );
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut line_start = yaml_start;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
         if text[line_start..line_end].trim_end() == "---" {
             return Ok(Split {
                 yaml: yaml_start..line_start,

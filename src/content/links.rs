@@ -34,14 +34,20 @@ pub enum Resolved {
 /// protocol-relative and root-relative URLs, and fragment-only links.
 pub fn is_external(target: &str) -> bool {
     let target = target.trim();
-    if target.is_empty() || target.starts_with('#') || target.starts_with('/') || target.starts_with('?') {
+    if target.is_empty()
+        || target.starts_with('#')
+        || target.starts_with('/')
+        || target.starts_with('?')
+    {
         return true;
     }
     match target.find(':') {
         Some(colon) => {
             let scheme = &target[..colon];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !target[..colon].contains('/')
         }
         None => false,
@@ -79,7 +85,9 @@ impl Site {
         let Some(key) = join(from, &decoded) else {
             return Resolved::Broken {
                 message: format!("the link `{target}` climbs out of content/"),
-                help: Some("internal links are paths relative to this file, inside content/".into()),
+                help: Some(
+                    "internal links are paths relative to this file, inside content/".into(),
+                ),
             };
         };
         if let Some(found) = self.targets.get(&key) {
@@ -171,7 +179,14 @@ mod tests {
 
     #[test]
     fn external_targets_are_recognized() {
-        for target in ["https://x.org", "mailto:a@b.c", "#top", "/abs/", "//cdn.x/y", "tel:123"] {
+        for target in [
+            "https://x.org",
+            "mailto:a@b.c",
+            "#top",
+            "/abs/",
+            "//cdn.x/y",
+            "tel:123",
+        ] {
             assert!(is_external(target), "{target}");
         }
         for target in ["faq.md", "../reasons/healing.md#x", "img/photo.png"] {
@@ -181,8 +196,14 @@ mod tests {
 
     #[test]
     fn joins_relative_paths_without_escaping() {
-        assert_eq!(join("reasons/healing.md", "../faq.md").as_deref(), Some("faq.md"));
-        assert_eq!(join("_index.md", "reasons/x.md").as_deref(), Some("reasons/x.md"));
+        assert_eq!(
+            join("reasons/healing.md", "../faq.md").as_deref(),
+            Some("faq.md")
+        );
+        assert_eq!(
+            join("_index.md", "reasons/x.md").as_deref(),
+            Some("reasons/x.md")
+        );
         assert_eq!(join("a.md", "../x.md"), None);
     }
 

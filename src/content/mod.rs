@@ -33,6 +33,8 @@ pub struct Page {
     pub front: PageFrontMatter,
     /// Where the Markdown body starts in `source`.
     pub body_start: usize,
+    /// Where the front matter YAML starts in `source` (spans in `front` are relative to it).
+    pub front_start: usize,
     /// The page's path below the site root, e.g. `reasons/healing/`.
     pub site_path: String,
     /// Index of the section the page belongs to.
@@ -58,6 +60,8 @@ pub struct Section {
     pub front: SectionFrontMatter,
     /// Where the Markdown body starts in `source`.
     pub body_start: usize,
+    /// Where the front matter YAML starts in `source`.
+    pub front_start: usize,
     /// The title: from front matter, else the folder name (or the site title for home).
     pub title: String,
     /// The section's path below the site root (`""` for home).
@@ -158,14 +162,21 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
 
     let parsed: Vec<Result<Parsed, Diagnostic>> = entries
         .par_iter()
-        .filter(|e| matches!(e.kind, EntryKind::Page | EntryKind::BundleIndex | EntryKind::SectionIndex))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EntryKind::Page | EntryKind::BundleIndex | EntryKind::SectionIndex
+            )
+        })
         .map(|entry| parse_entry(root, entry))
         .collect();
     let mut page_files = Vec::new();
     let mut section_files = BTreeMap::new();
     for result in parsed {
         match result {
-            Ok(Parsed::Page(entry, source, front, split)) => page_files.push((entry, source, front, split)),
+            Ok(Parsed::Page(entry, source, front, split)) => {
+                page_files.push((entry, source, front, split))
+            }
             Ok(Parsed::Section(entry, source, front, split)) => {
                 section_files.insert(parent_dir(&entry.rel).to_string(), (source, front, split));
             }
@@ -219,7 +230,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
             drafts.push(entry.rel.clone());
             continue;
         }
-        if let Some(page) = builder.page(&entry, source, front, split.body_start, pages.len()) {
+        if let Some(page) = builder.page(&entry, source, front, &split) {
             pages.push(page);
         }
     }
@@ -290,7 +301,8 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
         site.targets.insert(page.key.clone(), Target::Page(index));
     }
     for (index, section) in site.sections.iter().enumerate() {
-        site.targets.insert(section.key.clone(), Target::Section(index));
+        site.targets
+            .insert(section.key.clone(), Target::Section(index));
     }
     if problems.has_errors() {
         Err(problems)
@@ -359,9 +371,11 @@ impl Builder<'_> {
         } else {
             Some(self.section_for(parent_dir(dir), files))
         };
-        let (source, front, body_start) = match files.remove(dir) {
-            Some((source, front, split)) => (Some(source), front, split.body_start),
-            None => (None, SectionFrontMatter::default(), 0),
+        let (source, front, body_start, front_start) = match files.remove(dir) {
+            Some((source, front, split)) => {
+                (Some(source), front, split.body_start, split.yaml.start)
+            }
+            None => (None, SectionFrontMatter::default(), 0, 0),
         };
         let folder_name = dir.rsplit('/').next().unwrap_or(dir);
         let title = match &front.title {
@@ -376,7 +390,9 @@ impl Builder<'_> {
         };
         let site_path = dir_site_path(dir);
         let claim = Claim {
-            file: source.as_ref().map_or_else(|| format!("content/{dir}/"), |s| s.name.clone()),
+            file: source
+                .as_ref()
+                .map_or_else(|| format!("content/{dir}/"), |s| s.name.clone()),
             span: None,
         };
         self.claim(&site_path, claim);
@@ -385,7 +401,7 @@ impl Builder<'_> {
         {
             self.problems.push(
                 Diagnostic::error("paginate_by must be at least 1")
-                    .at(source, yaml::range_of(per_page, 0))
+                    .at(source, yaml::range_of(per_page, front_start))
                     .help("remove paginate_by to list every page on one page"),
             );
         }
@@ -396,6 +412,7 @@ impl Builder<'_> {
             source,
             front,
             body_start,
+            front_start,
             title,
             site_path,
             parent,
@@ -415,22 +432,27 @@ impl Builder<'_> {
         entry: &Entry,
         source: SourceFile,
         front: PageFrontMatter,
-        body_start: usize,
-        index: usize,
+        split: &front_matter::Split,
     ) -> Option<Page> {
-        let _ = index;
+        let base = split.yaml.start;
         let (section_dir, default_name) = if entry.kind == EntryKind::BundleIndex {
             let bundle = parent_dir(&entry.rel);
-            (parent_dir(bundle).to_string(), bundle.rsplit('/').next().unwrap_or(bundle).to_string())
+            (
+                parent_dir(bundle).to_string(),
+                bundle.rsplit('/').next().unwrap_or(bundle).to_string(),
+            )
         } else {
             let stem = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
-            (parent_dir(&entry.rel).to_string(), stem.trim_end_matches(".md").to_string())
+            (
+                parent_dir(&entry.rel).to_string(),
+                stem.trim_end_matches(".md").to_string(),
+            )
         };
         let mut ok = true;
         if front.title.value.trim().is_empty() {
             self.problems.push(
                 Diagnostic::error("the title is empty")
-                    .at(&source, yaml::range_of(&front.title, 0))
+                    .at(&source, yaml::range_of(&front.title, base))
                     .help("give the page a title"),
             );
             ok = false;
@@ -440,9 +462,12 @@ impl Builder<'_> {
                 let slug = slug::slugify(&written.value);
                 if slug.is_empty() {
                     self.problems.push(
-                        Diagnostic::error(format!("the slug `{}` has no letters or digits", written.value))
-                            .at(&source, yaml::range_of(written, 0))
-                            .help("use letters, digits and dashes, e.g. `slug: my-page`"),
+                        Diagnostic::error(format!(
+                            "the slug `{}` has no letters or digits",
+                            written.value
+                        ))
+                        .at(&source, yaml::range_of(written, base))
+                        .help("use letters, digits and dashes, e.g. `slug: my-page`"),
                     );
                     ok = false;
                 }
@@ -452,17 +477,19 @@ impl Builder<'_> {
                 let slug = slug::slugify(&default_name);
                 if slug.is_empty() {
                     self.problems.push(
-                        Diagnostic::error("the file name has no letters or digits to make a URL from")
-                            .in_file(source.name.clone())
-                            .help("rename the file or set `slug:` in the front matter"),
+                        Diagnostic::error(
+                            "the file name has no letters or digits to make a URL from",
+                        )
+                        .in_file(source.name.clone())
+                        .help("rename the file or set `slug:` in the front matter"),
                     );
                     ok = false;
                 }
                 slug
             }
         };
-        let date = parse_date(&source, front.date.as_ref(), self.problems);
-        let updated = parse_date(&source, front.updated.as_ref(), self.problems);
+        let date = parse_date(&source, base, front.date.as_ref(), self.problems);
+        let updated = parse_date(&source, base, front.updated.as_ref(), self.problems);
         if front.date.is_some() && date.is_none() || front.updated.is_some() && updated.is_none() {
             ok = false;
         }
@@ -470,7 +497,7 @@ impl Builder<'_> {
             if slug::slugify(&tag.value).is_empty() {
                 self.problems.push(
                     Diagnostic::error(format!("the tag `{}` has no letters or digits", tag.value))
-                        .at(&source, yaml::range_of(tag, 0))
+                        .at(&source, yaml::range_of(tag, base))
                         .help("tags become URLs (/tags/<tag>/): use words"),
                 );
                 ok = false;
@@ -479,7 +506,10 @@ impl Builder<'_> {
         let mut files = SectionFiles::new();
         let section = self.section_for(&section_dir, &mut files);
         let site_path = format!("{}{slug}/", self.sections[section].site_path);
-        let claim_span = front.slug.as_ref().map(|s| (source.clone(), yaml::range_of(s, 0)));
+        let claim_span = front
+            .slug
+            .as_ref()
+            .map(|s| (source.clone(), yaml::range_of(s, base)));
         self.claim(
             &site_path,
             Claim {
@@ -493,13 +523,13 @@ impl Builder<'_> {
                     &path,
                     Claim {
                         file: source.name.clone(),
-                        span: Some((source.clone(), yaml::range_of(alias, 0))),
+                        span: Some((source.clone(), yaml::range_of(alias, base))),
                     },
                 ),
                 None => {
                     self.problems.push(
                         Diagnostic::error(format!("the alias `{}` is not a usable URL path", alias.value))
-                            .at(&source, yaml::range_of(alias, 0))
+                            .at(&source, yaml::range_of(alias, base))
                             .help("write the old path from the site root, e.g. `/old/page/`, without `..`"),
                     );
                     ok = false;
@@ -510,7 +540,8 @@ impl Builder<'_> {
             key: entry.rel.clone(),
             source,
             front,
-            body_start,
+            body_start: split.body_start,
+            front_start: base,
             site_path,
             section,
             date,
@@ -544,6 +575,7 @@ impl Builder<'_> {
 
 fn parse_date(
     source: &SourceFile,
+    base: usize,
     written: Option<&yaml::Spanned<String>>,
     problems: &mut Diagnostics,
 ) -> Option<PageDate> {
@@ -553,7 +585,7 @@ fn parse_date(
         Err(message) => {
             problems.push(
                 Diagnostic::error(message)
-                    .at(source, yaml::range_of(written, 0))
+                    .at(source, yaml::range_of(written, base))
                     .help("write the date as YYYY-MM-DD (e.g. 2024-05-01) or RFC 3339 (e.g. 2024-05-01T09:30:00Z)"),
             );
             None
@@ -571,7 +603,9 @@ pub fn alias_path(alias: &str) -> Option<String> {
                 && *part != "."
                 && !part.contains('\\')
                 && !part.contains(':')
-                && part.chars().all(|c| !c.is_control() && c != '?' && c != '#')
+                && part
+                    .chars()
+                    .all(|c| !c.is_control() && c != '?' && c != '#')
         });
     if !safe {
         return None;
@@ -590,7 +624,9 @@ fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
         SortBy::Weight => indices.sort_by(|a, b| {
             let wa = pages[*a].front.weight.unwrap_or(i64::MAX);
             let wb = pages[*b].front.weight.unwrap_or(i64::MAX);
-            wa.cmp(&wb).then_with(|| title(*a).cmp(&title(*b))).then(a.cmp(b))
+            wa.cmp(&wb)
+                .then_with(|| title(*a).cmp(&title(*b)))
+                .then(a.cmp(b))
         }),
         SortBy::Date => sort_by_date(indices, pages),
         SortBy::Title => indices.sort_by(|a, b| title(*a).cmp(&title(*b)).then(a.cmp(b))),
@@ -647,17 +683,27 @@ fn check_path_claims(site: &Site, problems: &mut Diagnostics) {
         if section.site_path == TAGS_PATH {
             problems.push(
                 Diagnostic::error("the folder content/tags/ collides with the tag pages at /tags/")
-                    .in_file(section.source.as_ref().map_or("content/tags/".to_string(), |s| s.name.clone()))
+                    .in_file(
+                        section
+                            .source
+                            .as_ref()
+                            .map_or("content/tags/".to_string(), |s| s.name.clone()),
+                    )
                     .help("rename the folder; /tags/ lists the pages' tags"),
             );
         }
     }
     for page in &site.pages {
-        if page.site_path.starts_with(TAGS_PATH) && site.tags.iter().any(|t| t.site_path == page.site_path) {
+        if page.site_path.starts_with(TAGS_PATH)
+            && site.tags.iter().any(|t| t.site_path == page.site_path)
+        {
             problems.push(
-                Diagnostic::error(format!("this page's URL /{} collides with a tag page", page.site_path))
-                    .in_file(page.source.name.clone())
-                    .help("give the page another slug"),
+                Diagnostic::error(format!(
+                    "this page's URL /{} collides with a tag page",
+                    page.site_path
+                ))
+                .in_file(page.source.name.clone())
+                .help("give the page another slug"),
             );
         }
     }

@@ -43,7 +43,9 @@ pub fn walk(site_root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     for item in walker {
         let entry = match item {
             Ok(entry) => entry,
@@ -116,7 +118,9 @@ pub fn read_source(site_root: &Path, path: &Path) -> Result<SourceFile, Diagnost
             Err(Diagnostic::error("the file is not valid UTF-8 text")
                 .at(&file, prefix.len()..prefix.len() + 1)
                 .label("the first invalid byte is here")
-                .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")"))
+                .help(
+                    "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
+                ))
         }
     }
 }

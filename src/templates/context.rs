@@ -5,7 +5,7 @@
 //! is serialized once, not per page.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use serde::Serialize;
 use serde_json::Value as JsonValue;
@@ -144,10 +144,26 @@ impl SiteValues {
             .map(|s| link(site, &s.title, &s.site_path))
             .collect();
         let pages: Vec<Value> = (0..site.pages.len())
-            .map(|index| full_page(site, index, &rendered.pages[index], &page_summaries, &section_links))
+            .map(|index| {
+                full_page(
+                    site,
+                    index,
+                    &rendered.pages[index],
+                    &page_summaries,
+                    &section_links,
+                )
+            })
             .collect();
         let sections: Vec<Value> = (0..site.sections.len())
-            .map(|index| section_value(site, index, &rendered.sections[index], &page_summaries, &section_links))
+            .map(|index| {
+                section_value(
+                    site,
+                    index,
+                    &rendered.sections[index],
+                    &page_summaries,
+                    &section_links,
+                )
+            })
             .collect();
         let terms: Vec<Value> = site
             .tags
@@ -160,7 +176,11 @@ impl SiteValues {
                 map.insert("url".into(), context.url.into());
                 map.insert("permalink".into(), base.permalink(&term.site_path).into());
                 map.insert("page_count".into(), term.pages.len().into());
-                let list: Vec<Value> = term.pages.iter().map(|i| page_summaries[*i].clone()).collect();
+                let list: Vec<Value> = term
+                    .pages
+                    .iter()
+                    .map(|i| page_summaries[*i].clone())
+                    .collect();
                 map.insert("pages".into(), list.into());
                 Value::from(map)
             })
@@ -168,7 +188,10 @@ impl SiteValues {
         let mut tags = tera::Map::new();
         tags.insert("name".into(), "tags".into());
         tags.insert("url".into(), base.link(crate::content::TAGS_PATH).into());
-        tags.insert("permalink".into(), base.permalink(crate::content::TAGS_PATH).into());
+        tags.insert(
+            "permalink".into(),
+            base.permalink(crate::content::TAGS_PATH).into(),
+        );
         tags.insert("terms".into(), terms.clone().into());
         SiteValues {
             site: site_value,
@@ -291,8 +314,14 @@ fn full_page(
     let page = &site.pages[index];
     let (previous, next) = site.neighbours(index);
     let neighbour = |i: Option<usize>| {
-        i.map(|i| Value::from_serializable(&link(site, &site.pages[i].front.title.value, &site.pages[i].site_path)))
-            .unwrap_or_else(Value::none)
+        i.map(|i| {
+            Value::from_serializable(&link(
+                site,
+                &site.pages[i].front.title.value,
+                &site.pages[i].site_path,
+            ))
+        })
+        .unwrap_or_else(Value::none)
     };
     let mut crumbs = breadcrumbs(site, page.section, section_links);
     crumbs.push(link(site, &page.front.title.value, &page.site_path));
@@ -354,7 +383,11 @@ fn section_value(
         breadcrumbs: breadcrumbs(site, index, section_links),
         page_count: section.pages.len(),
     });
-    let pages: Vec<Value> = section.pages.iter().map(|i| summaries[*i].clone()).collect();
+    let pages: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|i| summaries[*i].clone())
+        .collect();
     let subsections: Vec<Value> = section
         .subsections
         .iter()
@@ -363,7 +396,10 @@ fn section_value(
             let mut map = tera::Map::new();
             map.insert("key".into(), sub.key.clone().into());
             map.insert("title".into(), sub.title.clone().into());
-            map.insert("description".into(), sub.front.description.clone().unwrap_or_default().into());
+            map.insert(
+                "description".into(),
+                sub.front.description.clone().unwrap_or_default().into(),
+            );
             map.insert("url".into(), section_links[*i].url.clone().into());
             map.insert("page_count".into(), sub.pages.len().into());
             Value::from(map)
@@ -380,45 +416,81 @@ fn section_value(
     )
 }
 
+/// The site data behind the template functions. Functions are registered when templates
+/// are parsed (tera checks that called functions exist), before the site is rendered; the
+/// slot is filled once the data exists, and refilled on each rebuild when templates are reused.
+#[derive(Clone, Default)]
+pub struct LookupSlot(Arc<RwLock<Option<Arc<SiteLookup>>>>);
+
+impl LookupSlot {
+    /// Publishes the data of the current build.
+    pub fn set(&self, lookup: SiteLookup) {
+        let mut guard = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        *guard = Some(Arc::new(lookup));
+    }
+
+    fn get(&self) -> TeraResult<Arc<SiteLookup>> {
+        let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .clone()
+            .ok_or_else(|| Error::message("site data is not available while templates load"))
+    }
+}
+
 /// Registers `get_page`, `get_section`, `get_taxonomy` and `get_url`.
-pub fn register_functions(tera: &mut Tera, lookup: Arc<SiteLookup>) {
-    let pages = lookup.clone();
+pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
+    let pages = slot.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<&str>("path")?;
-        pages.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
+        let lookup = pages.get()?;
+        lookup.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
             Error::message(format!(
                 "get_page: no page `{path}` (name it by its path under content/, e.g. `reasons/healing.md`)"
             ))
         })
     });
-    let sections = lookup.clone();
+    let sections = slot.clone();
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<&str>("path")?;
-        let key = path.trim_start_matches('/');
-        let key = if key.is_empty() || key.ends_with("_index.md") {
+        let key = path.trim_start_matches('/').trim_end_matches('/');
+        let key = if key.is_empty() {
+            "_index.md".to_string()
+        } else if key.ends_with("_index.md") {
             key.to_string()
         } else {
-            format!("{}/_index.md", key.trim_end_matches('/'))
+            format!("{key}/_index.md")
         };
-        let key = if key.is_empty() { "_index.md".to_string() } else { key };
-        sections.sections.get(&key).cloned().ok_or_else(|| {
+        let lookup = sections.get()?;
+        lookup.sections.get(&key).cloned().ok_or_else(|| {
             Error::message(format!(
                 "get_section: no section `{path}` (name it like `reasons/_index.md`, or `_index.md` for home)"
             ))
         })
     });
-    let taxonomies = lookup.clone();
-    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let name = kwargs.must_get::<&str>("name")?;
-        taxonomies
-            .taxonomies
-            .get(name)
-            .cloned()
-            .ok_or_else(|| Error::message(format!("get_taxonomy: no taxonomy `{name}` (cairn has `tags`)")))
-    });
-    let base = lookup;
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        Ok(Value::from(format!("{}{}", base.base_path, path.trim_start_matches('/'))))
-    });
+    let taxonomies = slot.clone();
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let name = kwargs.must_get::<&str>("name")?;
+            let lookup = taxonomies.get()?;
+            lookup.taxonomies.get(name).cloned().ok_or_else(|| {
+                Error::message(format!(
+                    "get_taxonomy: no taxonomy `{name}` (cairn has `tags`)"
+                ))
+            })
+        },
+    );
+    let base = slot;
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lookup = base.get()?;
+            Ok(Value::from(format!(
+                "{}{}",
+                lookup.base_path,
+                path.trim_start_matches('/')
+            )))
+        },
+    );
 }

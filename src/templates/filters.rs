@@ -59,12 +59,18 @@ mod tests {
     #[test]
     fn json_cannot_close_a_script_element() {
         let out = render("{{ v | json }}", serde_json::json!({"t": "</script><b>&'"}));
-        assert_eq!(out, r#"{"t":"\u003c/script\u003e\u003cb\u003e\u0026\u0027"}"#);
+        assert_eq!(
+            out,
+            r#"{"t":"\u003c/script\u003e\u003cb\u003e\u0026\u0027"}"#
+        );
     }
 
     #[test]
     fn dates_are_formatted() {
-        let out = render(r#"{{ v | date(format="%B %-d, %Y") }}"#, serde_json::json!("2024-05-01"));
+        let out = render(
+            r#"{{ v | date(format="%B %-d, %Y") }}"#,
+            serde_json::json!("2024-05-01"),
+        );
         assert_eq!(out, "May 1, 2024");
     }
 }

@@ -7,10 +7,10 @@
 
 pub mod context;
 mod filters;
+pub mod pages;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use tera::{ErrorKind, Tera};
 use walkdir::WalkDir;
@@ -22,6 +22,7 @@ use crate::theme::ThemeChain;
 pub struct Templates {
     tera: Tera,
     files: HashMap<String, SourceFile>,
+    lookup: context::LookupSlot,
 }
 
 /// Every template a theme must provide (possibly through the theme it extends).
@@ -43,7 +44,12 @@ impl Templates {
         let mut problems = Diagnostics::default();
         let site_dir = root.join("templates");
         let mut layers = vec![(None, site_dir)];
-        layers.extend(chain.0.iter().map(|t| (Some(t.name.clone()), t.templates_dir())));
+        layers.extend(
+            chain
+                .0
+                .iter()
+                .map(|t| (Some(t.name.clone()), t.templates_dir())),
+        );
         for (theme, dir) in layers {
             for (rel, path) in template_files(&dir) {
                 let display = SourceFile::display_name(root, &path);
@@ -74,37 +80,41 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         filters::register(&mut tera);
+        let lookup = context::LookupSlot::default();
+        context::register_functions(&mut tera, lookup.clone());
         let files: HashMap<String, SourceFile> = sources.iter().cloned().collect();
-        let batch = sources.iter().map(|(name, source)| (name.as_str(), &*source.text));
+        let batch = sources
+            .iter()
+            .map(|(name, source)| (name.as_str(), &*source.text));
         if let Err(error) = tera.add_raw_templates(batch) {
-            // Parse each template alone to report every syntax error, not just the first.
-            for (name, source) in &sources {
-                let mut alone = Tera::new();
-                if let Err(error) = alone.add_raw_template(name, &source.text)
-                    && !matches!(error.kind(), ErrorKind::MissingParent { .. } | ErrorKind::TemplateNotFound(_))
-                {
-                    problems.push(template_diagnostic(&error, &files));
-                }
-            }
-            if !problems.has_errors() {
-                problems.push(template_diagnostic(&error, &files));
-            }
+            // tera stops at the first error; later ones show up once it is fixed.
+            problems.push(template_diagnostic(&error, &files));
             return Err(problems);
         }
         for name in REQUIRED {
             if !tera.contains_template(name) {
                 let themes: Vec<&str> = chain.0.iter().map(|t| t.name.as_str()).collect();
                 problems.push(
-                    Diagnostic::error(format!("no template `{name}` in the theme `{}`", themes.join("` or `")))
-                        .in_file(format!("themes/{}/templates/{name}", themes.first().copied().unwrap_or("default")))
-                        .help(format!("add templates/{name} to the site or the theme")),
+                    Diagnostic::error(format!(
+                        "no template `{name}` in the theme `{}`",
+                        themes.join("` or `")
+                    ))
+                    .in_file(format!(
+                        "themes/{}/templates/{name}",
+                        themes.first().copied().unwrap_or("default")
+                    ))
+                    .help(format!("add templates/{name} to the site or the theme")),
                 );
             }
         }
         if problems.has_errors() {
             return Err(problems);
         }
-        Ok(Templates { tera, files })
+        Ok(Templates {
+            tera,
+            files,
+            lookup,
+        })
     }
 
     /// True when a template of that name exists.
@@ -118,8 +128,8 @@ impl Templates {
     }
 
     /// Gives templates access to site data through functions (`get_page` and friends).
-    pub fn register_site_functions(&mut self, lookup: Arc<context::SiteLookup>) {
-        context::register_functions(&mut self.tera, lookup);
+    pub fn set_site(&self, lookup: context::SiteLookup) {
+        self.lookup.set(lookup);
     }
 
     /// Renders a template; an error names the template file, line and column.

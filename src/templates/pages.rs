@@ -20,28 +20,32 @@ struct Job {
 /// Checks that every template named in front matter exists, pointing at the name if not.
 pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    let mut check = |name: &yaml::Spanned<String>, source: &crate::diagnostics::SourceFile| {
-        if !templates.contains(&name.value) {
-            let help = match crate::suggest::closest(&name.value, templates.names()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "add the template to templates/ in the site or the theme".to_string(),
-            };
-            problems.push(
-                Diagnostic::error(format!("there is no template `{}`", name.value))
-                    .at(source, yaml::range_of(name, 0))
-                    .help(help),
-            );
-        }
-    };
+    let mut check =
+        |name: &yaml::Spanned<String>, source: &crate::diagnostics::SourceFile, base: usize| {
+            if !templates.contains(&name.value) {
+                let help = match crate::suggest::closest(&name.value, templates.names()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "add the template to templates/ in the site or the theme".to_string(),
+                };
+                problems.push(
+                    Diagnostic::error(format!("there is no template `{}`", name.value))
+                        .at(source, yaml::range_of(name, base))
+                        .help(help),
+                );
+            }
+        };
     for page in &site.pages {
         if let Some(name) = &page.front.template {
-            check(name, &page.source);
+            check(name, &page.source, page.front_start);
         }
     }
     for section in &site.sections {
         if let Some(source) = &section.source {
-            for name in [&section.front.template, &section.front.page_template].into_iter().flatten() {
-                check(name, source);
+            for name in [&section.front.template, &section.front.page_template]
+                .into_iter()
+                .flatten()
+            {
+                check(name, source, section.front_start);
             }
         }
     }
@@ -49,15 +53,21 @@ pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
 }
 
 /// Renders every HTML page of the site, in parallel; all template errors are reported.
-pub fn render_pages(site: &Site, values: &SiteValues, templates: &Templates) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render_pages(
+    site: &Site,
+    values: &SiteValues,
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let jobs = jobs(site, values);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            templates.render(&job.template, &job.context).map(|html| OutputFile {
-                path: job.output,
-                bytes: html.into_bytes(),
-            })
+            templates
+                .render(&job.template, &job.context)
+                .map(|html| OutputFile {
+                    path: job.output,
+                    bytes: html.into_bytes(),
+                })
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());
@@ -108,11 +118,22 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
     }
     for (index, section) in site.sections.iter().enumerate() {
         let template = section.front.template.as_ref().map_or_else(
-            || if index == 0 { "index.html" } else { "section.html" }.to_string(),
+            || {
+                if index == 0 {
+                    "index.html"
+                } else {
+                    "section.html"
+                }
+                .to_string()
+            },
             |t| t.value.clone(),
         );
         let per_page = section.front.paginate_by.as_ref().map(|p| p.value);
-        let list: Vec<Value> = section.pages.iter().map(|i| values.page_summaries[*i].clone()).collect();
+        let list: Vec<Value> = section
+            .pages
+            .iter()
+            .map(|i| values.page_summaries[*i].clone())
+            .collect();
         for (site_path, paginator) in paginate(site, &section.site_path, &list, per_page) {
             let mut context = base_context(values, site, &site_path);
             context.insert_value("section", values.sections[index].clone());
@@ -133,8 +154,14 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             context,
         });
         for (index, term) in site.tags.iter().enumerate() {
-            let list: Vec<Value> = term.pages.iter().map(|i| values.page_summaries[*i].clone()).collect();
-            for (site_path, paginator) in paginate(site, &term.site_path, &list, site.config.tags_paginate_by) {
+            let list: Vec<Value> = term
+                .pages
+                .iter()
+                .map(|i| values.page_summaries[*i].clone())
+                .collect();
+            for (site_path, paginator) in
+                paginate(site, &term.site_path, &list, site.config.tags_paginate_by)
+            {
                 let mut context = base_context(values, site, &site_path);
                 context.insert_value("taxonomy", values.tags.clone());
                 context.insert_value("term", values.terms[index].clone());
@@ -159,7 +186,12 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
 
 /// Splits a list into pagers: `(site path, paginator value)` for each; one pager without
 /// `per_page`. The first pager lives at the list's own path, the others at `page/<n>/`.
-fn paginate(site: &Site, site_path: &str, list: &[Value], per_page: Option<usize>) -> Vec<(String, Value)> {
+fn paginate(
+    site: &Site,
+    site_path: &str,
+    list: &[Value],
+    per_page: Option<usize>,
+) -> Vec<(String, Value)> {
     let per_page = per_page.filter(|n| *n > 0).unwrap_or(list.len().max(1));
     let count = list.len().div_ceil(per_page).max(1);
     let pager_path = |n: usize| {
@@ -182,8 +214,14 @@ fn paginate(site: &Site, site_path: &str, list: &[Value], per_page: Option<usize
             map.insert("pages".into(), list[start.min(end)..end].to_vec().into());
             map.insert("first".into(), url(1));
             map.insert("last".into(), url(count));
-            map.insert("previous".into(), if n > 1 { url(n - 1) } else { Value::none() });
-            map.insert("next".into(), if n < count { url(n + 1) } else { Value::none() });
+            map.insert(
+                "previous".into(),
+                if n > 1 { url(n - 1) } else { Value::none() },
+            );
+            map.insert(
+                "next".into(),
+                if n < count { url(n + 1) } else { Value::none() },
+            );
             (pager_path(n), Value::from(map))
         })
         .collect()

@@ -15,7 +15,9 @@ impl TestSite {
     /// fixture brings its own.
     pub fn fixture(name: &str) -> TestSite {
         let site = TestSite::empty();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         assert!(from.is_dir(), "no fixture {}", from.display());
         copy_dir(&from, site.root());
         if !site.root().join("themes").exists() {
@@ -28,7 +30,10 @@ impl TestSite {
     pub fn minimal() -> TestSite {
         let site = TestSite::empty();
         copy_dir(&repo_path("themes"), &site.root().join("themes"));
-        site.write("site.yaml", "title: Test site\nbase_url: https://example.org/\n");
+        site.write(
+            "site.yaml",
+            "title: Test site\nbase_url: https://example.org/\n",
+        );
         site.write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
         site
     }
@@ -81,7 +86,8 @@ impl TestSite {
     /// Reads an output file as text.
     pub fn read(&self, rel: &str) -> String {
         let path = self.public().join(rel);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Parses an output HTML file.
@@ -110,7 +116,11 @@ impl Page {
     }
 
     pub fn attr(&self, css: &str, name: &str) -> String {
-        self.one(css).value().attr(name).unwrap_or_else(|| panic!("{css} has no {name}")).to_string()
+        self.one(css)
+            .value()
+            .attr(name)
+            .unwrap_or_else(|| panic!("{css} has no {name}"))
+            .to_string()
     }
 }
 
@@ -138,7 +148,11 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             (
-                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
                 std::fs::read(e.path()).unwrap(),
             )
         })
