@@ -3,6 +3,10 @@
 //! The build is a one-way pipeline of plain data, readable in [`build`]:
 //! load (config, theme, templates, content) → render Markdown → template → site files → emit.
 
+// Errors are `Diagnostic`s, which carry the source line for display. They are only built on
+// the failure path, so their size costs nothing worth boxing them for.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod content;
 pub mod diagnostics;
