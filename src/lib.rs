@@ -124,21 +124,16 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     }
     let chain = theme::resolve(root, &config)?;
     let templates = Templates::load(root, &chain)?;
-    let site = content::load(
-        root,
-        config,
-        LoadOptions {
-            drafts: options.drafts,
-        },
-    )?;
-    let name_problems = templates::pages::check_template_names(&site, &templates);
-    let rendered = render::render_site(&site);
-    let rendered = match (rendered, name_problems.has_errors()) {
-        (Ok(rendered), false) => rendered,
-        (Ok(_), true) => return Err(name_problems),
-        (Err(mut problems), _) => {
-            problems.extend(name_problems.0);
-            problems.sort();
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+    };
+    let (site, mut problems) = content::load(root, config, load_options)?;
+    problems.extend(templates::pages::check_template_names(&site, &templates).0);
+    let rendered = match render::render_site(&site) {
+        Ok(rendered) if !problems.has_errors() => rendered,
+        Ok(_) => return Err(problems),
+        Err(render_problems) => {
+            problems.extend(render_problems.0);
             return Err(problems);
         }
     };

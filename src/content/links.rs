@@ -116,13 +116,18 @@ impl Site {
                 url: self.config.base_url.link(&asset.output),
             };
         }
+        if self.failed.contains(&key) {
+            // The target has errors of its own, reported already; this link may be fine.
+            return Resolved::Unchanged;
+        }
         if self.drafts.contains(&key) {
             return Resolved::Broken {
                 message: format!("the link `{target}` points at a draft, which this build leaves out"),
                 help: Some("publish the page (remove `draft: true`), remove the link, or build with --drafts".into()),
             };
         }
-        let help = crate::suggest::closest(&key, self.targets.keys().map(String::as_str))
+        let candidates = self.targets.keys().chain(&self.failed).map(String::as_str);
+        let help = crate::suggest::closest(&key, candidates)
             .map(|best| format!("did you mean `{}`?", relative_from(from, best)))
             .or_else(|| {
                 (!key.ends_with(".md") && !key.contains('.')).then(|| {

@@ -135,6 +135,8 @@ pub struct Site {
     pub targets: HashMap<String, Target>,
     /// Draft keys left out of this build (so links to them get a precise error).
     pub drafts: Vec<String>,
+    /// Keys of files that failed to load; links to them are not reported a second time.
+    pub failed: Vec<String>,
 }
 
 /// Options that change what is loaded.
@@ -147,8 +149,15 @@ pub struct LoadOptions {
 /// The site path prefix reserved for tag pages.
 pub const TAGS_PATH: &str = "tags/";
 
-/// Loads `content/` under `root` into a [`Site`], reporting every problem found.
-pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, Diagnostics> {
+/// Loads `content/` under `root` into a [`Site`], with every problem found.
+///
+/// Files with errors are left out of the site but named in [`Site::failed`], so the build can
+/// go on to find problems in the other files (broken links, say) and report them all at once.
+pub fn load(
+    root: &Path,
+    config: Config,
+    options: LoadOptions,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let content_dir = root.join("content");
     let mut problems = Diagnostics::default();
     if !content_dir.is_dir() {
@@ -160,7 +169,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
     let (entries, walk_problems) = walk::walk(root, &content_dir);
     problems.extend(walk_problems);
 
-    let parsed: Vec<Result<Parsed, Diagnostic>> = entries
+    let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
         .par_iter()
         .filter(|e| {
             matches!(
@@ -168,10 +177,11 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
                 EntryKind::Page | EntryKind::BundleIndex | EntryKind::SectionIndex
             )
         })
-        .map(|entry| parse_entry(root, entry))
+        .map(|entry| parse_entry(root, entry).map_err(|d| (entry.rel.clone(), d)))
         .collect();
     let mut page_files = Vec::new();
     let mut section_files = BTreeMap::new();
+    let mut failed = Vec::new();
     for result in parsed {
         match result {
             Ok(Parsed::Page(entry, source, front, split)) => {
@@ -180,7 +190,10 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
             Ok(Parsed::Section(entry, source, front, split)) => {
                 section_files.insert(parent_dir(&entry.rel).to_string(), (source, front, split));
             }
-            Err(diagnostic) => problems.push(diagnostic),
+            Err((rel, diagnostic)) => {
+                failed.push(rel);
+                problems.push(diagnostic);
+            }
         }
     }
 
@@ -295,6 +308,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
         assets,
         flows,
         drafts,
+        failed,
     };
     check_path_claims(&site, &mut problems);
     for (index, page) in site.pages.iter().enumerate() {
@@ -304,11 +318,7 @@ pub fn load(root: &Path, config: Config, options: LoadOptions) -> Result<Site, D
         site.targets
             .insert(section.key.clone(), Target::Section(index));
     }
-    if problems.has_errors() {
-        Err(problems)
-    } else {
-        Ok(site)
-    }
+    Ok((site, problems))
 }
 
 enum Parsed {
