@@ -101,19 +101,9 @@ impl Site {
                 anchor: anchor.filter(|a| !a.is_empty()),
             };
         }
-        if let Some(asset) = self
-            .assets
-            .iter()
-            .find(|a| a.source.ends_with(&key) && self.root.join("content").join(&key) == a.source)
-            .or_else(|| {
-                self.pages
-                    .iter()
-                    .flat_map(|p| &p.assets)
-                    .find(|a| self.root.join("content").join(&key) == a.source)
-            })
-        {
+        if let Some(output) = self.asset_outputs.get(&key) {
             return Resolved::Asset {
-                url: self.config.base_url.link(&asset.output),
+                url: self.config.base_url.link(output),
             };
         }
         if self.failed.contains(&key) {

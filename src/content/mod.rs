@@ -10,7 +10,7 @@ pub mod links;
 pub mod slug;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -45,6 +45,8 @@ pub struct Page {
     pub updated: Option<PageDate>,
     /// Files beside a bundle's `index.md`, copied next to its HTML.
     pub assets: Vec<Asset>,
+    /// Position in its section's display order.
+    pub position: usize,
 }
 
 /// A folder of pages, with or without an `_index.md`.
@@ -133,10 +135,12 @@ pub struct Site {
     pub flows: Vec<FlowFile>,
     /// Content key → page or section.
     pub targets: HashMap<String, Target>,
+    /// Content key of every asset → its output path, for links to images and files.
+    pub asset_outputs: HashMap<String, String>,
     /// Draft keys left out of this build (so links to them get a precise error).
-    pub drafts: Vec<String>,
+    pub drafts: HashSet<String>,
     /// Keys of files that failed to load; links to them are not reported a second time.
-    pub failed: Vec<String>,
+    pub failed: HashSet<String>,
 }
 
 /// Options that change what is loaded.
@@ -181,7 +185,7 @@ pub fn load(
         .collect();
     let mut page_files = Vec::new();
     let mut section_files = BTreeMap::new();
-    let mut failed = Vec::new();
+    let mut failed = HashSet::new();
     for result in parsed {
         match result {
             Ok(Parsed::Page(entry, source, front, split)) => {
@@ -191,21 +195,27 @@ pub fn load(
                 section_files.insert(parent_dir(&entry.rel).to_string(), (source, front, split));
             }
             Err((rel, diagnostic)) => {
-                failed.push(rel);
+                failed.insert(rel);
                 problems.push(diagnostic);
             }
         }
     }
 
-    let bundle_dirs: Vec<String> = entries
+    let bundle_dirs: HashSet<&str> = entries
         .iter()
         .filter(|e| e.kind == EntryKind::BundleIndex)
-        .map(|e| parent_dir(&e.rel).to_string())
+        .map(|e| parent_dir(&e.rel))
         .collect();
-    let in_bundle = |rel: &str| -> Option<&String> {
-        bundle_dirs
-            .iter()
-            .find(|dir| rel.starts_with(&format!("{dir}/")))
+    // The bundle folder holding `rel`, found by walking up its folders.
+    let in_bundle = |rel: &str| -> Option<String> {
+        let mut dir = parent_dir(rel);
+        while !dir.is_empty() {
+            if bundle_dirs.contains(dir) {
+                return Some(dir.to_string());
+            }
+            dir = parent_dir(dir);
+        }
+        None
     };
 
     let mut builder = Builder {
@@ -225,7 +235,7 @@ pub fn load(
     }
 
     let mut pages = Vec::new();
-    let mut drafts = Vec::new();
+    let mut drafts = HashSet::new();
     for (entry, source, front, split) in page_files {
         if entry.kind == EntryKind::Page
             && let Some(bundle) = in_bundle(&entry.rel)
@@ -240,7 +250,7 @@ pub fn load(
             continue;
         }
         if front.draft && !options.drafts {
-            drafts.push(entry.rel.clone());
+            drafts.insert(entry.rel.clone());
             continue;
         }
         if let Some(page) = builder.page(&entry, source, front, &split) {
@@ -251,25 +261,35 @@ pub fn load(
     // Assets: files beside bundles go with their page; others keep their folder's URL.
     let mut assets = Vec::new();
     let mut flows = Vec::new();
+    let mut asset_outputs = HashMap::new();
+    let page_by_key: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.key.clone(), i))
+        .collect();
     for entry in &entries {
         match entry.kind {
             EntryKind::Asset => {
                 if let Some(bundle) = in_bundle(&entry.rel) {
-                    let key = format!("{bundle}/index.md");
-                    if let Some(page) = pages.iter_mut().find(|p| p.key == key) {
+                    if let Some(index) = page_by_key.get(&format!("{bundle}/index.md")) {
+                        let page = &mut pages[*index];
                         let inner = &entry.rel[bundle.len() + 1..];
+                        let output = format!("{}{inner}", page.site_path);
+                        asset_outputs.insert(entry.rel.clone(), output.clone());
                         page.assets.push(Asset {
                             source: entry.path.clone(),
-                            output: format!("{}{inner}", page.site_path),
+                            output,
                         });
                     }
                     continue;
                 }
                 let dir = parent_dir(&entry.rel);
                 let file_name = &entry.rel[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+                let output = format!("{}{file_name}", dir_site_path(dir));
+                asset_outputs.insert(entry.rel.clone(), output.clone());
                 assets.push(Asset {
                     source: entry.path.clone(),
-                    output: format!("{}{file_name}", dir_site_path(dir)),
+                    output,
                 });
             }
             EntryKind::Flow => flows.push(FlowFile {
@@ -286,6 +306,9 @@ pub fn load(
     }
     for section in &mut sections {
         sort_pages(&mut section.pages, &pages, section.front.sort_by);
+        for (position, index) in section.pages.iter().enumerate() {
+            pages[*index].position = position;
+        }
     }
     let order: Vec<(Option<i64>, String)> = sections
         .iter()
@@ -307,6 +330,7 @@ pub fn load(
         tags,
         assets,
         flows,
+        asset_outputs,
         drafts,
         failed,
     };
@@ -557,6 +581,7 @@ impl Builder<'_> {
             date,
             updated,
             assets: Vec::new(),
+            position: 0,
         })
     }
 
@@ -728,13 +753,11 @@ impl Site {
     /// Previous and next page in the page's section, in display order.
     pub fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
         let section = &self.sections[self.pages[page].section];
-        match section.pages.iter().position(|p| *p == page) {
-            Some(position) => (
-                position.checked_sub(1).map(|i| section.pages[i]),
-                section.pages.get(position + 1).copied(),
-            ),
-            None => (None, None),
-        }
+        let position = self.pages[page].position;
+        (
+            position.checked_sub(1).map(|i| section.pages[i]),
+            section.pages.get(position + 1).copied(),
+        )
     }
 
     /// Sections from home down to `section`, inclusive.
