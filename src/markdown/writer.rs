@@ -34,11 +34,7 @@ pub fn write_page(
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
-    writer.register_ids(events);
-    let mut index = 0;
-    while index < events.len() {
-        index = writer.write_event(events, index);
-    }
+    writer.write_all(events);
     writer.finish()
 }
 
@@ -104,6 +100,8 @@ struct PageWriter<'a> {
     first_nested_paragraph: Option<String>,
     summary_before_more: Option<String>,
     contains_raw_html: bool,
+    /// Bytes of code that may still be highlighted on this page.
+    highlight_budget: usize,
     headings: Vec<Heading>,
     problems: Vec<MarkdownProblem>,
     anchor_refs: Vec<AnchorRef>,
@@ -134,9 +132,19 @@ impl<'a> PageWriter<'a> {
             first_nested_paragraph: None,
             summary_before_more: None,
             contains_raw_html: false,
+            highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
             headings: Vec::new(),
             problems: Vec::new(),
             anchor_refs: Vec::new(),
+        }
+    }
+
+    /// Writes every event of the page, in order.
+    fn write_all(&mut self, events: &[SpannedEvent<'_>]) {
+        self.register_ids(events);
+        let mut index = 0;
+        while index < events.len() {
+            index = self.write_event(events, index);
         }
     }
 
@@ -763,7 +771,11 @@ impl<'a> PageWriter<'a> {
         let highlighted = block
             .language
             .as_deref()
+            .filter(|_| block.code.len() <= self.highlight_budget)
             .and_then(|language| highlight::highlight_code(&block.code, language));
+        if highlighted.is_some() {
+            self.highlight_budget -= block.code.len();
+        }
         match highlighted {
             Some(highlighted) => self.html.push_str(&highlighted),
             None => push_escaped(&mut self.html, &block.code),
@@ -879,6 +891,25 @@ fn collapse_whitespace(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlighting_stops_when_the_page_budget_is_spent() {
+        let source = "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n";
+        let events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(source, super::super::parser_options())
+                .into_offset_iter()
+                .collect();
+        let options = MarkdownOptions::default();
+        let resolve = |_: &str| LinkTarget::Unchanged;
+        let mut writer = PageWriter::new(&options, &resolve);
+        writer.highlight_budget = "let a = 1;\n".len();
+        writer.write_all(&events);
+        let html = writer.finish().html;
+        let (first, second) = html.split_once("</pre>").unwrap_or_default();
+        assert!(first.contains("<span class=\"hl-"), "{first}");
+        assert!(!second.contains("<span"), "{second}");
+        assert!(second.contains("let b = 2;"), "{second}");
+    }
 
     #[test]
     fn fence_language_takes_the_first_safe_word() {
