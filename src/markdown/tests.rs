@@ -294,6 +294,17 @@ fn nested_more_marker_is_dropped_but_does_not_split() {
 }
 
 #[test]
+fn images_do_not_hide_the_top_level_from_the_summary() {
+    let page = render_safe("![a](a.png)\n\nText.\n\n<!-- more -->\n\nRest.\n");
+    assert_eq!(
+        page.summary_html.as_deref(),
+        Some("<p><img src=\"a.png\" alt=\"a\" loading=\"lazy\"></p>\n<p>Text.</p>")
+    );
+    let page = render_safe("> ![a](a.png)\n\nTop.\n");
+    assert_eq!(page.summary_html.as_deref(), Some("<p>Top.</p>"));
+}
+
+#[test]
 fn summary_defaults_to_the_first_paragraph() {
     let page = render_safe("# Title\n\nThe *first* one.\n\nThe second.\n");
     assert_eq!(
