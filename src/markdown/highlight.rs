@@ -19,6 +19,11 @@ const MAX_HIGHLIGHTED_BYTES: usize = 256 * 1024;
 /// (minified or generated code, where regex scanning gets slow).
 const MAX_HIGHLIGHTED_LINE_BYTES: usize = 16 * 1024;
 
+/// Highlighting is skipped for a page's code blocks once this many bytes of
+/// its code have been highlighted (further blocks are plain escaped text): syntect's pure-Rust regexes manage a few
+/// hundred KB per second, so this bounds the time one page can take.
+pub const PAGE_HIGHLIGHT_BUDGET_BYTES: usize = 512 * 1024;
+
 /// The syntect theme used for light pages.
 const LIGHT_THEME: &str = "InspiredGitHub";
 /// The syntect theme used for dark pages.

@@ -1,5 +1,90 @@
-//! Classifying link and image destinations: which ones the site resolves,
-//! which are fragments of the current page, and which are dangerous.
+//! Link and image destinations: which ones the site resolves, which are
+//! fragments of the current page, which are dangerous; and resolving them.
+
+use std::ops::Range;
+
+use super::{AnchorRef, LinkTarget, MarkdownProblem};
+
+/// Resolves one page's link and image destinations through the site, and
+/// keeps the anchors to check later and the broken links found.
+pub struct LinkResolver<'a> {
+    resolve: &'a dyn Fn(&str) -> LinkTarget,
+    /// Keep `javascript:` and friends (the site allows unsafe HTML).
+    allow_dangerous: bool,
+    /// Anchors linked to, in page order.
+    pub anchor_refs: Vec<AnchorRef>,
+    /// Broken links, in page order.
+    pub problems: Vec<MarkdownProblem>,
+}
+
+impl<'a> LinkResolver<'a> {
+    /// A resolver asking `resolve` about relative destinations.
+    pub fn new(resolve: &'a dyn Fn(&str) -> LinkTarget, allow_dangerous: bool) -> Self {
+        LinkResolver {
+            resolve,
+            allow_dangerous,
+            anchor_refs: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The URL to write for the link or image at `range` with `destination`,
+    /// or `None` when it is dangerous and must be dropped. Relative
+    /// destinations go through the site; anchors and broken links are kept.
+    pub fn url_for(
+        &mut self,
+        destination: &str,
+        range: &Range<usize>,
+        for_image: bool,
+    ) -> Option<String> {
+        match classify(destination) {
+            Destination::Fragment(anchor) => {
+                if !anchor.is_empty() && !for_image {
+                    self.anchor_refs.push(AnchorRef {
+                        page: None,
+                        anchor: anchor.to_owned(),
+                        range: range.clone(),
+                    });
+                }
+                Some(destination.to_owned())
+            }
+            Destination::WithScheme(_)
+                if !self.allow_dangerous && is_dangerous(destination, for_image) =>
+            {
+                None
+            }
+            Destination::WithScheme(_) | Destination::Empty | Destination::RootRelative => {
+                Some(destination.to_owned())
+            }
+            Destination::Relative => match (self.resolve)(destination) {
+                LinkTarget::Unchanged => Some(destination.to_owned()),
+                LinkTarget::Internal { url, page, anchor } => {
+                    let mut url = url;
+                    if let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) {
+                        url.push('#');
+                        url.push_str(&anchor);
+                        if !for_image {
+                            self.anchor_refs.push(AnchorRef {
+                                page: Some(page),
+                                anchor,
+                                range: range.clone(),
+                            });
+                        }
+                    }
+                    Some(url)
+                }
+                LinkTarget::Broken { message, help } => {
+                    self.problems.push(MarkdownProblem {
+                        range: range.clone(),
+                        message,
+                        help,
+                    });
+                    Some(destination.to_owned())
+                }
+            },
+        }
+    }
+}
 
 /// What kind of destination a link or image has, as written in the Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]

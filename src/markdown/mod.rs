@@ -4,10 +4,13 @@
 //! highlighting, link resolution through the site, and sanitizing.
 
 mod escape;
+mod footnotes;
 mod headings;
 mod highlight;
 mod links;
 mod sanitize;
+mod summary;
+mod tables;
 mod writer;
 
 use std::ops::Range;

@@ -294,6 +294,17 @@ fn nested_more_marker_is_dropped_but_does_not_split() {
 }
 
 #[test]
+fn images_do_not_hide_the_top_level_from_the_summary() {
+    let page = render_safe("![a](a.png)\n\nText.\n\n<!-- more -->\n\nRest.\n");
+    assert_eq!(
+        page.summary_html.as_deref(),
+        Some("<p><img src=\"a.png\" alt=\"a\" loading=\"lazy\"></p>\n<p>Text.</p>")
+    );
+    let page = render_safe("> ![a](a.png)\n\nTop.\n");
+    assert_eq!(page.summary_html.as_deref(), Some("<p>Top.</p>"));
+}
+
+#[test]
 fn summary_defaults_to_the_first_paragraph() {
     let page = render_safe("# Title\n\nThe *first* one.\n\nThe second.\n");
     assert_eq!(
@@ -690,5 +701,53 @@ fn unbalanced_and_odd_input_does_not_panic() {
     ] {
         let page = render(source, &MarkdownOptions::default(), &site_links);
         assert_lacks(&page.html, "style=");
+    }
+}
+
+// --- The page as a whole ----------------------------------------------------
+
+/// A page using every feature at once, including things that compete for ids.
+const KITCHEN_SINK: &str = "# Guide\n\nIntro[^a] with **bold**, ~~old~~ and a [link](guide.md#setup).\n\n\
+## Setup {#setup .wide}\n\n> [!WARNING]\n> Careful[^b].\n\n## Setup\n\n## Fn 1\n\n\
+| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n```rust\nfn main() {}\n```\n\n\
+![cat](cat.png)\n\n<details><summary>More</summary>\n\nHidden <kbd>K</kbd>.\n\n</details>\n\n\
+See [setup](#setup) and [the note](#fn-1).\n\n[^a]: First.\n[^b]: Second.\n";
+
+#[test]
+fn ids_are_unique_and_every_fragment_link_has_a_target() {
+    for options in [
+        MarkdownOptions::default(),
+        MarkdownOptions { unsafe_html: true },
+    ] {
+        let page = render(KITCHEN_SINK, &options, &site_links);
+        let document = scraper::Html::parse_fragment(&page.html);
+        let all = scraper::Selector::parse("*").expect("a valid selector");
+        let mut ids = std::collections::HashSet::new();
+        for element in document.select(&all) {
+            assert!(element.attr("style").is_none(), "{}", page.html);
+            if let Some(id) = element.attr("id") {
+                assert!(
+                    ids.insert(id.to_owned()),
+                    "duplicate id {id} in\n{}",
+                    page.html
+                );
+            }
+        }
+        for element in document.select(&all) {
+            if let Some(target) = element.attr("href").and_then(|href| href.strip_prefix('#')) {
+                assert!(
+                    ids.contains(target),
+                    "no target for #{target} in\n{}",
+                    page.html
+                );
+            }
+        }
+        for heading in &page.headings {
+            assert!(ids.contains(&heading.id));
+        }
+        let heading_ids: Vec<_> = page.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(heading_ids, ["guide", "setup", "setup-1", "fn-1-1"]);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        assert_eq!(page.anchor_refs.len(), 3);
     }
 }

@@ -5,17 +5,18 @@
 //! tables get alignment classes instead of `style`, alerts become callouts,
 //! headings get ids and self-links, and footnote ids cannot clash with them.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
 use super::escape::{push_escaped, push_escaped_url};
+use super::footnotes::Footnotes;
 use super::headings::{self, IdRegistry};
-use super::links::{self, Destination};
+use super::links::LinkResolver;
+use super::summary::{self, SummaryCollector};
+use super::tables::TableWriter;
 use super::{
-    AnchorRef, Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, highlight,
-    sanitize,
+    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, highlight, sanitize,
 };
 
 /// How deeply quotes, lists and inline emphasis may nest in the output.
@@ -34,11 +35,7 @@ pub fn write_page(
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
-    writer.register_ids(events);
-    let mut index = 0;
-    while index < events.len() {
-        index = writer.write_event(events, index);
-    }
+    writer.write_all(events);
     writer.finish()
 }
 
@@ -66,47 +63,32 @@ struct OpenImage {
     nested_images: usize,
 }
 
-/// Where the writer is inside the current table.
-#[derive(Default)]
-struct TableState {
-    alignments: Vec<Alignment>,
-    in_head: bool,
-    column: usize,
-    body_open: bool,
-}
-
 /// All the state of writing one page.
 struct PageWriter<'a> {
     options: &'a MarkdownOptions,
-    resolve: &'a dyn Fn(&str) -> LinkTarget,
+    links: LinkResolver<'a>,
     html: String,
     plain_text: String,
     ids: IdRegistry,
-    /// Footnote number by lowercased label, in order of first reference.
-    footnote_numbers: HashMap<String, usize>,
-    /// Footnotes that are referenced somewhere, so their definition links back.
-    referenced_footnotes: HashSet<usize>,
-    /// Footnotes whose first reference (the one with the `fnref-` id) is written.
-    written_footnote_refs: HashSet<usize>,
+    footnotes: Footnotes,
+    /// Numbers of the footnote definitions being written, innermost last.
     open_footnotes: Vec<usize>,
     open_heading: Option<OpenHeading>,
     open_code_block: Option<OpenCodeBlock>,
     open_image: Option<OpenImage>,
     in_metadata_block: bool,
-    table: TableState,
+    table: TableWriter,
     /// Number of currently open tags, to tell top-level blocks apart.
     open_tags: usize,
     /// Number of currently open nestable wrappers (see [`MAX_WRAPPER_DEPTH`]).
     wrapper_depth: usize,
-    /// Output position and top-levelness of a paragraph that may become the summary.
-    summary_candidate_start: Option<(usize, bool)>,
-    first_top_level_paragraph: Option<String>,
-    first_nested_paragraph: Option<String>,
-    summary_before_more: Option<String>,
+    summary: SummaryCollector,
     contains_raw_html: bool,
+    /// Bytes of code that may still be highlighted on this page.
+    highlight_budget: usize,
     headings: Vec<Heading>,
+    /// Problems found by the writer itself (duplicate heading ids).
     problems: Vec<MarkdownProblem>,
-    anchor_refs: Vec<AnchorRef>,
 }
 
 impl<'a> PageWriter<'a> {
@@ -114,29 +96,33 @@ impl<'a> PageWriter<'a> {
     fn new(options: &'a MarkdownOptions, resolve: &'a dyn Fn(&str) -> LinkTarget) -> Self {
         PageWriter {
             options,
-            resolve,
+            links: LinkResolver::new(resolve, options.unsafe_html),
             html: String::new(),
             plain_text: String::new(),
             ids: IdRegistry::default(),
-            footnote_numbers: HashMap::new(),
-            referenced_footnotes: HashSet::new(),
-            written_footnote_refs: HashSet::new(),
+            footnotes: Footnotes::default(),
             open_footnotes: Vec::new(),
             open_heading: None,
             open_code_block: None,
             open_image: None,
             in_metadata_block: false,
-            table: TableState::default(),
+            table: TableWriter::default(),
             open_tags: 0,
             wrapper_depth: 0,
-            summary_candidate_start: None,
-            first_top_level_paragraph: None,
-            first_nested_paragraph: None,
-            summary_before_more: None,
+            summary: SummaryCollector::default(),
             contains_raw_html: false,
+            highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
             headings: Vec::new(),
             problems: Vec::new(),
-            anchor_refs: Vec::new(),
+        }
+    }
+
+    /// Writes every event of the page, in order.
+    fn write_all(&mut self, events: &[SpannedEvent<'_>]) {
+        self.register_ids(events);
+        let mut index = 0;
+        while index < events.len() {
+            index = self.write_event(events, index);
         }
     }
 
@@ -147,37 +133,24 @@ impl<'a> PageWriter<'a> {
         let mut explicit_ids = Vec::new();
         for (event, _) in events {
             match event {
-                Event::FootnoteReference(label) => {
-                    let number = self.footnote_number(label);
-                    self.referenced_footnotes.insert(number);
-                }
+                Event::FootnoteReference(label) => self.footnotes.note_reference(label),
                 Event::Start(Tag::Heading { id: Some(id), .. }) => explicit_ids.push(id),
                 _ => {}
             }
         }
         for (event, _) in events {
             if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-                self.footnote_number(label);
+                self.footnotes.number(label);
             }
         }
-        for number in 1..=self.footnote_numbers.len() {
-            self.ids.reserve(&footnote_id(number));
-            self.ids.reserve(&footnote_ref_id(number));
+        for id in self.footnotes.ids() {
+            self.ids.reserve(&id);
         }
         for id in explicit_ids {
             if let Some(clean) = headings::sanitize_author_token(id) {
                 self.ids.reserve_explicit(&clean);
             }
         }
-    }
-
-    /// The number of the footnote labelled `label`, assigning the next one if new.
-    fn footnote_number(&mut self, label: &str) -> usize {
-        let next = self.footnote_numbers.len() + 1;
-        *self
-            .footnote_numbers
-            .entry(label.to_lowercase())
-            .or_insert(next)
     }
 
     /// Writes the event at `index` and returns the index of the next one to write.
@@ -234,7 +207,9 @@ impl<'a> PageWriter<'a> {
                 self.contains_raw_html = true;
                 self.html.push_str(raw);
             }
-            Event::FootnoteReference(label) => self.write_footnote_reference(label),
+            Event::FootnoteReference(label) => {
+                self.footnotes.write_reference(&mut self.html, label)
+            }
             Event::SoftBreak => {
                 self.html.push('\n');
                 self.push_inline_space();
@@ -269,13 +244,8 @@ impl<'a> PageWriter<'a> {
     ) {
         match tag {
             Tag::Paragraph => {
-                let wanted = if top_level {
-                    self.first_top_level_paragraph.is_none()
-                } else {
-                    self.first_nested_paragraph.is_none()
-                };
-                if wanted && self.open_footnotes.is_empty() {
-                    self.summary_candidate_start = Some((self.html.len(), top_level));
+                if self.open_footnotes.is_empty() {
+                    self.summary.paragraph_started(self.html.len(), top_level);
                 }
                 self.html.push_str("<p>");
             }
@@ -319,37 +289,16 @@ impl<'a> PageWriter<'a> {
                 }
             }
             Tag::FootnoteDefinition(label) => {
-                let number = self.footnote_number(label);
+                let number = self.footnotes.write_definition_start(&mut self.html, label);
                 self.open_footnotes.push(number);
-                self.html.push_str(&format!(
-                    "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>\n",
-                    footnote_id(number)
-                ));
             }
             Tag::DefinitionList => self.html.push_str("<dl>\n"),
             Tag::DefinitionListTitle => self.html.push_str("<dt>"),
             Tag::DefinitionListDefinition => self.html.push_str("<dd>"),
-            Tag::Table(alignments) => {
-                self.table = TableState {
-                    alignments: alignments.clone(),
-                    ..TableState::default()
-                };
-                self.html.push_str("<table>\n");
-            }
-            Tag::TableHead => {
-                self.table.in_head = true;
-                self.table.column = 0;
-                self.html.push_str("<thead>\n<tr>");
-            }
-            Tag::TableRow => {
-                self.table.column = 0;
-                if !self.table.body_open {
-                    self.table.body_open = true;
-                    self.html.push_str("<tbody>\n");
-                }
-                self.html.push_str("<tr>");
-            }
-            Tag::TableCell => self.start_table_cell(),
+            Tag::Table(alignments) => self.table.start_table(&mut self.html, alignments),
+            Tag::TableHead => self.table.start_head(&mut self.html),
+            Tag::TableRow => self.table.start_row(&mut self.html),
+            Tag::TableCell => self.table.start_cell(&mut self.html),
             Tag::Emphasis => self.html.push_str("<em>"),
             Tag::Strong => self.html.push_str("<strong>"),
             Tag::Strikethrough => self.html.push_str("<del>"),
@@ -374,7 +323,7 @@ impl<'a> PageWriter<'a> {
             TagEnd::Paragraph => {
                 self.html.push_str("</p>\n");
                 self.end_plain_block();
-                self.keep_summary_candidate();
+                self.summary.paragraph_ended(&self.html);
             }
             TagEnd::Heading(_) => self.finish_heading(),
             TagEnd::BlockQuote(None) => self.html.push_str("</blockquote>\n"),
@@ -387,7 +336,12 @@ impl<'a> PageWriter<'a> {
                 self.html.push_str("</li>\n");
                 self.end_plain_block();
             }
-            TagEnd::FootnoteDefinition => self.finish_footnote_definition(),
+            TagEnd::FootnoteDefinition => {
+                if let Some(number) = self.open_footnotes.pop() {
+                    self.footnotes.write_definition_end(&mut self.html, number);
+                }
+                self.end_plain_block();
+            }
             TagEnd::DefinitionList => self.html.push_str("</dl>\n"),
             TagEnd::DefinitionListTitle => {
                 self.html.push_str("</dt>\n");
@@ -397,26 +351,17 @@ impl<'a> PageWriter<'a> {
                 self.html.push_str("</dd>\n");
                 self.end_plain_block();
             }
-            TagEnd::Table => {
-                if self.table.body_open {
-                    self.html.push_str("</tbody>\n");
-                }
-                self.html.push_str("</table>\n");
-                self.table = TableState::default();
-            }
+            TagEnd::Table => self.table.end_table(&mut self.html),
             TagEnd::TableHead => {
-                self.html.push_str("</tr>\n</thead>\n");
-                self.table.in_head = false;
+                self.table.end_head(&mut self.html);
                 self.end_plain_block();
             }
             TagEnd::TableRow => {
-                self.html.push_str("</tr>\n");
+                self.table.end_row(&mut self.html);
                 self.end_plain_block();
             }
             TagEnd::TableCell => {
-                self.html
-                    .push_str(if self.table.in_head { "</th>" } else { "</td>" });
-                self.table.column += 1;
+                self.table.end_cell(&mut self.html);
                 self.push_inline_space();
             }
             TagEnd::Emphasis => self.html.push_str("</em>"),
@@ -467,24 +412,6 @@ impl<'a> PageWriter<'a> {
         }
     }
 
-    /// Remembers the paragraph that just ended if it is the first one of its kind.
-    fn keep_summary_candidate(&mut self) {
-        let Some((start, top_level)) = self.summary_candidate_start.take() else {
-            return;
-        };
-        let paragraph = self
-            .html
-            .get(start..)
-            .unwrap_or_default()
-            .trim_end()
-            .to_owned();
-        if top_level {
-            self.first_top_level_paragraph = Some(paragraph);
-        } else {
-            self.first_nested_paragraph = Some(paragraph);
-        }
-    }
-
     /// Handles an HTML block starting at `index`: the `<!-- more -->` marker
     /// splits off the summary and is dropped; anything else is raw HTML.
     fn write_html_block(&mut self, events: &[SpannedEvent<'_>], index: usize) -> usize {
@@ -499,13 +426,8 @@ impl<'a> PageWriter<'a> {
             }
             end += 1;
         }
-        if is_more_marker(&content) {
-            if top_level && self.summary_before_more.is_none() {
-                let before = self.html.trim_end();
-                if !before.is_empty() {
-                    self.summary_before_more = Some(before.to_owned());
-                }
-            }
+        if summary::is_more_marker(&content) {
+            self.summary.more_marker(&self.html, top_level);
         } else {
             self.contains_raw_html = true;
             self.html.push_str(&content);
@@ -535,6 +457,8 @@ impl<'a> PageWriter<'a> {
                 }
                 self.html.push_str(" loading=\"lazy\">");
                 self.open_image = None;
+                // The image's start was counted as an open tag.
+                self.open_tags = self.open_tags.saturating_sub(1);
             }
             Event::Text(text) | Event::Code(text) => push_escaped(&mut self.html, text),
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
@@ -559,18 +483,6 @@ impl<'a> PageWriter<'a> {
         self.end_plain_block();
     }
 
-    /// Opens a header or body cell, its column's alignment as a class.
-    fn start_table_cell(&mut self) {
-        let element = if self.table.in_head { "th" } else { "td" };
-        let class = match self.table.alignments.get(self.table.column) {
-            Some(Alignment::Left) => " class=\"align-left\"",
-            Some(Alignment::Center) => " class=\"align-center\"",
-            Some(Alignment::Right) => " class=\"align-right\"",
-            Some(Alignment::None) | None => "",
-        };
-        self.html.push_str(&format!("<{element}{class}>"));
-    }
-
     /// Opens a link; e-mail autolinks get `mailto:`, others are resolved.
     fn start_link(
         &mut self,
@@ -582,7 +494,7 @@ impl<'a> PageWriter<'a> {
         let href = if link_type == LinkType::Email {
             Some(format!("mailto:{destination}"))
         } else {
-            self.resolve_destination(destination, range, false)
+            self.links.url_for(destination, range, false)
         };
         self.html.push_str("<a");
         if let Some(href) = href {
@@ -600,7 +512,7 @@ impl<'a> PageWriter<'a> {
 
     /// Opens an `<img>` up to its `alt` value, which the description fills.
     fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
-        let source = self.resolve_destination(destination, range, true);
+        let source = self.links.url_for(destination, range, true);
         self.html.push_str("<img");
         if let Some(source) = source {
             self.html.push_str(" src=\"");
@@ -612,92 +524,6 @@ impl<'a> PageWriter<'a> {
             title: title.to_owned(),
             nested_images: 0,
         });
-    }
-
-    /// The URL to write for a link or image destination, or `None` when it
-    /// is dangerous and must be dropped. Relative destinations go through the
-    /// site's resolver; anchors and broken links are recorded.
-    fn resolve_destination(
-        &mut self,
-        destination: &str,
-        range: &Range<usize>,
-        for_image: bool,
-    ) -> Option<String> {
-        match links::classify(destination) {
-            Destination::Fragment(anchor) => {
-                if !anchor.is_empty() && !for_image {
-                    self.anchor_refs.push(AnchorRef {
-                        page: None,
-                        anchor: anchor.to_owned(),
-                        range: range.clone(),
-                    });
-                }
-                Some(destination.to_owned())
-            }
-            Destination::WithScheme(_)
-                if !self.options.unsafe_html && links::is_dangerous(destination, for_image) =>
-            {
-                None
-            }
-            Destination::WithScheme(_) | Destination::Empty | Destination::RootRelative => {
-                Some(destination.to_owned())
-            }
-            Destination::Relative => match (self.resolve)(destination) {
-                LinkTarget::Unchanged => Some(destination.to_owned()),
-                LinkTarget::Internal { url, page, anchor } => {
-                    let mut href = url;
-                    if let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) {
-                        href.push('#');
-                        href.push_str(&anchor);
-                        if !for_image {
-                            self.anchor_refs.push(AnchorRef {
-                                page: Some(page),
-                                anchor,
-                                range: range.clone(),
-                            });
-                        }
-                    }
-                    Some(href)
-                }
-                LinkTarget::Broken { message, help } => {
-                    self.problems.push(MarkdownProblem {
-                        range: range.clone(),
-                        message,
-                        help,
-                    });
-                    Some(destination.to_owned())
-                }
-            },
-        }
-    }
-
-    /// Writes a footnote mark; the first one for a footnote gets the id the
-    /// definition links back to.
-    fn write_footnote_reference(&mut self, label: &str) {
-        let number = self.footnote_number(label);
-        self.html.push_str(&format!(
-            "<sup class=\"footnote-ref\"><a href=\"#{}\"",
-            footnote_id(number)
-        ));
-        if self.written_footnote_refs.insert(number) {
-            self.html
-                .push_str(&format!(" id=\"{}\"", footnote_ref_id(number)));
-        }
-        self.html.push_str(&format!(">{number}</a></sup>"));
-    }
-
-    /// Closes a footnote definition, with a link back to its first reference.
-    fn finish_footnote_definition(&mut self) {
-        if let Some(number) = self.open_footnotes.pop()
-            && self.referenced_footnotes.contains(&number)
-        {
-            self.html.push_str(&format!(
-                "<a class=\"footnote-backref\" href=\"#{}\" aria-label=\"Back to reference {number}\">\u{21A9}\u{FE0E}</a>\n",
-                footnote_ref_id(number)
-            ));
-        }
-        self.html.push_str("</div>\n");
-        self.end_plain_block();
     }
 
     /// Writes the heading now that its text (and so its id) is known: the
@@ -763,7 +589,11 @@ impl<'a> PageWriter<'a> {
         let highlighted = block
             .language
             .as_deref()
+            .filter(|_| block.code.len() <= self.highlight_budget)
             .and_then(|language| highlight::highlight_code(&block.code, language));
+        if highlighted.is_some() {
+            self.highlight_budget -= block.code.len();
+        }
         match highlighted {
             Some(highlighted) => self.html.push_str(&highlighted),
             None => push_escaped(&mut self.html, &block.code),
@@ -785,34 +615,23 @@ impl<'a> PageWriter<'a> {
                 html
             }
         };
-        let summary_html = self
-            .summary_before_more
-            .or(self.first_top_level_paragraph)
-            .or(self.first_nested_paragraph)
-            .map(clean);
+        let summary_html = self.summary.into_summary().map(clean);
         let html = clean(self.html);
         let plain_text = self.plain_text.trim().to_owned();
+        let mut problems = self.links.problems;
+        problems.extend(self.problems);
+        problems.sort_by_key(|problem| problem.range.start);
         RenderedMarkdown {
             html,
             summary_html,
             toc: headings::build_toc(&self.headings),
             headings: self.headings,
             word_count: plain_text.split_whitespace().count(),
-            problems: self.problems,
-            anchor_refs: self.anchor_refs,
+            problems,
+            anchor_refs: self.links.anchor_refs,
             plain_text,
         }
     }
-}
-
-/// The id of footnote `number`'s definition.
-fn footnote_id(number: usize) -> String {
-    format!("fn-{number}")
-}
-
-/// The id of footnote `number`'s first reference, which the definition links back to.
-fn footnote_ref_id(number: usize) -> String {
-    format!("fnref-{number}")
 }
 
 /// The language of a fenced code block: the first word of its info string
@@ -863,14 +682,6 @@ fn starts_with_task_marker(following: &[SpannedEvent<'_>]) -> bool {
     )
 }
 
-/// True for the summary marker `<!-- more -->` (spaces and case tolerated).
-fn is_more_marker(html: &str) -> bool {
-    html.trim()
-        .strip_prefix("<!--")
-        .and_then(|rest| rest.strip_suffix("-->"))
-        .is_some_and(|inner| inner.trim().eq_ignore_ascii_case("more"))
-}
-
 /// Trims `text` and replaces each run of whitespace with one space.
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -881,6 +692,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn highlighting_stops_when_the_page_budget_is_spent() {
+        let source = "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n";
+        let events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(source, super::super::parser_options())
+                .into_offset_iter()
+                .collect();
+        let options = MarkdownOptions::default();
+        let resolve = |_: &str| LinkTarget::Unchanged;
+        let mut writer = PageWriter::new(&options, &resolve);
+        writer.highlight_budget = "let a = 1;\n".len();
+        writer.write_all(&events);
+        let html = writer.finish().html;
+        let (first, second) = html.split_once("</pre>").unwrap_or_default();
+        assert!(first.contains("<span class=\"hl-"), "{first}");
+        assert!(!second.contains("<span"), "{second}");
+        assert!(second.contains("let b = 2;"), "{second}");
+    }
+
+    #[test]
     fn fence_language_takes_the_first_safe_word() {
         assert_eq!(fence_language("rust").as_deref(), Some("rust"));
         assert_eq!(fence_language("rust,ignore").as_deref(), Some("rust"));
@@ -888,15 +718,6 @@ mod tests {
         assert_eq!(fence_language("\"><script>").as_deref(), Some("script"));
         assert_eq!(fence_language(""), None);
         assert_eq!(fence_language("  "), None);
-    }
-
-    #[test]
-    fn more_marker_tolerates_spacing_and_case() {
-        assert!(is_more_marker("<!-- more -->\n"));
-        assert!(is_more_marker("  <!--more-->  "));
-        assert!(is_more_marker("<!--   MORE   -->"));
-        assert!(!is_more_marker("<!-- more than this -->"));
-        assert!(!is_more_marker("<div>more</div>"));
     }
 
     #[test]
