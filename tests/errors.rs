@@ -273,3 +273,22 @@ fn cli_exit_codes_and_plain_output() {
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn unknown_filters_and_functions_in_templates_are_all_reported() {
+    let site = TestSite::minimal();
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nofilter }}{{ nofn() }}\n{% endblock content %}\n",
+    );
+    let problems = site.build_err();
+    let locations: Vec<String> = problems.0.iter().map(|d| d.location()).collect();
+    assert_eq!(
+        locations,
+        vec!["templates/page.html:3:17", "templates/page.html:3:31"]
+    );
+    assert_eq!(
+        problems.0[0].message,
+        "template error: Unknown filter `nofilter`"
+    );
+}

@@ -88,7 +88,7 @@ impl Templates {
             .map(|(name, source)| (name.as_str(), &*source.text));
         if let Err(error) = tera.add_raw_templates(batch) {
             // tera stops at the first error; later ones show up once it is fixed.
-            problems.push(template_diagnostic(&error, &files));
+            problems.extend(load_diagnostics(&error, &files));
             return Err(problems);
         }
         for name in REQUIRED {
@@ -159,6 +159,56 @@ fn template_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .collect();
     files.sort();
     files
+}
+
+/// Diagnostics for an error found while loading templates.
+///
+/// tera checks filters, functions and includes of all templates at once and returns the
+/// reports as one pre-rendered message; it is split back into one diagnostic per report so
+/// each points into its file like every other cairn error.
+fn load_diagnostics(error: &tera::Error, files: &HashMap<String, SourceFile>) -> Vec<Diagnostic> {
+    let ErrorKind::Msg(text) = error.kind() else {
+        return vec![template_diagnostic(error, files)];
+    };
+    let mut found = Vec::new();
+    for report in text.split("error: ").filter(|r| !r.trim().is_empty()) {
+        let message = report.lines().next().unwrap_or("").trim();
+        let location = report
+            .lines()
+            .find_map(|line| line.trim_start().strip_prefix("--> "))
+            .and_then(|loc| {
+                let mut parts = loc.trim().rsplitn(3, ':');
+                let column: usize = parts.next()?.parse().ok()?;
+                let line: usize = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), line, column))
+            });
+        let carets = report
+            .lines()
+            .find(|line| line.contains('^'))
+            .map_or(1, |line| line.matches('^').count());
+        let diagnostic = Diagnostic::error(format!("template error: {message}"));
+        found.push(
+            match location
+                .and_then(|(name, line, column)| files.get(&name).map(|f| (f, line, column)))
+            {
+                Some((source, line, column)) => {
+                    let line_start = source.line_offset(line);
+                    let start = source.text[line_start..]
+                        .char_indices()
+                        .nth(column.saturating_sub(1))
+                        .map_or(source.text.len(), |(i, _)| line_start + i);
+                    diagnostic
+                        .at(source, start..start + carets)
+                        .help("fix the template; see the template reference in the README")
+                }
+                None => diagnostic,
+            },
+        );
+    }
+    if found.is_empty() {
+        found.push(template_diagnostic(error, files));
+    }
+    found
 }
 
 /// Turns a tera error into a diagnostic pointing into the template file.
