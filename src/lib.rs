@@ -10,6 +10,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -114,6 +115,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
 /// Runs every stage up to, not including, writing files.
 pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics> {
+    render_site_cached(options, None)
+}
+
+/// [`render_site`], reusing what an earlier build through the same `cache` made where its
+/// inputs did not change (`cairn serve`); the result is the same as a full build's.
+pub fn render_site_cached(
+    options: &BuildOptions,
+    cache: Option<&incremental::BuildCache>,
+) -> Result<RenderedOutput, Diagnostics> {
     let root = options.root.as_path();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
@@ -123,13 +133,21 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
         })?;
     }
     let chain = theme::resolve(root, &config)?;
-    let templates = Templates::load(root, &chain)?;
+    let templates = match cache {
+        Some(cache) => {
+            let (templates, generation) = cache.templates.load(root, &chain)?;
+            cache.pages.set_template_generation(generation);
+            templates
+        }
+        None => std::sync::Arc::new(Templates::load(root, &chain)?),
+    };
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let (site, mut problems) = content::load(root, config, load_options)?;
+    let (site, mut problems) =
+        content::load_cached(root, config, load_options, cache.map(|c| &c.sources))?;
     problems.extend(templates::pages::check_template_names(&site, &templates).0);
-    let rendered = match render::render_site(&site) {
+    let rendered = match render::render_site_cached(&site, cache.map(|c| &c.markdown)) {
         Ok(rendered) if !problems.has_errors() => rendered,
         Ok(_) => return Err(problems),
         Err(render_problems) => {
@@ -139,7 +157,8 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     };
     let values = SiteValues::build(&site, &rendered);
     templates.set_site(values.lookup(&site));
-    let mut files = templates::pages::render_pages(&site, &values, &templates)?;
+    let mut files =
+        templates::pages::render_pages_cached(&site, &values, &templates, cache.map(|c| &c.pages))?;
     files.extend(site_files::site_files(&site, &rendered));
     files.push(OutputFile {
         path: "css/syntax.css".into(),

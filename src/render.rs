@@ -22,19 +22,37 @@ pub struct RenderedSite {
 
 /// Renders all Markdown; broken links and anchors are reported together.
 pub fn render_site(site: &Site) -> Result<RenderedSite, Diagnostics> {
+    render_site_cached(site, None)
+}
+
+/// [`render_site`], reusing the Markdown an earlier build rendered when `cache` is given
+/// (`cairn serve`): a page is rendered again only when its text or one of its links changed.
+pub fn render_site_cached(
+    site: &Site,
+    cache: Option<&crate::incremental::MarkdownCache>,
+) -> Result<RenderedSite, Diagnostics> {
+    let render_one = |key: &str,
+                      source: &SourceFile,
+                      body_start: usize,
+                      options: &MarkdownOptions| {
+        match cache {
+            Some(cache) => cache.render(site, key, source, body_start, options),
+            None => render_one(site, key, source, body_start, options),
+        }
+    };
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
     };
     let pages: Vec<RenderedMarkdown> = site
         .pages
         .par_iter()
-        .map(|page| render_one(site, &page.key, &page.source, page.body_start, &options))
+        .map(|page| render_one(&page.key, &page.source, page.body_start, &options))
         .collect();
     let sections: Vec<RenderedMarkdown> = site
         .sections
         .par_iter()
         .map(|section| match &section.source {
-            Some(source) => render_one(site, &section.key, source, section.body_start, &options),
+            Some(source) => render_one(&section.key, source, section.body_start, &options),
             None => markdown::render("", &options, &|_| LinkTarget::Unchanged),
         })
         .collect();
@@ -81,24 +99,25 @@ fn render_one(
     options: &MarkdownOptions,
 ) -> RenderedMarkdown {
     let body = &source.text[body_start..];
-    markdown::render(
-        body,
-        options,
-        &|target| match site.resolve_link(key, target) {
-            Resolved::Unchanged => LinkTarget::Unchanged,
-            Resolved::Asset { url } => LinkTarget::Internal {
-                url,
-                page: String::new(),
-                anchor: None,
-            },
-            Resolved::Internal { url, key, anchor } => LinkTarget::Internal {
-                url,
-                page: key,
-                anchor,
-            },
-            Resolved::Broken { message, help } => LinkTarget::Broken { message, help },
+    markdown::render(body, options, &|target| resolve_target(site, key, target))
+}
+
+/// What a link written in the page or section `key` becomes in the HTML.
+pub fn resolve_target(site: &Site, key: &str, target: &str) -> LinkTarget {
+    match site.resolve_link(key, target) {
+        Resolved::Unchanged => LinkTarget::Unchanged,
+        Resolved::Asset { url } => LinkTarget::Internal {
+            url,
+            page: String::new(),
+            anchor: None,
         },
-    )
+        Resolved::Internal { url, key, anchor } => LinkTarget::Internal {
+            url,
+            page: key,
+            anchor,
+        },
+        Resolved::Broken { message, help } => LinkTarget::Broken { message, help },
+    }
 }
 
 fn report(

@@ -162,6 +162,17 @@ pub fn load(
     config: Config,
     options: LoadOptions,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
+    load_cached(root, config, options, None)
+}
+
+/// [`load`], reusing files parsed by an earlier build when `cache` is given (`cairn serve`):
+/// an unchanged file is neither read nor parsed again.
+pub fn load_cached(
+    root: &Path,
+    config: Config,
+    options: LoadOptions,
+    cache: Option<&crate::incremental::ParseCache>,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let content_dir = root.join("content");
     let mut problems = Diagnostics::default();
     if !content_dir.is_dir() {
@@ -181,7 +192,13 @@ pub fn load(
                 EntryKind::Page | EntryKind::BundleIndex | EntryKind::SectionIndex
             )
         })
-        .map(|entry| parse_entry(root, entry).map_err(|d| (entry.rel.clone(), d)))
+        .map(|entry| {
+            match cache {
+                Some(cache) => cache.parse(root, entry),
+                None => parse_entry(root, entry),
+            }
+            .map_err(|d| (entry.rel.clone(), d))
+        })
         .collect();
     let mut page_files = Vec::new();
     let mut section_files = BTreeMap::new();
@@ -345,12 +362,14 @@ pub fn load(
     Ok((site, problems))
 }
 
-enum Parsed {
+/// A content file read and its front matter parsed (kept by `incremental::ParseCache`).
+#[derive(Clone)]
+pub(crate) enum Parsed {
     Page(Entry, SourceFile, PageFrontMatter, front_matter::Split),
     Section(Entry, SourceFile, SectionFrontMatter, front_matter::Split),
 }
 
-fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnostic> {
+pub(crate) fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnostic> {
     let source = walk::read_source(root, &entry.path)?;
     if entry.kind == EntryKind::SectionIndex {
         let (front, split) = front_matter::parse::<SectionFrontMatter>(&source)?;

@@ -429,6 +429,14 @@ impl LookupSlot {
         *guard = Some(Arc::new(lookup));
     }
 
+    /// The data of the current build, if published.
+    pub fn current(&self) -> Option<Arc<SiteLookup>> {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     fn get(&self) -> TeraResult<Arc<SiteLookup>> {
         let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
         guard
@@ -443,6 +451,7 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let path = kwargs.must_get::<&str>("path")?;
         let lookup = pages.get()?;
+        super::deps::note(super::deps::Dependency::Page(path.trim_start_matches('/').to_string()));
         lookup.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
             Error::message(format!(
                 "get_page: no page `{path}` (name it by its path under content/, e.g. `reasons/healing.md`)"
@@ -461,6 +470,7 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
             format!("{key}/_index.md")
         };
         let lookup = sections.get()?;
+        super::deps::note(super::deps::Dependency::Section(key.clone()));
         lookup.sections.get(&key).cloned().ok_or_else(|| {
             Error::message(format!(
                 "get_section: no section `{path}` (name it like `reasons/_index.md`, or `_index.md` for home)"
@@ -473,6 +483,7 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let name = kwargs.must_get::<&str>("name")?;
             let lookup = taxonomies.get()?;
+            super::deps::note(super::deps::Dependency::Taxonomy(name.to_string()));
             lookup.taxonomies.get(name).cloned().ok_or_else(|| {
                 Error::message(format!(
                     "get_taxonomy: no taxonomy `{name}` (cairn has `tags`)"
@@ -486,6 +497,7 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?;
             let lookup = base.get()?;
+            super::deps::note(super::deps::Dependency::BasePath);
             Ok(Value::from(format!(
                 "{}{}",
                 lookup.base_path,

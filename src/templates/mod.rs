@@ -6,6 +6,7 @@
 //! then the themes it extends. Templates are parsed once per build.
 
 pub mod context;
+pub mod deps;
 mod filters;
 pub mod pages;
 
@@ -130,6 +131,11 @@ impl Templates {
     /// Gives templates access to site data through functions (`get_page` and friends).
     pub fn set_site(&self, lookup: context::SiteLookup) {
         self.lookup.set(lookup);
+    }
+
+    /// The site data the template functions see in the current build.
+    pub fn lookup(&self) -> Option<std::sync::Arc<context::SiteLookup>> {
+        self.lookup.current()
     }
 
     /// Renders a template; an error names the template file, line and column.

@@ -11,10 +11,31 @@ use crate::output::OutputFile;
 use crate::yaml;
 
 /// One HTML file to render: which template, where to, and with what.
-struct Job {
-    template: String,
-    output: String,
-    context: Context,
+pub struct Job {
+    /// The template's name.
+    pub template: String,
+    /// Path below the output root.
+    pub output: String,
+    /// The context's variables, kept as a list so a cache can fingerprint them.
+    pub values: Vec<(&'static str, Value)>,
+}
+
+impl Job {
+    /// The tera context of this job.
+    pub fn context(&self) -> Context {
+        let mut context = Context::new();
+        for (name, value) in &self.values {
+            context.insert_value(*name, value.clone());
+        }
+        context
+    }
+
+    fn insert(&mut self, name: &'static str, value: Value) {
+        match self.values.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((name, value)),
+        }
+    }
 }
 
 /// Checks that every template named in front matter exists, pointing at the name if not.
@@ -58,18 +79,33 @@ pub fn render_pages(
     values: &SiteValues,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    render_pages_cached(site, values, templates, None)
+}
+
+/// [`render_pages`], reusing pages an earlier build rendered when `cache` is given
+/// (`cairn serve`): a page is rendered again only when its template, its context or the site
+/// data its template looked up changed.
+pub fn render_pages_cached(
+    site: &Site,
+    values: &SiteValues,
+    templates: &Templates,
+    cache: Option<&crate::incremental::PageCache>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let jobs = jobs(site, values);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            templates
-                .render(&job.template, &job.context)
-                .map(|html| OutputFile {
-                    path: job.output,
-                    bytes: html.into_bytes(),
-                })
-        })
-        .collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = match cache {
+        Some(cache) => cache.render(&jobs, templates),
+        None => jobs
+            .into_par_iter()
+            .map(|job| {
+                templates
+                    .render(&job.template, &job.context())
+                    .map(|html| OutputFile {
+                        path: job.output,
+                        bytes: html.into_bytes(),
+                    })
+            })
+            .collect(),
+    };
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
     for result in results {
@@ -86,12 +122,22 @@ pub fn render_pages(
     }
 }
 
-fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
-    let mut context = Context::new();
-    context.insert_value("site", values.site.clone());
-    context.insert("current_path", &site.config.base_url.link(site_path));
-    context.insert("current_url", &site.config.base_url.permalink(site_path));
-    context
+fn job(template: String, output: String, values: &SiteValues, site: &Site, site_path: &str) -> Job {
+    Job {
+        template,
+        output,
+        values: vec![
+            ("site", values.site.clone()),
+            (
+                "current_path",
+                Value::from(site.config.base_url.link(site_path)),
+            ),
+            (
+                "current_url",
+                Value::from(site.config.base_url.permalink(site_path)),
+            ),
+        ],
+    }
 }
 
 fn index_path(site_path: &str) -> String {
@@ -108,13 +154,15 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             .as_ref()
             .or(section.front.page_template.as_ref())
             .map_or_else(|| "page.html".to_string(), |t| t.value.clone());
-        let mut context = base_context(values, site, &page.site_path);
-        context.insert_value("page", values.pages[index].clone());
-        jobs.push(Job {
+        let mut job = job(
             template,
-            output: index_path(&page.site_path),
-            context,
-        });
+            index_path(&page.site_path),
+            values,
+            site,
+            &page.site_path,
+        );
+        job.insert("page", values.pages[index].clone());
+        jobs.push(job);
     }
     for (index, section) in site.sections.iter().enumerate() {
         let template = section.front.template.as_ref().map_or_else(
@@ -135,24 +183,28 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             .map(|i| values.page_summaries[*i].clone())
             .collect();
         for (site_path, paginator) in paginate(site, &section.site_path, &list, per_page) {
-            let mut context = base_context(values, site, &site_path);
-            context.insert_value("section", values.sections[index].clone());
-            context.insert_value("paginator", paginator);
-            jobs.push(Job {
-                template: template.clone(),
-                output: index_path(&site_path),
-                context,
-            });
+            let mut job = job(
+                template.clone(),
+                index_path(&site_path),
+                values,
+                site,
+                &site_path,
+            );
+            job.insert("section", values.sections[index].clone());
+            job.insert("paginator", paginator);
+            jobs.push(job);
         }
     }
     if !site.tags.is_empty() {
-        let mut context = base_context(values, site, TAGS_PATH);
-        context.insert_value("taxonomy", values.tags.clone());
-        jobs.push(Job {
-            template: "taxonomy_list.html".into(),
-            output: index_path(TAGS_PATH),
-            context,
-        });
+        let mut list_job = job(
+            "taxonomy_list.html".into(),
+            index_path(TAGS_PATH),
+            values,
+            site,
+            TAGS_PATH,
+        );
+        list_job.insert("taxonomy", values.tags.clone());
+        jobs.push(list_job);
         for (index, term) in site.tags.iter().enumerate() {
             let list: Vec<Value> = term
                 .pages
@@ -162,25 +214,27 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             for (site_path, paginator) in
                 paginate(site, &term.site_path, &list, site.config.tags_paginate_by)
             {
-                let mut context = base_context(values, site, &site_path);
-                context.insert_value("taxonomy", values.tags.clone());
-                context.insert_value("term", values.terms[index].clone());
-                context.insert_value("paginator", paginator);
-                jobs.push(Job {
-                    template: "taxonomy_single.html".into(),
-                    output: index_path(&site_path),
-                    context,
-                });
+                let mut job = job(
+                    "taxonomy_single.html".into(),
+                    index_path(&site_path),
+                    values,
+                    site,
+                    &site_path,
+                );
+                job.insert("taxonomy", values.tags.clone());
+                job.insert("term", values.terms[index].clone());
+                job.insert("paginator", paginator);
+                jobs.push(job);
             }
         }
     }
-    let mut context = base_context(values, site, "404.html");
-    context.insert("current_path", &site.config.base_url.link("404.html"));
-    jobs.push(Job {
-        template: "404.html".into(),
-        output: "404.html".into(),
-        context,
-    });
+    jobs.push(job(
+        "404.html".into(),
+        "404.html".into(),
+        values,
+        site,
+        "404.html",
+    ));
     jobs
 }
 

@@ -1,0 +1,168 @@
+//! HTML pages rendered by an earlier build, reused while nothing they read changed.
+//!
+//! A page's HTML is a function of its template (identified by the template set's
+//! generation), its context and the site data its template looked up through functions.
+//! The first two are fingerprinted before rendering; the lookups are recorded while
+//! rendering (see `templates::deps`) and checked against the new site data next time.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rayon::prelude::*;
+
+use super::fingerprint::Fingerprinter;
+use crate::diagnostics::Diagnostic;
+use crate::output::OutputFile;
+use crate::templates::Templates;
+use crate::templates::context::SiteLookup;
+use crate::templates::deps::{self, Dependency};
+use crate::templates::pages::Job;
+
+/// Rendered pages by output path.
+#[derive(Default)]
+pub struct PageCache {
+    entries: Mutex<HashMap<String, Arc<Cached>>>,
+    generation: std::sync::atomic::AtomicU64,
+    stats: Mutex<Stats>,
+}
+
+/// How many pages the last build rendered and reused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pages rendered through tera.
+    pub rendered: usize,
+    /// Pages reused.
+    pub reused: usize,
+}
+
+/// One job's outcome: the file or error, what to cache, and whether it was reused.
+type Outcome = (Result<OutputFile, Diagnostic>, Option<Arc<Cached>>, bool);
+
+struct Cached {
+    fingerprint: u64,
+    lookups: Vec<(Dependency, u64)>,
+    html: Arc<[u8]>,
+}
+
+impl PageCache {
+    /// Tells the cache which template set renders from now on; a new one invalidates all.
+    pub fn set_template_generation(&self, generation: u64) {
+        self.generation
+            .store(generation, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Renders every job, reusing earlier HTML where nothing it depends on changed.
+    pub fn render(
+        &self,
+        jobs: &[Job],
+        templates: &Templates,
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::Relaxed);
+        let lookup = templates.lookup();
+        let fingerprints = Fingerprinter::default();
+        let previous =
+            std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
+        // Every job is alive until rendering ends, which keeps the memo's addresses valid.
+        let results: Vec<Outcome> = jobs
+            .par_iter()
+            .map(|job| {
+                let fingerprint = job_fingerprint(job, generation, &fingerprints);
+                if let Some(cached) = previous.get(&job.output)
+                    && cached.fingerprint == fingerprint
+                    && cached.lookups.iter().all(|(dependency, hash)| {
+                        lookup_hash(lookup.as_deref(), dependency, &fingerprints) == Some(*hash)
+                    })
+                {
+                    let file = OutputFile {
+                        path: job.output.clone(),
+                        bytes: cached.html.to_vec(),
+                    };
+                    return (Ok(file), Some(cached.clone()), true);
+                }
+                let (result, found) =
+                    deps::record(|| templates.render(&job.template, &job.context()));
+                match result {
+                    Ok(html) => {
+                        let lookups: Option<Vec<(Dependency, u64)>> = found
+                            .into_iter()
+                            .map(|dependency| {
+                                lookup_hash(lookup.as_deref(), &dependency, &fingerprints)
+                                    .map(|hash| (dependency, hash))
+                            })
+                            .collect();
+                        let cached = lookups.map(|lookups| {
+                            Arc::new(Cached {
+                                fingerprint,
+                                lookups,
+                                html: Arc::from(html.as_bytes()),
+                            })
+                        });
+                        let file = OutputFile {
+                            path: job.output.clone(),
+                            bytes: html.into_bytes(),
+                        };
+                        (Ok(file), cached, false)
+                    }
+                    Err(diagnostic) => (Err(diagnostic), None, false),
+                }
+            })
+            .collect();
+        let mut entries = HashMap::with_capacity(results.len());
+        let mut stats = Stats::default();
+        let files = results
+            .into_iter()
+            .map(|(result, cached, reused)| {
+                if reused {
+                    stats.reused += 1;
+                } else if result.is_ok() {
+                    stats.rendered += 1;
+                }
+                if let (Ok(file), Some(cached)) = (&result, cached) {
+                    entries.insert(file.path.clone(), cached);
+                }
+                result
+            })
+            .collect();
+        *self.entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+        *self.stats.lock().unwrap_or_else(PoisonError::into_inner) = stats;
+        files
+    }
+
+    /// What the last build rendered and reused.
+    pub fn stats(&self) -> Stats {
+        *self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn job_fingerprint(job: &Job, generation: u64, fingerprints: &Fingerprinter) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    generation.hash(&mut hasher);
+    job.template.hash(&mut hasher);
+    job.output.hash(&mut hasher);
+    for (name, value) in &job.values {
+        name.hash(&mut hasher);
+        fingerprints.shared(value).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The hash of what a lookup returns now; `None` when it finds nothing.
+fn lookup_hash(
+    lookup: Option<&SiteLookup>,
+    dependency: &Dependency,
+    fingerprints: &Fingerprinter,
+) -> Option<u64> {
+    let lookup = lookup?;
+    let value = match dependency {
+        Dependency::Page(key) => lookup.pages.get(key)?,
+        Dependency::Section(key) => lookup.sections.get(key)?,
+        Dependency::Taxonomy(name) => lookup.taxonomies.get(name)?,
+        Dependency::BasePath => {
+            let mut hasher = DefaultHasher::new();
+            lookup.base_path.hash(&mut hasher);
+            return Some(hasher.finish());
+        }
+    };
+    Some(fingerprints.shared(value))
+}
