@@ -14,6 +14,7 @@ pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site_files;
 pub mod suggest;
 pub mod templates;

@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(cmd::build::BuildArgs),
+    /// Serve the site locally, rebuilding and reloading the browser on every change.
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +40,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }
