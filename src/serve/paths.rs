@@ -28,7 +28,10 @@ pub fn output_path(request_path: &str, base_path: &str) -> Result<String, PathEr
     if decoded.chars().any(char::is_control) {
         return Err(PathError::Bad("control characters are not allowed"));
     }
-    for segment in decoded.split('/') {
+    for (index, segment) in decoded.split('/').enumerate() {
+        if index > 0 && segment.is_empty() && index + 1 < decoded.split('/').count() {
+            return Err(PathError::Bad("empty path segments are not allowed"));
+        }
         if segment == ".." || segment == "." {
             return Err(PathError::Bad("`.` and `..` segments are not allowed"));
         }
@@ -97,6 +100,7 @@ mod tests {
             "/./x",
             "/a%00b",
             "/%zz",
+            "/a//b",
             "/%ff",
         ] {
             assert!(

@@ -1,0 +1,530 @@
+//! `cairn serve` end to end: the real binary on an ephemeral loopback port, plain HTTP over
+//! TCP (so traversal attempts reach the server as written), every wait bounded.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::TestSite;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `cairn serve`, killed when dropped.
+struct Served {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Served {
+    fn start(site: &TestSite) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cairn serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let line = match receiver.recv_timeout(WAIT) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("cairn serve printed no address in time");
+            }
+        };
+        let address = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Served { child, address }
+    }
+
+    /// Sends a raw request and returns the parsed response.
+    fn raw(&self, request: &str) -> Response {
+        let mut stream = TcpStream::connect_timeout(&self.address, WAIT).expect("connect");
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Response::parse(&bytes)
+    }
+
+    fn get(&self, path: &str) -> Response {
+        self.request("GET", path, "")
+    }
+
+    fn request(&self, method: &str, path: &str, headers: &str) -> Response {
+        self.raw(&format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
+        ))
+    }
+
+    /// Opens the reload event stream, as the page of build `build` would.
+    fn events(&self, build: &str) -> Events {
+        let mut stream = TcpStream::connect_timeout(&self.address, WAIT).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        stream
+            .write_all(
+                format!(
+                    "GET /__cairn/events?build={build} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .unwrap();
+        Events {
+            stream,
+            seen: String::new(),
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let split = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no response head in {:?}", String::from_utf8_lossy(bytes)));
+        let head = String::from_utf8_lossy(&bytes[..split]).to_string();
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        Response {
+            status,
+            head,
+            body: bytes[split + 4..].to_vec(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The build name in the page's reload script.
+    fn build(&self) -> String {
+        let text = self.text();
+        let start = text.find("data-build=\"").expect("a reload script") + 12;
+        text[start..][..text[start..].find('"').unwrap()].to_string()
+    }
+}
+
+/// The reload event stream of one page.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Waits for the next event named `name`; returns its data. Earlier events are skipped.
+    fn wait_for(&mut self, name: &str) -> String {
+        let marker = format!("event: {name}\n");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(at) = self.seen.find(&marker) {
+                let rest = &self.seen[at + marker.len()..];
+                if let Some(end) = rest.find("\n\n") {
+                    let data = rest[..end].trim_start_matches("data: ").to_string();
+                    self.seen = rest[end..].to_string();
+                    return data;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no `{name}` event in time; saw {:?}",
+                self.seen
+            );
+            let mut buffer = [0u8; 8192];
+            match self.stream.read(&mut buffer) {
+                Ok(0) => panic!("the event stream closed; saw {:?}", self.seen),
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(_) => {} // read timeout: look again until the deadline
+            }
+        }
+    }
+}
+
+/// The served HTML without the reload script, to compare with a build.
+fn without_script(html: &str) -> String {
+    match html.find("<script src=\"/__cairn/livereload.js\"") {
+        Some(start) => {
+            let end = start + html[start..].find("</script>\n").unwrap() + "</script>\n".len();
+            format!("{}{}", &html[..start], &html[end..])
+        }
+        None => html.to_string(),
+    }
+}
+
+#[test]
+fn serves_pages_with_types_status_etags_and_the_base_path() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+
+    let home = served.get("/guide/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type").unwrap(),
+        "text/html; charset=utf-8"
+    );
+    assert_eq!(home.header("cache-control").unwrap(), "no-store");
+    assert!(
+        home.text()
+            .contains("<script src=\"/__cairn/livereload.js\"")
+    );
+    assert!(
+        home.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+
+    assert_eq!(served.get("/").status, 302);
+    assert_eq!(served.get("/").header("location").unwrap(), "/guide/");
+    let folder = served.get("/guide/about");
+    assert_eq!(
+        (folder.status, folder.header("location").unwrap()),
+        (302, "/guide/about/".into())
+    );
+
+    let missing = served.get("/guide/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("Page not found"),
+        "{}",
+        missing.text()
+    );
+    assert_eq!(served.get("/elsewhere/").status, 404);
+
+    let css = served.get("/guide/css/site.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(
+        css.header("content-type").unwrap(),
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(css.header("cache-control").unwrap(), "no-cache");
+    let etag = css.header("etag").unwrap();
+    let again = served.request(
+        "GET",
+        "/guide/css/site.css",
+        &format!("If-None-Match: {etag}\r\n"),
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let other = served.request("GET", "/guide/css/site.css", "If-None-Match: \"x\"\r\n");
+    assert_eq!(other.status, 200);
+
+    assert!(
+        served
+            .get("/guide/atom.xml")
+            .header("content-type")
+            .unwrap()
+            .contains("xml")
+    );
+    assert_eq!(
+        served.get("/guide/img/logo.txt").text(),
+        std::fs::read_to_string(site.root().join("static/img/logo.txt")).unwrap()
+    );
+    let head = served.request("HEAD", "/guide/", "");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(
+        served
+            .request("POST", "/guide/", "Content-Length: 0\r\n")
+            .status,
+        405
+    );
+
+    let script = served.get("/__cairn/livereload.js");
+    assert_eq!(script.status, 200);
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .contains("javascript")
+    );
+}
+
+#[test]
+fn traversal_and_malformed_requests_get_400_and_never_leave_the_output() {
+    let site = TestSite::fixture("basic");
+    site.write("secret.txt", "TOP SECRET");
+    let served = Served::start(&site);
+    for path in [
+        "/../secret.txt",
+        "/guide/../secret.txt",
+        "/guide/../../../../etc/passwd",
+        "/guide/%2e%2e/secret.txt",
+        "/guide/%2E%2E/%2e%2e/secret.txt",
+        "/guide/..%2fsecret.txt",
+        "/guide/..%5csecret.txt",
+        "/guide/..\\secret.txt",
+        "/guide/%2fetc/passwd",
+        "//etc/passwd",
+        "/guide/C:/Windows/win.ini",
+        "/guide/%zz",
+        "/guide/%ff%fe",
+        "/guide/a%00b",
+    ] {
+        let response = served.get(path);
+        assert_eq!(response.status, 400, "{path}: {}", response.head);
+        assert!(!response.text().contains("TOP SECRET"), "{path}");
+    }
+    for request in [
+        "NONSENSE\r\n\r\n",
+        "GET /guide/ HTTP/9.9\r\n\r\n",
+        "GET /guide/ HTTP/1.1\r\nHost: localhost\r\nBad Header Line\r\n\r\n",
+        "GET http://[::1 HTTP/1.1\r\n\r\n",
+    ] {
+        let mut stream = TcpStream::connect_timeout(&served.address, WAIT).unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 400"),
+            "{request:?} got {text:?}"
+        );
+    }
+    // Still serving after all that.
+    assert_eq!(served.get("/guide/").status, 200);
+}
+
+#[test]
+fn a_hundred_concurrent_requests_are_served() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let address = served.address;
+    let handles: Vec<_> = (0..100)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/guide/"
+                } else {
+                    "/guide/blog/first/"
+                };
+                let mut stream = TcpStream::connect_timeout(&address, WAIT).unwrap();
+                stream.set_read_timeout(Some(WAIT)).unwrap();
+                stream
+                    .write_all(
+                        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .as_bytes(),
+                    )
+                    .unwrap();
+                let mut bytes = Vec::new();
+                let _ = stream.read_to_end(&mut bytes);
+                Response::parse(&bytes).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}
+
+#[test]
+fn edits_reload_the_page_and_errors_show_until_fixed() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let first = served.get("/guide/blog/first/");
+    let mut events = served.events(&first.build());
+
+    // Edit a page.
+    let source = std::fs::read_to_string(site.root().join("content/blog/first.md")).unwrap();
+    site.write(
+        "content/blog/first.md",
+        &source.replace("Details here.", "Freshly edited details."),
+    );
+    events.wait_for("reload");
+    assert!(
+        served
+            .get("/guide/blog/first/")
+            .text()
+            .contains("Freshly edited details.")
+    );
+
+    // Add a page.
+    site.write(
+        "content/blog/added.md",
+        "---\ntitle: Added later\n---\nNew page.\n",
+    );
+    events.wait_for("reload");
+    assert!(
+        served
+            .get("/guide/blog/added/")
+            .text()
+            .contains("Added later")
+    );
+    assert!(
+        served.get("/guide/blog/").text().contains("Added later")
+            || served
+                .get("/guide/blog/page/2/")
+                .text()
+                .contains("Added later")
+    );
+
+    // Rename it.
+    std::fs::rename(
+        site.root().join("content/blog/added.md"),
+        site.root().join("content/blog/moved.md"),
+    )
+    .unwrap();
+    events.wait_for("reload");
+    assert_eq!(served.get("/guide/blog/added/").status, 404);
+    assert_eq!(served.get("/guide/blog/moved/").status, 200);
+
+    // Delete it.
+    std::fs::remove_file(site.root().join("content/blog/moved.md")).unwrap();
+    events.wait_for("reload");
+    assert_eq!(served.get("/guide/blog/moved/").status, 404);
+
+    // A stylesheet change swaps stylesheets only.
+    site.write("static/css/site.css", "body { color: rebeccapurple; }\n");
+    let css = events.wait_for("css");
+    assert_eq!(css, "[\"/guide/css/site.css\"]");
+    assert!(
+        served
+            .get("/guide/css/site.css")
+            .text()
+            .contains("rebeccapurple")
+    );
+
+    // Break a page: the overlay names file, line and column, the last good page stays.
+    site.write(
+        "content/blog/first.md",
+        &source.replace("[the second](second.md)", "[the second](secnd.md)"),
+    );
+    let overlay = events.wait_for("build-error");
+    assert!(overlay.contains("content/blog/first.md:6:21"), "{overlay}");
+    assert!(overlay.contains("did you mean `second.md`?"), "{overlay}");
+    assert!(overlay.contains("the link `secnd.md`"), "{overlay}");
+    let stale = served.get("/guide/blog/first/");
+    assert_eq!(stale.status, 200);
+    assert!(stale.text().contains("Freshly edited details."));
+    // A page opened now gets the errors at once.
+    let mut late = served.events(&stale.build());
+    late.wait_for("build-error");
+
+    // Fix it: the overlay goes by itself.
+    site.write("content/blog/first.md", &source);
+    events.wait_for("reload");
+    late.wait_for("reload");
+    assert!(
+        served
+            .get("/guide/blog/first/")
+            .text()
+            .contains("Details here.")
+    );
+}
+
+#[test]
+fn after_a_series_of_edits_the_served_site_equals_a_fresh_build() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let mut events = served.events(&served.get("/guide/").build());
+    let edits: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| {
+            site.write("content/blog/new.md", "---\ntitle: Newest\ndate: 2025-01-01\ntags: [rust, fresh]\n---\nLinks to [first](first.md#the-details).\n");
+        }),
+        Box::new(|| {
+            site.write(
+                "content/about.md",
+                "---\ntitle: About us now\ndescription: Changed.\n---\nAbout text, changed.\n",
+            );
+        }),
+        Box::new(|| {
+            std::fs::rename(
+                site.root().join("content/blog/second.md"),
+                site.root().join("content/blog/second-renamed.md"),
+            )
+            .unwrap();
+        }),
+        Box::new(|| {
+            let first = std::fs::read_to_string(site.root().join("content/blog/first.md")).unwrap();
+            site.write(
+                "content/blog/first.md",
+                &first.replace("second.md", "second-renamed.md"),
+            );
+        }),
+        Box::new(|| {
+            site.write("templates/special.html", "{% extends \"default/page.html\" %}\n{% block content %}<p class=\"special\">Edited template</p>{{ super() }}{% endblock content %}\n");
+        }),
+        Box::new(|| {
+            std::fs::remove_file(site.root().join("content/blog/new.md")).unwrap();
+        }),
+    ];
+    for (step, edit) in edits.iter().enumerate() {
+        edit();
+        // Renaming a linked page breaks the link until the next edit fixes it.
+        events.wait_for(if step == 2 { "build-error" } else { "reload" });
+    }
+    let fresh = tempfile::tempdir().unwrap();
+    let mut options = site.options();
+    options.output = Some(fresh.path().join("out"));
+    cairn::build(&options).expect("a fresh build");
+    let files = common::snapshot(&fresh.path().join("out"));
+    assert!(files.len() > 20);
+    for (path, bytes) in files {
+        if path == ".cairn-build" {
+            continue;
+        }
+        let url = format!("/guide/{}", path.trim_end_matches("index.html"));
+        let response = served.get(&url);
+        assert_eq!(response.status, 200, "{url}");
+        if path.ends_with(".html") {
+            assert_eq!(
+                without_script(&response.text()),
+                String::from_utf8(bytes).unwrap(),
+                "{url}"
+            );
+        } else {
+            assert!(response.body == bytes, "{url} differs");
+        }
+    }
+    assert_eq!(served.get("/guide/blog/second/").status, 404);
+}
+
+#[test]
+fn built_output_never_contains_the_reload_script() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    for (path, bytes) in common::snapshot(&site.public()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__cairn"),
+            "{path} mentions the serve-only files"
+        );
+    }
+}
