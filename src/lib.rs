@@ -10,10 +10,12 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod embedded_theme;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site_files;
 pub mod suggest;

@@ -24,6 +24,10 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every change.
     Serve(cmd::serve::ServeArgs),
+    /// Scaffold a page: cairn new <section>/<slug> [--title "…"].
+    New(cmd::new::NewArgs),
+    /// Create a new site in a folder, ready to build and serve.
+    Init(cmd::init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +45,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::New(args) => cmd::new::run(args),
+        Command::Init(args) => cmd::init::run(args),
     }
 }

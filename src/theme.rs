@@ -56,7 +56,11 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
         .clone()
         .map(|r| (config.source.clone(), r));
     loop {
-        let dir = themes_dir.join(&wanted);
+        let mut dir = themes_dir.join(&wanted);
+        // A site without its own copy of the default theme uses the one built into cairn.
+        if wanted == crate::embedded_theme::NAME && !dir.join("theme.yaml").is_file() {
+            dir = crate::embedded_theme::default_theme_dir()?;
+        }
         let valid_name = !wanted.is_empty()
             && wanted
                 .chars()

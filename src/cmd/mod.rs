@@ -1,6 +1,8 @@
 //! Subcommands: each file holds one subcommand's arguments and its `run`.
 
 pub mod build;
+pub mod init;
+pub mod new;
 pub mod serve;
 
 use std::io::IsTerminal;

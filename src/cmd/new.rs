@@ -1,0 +1,50 @@
+//! `cairn new`: scaffold a page.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+/// Arguments of `cairn new`.
+#[derive(Args)]
+#[command(
+    after_help = "Example:\n  cairn new articles/my-first-article --title \"My first article\"\nwrites content/articles/my-first-article.md as a draft (and content/articles/_index.md if missing)."
+)]
+pub struct NewArgs {
+    /// Where the page goes below content/: `<section>/<slug>`, e.g. `articles/my-article`.
+    path: String,
+    /// The page title (default: made from the slug).
+    #[arg(long)]
+    title: Option<String>,
+    /// The site folder (the one with site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+/// Writes the page and says what to do next.
+pub fn run(args: NewArgs) -> ExitCode {
+    let request = cairn::scaffold::NewPage {
+        root: args.root.clone(),
+        path: args.path,
+        title: args.title,
+        date: cairn::scaffold::today(),
+    };
+    match cairn::scaffold::new_page(&request) {
+        Ok(written) => {
+            for path in &written {
+                println!(
+                    "Created {}",
+                    cairn::diagnostics::SourceFile::display_name(&args.root, path)
+                );
+            }
+            println!(
+                "The page is a draft: `cairn serve --drafts` shows it; remove `draft: true` to publish."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diagnostic) => {
+            eprint!("{}\n\n", diagnostic.render(super::use_color()));
+            ExitCode::from(1)
+        }
+    }
+}

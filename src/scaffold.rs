@@ -1,0 +1,246 @@
+//! `cairn new` and `cairn init`: the files an editor starts from.
+
+use std::path::{Path, PathBuf};
+
+use crate::content::slug::slugify;
+use crate::diagnostics::Diagnostic;
+
+/// What `cairn new` should write.
+#[derive(Debug, Clone)]
+pub struct NewPage {
+    /// The site root.
+    pub root: PathBuf,
+    /// `section/slug` (or just `slug` for a page on the home section), below `content/`.
+    pub path: String,
+    /// The title; default: made from the slug.
+    pub title: Option<String>,
+    /// The date written into the front matter, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// Today's date in the local time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    jiff::Zoned::now().date().to_string()
+}
+
+/// Writes `content/<section>/<slug>.md`, and the section's `_index.md` (and any missing
+/// parent's) when missing. Refuses to overwrite anything. Returns the files written.
+pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !request.root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(Diagnostic::error(format!(
+            "there is no site.yaml in {}",
+            request.root.display()
+        ))
+        .help("run `cairn new` in a site folder, pass --root DIR, or start a site with `cairn init DIR`"));
+    }
+    let trimmed = request
+        .path
+        .trim()
+        .trim_start_matches("content/")
+        .trim_matches('/');
+    let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+    let parts: Vec<&str> = trimmed.split('/').collect();
+    for part in &parts {
+        let slug = slugify(part);
+        if slug.is_empty() || *part != slug {
+            let help = if slug.is_empty() {
+                "use lowercase letters, digits and dashes, e.g. `articles/my-first-article`"
+                    .to_string()
+            } else {
+                let fixed: Vec<String> = parts.iter().map(|p| slugify(p)).collect();
+                format!("write it as a slug: `{}`", fixed.join("/"))
+            };
+            return Err(Diagnostic::error(format!(
+                "`{}` is not a usable page path: `{part}` is not a slug",
+                request.path
+            ))
+            .help(help));
+        }
+    }
+    let (sections, slug) = parts.split_at(parts.len() - 1);
+    let slug = slug[0];
+    let content = request.root.join("content");
+    let section_dir = sections.iter().fold(content.clone(), |dir, s| dir.join(s));
+    let page = section_dir.join(format!("{slug}.md"));
+    let rel = |path: &Path| crate::diagnostics::SourceFile::display_name(&request.root, path);
+    for existing in [page.clone(), section_dir.join(slug).join("index.md")] {
+        if existing.exists() {
+            return Err(
+                Diagnostic::error(format!("{} already exists", rel(&existing)))
+                    .help("choose another slug, or edit the existing page"),
+            );
+        }
+    }
+    let mut written = Vec::new();
+    let mut dir = content.clone();
+    for section in sections {
+        dir = dir.join(section);
+        let index = dir.join("_index.md");
+        if !index.exists() {
+            let text = format!(
+                "---\ntitle: {}\ndescription: \"\"\nsort_by: date\n---\n",
+                yaml_string(&title_from_slug(section))
+            );
+            write_new(&index, &text).map_err(|e| cannot_write(&rel(&index), &e))?;
+            written.push(index);
+        }
+    }
+    let title = request
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_from_slug(slug));
+    let text = format!(
+        "---\ntitle: {}\ndescription: \"\"\ndate: {}\ndraft: true\n---\n## Introduction\n\nWrite here. Fill in the description above, and remove `draft: true` to publish.\n",
+        yaml_string(&title),
+        request.date,
+    );
+    write_new(&page, &text).map_err(|e| cannot_write(&rel(&page), &e))?;
+    written.push(page);
+    Ok(written)
+}
+
+/// What `cairn init` should write.
+#[derive(Debug, Clone)]
+pub struct NewSite {
+    /// The folder to create the site in; created, or must be empty.
+    pub dir: PathBuf,
+    /// The site title; default: made from the folder name.
+    pub title: Option<String>,
+    /// Today's date, `YYYY-MM-DD`, for the example article.
+    pub date: String,
+}
+
+/// Creates a site that builds and serves at once with the built-in default theme.
+pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
+    let dir = &request.dir;
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !dir.is_dir() || !empty {
+            return Err(Diagnostic::error(format!(
+                "{} already exists and is not an empty folder",
+                dir.display()
+            ))
+            .help("pass the name of a new folder, e.g. `cairn init my-site`"));
+        }
+    }
+    let folder_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "my-site".to_string());
+    let title = request
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_from_slug(&slugify(&folder_name)));
+    let files: Vec<(&str, String)> = vec![
+        (
+            "site.yaml",
+            format!(
+                "# The site's settings; see the cairn README for every key.\ntitle: {}\n# The address the site is published at (a sub-path like https://example.org/docs/ works).\nbase_url: https://example.org/\nlanguage: en\ndescription: \"\"\ntheme: default\n",
+                yaml_string(&title)
+            ),
+        ),
+        (
+            "content/_index.md",
+            format!(
+                "---\ntitle: {}\ndescription: \"\"\n---\nWelcome. This is the home page, `content/_index.md`. Start with\n[the first article](articles/first-article.md).\n",
+                yaml_string(&title)
+            ),
+        ),
+        (
+            "content/articles/_index.md",
+            "---\ntitle: Articles\ndescription: Everything written so far, newest first.\nsort_by: date\n---\n".to_string(),
+        ),
+        (
+            "content/articles/first-article.md",
+            format!(
+                "---\ntitle: The first article\ndescription: What a page looks like, to copy from.\ndate: {}\ntags: [example]\n---\nThis is `content/articles/first-article.md`. Run `cairn serve`, edit this file and\nwatch the browser update.\n\n## Links\n\nLink to other pages by their file: [the home page](../_index.md). Headings get ids,\nso [this section](#links) works too.\n\n## Next steps\n\n- Add a page with `cairn new articles/my-article --title \"My article\"`.\n- Check the site before publishing with `cairn check`.\n- Build it into `public/` with `cairn build`.\n",
+                request.date
+            ),
+        ),
+        ("static/.gitkeep", String::new()),
+        (".gitignore", "/public/\n".to_string()),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        write_new(&path, &text).map_err(|e| cannot_write(&path.display().to_string(), &e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes a new file (and its folders); fails rather than overwrite.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+fn cannot_write(name: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot write {name}: {error}"))
+        .help("check that the folder is writable")
+}
+
+/// A title from a slug: `my-first-post` → `My first post`.
+pub fn title_from_slug(slug: &str) -> String {
+    let words = slug.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".to_string(),
+    }
+}
+
+/// A YAML scalar for any text: a JSON string is a valid double-quoted YAML scalar.
+fn yaml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_come_from_slugs() {
+        assert_eq!(title_from_slug("my-first_post"), "My first post");
+        assert_eq!(title_from_slug(""), "Untitled");
+    }
+
+    #[test]
+    fn new_refuses_bad_paths_and_existing_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: x\nbase_url: https://e.org/\n",
+        )
+        .unwrap();
+        let request = |path: &str| NewPage {
+            root: dir.path().to_path_buf(),
+            path: path.into(),
+            title: Some("A \"quoted\" title: yes".into()),
+            date: "2025-02-03".into(),
+        };
+        let error = new_page(&request("Articles/My Post")).unwrap_err();
+        assert_eq!(
+            error.help.as_deref(),
+            Some("write it as a slug: `articles/my-post`")
+        );
+        assert!(new_page(&request("a/../b")).is_err());
+        let written = new_page(&request("notes/first")).unwrap();
+        assert_eq!(written.len(), 2);
+        let text = std::fs::read_to_string(dir.path().join("content/notes/first.md")).unwrap();
+        assert!(text.starts_with("---\ntitle: \"A \\\"quoted\\\" title: yes\"\ndescription: \"\"\ndate: 2025-02-03\ndraft: true\n---\n## Introduction\n"), "{text}");
+        let again = new_page(&request("notes/first")).unwrap_err();
+        assert_eq!(again.message, "content/notes/first.md already exists");
+    }
+}
