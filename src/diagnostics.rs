@@ -64,6 +64,11 @@ impl Diagnostic {
         Self::new(Severity::Warning, message)
     }
 
+    /// A problem of the given severity, for checks whose severity depends on the finding.
+    pub fn with_severity(severity: Severity, message: impl Into<String>) -> Self {
+        Self::new(severity, message)
+    }
+
     fn new(severity: Severity, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,

@@ -7,6 +7,7 @@
 // the failure path, so their size costs nothing worth boxing them for.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -24,6 +24,8 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Serve the site locally, rebuilding and reloading the browser on every change.
     Serve(cmd::serve::ServeArgs),
+    /// Check the site before publishing: links, anchors, images, accessibility, metadata.
+    Check(cmd::check::CheckArgs),
     /// Scaffold a page: cairn new <section>/<slug> [--title "…"].
     New(cmd::new::NewArgs),
     /// Create a new site in a folder, ready to build and serve.
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
     }

@@ -1,0 +1,90 @@
+//! `cairn check`: find every problem in the site before publishing.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Arguments of `cairn check`.
+#[derive(Args)]
+#[command(
+    after_help = "Exit status: 0 when there are no errors (warnings allowed unless --strict), 1 otherwise, 2 on usage errors."
+)]
+pub struct CheckArgs {
+    /// The site folder (the one with site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Also check links to other sites (off by default: it needs the network).
+    #[arg(long)]
+    external: bool,
+    /// Treat warnings (accessibility, descriptions, duplicate titles) as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Seconds an external request may take.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    timeout: u64,
+    /// External requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    concurrency: usize,
+    /// Pause between two requests to the same host, in milliseconds.
+    #[arg(long, default_value_t = 500, value_name = "MS")]
+    host_delay: u64,
+}
+
+/// Checks the site and prints the problems grouped by file.
+pub fn run(args: CheckArgs) -> ExitCode {
+    let color = super::use_color();
+    let options = cairn::check::CheckOptions {
+        build: cairn::BuildOptions {
+            root: args.root,
+            output: None,
+            drafts: args.drafts,
+            base_url: None,
+        },
+        strict: args.strict,
+        external: args.external.then(|| cairn::check::ExternalOptions {
+            timeout: Duration::from_secs(args.timeout.max(1)),
+            concurrency: args.concurrency.max(1),
+            host_delay: Duration::from_millis(args.host_delay),
+        }),
+    };
+    let report = cairn::check::check(&options);
+    let mut current: Option<&str> = None;
+    for problem in &report.problems.0 {
+        let file = problem.file.as_deref().unwrap_or("(site)");
+        if current != Some(file) {
+            let count = report
+                .problems
+                .0
+                .iter()
+                .filter(|p| p.file.as_deref().unwrap_or("(site)") == file)
+                .count();
+            eprintln!(
+                "== {file} ({count} {})\n",
+                if count == 1 { "problem" } else { "problems" }
+            );
+            current = Some(file);
+        }
+        eprint!("{}\n\n", problem.render(color));
+    }
+    let errors = report.problems.error_count();
+    let warnings = report.problems.warning_count();
+    let external = if args.external {
+        format!(", {} external URLs", report.external)
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "Checked {} pages and {} references{external}: {errors} error(s), {warnings} warning(s).",
+        report.pages, report.references
+    );
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

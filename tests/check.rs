@@ -1,0 +1,257 @@
+//! `cairn check` on a fixture with one of every problem, and external links against a local
+//! server (never the internet).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use cairn::check::{CheckOptions, ExternalOptions, check};
+use cairn::diagnostics::Severity;
+use common::TestSite;
+
+fn options(site: &TestSite) -> CheckOptions {
+    CheckOptions {
+        build: site.options(),
+        strict: false,
+        external: None,
+    }
+}
+
+/// `severity location: message` for every problem, in report order.
+fn lines(report: &cairn::check::CheckReport) -> Vec<String> {
+    report
+        .problems
+        .0
+        .iter()
+        .map(|d| {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            format!("{severity} {}: {}", d.location(), d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn every_kind_of_problem_is_listed_exactly_once() {
+    let site = TestSite::fixture("check");
+    let report = check(&options(&site));
+    assert_eq!(
+        lines(&report),
+        [
+            "warning /site/notes/ (rendered): the heading `Accessibility` skips from h1 to h3 (on 2 pages, from a template)",
+            "error /site/notes/links/ (rendered): the asset `/site/css/missing.css` points at nothing in the site",
+            "warning content/notes/a11y.md:7:11: the image `/site/img/logo.png` has no alt text",
+            "warning content/notes/a11y.md:9:23: the link to `/site/notes/fine/` has no text",
+            "warning content/notes/a11y.md:11:6: the heading `Too deep` skips from h2 to h4",
+            "warning content/notes/a11y.md:13:1: the page has 2 `h1` headings; it should have one",
+            "warning content/notes/fine.md:2:8: this page has no description",
+            "error content/notes/links.md:8:18: the link `/site/nowhere/` points at nothing in the site",
+            "error content/notes/links.md:8:54: the anchor `#nope` of `/site/notes/fine/#nope` does not exist on that page",
+            "error content/notes/links.md:9:27: the link `/about/` leads outside the site, which lives under `/site/`",
+            "error content/notes/links.md:9:60: the image or media file `/site/img/missing.png` points at nothing in the site",
+            "warning content/notes/twin-a.md:2:8: the title `Twins` is also the title of content/notes/twin-b.md",
+            "warning content/notes/twin-b.md:2:8: the title `Twins` is also the title of content/notes/twin-a.md",
+        ]
+    );
+    let anchor = report
+        .problems
+        .0
+        .iter()
+        .find(|d| d.message.contains("#nope"))
+        .unwrap();
+    assert_eq!(
+        anchor.help.as_deref(),
+        Some("link to a heading id of that page")
+    );
+    let outside = report
+        .problems
+        .0
+        .iter()
+        .find(|d| d.message.contains("/about/"))
+        .unwrap();
+    assert_eq!(
+        outside.help.as_deref(),
+        Some("links inside the site start with the base path: `/site/about/`")
+    );
+    assert_eq!(report.pages, 10);
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let site = TestSite::fixture("check");
+    let mut strict = options(&site);
+    strict.strict = true;
+    let report = check(&strict);
+    assert_eq!(report.problems.warning_count(), 0);
+    assert_eq!(report.problems.error_count(), 13);
+}
+
+#[test]
+fn build_errors_are_reported_by_check_too() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/page.md",
+        "---\ntitle: Page\ndescription: A page.\n---\nSee [gone](gone.md).\n",
+    );
+    let report = check(&options(&site));
+    assert_eq!(
+        lines(&report),
+        [
+            "error content/page.md:5:5: the link `gone.md` points at `content/gone.md`, which does not exist"
+        ]
+    );
+}
+
+#[test]
+fn the_command_groups_by_file_and_exits_non_zero_on_errors_only() {
+    let site = TestSite::fixture("check");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("== content/notes/links.md (4 problems)\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" --> content/notes/links.md:8:18"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("Checked 10 pages and 142 references: 5 error(s), 8 warning(s).\n"),
+        "{stderr}"
+    );
+
+    // Warnings alone pass, unless --strict.
+    let clean = TestSite::minimal();
+    clean.write(
+        "content/_index.md",
+        "---\ntitle: Home\ndescription: Home.\n---\n## Hello\n",
+    );
+    clean.write(
+        "content/page.md",
+        "---\ntitle: Page\ndate: 2024-01-01\ntags: [a]\n---\n## Hi\n",
+    );
+    let run = |strict: bool| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"));
+        command.args(["check", "--root"]).arg(clean.root());
+        if strict {
+            command.arg("--strict");
+        }
+        command.output().unwrap()
+    };
+    let relaxed = run(false);
+    assert_eq!(
+        relaxed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&relaxed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&relaxed.stderr).contains("this page has no description"));
+    assert_eq!(run(true).status.code(), Some(1));
+}
+
+/// A local web server for external links: /ok, /missing (404), /no-head (HEAD refused),
+/// /slow (answers after 3 s).
+fn start_link_server() -> (String, std::sync::mpsc::Sender<()>) {
+    use axum::Router;
+    use axum::http::{Method, StatusCode};
+    use axum::routing::{any, get};
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let app = Router::new()
+                .route("/ok", get(|| async { "fine" }))
+                .route(
+                    "/no-head",
+                    any(|method: Method| async move {
+                        if method == Method::HEAD {
+                            StatusCode::METHOD_NOT_ALLOWED
+                        } else {
+                            StatusCode::OK
+                        }
+                    }),
+                )
+                .route(
+                    "/slow",
+                    get(|| async {
+                        tokio::time::sleep(Duration::from_secs(3)).await;
+                        "late"
+                    }),
+                );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            ready_tx.send(listener.local_addr().unwrap()).unwrap();
+            let server = axum::serve(listener, app);
+            tokio::select! {
+                _ = server => {}
+                _ = tokio::task::spawn_blocking(move || { let _ = stop_rx.recv_timeout(Duration::from_secs(60)); }) => {}
+            }
+        });
+    });
+    let address = ready_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    (format!("http://{address}"), stop_tx)
+}
+
+#[test]
+fn external_links_are_checked_with_a_timeout_and_a_pause_per_host() {
+    let (server, stop) = start_link_server();
+    let site = TestSite::minimal();
+    // The default theme links the feed and the tag list, which need a dated, tagged page.
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ndescription: A post.\ndate: 2024-01-01\ntags: [a]\n---\n## Post\n",
+    );
+    site.write(
+        "content/_index.md",
+        &format!(
+            "---\ntitle: Home\ndescription: Home.\n---\n[ok]({server}/ok) [again]({server}/ok#part) [missing]({server}/missing)\n[no head]({server}/no-head) [slow]({server}/slow) [mail](mailto:a@example.org)\n\nAnd [missing again]({server}/missing).\n"
+        ),
+    );
+    let mut with_external = options(&site);
+    with_external.external = Some(ExternalOptions {
+        timeout: Duration::from_secs(1),
+        concurrency: 4,
+        host_delay: Duration::from_millis(200),
+    });
+    let started = Instant::now();
+    let report = check(&with_external);
+    let elapsed = started.elapsed();
+    let _ = stop.send(());
+    assert_eq!(report.external, 4, "ok, missing, no-head, slow");
+    let found: Vec<String> = lines(&report)
+        .into_iter()
+        .filter(|l| l.starts_with("error"))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(
+        found[0],
+        format!(
+            "error content/_index.md:5:83: the external link `{server}/missing` answered 404 Not Found (linked 2 times)"
+        )
+    );
+    assert!(
+        found[1].starts_with(&format!(
+            "error content/_index.md:6:50: the external link `{server}/slow` "
+        )),
+        "{found:#?}"
+    );
+    // One host: four requests (plus a GET after the refused HEAD) with a pause between them.
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+
+    // Without --external nothing goes out.
+    let report = check(&options(&site));
+    assert_eq!(report.external, 0);
+    assert_eq!(report.problems.error_count(), 0, "{:#?}", lines(&report));
+}
