@@ -32,7 +32,7 @@ fn main() {
         build: cairn::BuildOptions::new(work.path()),
         address: "127.0.0.1:0".parse().expect("an address"),
         poll: false,
-        debounce: Duration::from_millis(30),
+        debounce: cairn::serve::DEFAULT_DEBOUNCE,
         color: false,
     };
     let started = Instant::now();

@@ -160,7 +160,11 @@ pub fn render_site_cached(
         }
     };
     let values = SiteValues::build(&site, &rendered);
+    let previous_lookup = templates.lookup();
     templates.set_site(values.lookup(&site));
+    if cache.is_some() {
+        incremental::drop_later(previous_lookup);
+    }
     let mut files =
         templates::pages::render_pages_cached(&site, &values, &templates, cache.map(|c| &c.pages))?;
     files.extend(site_files::site_files(&site, &rendered));

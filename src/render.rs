@@ -4,6 +4,7 @@
 //! be checked once every page has its heading ids, so they are collected and checked after.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -13,11 +14,13 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::{self, LinkTarget, MarkdownOptions, RenderedMarkdown};
 
 /// The rendered Markdown of every page and section, by the same indices as in [`Site`].
+///
+/// Shared (`Arc`) so that `cairn serve` can keep them between builds without copying.
 pub struct RenderedSite {
     /// One per `site.pages`.
-    pub pages: Vec<RenderedMarkdown>,
+    pub pages: Vec<Arc<RenderedMarkdown>>,
     /// One per `site.sections` (empty for sections without `_index.md`).
-    pub sections: Vec<RenderedMarkdown>,
+    pub sections: Vec<Arc<RenderedMarkdown>>,
 }
 
 /// Renders all Markdown; broken links and anchors are reported together.
@@ -37,23 +40,23 @@ pub fn render_site_cached(
                       options: &MarkdownOptions| {
         match cache {
             Some(cache) => cache.render(site, key, source, body_start, options),
-            None => render_one(site, key, source, body_start, options),
+            None => Arc::new(render_one(site, key, source, body_start, options)),
         }
     };
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
     };
-    let pages: Vec<RenderedMarkdown> = site
+    let pages: Vec<Arc<RenderedMarkdown>> = site
         .pages
         .par_iter()
         .map(|page| render_one(&page.key, &page.source, page.body_start, &options))
         .collect();
-    let sections: Vec<RenderedMarkdown> = site
+    let sections: Vec<Arc<RenderedMarkdown>> = site
         .sections
         .par_iter()
         .map(|section| match &section.source {
             Some(source) => render_one(&section.key, source, section.body_start, &options),
-            None => markdown::render("", &options, &|_| LinkTarget::Unchanged),
+            None => Arc::new(markdown::render("", &options, &|_| LinkTarget::Unchanged)),
         })
         .collect();
 

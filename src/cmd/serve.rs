@@ -3,7 +3,6 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Args;
 
@@ -45,7 +44,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         },
         address: SocketAddr::new(args.bind, args.port),
         poll: args.poll,
-        debounce: Duration::from_millis(30),
+        debounce: cairn::serve::DEFAULT_DEBOUNCE,
         color,
     };
     let server = match cairn::serve::Server::start(options) {

@@ -36,7 +36,7 @@ struct Cached {
     body_start: usize,
     options: MarkdownOptions,
     links: Vec<(String, LinkTarget)>,
-    rendered: RenderedMarkdown,
+    rendered: Arc<RenderedMarkdown>,
     used: std::sync::atomic::AtomicBool,
 }
 
@@ -49,7 +49,7 @@ impl MarkdownCache {
         source: &SourceFile,
         body_start: usize,
         options: &MarkdownOptions,
-    ) -> RenderedMarkdown {
+    ) -> Arc<RenderedMarkdown> {
         let previous = self
             .entries
             .lock()
@@ -80,6 +80,7 @@ impl MarkdownCache {
                 .push((target.to_string(), resolved.clone()));
             resolved
         });
+        let rendered = Arc::new(rendered);
         let mut links = links.into_inner().unwrap_or_else(PoisonError::into_inner);
         links.sort_by(|a, b| a.0.cmp(&b.0));
         links.dedup_by(|a, b| a.0 == b.0);

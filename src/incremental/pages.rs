@@ -6,12 +6,12 @@
 //! rendering (see `templates::deps`) and checked against the new site data next time.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::fingerprint::Fingerprinter;
+use super::fingerprint::{FingerprintHasher, Fingerprinter};
 use crate::diagnostics::Diagnostic;
 use crate::output::OutputFile;
 use crate::templates::Templates;
@@ -136,7 +136,7 @@ impl PageCache {
 }
 
 fn job_fingerprint(job: &Job, generation: u64, fingerprints: &Fingerprinter) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FingerprintHasher::new();
     generation.hash(&mut hasher);
     job.template.hash(&mut hasher);
     job.output.hash(&mut hasher);
@@ -159,7 +159,7 @@ fn lookup_hash(
         Dependency::Section(key) => lookup.sections.get(key)?,
         Dependency::Taxonomy(name) => lookup.taxonomies.get(name)?,
         Dependency::BasePath => {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FingerprintHasher::new();
             lookup.base_path.hash(&mut hasher);
             return Some(hasher.finish());
         }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::stamp::FileStamp;
 use crate::content::walk::Entry;
@@ -17,7 +17,7 @@ pub struct ParseCache {
 
 struct Cached {
     stamp: FileStamp,
-    parsed: Result<Parsed, Diagnostic>,
+    parsed: Arc<Result<Parsed, Diagnostic>>,
     used: bool,
 }
 
@@ -27,12 +27,19 @@ impl ParseCache {
         // The stamp is taken before reading, so a write during the read shows up next time.
         let stamp = FileStamp::of(&entry.path);
         if let Some(stamp) = stamp {
-            let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(cached) = files.get_mut(&entry.path)
-                && cached.stamp == stamp
-            {
-                cached.used = true;
-                return match &cached.parsed {
+            let hit = {
+                let mut files = self.files.lock().unwrap_or_else(PoisonError::into_inner);
+                files
+                    .get_mut(&entry.path)
+                    .filter(|cached| cached.stamp == stamp)
+                    .map(|cached| {
+                        cached.used = true;
+                        cached.parsed.clone()
+                    })
+            };
+            // Cloned outside the lock, so the parallel loads do not wait for each other.
+            if let Some(parsed) = hit {
+                return match &*parsed {
                     Ok(parsed) => Ok(with_entry(parsed.clone(), entry)),
                     Err(diagnostic) => Err(diagnostic.clone()),
                 };
@@ -45,7 +52,7 @@ impl ParseCache {
                 entry.path.clone(),
                 Cached {
                     stamp,
-                    parsed: parsed.clone(),
+                    parsed: Arc::new(parsed.clone()),
                     used: true,
                 },
             );

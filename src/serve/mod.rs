@@ -24,6 +24,10 @@ use crate::incremental::{BuildCache, RebuildStats};
 use crate::{BuildOptions, render_site_cached};
 use served::{Reload, ServedSite};
 
+/// How long files must be quiet before a rebuild starts. Editors finish a save (write, or
+/// write and rename) within a few milliseconds; waiting longer only delays the reload.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(20);
+
 /// What to serve and how.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -137,7 +141,7 @@ impl Rebuilder {
         let previous = self.shared.snapshot();
         match rendered {
             Ok(rendered) => {
-                let site = ServedSite::new(rendered);
+                let site = ServedSite::new(rendered, previous.site.as_deref());
                 let (reload, build) = match &previous.site {
                     Some(old) => {
                         let changes = site.changes_since(old);

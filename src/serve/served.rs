@@ -49,11 +49,16 @@ pub struct ServedSite {
 
 impl ServedSite {
     /// Takes a rendered site; later entries win, as when writing the output folder.
-    pub fn new(rendered: RenderedOutput) -> ServedSite {
+    /// Files with the same bytes as in `previous` share its copy.
+    pub fn new(rendered: RenderedOutput, previous: Option<&ServedSite>) -> ServedSite {
         let base_path = rendered.site.config.base_url.path().to_string();
         let mut files = HashMap::with_capacity(rendered.files.len() + rendered.copies.len());
         for file in rendered.files {
-            files.insert(file.path, ServedFile::Generated(Arc::from(file.bytes)));
+            let bytes = match previous.and_then(|p| p.files.get(&file.path)) {
+                Some(ServedFile::Generated(old)) if **old == *file.bytes => old.clone(),
+                _ => Arc::from(file.bytes),
+            };
+            files.insert(file.path, ServedFile::Generated(bytes));
         }
         for copy in rendered.copies {
             let stamp = FileStamp::of(&copy.source);

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as JsonValue;
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
@@ -134,7 +135,7 @@ impl SiteValues {
             .collect();
         let page_summaries: Vec<Value> = site
             .pages
-            .iter()
+            .par_iter()
             .zip(&rendered.pages)
             .map(|(page, md)| page_summary(site, page, md, &tag_contexts))
             .collect();
@@ -144,6 +145,7 @@ impl SiteValues {
             .map(|s| link(site, &s.title, &s.site_path))
             .collect();
         let pages: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
             .map(|index| {
                 full_page(
                     site,
