@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod markdown;
 pub mod output;
+pub mod quiz;
 pub mod render;
 pub mod site_files;
 pub mod suggest;
@@ -129,28 +130,30 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     };
     let (site, mut problems) = content::load(root, config, load_options)?;
     problems.extend(templates::pages::check_template_names(&site, &templates).0);
-    let rendered = match render::render_site(&site) {
-        Ok(rendered) if !problems.has_errors() => rendered,
-        Ok(_) => return Err(problems),
-        Err(render_problems) => {
-            problems.extend(render_problems.0);
-            return Err(problems);
-        }
-    };
+    let (rendered, render_problems) = render::render_markdown(&site);
+    problems.extend(render_problems.0);
+    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
+    let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
+    problems.extend(quiz_problems.0);
+    if problems.has_errors() {
+        return Err(problems);
+    }
     let values = SiteValues::build(&site, &rendered);
     templates.set_site(values.lookup(&site));
     let mut files = templates::pages::render_pages(&site, &values, &templates)?;
+    files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
     files.extend(site_files::site_files(&site, &rendered));
     files.push(OutputFile {
         path: "css/syntax.css".into(),
         bytes: markdown::highlight_stylesheet().into_bytes(),
     });
     let copies = static_copies(root, &chain, &site);
+    problems.sort();
     Ok(RenderedOutput {
         site,
         files,
         copies,
-        warnings: Diagnostics::default(),
+        warnings: problems,
     })
 }
 

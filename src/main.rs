@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(cmd::build::BuildArgs),
+    /// Check a quiz flow or draw it as a graph.
+    Quiz(cmd::quiz::QuizArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +40,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => cmd::build::run(args),
+        Command::Quiz(args) => cmd::quiz::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! Subcommands: each file holds one subcommand's arguments and its `run`.
 
 pub mod build;
+pub mod quiz;
 
 use std::io::IsTerminal;
 

@@ -86,7 +86,8 @@ pub fn render_pages(
     }
 }
 
-fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
+/// The values every template gets: `site`, `current_path`, `current_url`.
+pub(crate) fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
     let mut context = Context::new();
     context.insert_value("site", values.site.clone());
     context.insert("current_path", &site.config.base_url.link(site_path));
