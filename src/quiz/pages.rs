@@ -106,6 +106,14 @@ impl Urls<'_> {
         }
     }
 
+    /// The node's id.
+    fn id(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Question(q) => &self.flow.questions[q].id,
+            NodeRef::Outcome(o) => &self.flow.outcomes[o].id,
+        }
+    }
+
     fn link(&self, node: NodeRef) -> String {
         self.site.config.base_url.link(&self.path(node))
     }
@@ -119,6 +127,7 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
         key: &flow.key,
         title: &flow.title,
         description: &flow.description,
+        start: &flow.questions[flow.start].id,
         url: base.link(urls.site_path),
         permalink: base.permalink(urls.site_path),
         data_url: base.link(&format!("{}{DATA_FILE}", urls.site_path)),
@@ -142,6 +151,7 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
                 .map(|a| AnswerValue {
                     label: &a.label,
                     url: urls.link(a.next),
+                    next: urls.id(a.next),
                     outcome: matches!(a.next, NodeRef::Outcome(_)),
                 })
                 .collect(),
@@ -176,6 +186,7 @@ struct QuizValue<'a> {
     key: &'a str,
     title: &'a str,
     description: &'a str,
+    start: &'a str,
     url: String,
     permalink: String,
     data_url: String,
@@ -200,6 +211,7 @@ struct QuestionValue<'a> {
 struct AnswerValue<'a> {
     label: &'a str,
     url: String,
+    next: &'a str,
     outcome: bool,
 }
 
@@ -237,6 +249,7 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
     #[derive(Serialize)]
     struct Data<'a> {
         title: &'a str,
+        description: &'a str,
         start: &'a str,
         questions: Vec<QuestionData<'a>>,
         outcomes: Vec<OutcomeValue<'a>>,
@@ -256,12 +269,9 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
         label: &'a str,
         next: &'a str,
     }
-    let id = |node: NodeRef| match node {
-        NodeRef::Question(q) => flow.questions[q].id.as_str(),
-        NodeRef::Outcome(o) => flow.outcomes[o].id.as_str(),
-    };
     let data = Data {
         title: &flow.title,
+        description: &flow.description,
         start: &flow.questions[flow.start].id,
         questions: flow
             .questions
@@ -279,7 +289,7 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
                     .iter()
                     .map(|a| AnswerData {
                         label: &a.label,
-                        next: id(a.next),
+                        next: urls.id(a.next),
                     })
                     .collect(),
             })

@@ -172,12 +172,12 @@ impl Reader<'_> {
             ("title", "add `title: <the quiz's title>`"),
             ("start", "add `start: <id of the first question>`"),
         ] {
-            if !has_key(entries, key) {
+            if !has_key(entries, key, FLOW_KEYS) {
                 self.error(at_top.clone(), format!("the flow has no `{key}`"), help);
             }
         }
         for key in ["nodes", "outcomes"] {
-            if !has_key(entries, key) {
+            if !has_key(entries, key, FLOW_KEYS) {
                 self.error(
                     at_top.clone(),
                     format!("the flow has no `{key}`"),
@@ -296,7 +296,7 @@ impl Reader<'_> {
                 ("label", "add `label: <the answer's text>`"),
                 ("next", "add `next: <id of a question or an outcome>`"),
             ] {
-                if !has_key(fields, key) {
+                if !has_key(fields, key, ANSWER_KEYS) {
                     self.error(at.clone(), format!("this answer has no `{key}`"), help);
                 }
             }
@@ -421,7 +421,7 @@ impl Reader<'_> {
                     "add `outcome: <id of the outcome the answers must reach>`",
                 ),
             ] {
-                if !has_key(fields, key) {
+                if !has_key(fields, key, TEST_KEYS) {
                     self.error(
                         item.range.clone(),
                         format!("this test has no `{key}`"),
@@ -573,7 +573,12 @@ impl Reader<'_> {
 
     /// Reports a required key missing under the node `id`.
     fn require(&mut self, fields: &[(Yaml, Yaml)], id: &Text, kind: &str, key: &str, help: &str) {
-        if !has_key(fields, key) {
+        let known = if kind == "question" {
+            QUESTION_KEYS
+        } else {
+            OUTCOME_KEYS
+        };
+        if !has_key(fields, key, known) {
             self.error(
                 id.range.clone(),
                 format!("the {kind} `{}` has no `{key}`", id.value),
@@ -583,8 +588,15 @@ impl Reader<'_> {
     }
 }
 
-fn has_key(entries: &[(Yaml, Yaml)], key: &str) -> bool {
-    entries
-        .iter()
-        .any(|(k, _)| matches!(&k.kind, Kind::Str(name) if name == key))
+/// True when `key` is written in `entries`, or misspelled as an unknown key whose closest
+/// known key it is: the misspelling is reported already, and "missing `key`" would only
+/// repeat it.
+fn has_key(entries: &[(Yaml, Yaml)], key: &str, known: &[&str]) -> bool {
+    entries.iter().any(|(k, _)| match &k.kind {
+        Kind::Str(name) if name == key => true,
+        Kind::Str(name) if !known.contains(&name.as_str()) => {
+            crate::suggest::closest(name, known.iter().copied()) == Some(key)
+        }
+        _ => false,
+    })
 }
