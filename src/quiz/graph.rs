@@ -318,6 +318,9 @@ impl Checker<'_> {
         let count = self.flow.questions.len();
         let mut marks = vec![Mark::New; count];
         let mut acyclic = true;
+        // Each cycle once, however many answers close it: keyed by its questions, rotated
+        // to start at the smallest index.
+        let mut reported: HashSet<Vec<usize>> = HashSet::new();
         for root in 0..count {
             if marks[root] != Mark::New {
                 continue;
@@ -344,6 +347,17 @@ impl Checker<'_> {
                     Mark::OnPath => {
                         acyclic = false;
                         let from = path.iter().position(|(q, _)| *q == next).unwrap_or(0);
+                        let mut members: Vec<usize> =
+                            path[from..].iter().map(|(q, _)| *q).collect();
+                        let smallest = members
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, q)| **q)
+                            .map_or(0, |(i, _)| i);
+                        members.rotate_left(smallest);
+                        if !reported.insert(members) {
+                            continue;
+                        }
                         let mut names: Vec<&str> = path[from..]
                             .iter()
                             .map(|(q, _)| self.flow.questions[*q].id.value.as_str())

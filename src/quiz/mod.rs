@@ -215,3 +215,6 @@ fn load_site(root: &Path) -> Option<(Site, RenderedSite)> {
     let (rendered, _) = render::render_markdown(&site);
     Some((site, rendered))
 }
+
+#[cfg(test)]
+mod tests;

@@ -60,7 +60,15 @@ impl Yaml {
             RawNode::Map(entries) => Kind::Map(
                 entries
                     .into_iter()
-                    .map(|(k, v)| (Yaml::from_raw(k), Yaml::from_raw(v)))
+                    .map(|(k, v)| {
+                        let key = Yaml::from_raw(k);
+                        let mut value = Yaml::from_raw(v);
+                        // A value left out (`question:`) has no text of its own: point at its key.
+                        if value.kind == Kind::Null && value.range.is_empty() {
+                            value.range = key.range.clone();
+                        }
+                        (key, value)
+                    })
                     .collect(),
             ),
         };
