@@ -66,7 +66,9 @@ pub fn compile_site(site: &Site, rendered: &RenderedSite) -> (Vec<CompiledFlow>,
     (flows, problems)
 }
 
-/// Questions and outcomes publish `/quiz/<name>/<id>/`; a page of the site must not.
+/// Questions and outcomes publish `/quiz/<name>/<id>/`. A page or section cannot land
+/// there (its folder would collide with the quiz's own URL, which the content model
+/// reports), but an alias can: that would silently replace a quiz page.
 fn check_page_paths(
     site: &Site,
     quiz_path: &str,
@@ -77,14 +79,14 @@ fn check_page_paths(
     let taken: HashMap<String, &str> = site
         .pages
         .iter()
-        .filter(|p| p.site_path.starts_with(quiz_path))
-        .map(|p| (p.site_path.to_lowercase(), p.source.name.as_str()))
-        .chain(
-            site.sections
+        .flat_map(|page| {
+            page.front
+                .aliases
                 .iter()
-                .filter(|s| s.site_path.starts_with(quiz_path))
-                .map(|s| (s.site_path.to_lowercase(), s.key.as_str())),
-        )
+                .filter_map(|alias| content::alias_path(&alias.value))
+                .filter(|path| path.starts_with(quiz_path))
+                .map(|path| (path.to_lowercase(), page.source.name.as_str()))
+        })
         .collect();
     if taken.is_empty() {
         return;
@@ -96,13 +98,11 @@ fn check_page_paths(
         .chain(written.outcomes.iter().map(|o| &o.id));
     for id in ids {
         let path = format!("{quiz_path}{}/", id.value).to_lowercase();
-        if let Some(other) = taken.get(&path) {
+        if let Some(page) = taken.get(&path) {
             problems.push(
-                Diagnostic::error(format!(
-                    "this id's page /{path} is also published by {other}"
-                ))
-                .at(source, id.range.clone())
-                .help("rename the id, or move the page out of the quiz's URL"),
+                Diagnostic::error(format!("this id's page /{path} is also an alias of {page}"))
+                    .at(source, id.range.clone())
+                    .help("rename the id, or remove the alias from the page"),
             );
         }
     }
