@@ -330,10 +330,14 @@ fn full_page(
         .iter()
         .map(|a| Value::from(site.config.base_url.link(&a.output)))
         .collect();
+    let split = crate::markdown::split_at_h2(&md.html, &md.headings);
     with_fields(
         &summaries[index],
         vec![
             ("content", Value::from(md.html.as_str())),
+            ("intro", Value::from(split.intro)),
+            ("parts", Value::from_serializable(&split.parts)),
+            ("outro", Value::from(split.outro)),
             ("toc", toc_value(&md.toc)),
             ("previous", neighbour(previous)),
             ("next", neighbour(next)),
