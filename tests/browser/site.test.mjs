@@ -23,7 +23,7 @@ after(async () => {
   await browser?.close();
 });
 
-for (const theme of ['default']) {
+for (const theme of ['default', 'paper']) {
   describe(`theme ${theme}`, () => {
     let server;
     before(async () => {
