@@ -21,7 +21,10 @@ fn shipped() -> TestSite {
 
 /// Letters and digits only, lowercased: compares text across quote styles and markup.
 fn squash(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Typos fixed on the site, as (source, site).
@@ -81,15 +84,30 @@ fn a_new_article_appears_on_home_tags_feed_and_sitemap() {
     );
     site.build();
     let home = site.html("index.html");
-    assert_eq!(home.text(".latest .page-list-title a"), "Moving On For Real");
+    assert_eq!(
+        home.text(".latest .page-list-title a"),
+        "Moving On For Real"
+    );
     assert!(home.text(".latest .meta").starts_with("January 2, 2030"));
-    assert!(site.read("tags/letting-go/index.html").contains("Moving On For Real"));
-    assert!(site.read("tags/healing/index.html").contains("Moving On For Real"));
+    assert!(
+        site.read("tags/letting-go/index.html")
+            .contains("Moving On For Real")
+    );
+    assert!(
+        site.read("tags/healing/index.html")
+            .contains("Moving On For Real")
+    );
     let feed = site.read("atom.xml");
     let first = feed.find("<entry>").unwrap();
     assert!(feed[first..].contains("<title>Moving On For Real</title>"));
-    assert!(site.read("sitemap.xml").contains("/articles/moving-on/</loc>"));
-    assert!(site.read("articles/index.html").contains("Moving On For Real"));
+    assert!(
+        site.read("sitemap.xml")
+            .contains("/articles/moving-on/</loc>")
+    );
+    assert!(
+        site.read("articles/index.html")
+            .contains("Moving On For Real")
+    );
 }
 
 #[test]
@@ -106,13 +124,20 @@ fn structured_data_is_valid_json_even_with_hostile_titles() {
     let blocks = page.all("script[type='application/ld+json']");
     assert_eq!(blocks.len(), 2, "BreadcrumbList and BlogPosting");
     for block in blocks {
-        let json: serde_json::Value = serde_json::from_str(&block.text().collect::<String>()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&block.text().collect::<String>()).unwrap();
         if json["@type"] == "BlogPosting" {
-            assert_eq!(json["headline"], "</script><script>alert(1)</script> \"quoted\" & {{ tera }}");
+            assert_eq!(
+                json["headline"],
+                "</script><script>alert(1)</script> \"quoted\" & {{ tera }}"
+            );
             assert_eq!(json["keywords"][0], "</script>");
         }
     }
-    assert_eq!(page.text("h1"), "</script><script>alert(1)</script> \"quoted\" & {{ tera }}");
+    assert_eq!(
+        page.text("h1"),
+        "</script><script>alert(1)</script> \"quoted\" & {{ tera }}"
+    );
 }
 
 #[test]
@@ -120,8 +145,15 @@ fn the_faq_is_split_into_expanders_and_faq_data() {
     let site = shipped();
     site.build();
     let faq = site.html("faq/index.html");
-    let ids: Vec<&str> = faq.all("details.faq-item").iter().filter_map(|d| d.value().attr("id")).collect();
-    assert_eq!(ids, vec!["ever", "unhealthy", "how-long", "moved-on", "status"]);
+    let ids: Vec<&str> = faq
+        .all("details.faq-item")
+        .iter()
+        .filter_map(|d| d.value().attr("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["ever", "unhealthy", "how-long", "moved-on", "status"]
+    );
     let data = faq
         .all("script[type='application/ld+json']")
         .iter()
@@ -129,7 +161,10 @@ fn the_faq_is_split_into_expanders_and_faq_data() {
         .find(|j| j["@type"] == "FAQPage")
         .expect("FAQPage data");
     assert_eq!(data["mainEntity"].as_array().unwrap().len(), 5);
-    assert!(faq.text(".faq + p").contains("This cheat sheet lays out"), "the closing call is outside the last answer");
+    assert!(
+        faq.text(".faq + p").contains("This cheat sheet lays out"),
+        "the closing call is outside the last answer"
+    );
 }
 
 #[test]
@@ -137,9 +172,12 @@ fn both_themes_build_the_whole_site() {
     for theme in ["default", "paper"] {
         let site = shipped();
         let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
-        site.write("site.yaml", &config.replace("theme: default", &format!("theme: {theme}")));
+        site.write(
+            "site.yaml",
+            &config.replace("theme: default", &format!("theme: {theme}")),
+        );
         site.build();
-        let uses_paper = site.read("index.html").contains("css/paper.css");
+        let uses_paper = site.read("index.html").contains("assets/css/paper.");
         assert_eq!(uses_paper, theme == "paper");
         assert!(site.read("faq/index.html").contains("faq-item"));
     }

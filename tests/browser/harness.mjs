@@ -13,9 +13,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..');
 const require = createRequire(import.meta.url);
 
-/** The policy every page must run under (the deploy headers carry the same string). */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/** The policy cairn wrote into the built site's `_headers`: one policy for hosts and tests. */
+export function sitePolicy(dir) {
+  const headers = readFileSync(join(dir, '_headers'), 'utf8');
+  const line = headers.split('\n').find((l) => l.trim().startsWith('Content-Security-Policy:'));
+  if (!line) throw new Error(`no Content-Security-Policy in ${dir}/_headers`);
+  return line.split(':').slice(1).join(':').trim();
+}
 
 /** The cairn binary: $CAIRN_BIN, or the debug build (built on first use). */
 function cairnBin() {
@@ -61,7 +65,7 @@ const TYPES = {
  * Serves `dir` on 127.0.0.1 (an ephemeral port) under `basePath`, with the CSP header, the
  * site's 404.html for missing files, and no caching. Resolves to { url, close, requests }.
  */
-export function serve(dir, { basePath = '/', csp = CSP } = {}) {
+export function serve(dir, { basePath = '/', csp = sitePolicy(dir) } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     requests.push(req.url);
