@@ -9,7 +9,9 @@
 
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod quiz;
@@ -138,16 +140,25 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     if problems.has_errors() {
         return Err(problems);
     }
-    let values = SiteValues::build(&site, &rendered);
-    templates.set_site(values.lookup(&site));
-    let mut files = templates::pages::render_pages(&site, &values, &templates)?;
-    files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
-    files.extend(site_files::site_files(&site, &rendered));
-    files.push(OutputFile {
+    let generated_assets = vec![OutputFile {
         path: "css/syntax.css".into(),
         bytes: markdown::highlight_stylesheet().into_bytes(),
-    });
-    let copies = static_copies(root, &chain, &site);
+    }];
+    let (copies, mut files, assets) = fingerprint::fingerprint(
+        static_copies(root, &chain, &site),
+        generated_assets,
+        &site.config.base_url,
+    )
+    .map_err(|error| {
+        Diagnostic::error(format!("cannot read a static file: {error}"))
+            .help("check that the theme's and the site's static files are readable")
+    })?;
+    let values = SiteValues::build(&site, &rendered);
+    templates.set_site(values.lookup(&site, assets));
+    files.extend(templates::pages::render_pages(&site, &values, &templates)?);
+    files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
+    files.extend(site_files::site_files(&site, &rendered));
+    files.extend(deploy::deploy_files(&site, &site.config.csp));
     problems.sort();
     Ok(RenderedOutput {
         site,
