@@ -303,7 +303,9 @@ impl Texts<'_> {
         let Some(wanted) = text.value.get(range.clone()).filter(|w| !w.is_empty()) else {
             return text.range.clone();
         };
-        let written = &self.source.text[text.range.clone()];
+        let Some(written) = self.source.text.get(text.range.clone()) else {
+            return text.range.clone();
+        };
         let mut found = written.match_indices(wanted);
         match (found.next(), found.next()) {
             (Some((at, _)), None) => {

@@ -33,6 +33,7 @@ pub fn compile_site(site: &Site, rendered: &RenderedSite) -> (Vec<CompiledFlow>,
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
     };
+    let aliases = quiz_aliases(site);
     let results: Vec<(Option<CompiledFlow>, Diagnostics)> = site
         .flows
         .par_iter()
@@ -43,8 +44,8 @@ pub fn compile_site(site: &Site, rendered: &RenderedSite) -> (Vec<CompiledFlow>,
             };
             let mut compilation = compile(&source, &file.key, Some(&links), &options);
             if let Some(written) = &compilation.written {
-                check_page_paths(
-                    site,
+                check_aliases(
+                    &aliases,
                     &file.site_path,
                     written,
                     &source,
@@ -66,29 +67,33 @@ pub fn compile_site(site: &Site, rendered: &RenderedSite) -> (Vec<CompiledFlow>,
     (flows, problems)
 }
 
-/// Questions and outcomes publish `/quiz/<name>/<id>/`. A page or section cannot land
-/// there (its folder would collide with the quiz's own URL, which the content model
-/// reports), but an alias can: that would silently replace a quiz page.
-fn check_page_paths(
-    site: &Site,
-    quiz_path: &str,
-    written: &schema::FlowSource,
-    source: &SourceFile,
-    problems: &mut Diagnostics,
-) {
-    let taken: HashMap<String, &str> = site
-        .pages
+/// Every alias below `quiz/` → the page that has it, lowercased like the content model's
+/// URL claims. Questions and outcomes publish `/quiz/<name>/<id>/`; a page or section
+/// cannot land there (its folder would collide with the quiz's own URL, which the content
+/// model reports), but an alias can, and would silently replace a quiz page.
+fn quiz_aliases(site: &Site) -> HashMap<String, &str> {
+    site.pages
         .iter()
         .flat_map(|page| {
             page.front
                 .aliases
                 .iter()
                 .filter_map(|alias| content::alias_path(&alias.value))
-                .filter(|path| path.starts_with(quiz_path))
+                .filter(|path| path.starts_with(content::QUIZ_DIR))
                 .map(|path| (path.to_lowercase(), page.source.name.as_str()))
         })
-        .collect();
-    if taken.is_empty() {
+        .collect()
+}
+
+/// Refuses ids whose page an alias (from [`quiz_aliases`]) would overwrite.
+fn check_aliases(
+    aliases: &HashMap<String, &str>,
+    quiz_path: &str,
+    written: &schema::FlowSource,
+    source: &SourceFile,
+    problems: &mut Diagnostics,
+) {
+    if aliases.is_empty() {
         return;
     }
     let ids = written
@@ -98,7 +103,7 @@ fn check_page_paths(
         .chain(written.outcomes.iter().map(|o| &o.id));
     for id in ids {
         let path = format!("{quiz_path}{}/", id.value).to_lowercase();
-        if let Some(page) = taken.get(&path) {
+        if let Some(page) = aliases.get(&path) {
             problems.push(
                 Diagnostic::error(format!("this id's page /{path} is also an alias of {page}"))
                     .at(source, id.range.clone())
@@ -164,7 +169,8 @@ pub fn check_file(file: &Path) -> FileCheck {
     };
     let site = match (&site_root, &key) {
         (Some(root), Some(_)) => load_site(root),
-        _ => None,
+        (Some(_), None) => Err("it is not in the site's content/ folder"),
+        (None, _) => Err("it is not in the content/ folder of a site"),
     };
     let key = key.unwrap_or_else(|| {
         absolute
@@ -172,22 +178,20 @@ pub fn check_file(file: &Path) -> FileCheck {
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
     });
     let mut compilation = match &site {
-        Some((site, rendered)) => {
+        Ok((site, rendered)) => {
             let links = SiteLinks::new(site, rendered);
             let options = MarkdownOptions {
                 unsafe_html: site.config.unsafe_html,
             };
             compile(&source, &key, Some(&links), &options)
         }
-        None => compile(&source, &key, None, &MarkdownOptions::default()),
+        Err(_) => compile(&source, &key, None, &MarkdownOptions::default()),
     };
-    if site.is_none() {
+    if let Err(why) = &site {
         compilation.problems.push(
-            Diagnostic::warning(
-                "links in this flow were not checked: it is not in the content/ folder of a site",
-            )
-            .in_file(source.name.clone())
-            .help("run the check on a flow in content/quiz/ of a site (a folder with site.yaml)"),
+            Diagnostic::warning(format!("links in this flow were not checked: {why}"))
+                .in_file(source.name.clone())
+                .help("check a flow in content/quiz/ of a site (a folder with site.yaml); `cairn build` shows the site's own errors"),
         );
     }
     FileCheck {
@@ -209,11 +213,12 @@ fn failed(problem: Diagnostic, site_root: Option<PathBuf>) -> FileCheck {
 }
 
 /// The site's content and rendered Markdown, whatever problems the other files have.
-fn load_site(root: &Path) -> Option<(Site, RenderedSite)> {
-    let config = Config::load(root).ok()?;
-    let (site, _) = content::load(root, config, LoadOptions::default()).ok()?;
+fn load_site(root: &Path) -> Result<(Site, RenderedSite), &'static str> {
+    let config = Config::load(root).map_err(|_| "the site's site.yaml has errors")?;
+    let (site, _) = content::load(root, config, LoadOptions::default())
+        .map_err(|_| "the site's content/ folder cannot be read")?;
     let (rendered, _) = render::render_markdown(&site);
-    Some((site, rendered))
+    Ok((site, rendered))
 }
 
 #[cfg(test)]

@@ -579,3 +579,23 @@ fn missing_anchor_in_the_text_itself() {
         11,
     );
 }
+
+#[test]
+fn no_input_makes_the_compiler_panic() {
+    // Every prefix of a valid flow, and a few odd documents: errors, never a panic.
+    let mut inputs: Vec<String> = BASE
+        .char_indices()
+        .map(|(index, _)| BASE[..index].to_string())
+        .collect();
+    inputs.extend(
+        [
+            "", "~", "[]", "42", "nodes: 1", "start: [a]", "? [a]\n: b",
+            "nodes: {a: {answers: [{next: a}, {next: a}]}}\nstart: a",
+            "title: t\nstart: a\nnodes: {a: {question: q, answers: [{label: x, next: o}, {label: y, next: o}]}}\noutcomes: {o: {title: t, body: b}}\ntests: [{answers: [-1, 99999999999999999999], outcome: o}]",
+        ]
+        .map(String::from),
+    );
+    for input in inputs {
+        let _ = problems(&input);
+    }
+}

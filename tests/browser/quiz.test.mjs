@@ -346,3 +346,27 @@ async function expectAnnounced(page, message) {
 function escape(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+test('quiz pages in the paper theme (which extends default) have no axe violations', async () => {
+  const { output } = buildShippedSite({ theme: 'paper' });
+  const server = await serve(output);
+  const flow = loadFlow(output);
+  try {
+    for (const scheme of ['light', 'dark']) {
+      for (const node of [flow.questions[0], flow.outcomes[0]]) {
+        const { context, page, problems } = await openPage(browser, { colorScheme: scheme });
+        try {
+          await page.goto(new URL(node.url, server.url).href);
+          await quizReady(page);
+          const violations = await axe(page);
+          assert.deepEqual(violations, [], `${node.id}: ${JSON.stringify(violations, null, 2)}`);
+          assert.deepEqual(problems, []);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
