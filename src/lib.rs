@@ -12,6 +12,7 @@ pub mod content;
 pub mod deploy;
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod fuzzing;
 pub mod markdown;
 pub mod output;
 pub mod render;
