@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod site_files;
+pub mod slug;
 pub mod suggest;
 pub mod templates;
 pub mod theme;
