@@ -263,7 +263,7 @@ fn page_summary(
 ) -> Value {
     let mut page_tags: Vec<TagContext> = Vec::new();
     for tag in &page.front.tags {
-        let slug = crate::content::slug::slugify(&tag.value);
+        let slug = crate::slug::slugify(&tag.value);
         if let Some(context) = tags.get(slug.as_str())
             && !page_tags.iter().any(|t| t.slug == context.slug)
         {
