@@ -105,7 +105,7 @@ impl Checker<'_> {
         for node in all {
             let id = self.id_of(node).clone();
             if !is_url_safe(&id.value) {
-                let slug = crate::content::slug::slugify(&id.value);
+                let slug = crate::slug::slugify(&id.value);
                 let help = if slug.is_empty() {
                     "ids become URLs (/quiz/<name>/<id>/): use lowercase letters, digits, `-` and `_`".to_string()
                 } else {
