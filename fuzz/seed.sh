@@ -9,3 +9,9 @@ find tests/fixtures content -name '*.md' -type f | while read -r file; do
   cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
 done
 echo "seeded $(ls "$corpus" | wc -l) inputs into $corpus"
+corpus=fuzz/corpus/quiz_flow
+mkdir -p "$corpus"
+find tests/fixtures content -name '*.yaml' -type f | while read -r file; do
+  cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
+done
+echo "seeded $(ls "$corpus" | wc -l) inputs into $corpus"

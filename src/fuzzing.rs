@@ -46,3 +46,21 @@ pub fn content_file(data: &[u8]) {
         let _ = markdown::split_at_h2(&rendered.html, &rendered.headings);
     }
 }
+
+/// A quiz flow file: parsed, checked and compiled outside a site (links left unchecked), then
+/// drawn as Mermaid and DOT, and every diagnostic rendered.
+pub fn quiz_flow(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = SourceFile::new("content/quiz/fuzz.yaml", text);
+    let compilation =
+        crate::quiz::compile(&source, "quiz/fuzz.yaml", None, &MarkdownOptions::default());
+    for problem in &compilation.problems.0 {
+        let _ = problem.render(false);
+    }
+    if let Some(written) = &compilation.written {
+        let _ = crate::quiz::export::render(written, crate::quiz::export::Format::Mermaid);
+        let _ = crate::quiz::export::render(written, crate::quiz::export::Format::Dot);
+    }
+}

@@ -159,7 +159,7 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     templates.set_site(values.lookup(&site, assets));
     files.extend(templates::pages::render_pages(&site, &values, &templates)?);
     files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
-    files.extend(site_files::site_files(&site, &rendered));
+    files.extend(site_files::site_files(&site, &rendered, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     problems.sort();
     Ok(RenderedOutput {

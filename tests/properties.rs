@@ -57,6 +57,51 @@ fn markdownish() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
 }
 
+/// Pieces of quiz flows: keys, ids, references, anchors, aliases, odd scalars.
+fn flowish() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "title: Q\n",
+        "start: a\n",
+        "start: z\n",
+        "nodes:\n",
+        "outcomes:\n",
+        "tests:\n",
+        "  a:\n",
+        "  b:\n",
+        "  o:\n",
+        "    question: Why?\n",
+        "    help: \"*x*\"\n",
+        "    answers:\n",
+        "      - { label: Yes, next: b }\n",
+        "      - { label: No, next: o }\n",
+        "      - { label: No, next: a }\n",
+        "      - label: \"\"\n",
+        "        next: zz\n",
+        "    title: Done\n",
+        "    body: \"[r](../x.md#y)\"\n",
+        "    read: [../x.md, \"#a\"]\n",
+        "  - answers: [Yes, 2, 9]\n",
+        "    outcome: o\n",
+        "&x ",
+        "*x",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ": ",
+        "\t",
+        "é",
+        "\n",
+        "  ",
+        "? ",
+        "!!str ",
+        "~",
+        "'",
+    ]);
+    prop::collection::vec(pieces, 0..50).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
 
@@ -68,6 +113,12 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         cairn::fuzzing::content_file(&bytes);
+        cairn::fuzzing::quiz_flow(&bytes);
+    }
+
+    #[test]
+    fn quiz_flows_never_panic(text in flowish()) {
+        cairn::fuzzing::quiz_flow(text.as_bytes());
     }
 }
 
@@ -77,5 +128,6 @@ fn fuzz_regressions_still_pass() {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let bytes = std::fs::read(entry.path()).unwrap();
         cairn::fuzzing::content_file(&bytes);
+        cairn::fuzzing::quiz_flow(&bytes);
     }
 }
