@@ -10,15 +10,20 @@
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod embedded_theme;
+pub mod fingerprint;
+pub mod fuzzing;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod quiz;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site_files;
+pub mod slug;
 pub mod suggest;
 pub mod templates;
 pub mod theme;
@@ -45,6 +50,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` from site.yaml (e.g. for a preview deploy).
     pub base_url: Option<String>,
+    /// Fingerprint stylesheets and scripts (and add SRI when configured). `cairn serve`
+    /// turns it off so a stylesheet keeps its URL and can be swapped in place.
+    pub fingerprint: bool,
 }
 
 impl BuildOptions {
@@ -55,6 +63,7 @@ impl BuildOptions {
             output: None,
             drafts: false,
             base_url: None,
+            fingerprint: true,
         }
     }
 
@@ -136,6 +145,10 @@ pub fn render_site_cached(
                 .help("pass an absolute URL, e.g. --base-url https://example.org/guide/")
         })?;
     }
+    if !options.fingerprint {
+        // Integrity values name fingerprinted files; without them there is nothing to pin.
+        config.sri = false;
+    }
     let chain = theme::resolve(root, &config)?;
     let templates = match cache {
         Some(cache) => {
@@ -151,33 +164,54 @@ pub fn render_site_cached(
     let (site, mut problems) =
         content::load_cached(root, config, load_options, cache.map(|c| &c.sources))?;
     problems.extend(templates::pages::check_template_names(&site, &templates).0);
-    let rendered = match render::render_site_cached(&site, cache.map(|c| &c.markdown)) {
-        Ok(rendered) if !problems.has_errors() => rendered,
-        Ok(_) => return Err(problems),
-        Err(render_problems) => {
-            problems.extend(render_problems.0);
-            return Err(problems);
-        }
+    let (rendered, render_problems) =
+        render::render_markdown_cached(&site, cache.map(|c| &c.markdown));
+    problems.extend(render_problems.0);
+    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
+    let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
+    problems.extend(quiz_problems.0);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let generated_assets = vec![OutputFile {
+        path: "css/syntax.css".into(),
+        bytes: markdown::highlight_stylesheet().into_bytes(),
+    }];
+    let (copies, mut files, assets) = if options.fingerprint {
+        fingerprint::fingerprint(
+            static_copies(root, &chain, &site),
+            generated_assets,
+            &site.config.base_url,
+        )
+        .map_err(|error| {
+            Diagnostic::error(format!("cannot read a static file: {error}"))
+                .help("check that the theme's and the site's static files are readable")
+        })?
+    } else {
+        let copies = static_copies(root, &chain, &site);
+        (copies, generated_assets, fingerprint::AssetMap::default())
     };
     let values = SiteValues::build(&site, &rendered);
     let previous_lookup = templates.lookup();
-    templates.set_site(values.lookup(&site));
+    templates.set_site(values.lookup(&site, assets));
     if cache.is_some() {
         incremental::drop_later(previous_lookup);
     }
-    let mut files =
-        templates::pages::render_pages_cached(&site, &values, &templates, cache.map(|c| &c.pages))?;
-    files.extend(site_files::site_files(&site, &rendered));
-    files.push(OutputFile {
-        path: "css/syntax.css".into(),
-        bytes: markdown::highlight_stylesheet().into_bytes(),
-    });
-    let copies = static_copies(root, &chain, &site);
+    files.extend(templates::pages::render_pages_cached(
+        &site,
+        &values,
+        &templates,
+        cache.map(|c| &c.pages),
+    )?);
+    files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
+    files.extend(site_files::site_files(&site, &rendered, &flows));
+    files.extend(deploy::deploy_files(&site, &site.config.csp));
+    problems.sort();
     Ok(RenderedOutput {
         site,
         files,
         copies,
-        warnings: Diagnostics::default(),
+        warnings: problems,
     })
 }
 

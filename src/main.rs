@@ -30,6 +30,8 @@ enum Command {
     New(cmd::new::NewArgs),
     /// Create a new site in a folder, ready to build and serve.
     Init(cmd::init::InitArgs),
+    /// Check a quiz flow or draw it as a graph.
+    Quiz(cmd::quiz::QuizArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +52,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::New(args) => cmd::new::run(args),
         Command::Init(args) => cmd::init::run(args),
+        Command::Quiz(args) => cmd::quiz::run(args),
     }
 }

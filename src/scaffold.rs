@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::slug::slugify;
 use crate::diagnostics::Diagnostic;
+use crate::slug::slugify;
 
 /// What `cairn new` should write.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::content::{Site, TAGS_PATH, alias_path};
 use crate::output::OutputFile;
+use crate::quiz::CompiledFlow;
 use crate::render::RenderedSite;
 
 /// Escapes text for XML element content and attribute values.
@@ -28,8 +29,8 @@ pub fn xml_escape(text: &str) -> String {
 }
 
 /// Every site file, ready to write.
-pub fn site_files(site: &Site, rendered: &RenderedSite) -> Vec<OutputFile> {
-    let mut files = vec![sitemap(site), robots(site)];
+pub fn site_files(site: &Site, rendered: &RenderedSite, flows: &[CompiledFlow]) -> Vec<OutputFile> {
+    let mut files = vec![sitemap(site, flows), robots(site)];
     if let Some(feed) = atom(site, rendered) {
         files.push(feed);
     }
@@ -37,7 +38,9 @@ pub fn site_files(site: &Site, rendered: &RenderedSite) -> Vec<OutputFile> {
     files
 }
 
-fn sitemap(site: &Site) -> OutputFile {
+/// Every page search engines should find: sections, pages, tag pages and quiz outcomes
+/// (quiz questions are `noindex`).
+fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     let base = &site.config.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -57,6 +60,15 @@ fn sitemap(site: &Site) -> OutputFile {
     if !site.tags.is_empty() {
         entries.push((TAGS_PATH.to_string(), None));
         entries.extend(site.tags.iter().map(|t| (t.site_path.clone(), None)));
+    }
+    for flow in flows {
+        if let Some(file) = site.flows.iter().find(|f| f.key == flow.key) {
+            entries.extend(
+                flow.outcomes
+                    .iter()
+                    .map(|o| (format!("{}{}/", file.site_path, o.id), None)),
+            );
+        }
     }
     entries.sort();
     for (path, lastmod) in entries {

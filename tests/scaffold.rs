@@ -61,10 +61,18 @@ fn init_then_new_then_build_works_without_a_themes_folder() {
         "index.html",
         "articles/first-article/index.html",
         "notes/hello-world/index.html",
-        "css/site.css",
+        "404.html",
     ] {
         assert!(site.join("public").join(file).is_file(), "missing {file}");
     }
+    let stylesheets: Vec<String> = std::fs::read_dir(site.join("public/assets/css"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        stylesheets.iter().any(|name| name.starts_with("site.")),
+        "{stylesheets:?}"
+    );
     let html = std::fs::read_to_string(site.join("public/notes/hello-world/index.html")).unwrap();
     assert!(html.contains("Hello, world"));
 

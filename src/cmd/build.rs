@@ -33,6 +33,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         output: args.output,
         drafts: args.drafts,
         base_url: args.base_url,
+        fingerprint: true,
     };
     match cairn::build(&options) {
         Ok(report) => {

@@ -44,6 +44,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             output: None,
             drafts: args.drafts,
             base_url: None,
+            fingerprint: true,
         },
         strict: args.strict,
         external: args.external.then(|| cairn::check::ExternalOptions {

@@ -41,6 +41,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             output: None,
             drafts: args.drafts,
             base_url: None,
+            fingerprint: false,
         },
         address: SocketAddr::new(args.bind, args.port),
         poll: args.poll,

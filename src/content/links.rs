@@ -101,6 +101,23 @@ impl Site {
                 anchor: anchor.filter(|a| !a.is_empty()),
             };
         }
+        if let Some(flow) = self.flow_keys.get(&key) {
+            if anchor.as_deref().is_some_and(|a| !a.is_empty()) {
+                return Resolved::Broken {
+                    message: format!(
+                        "the link `{target}` points into a quiz, which has no headings"
+                    ),
+                    help: Some(
+                        "link to the quiz file without `#…`: it leads to the first question".into(),
+                    ),
+                };
+            }
+            return Resolved::Internal {
+                url: self.config.base_url.link(&self.flows[*flow].site_path),
+                key,
+                anchor: None,
+            };
+        }
         if let Some(output) = self.asset_outputs.get(&key) {
             return Resolved::Asset {
                 url: self.config.base_url.link(output),
@@ -116,7 +133,12 @@ impl Site {
                 help: Some("publish the page (remove `draft: true`), remove the link, or build with --drafts".into()),
             };
         }
-        let candidates = self.targets.keys().chain(&self.failed).map(String::as_str);
+        let candidates = self
+            .targets
+            .keys()
+            .chain(self.flow_keys.keys())
+            .chain(&self.failed)
+            .map(String::as_str);
         let help = crate::suggest::closest(&key, candidates)
             .map(|best| format!("did you mean `{}`?", relative_from(from, best)))
             .or_else(|| {

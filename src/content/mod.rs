@@ -7,7 +7,6 @@
 pub mod dates;
 pub mod front_matter;
 pub mod links;
-pub mod slug;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::slug;
 use crate::yaml;
 use dates::PageDate;
 use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy};
@@ -107,14 +107,19 @@ pub enum Target {
     Section(usize),
 }
 
-/// A quiz flow file found under `content/`, compiled by the quiz stage.
+/// A quiz flow file (`content/quiz/<name>.yaml`), compiled by the quiz stage.
 #[derive(Debug, Clone)]
 pub struct FlowFile {
-    /// Path relative to `content/`.
+    /// Path relative to `content/`, e.g. `quiz/should-i-contact-my-ex.yaml`.
     pub key: String,
     /// Where it is on disk.
     pub path: PathBuf,
+    /// The quiz's path below the site root, `quiz/<name>/`: its first question.
+    pub site_path: String,
 }
+
+/// The folder under `content/` that holds quiz flows.
+pub const QUIZ_DIR: &str = "quiz";
 
 /// The loaded site: everything later stages need, immutable from here on.
 #[derive(Debug, Clone)]
@@ -133,6 +138,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Quiz flows.
     pub flows: Vec<FlowFile>,
+    /// Content key of every flow → its index in `flows`, for links to quizzes.
+    pub flow_keys: HashMap<String, usize>,
     /// Content key → page or section.
     pub targets: HashMap<String, Target>,
     /// Content key of every asset → its output path, for links to images and files.
@@ -309,10 +316,11 @@ pub fn load_cached(
                     output,
                 });
             }
-            EntryKind::Flow => flows.push(FlowFile {
-                key: entry.rel.clone(),
-                path: entry.path.clone(),
-            }),
+            EntryKind::Flow => {
+                if let Some(flow) = flow_file(entry, root, &mut builder) {
+                    flows.push(flow);
+                }
+            }
             _ => {}
         }
     }
@@ -346,6 +354,11 @@ pub fn load_cached(
         sections,
         tags,
         assets,
+        flow_keys: flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.key.clone(), i))
+            .collect(),
         flows,
         asset_outputs,
         drafts,
@@ -378,6 +391,52 @@ pub(crate) fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnost
         let (front, split) = front_matter::parse::<PageFrontMatter>(&source)?;
         Ok(Parsed::Page(entry.clone(), source, front, split))
     }
+}
+
+/// A `.yaml` file under `content/`: a quiz flow when it is directly in `content/quiz/`,
+/// an error anywhere else (cairn gives YAML in content no other meaning, and a misplaced
+/// flow must not pass silently). The flow claims its URL like a page does.
+fn flow_file(entry: &Entry, root: &Path, builder: &mut Builder) -> Option<FlowFile> {
+    let name = SourceFile::display_name(root, &entry.path);
+    let Some(file_name) = entry
+        .rel
+        .strip_prefix(QUIZ_DIR)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .filter(|rest| !rest.contains('/'))
+    else {
+        builder.problems.push(
+            Diagnostic::error("a YAML file outside content/quiz/: cairn reads YAML in content/ only as quiz flows")
+                .in_file(name)
+                .help("move it to content/quiz/ to make it a quiz, or to static/ to publish it as it is"),
+        );
+        return None;
+    };
+    let stem = file_name
+        .strip_suffix(".yaml")
+        .or_else(|| file_name.strip_suffix(".yml"))
+        .unwrap_or(file_name);
+    let slug = slug::slugify(stem);
+    if slug.is_empty() {
+        builder.problems.push(
+            Diagnostic::error("the quiz's file name has no letters or digits to make a URL from")
+                .in_file(name)
+                .help("rename the file, e.g. content/quiz/my-quiz.yaml"),
+        );
+        return None;
+    }
+    let site_path = format!("{QUIZ_DIR}/{slug}/");
+    builder.claim(
+        &site_path,
+        Claim {
+            file: name,
+            span: None,
+        },
+    );
+    Some(FlowFile {
+        key: entry.rel.clone(),
+        path: entry.path.clone(),
+        site_path,
+    })
 }
 
 /// The folder part of a content-relative path (`""` at the top).

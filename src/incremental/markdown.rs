@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::content::Site;
 use crate::diagnostics::SourceFile;
 use crate::markdown::{self, LinkTarget, MarkdownOptions, RenderedMarkdown};
-use crate::render::resolve_target;
+use crate::render::link_target as resolve_target;
 
 /// Rendered Markdown by content key.
 #[derive(Default)]

@@ -158,11 +158,16 @@ fn lookup_hash(
         Dependency::Page(key) => lookup.pages.get(key)?,
         Dependency::Section(key) => lookup.sections.get(key)?,
         Dependency::Taxonomy(name) => lookup.taxonomies.get(name)?,
-        Dependency::BasePath => {
-            let mut hasher = FingerprintHasher::new();
-            lookup.base_path.hash(&mut hasher);
-            return Some(hasher.finish());
+        Dependency::Url(path) => return Some(hash_text(&lookup.url_for(path))),
+        Dependency::Integrity(path) => {
+            return Some(hash_text(lookup.integrity_for(path).unwrap_or("\u{0}none")));
         }
     };
     Some(fingerprints.shared(value))
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut hasher = FingerprintHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }

@@ -24,9 +24,9 @@ pub const INTERNAL_PREFIX: &str = "/__cairn/";
 const SCRIPT: &str = include_str!("livereload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
 
-/// The Content-Security-Policy the site is built for, sent in serve mode too so a violation
-/// shows up while writing, not after deploying.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// The policy for pages served before any build succeeded (the site's own policy is sent
+/// with the site's files, so a violation shows up while writing, not after deploying).
+const FALLBACK_CSP: &str = crate::deploy::DEFAULT_CSP;
 
 /// The router: serve-only files first, then the site.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -161,8 +161,8 @@ async fn site_file(
             StatusCode::INTERNAL_SERVER_ERROR,
             "text/html; charset=utf-8",
             page.into_bytes(),
-            &headers,
-            &method,
+            (&headers, &method),
+            FALLBACK_CSP,
         );
     };
     let path = uri.path();
@@ -181,7 +181,7 @@ async fn site_file(
     };
     match site.get(&rel) {
         Some(file) => match read(file).await {
-            Some(bytes) => serve_bytes(&state.build, &rel, bytes, &headers, &method),
+            Some(bytes) => serve_bytes(&state.build, &rel, bytes, (&headers, &method), &site.csp),
             None => not_found(&shared, &state, site, &headers, &method).await,
         },
         None => {
@@ -217,8 +217,8 @@ async fn not_found(
                     StatusCode::NOT_FOUND,
                     "text/html; charset=utf-8",
                     html,
-                    headers,
-                    method,
+                    (headers, method),
+                    &site.csp,
                 )
             }
             None => plain(StatusCode::NOT_FOUND, "not found\n"),
@@ -231,8 +231,8 @@ fn serve_bytes(
     build: &str,
     rel: &str,
     bytes: Vec<u8>,
-    headers: &HeaderMap,
-    method: &Method,
+    request: (&HeaderMap, &Method),
+    csp: &str,
 ) -> Response {
     let content_type = content_type(rel);
     let body = if content_type.starts_with("text/html") {
@@ -240,7 +240,7 @@ fn serve_bytes(
     } else {
         bytes
     };
-    respond(StatusCode::OK, &content_type, body, headers, method)
+    respond(StatusCode::OK, &content_type, body, request, csp)
 }
 
 /// The content type of an output path, by its extension.
@@ -263,9 +263,10 @@ fn respond(
     status: StatusCode,
     content_type: &str,
     body: Vec<u8>,
-    headers: &HeaderMap,
-    method: &Method,
+    request: (&HeaderMap, &Method),
+    csp: &str,
 ) -> Response {
+    let (headers, method) = request;
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
     let etag = format!("\"{:016x}\"", hasher.finish());
@@ -302,14 +303,12 @@ fn respond(
         h.insert(header::ETAG, value);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    if let Ok(value) = HeaderValue::from_str(csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    for (name, value) in crate::deploy::SECURITY_HEADERS {
+        h.insert(*name, HeaderValue::from_static(value));
+    }
     if method == Method::HEAD && status != StatusCode::NOT_MODIFIED {
         h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }

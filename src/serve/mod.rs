@@ -232,7 +232,10 @@ impl Server {
             .into());
         }
         let shared = Arc::new(Shared::new());
-        let mut rebuilder = Rebuilder::new(options.build.clone(), shared.clone());
+        // Stylesheets keep their names in serve mode, so a CSS change can be swapped in place.
+        let mut build = options.build.clone();
+        build.fingerprint = false;
+        let mut rebuilder = Rebuilder::new(build, shared.clone());
         let first_build = rebuilder.rebuild();
         report(&first_build, options.color);
         let runtime = tokio::runtime::Builder::new_multi_thread()

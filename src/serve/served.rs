@@ -45,6 +45,8 @@ pub struct ServedSite {
     pub files: HashMap<String, ServedFile>,
     /// The site's base path, `/` or `/guide/`.
     pub base_path: String,
+    /// The site's Content-Security-Policy, sent with every file as a host would.
+    pub csp: String,
 }
 
 impl ServedSite {
@@ -52,6 +54,7 @@ impl ServedSite {
     /// Files with the same bytes as in `previous` share its copy.
     pub fn new(rendered: RenderedOutput, previous: Option<&ServedSite>) -> ServedSite {
         let base_path = rendered.site.config.base_url.path().to_string();
+        let csp = rendered.site.config.csp.clone();
         let mut files = HashMap::with_capacity(rendered.files.len() + rendered.copies.len());
         for file in rendered.files {
             let bytes = match previous.and_then(|p| p.files.get(&file.path)) {
@@ -70,7 +73,11 @@ impl ServedSite {
                 },
             );
         }
-        ServedSite { files, base_path }
+        ServedSite {
+            files,
+            base_path,
+            csp,
+        }
     }
 
     /// The file at an output path.
@@ -146,6 +153,7 @@ mod tests {
                 })
                 .collect(),
             base_path: "/guide/".into(),
+            csp: String::new(),
         }
     }
 

@@ -16,8 +16,10 @@ pub enum Dependency {
     Section(String),
     /// `get_taxonomy(name=…)`.
     Taxonomy(String),
-    /// `get_url(…)`, which reads the site's base path.
-    BasePath,
+    /// `get_url(path=…)`: the base path and the asset's fingerprinted name.
+    Url(String),
+    /// `get_integrity(path=…)`.
+    Integrity(String),
 }
 
 thread_local! {
@@ -52,16 +54,16 @@ mod tests {
 
     #[test]
     fn records_only_inside_record_and_dedups() {
-        note(Dependency::BasePath);
+        note(Dependency::Url("x".into()));
         let ((), found) = record(|| {
             note(Dependency::Page("a.md".into()));
             note(Dependency::Page("a.md".into()));
-            note(Dependency::BasePath);
+            note(Dependency::Url("x".into()));
             note(Dependency::Page("a.md".into()));
         });
         assert_eq!(
             found,
-            vec![Dependency::Page("a.md".into()), Dependency::BasePath]
+            vec![Dependency::Page("a.md".into()), Dependency::Url("x".into())]
         );
         let ((), none) = record(|| ());
         assert!(none.is_empty());

@@ -140,6 +140,15 @@ fn job(template: String, output: String, values: &SiteValues, site: &Site, site_
     }
 }
 
+/// The values every template gets: `site`, `current_path`, `current_url`.
+pub(crate) fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
+    let mut context = Context::new();
+    context.insert_value("site", values.site.clone());
+    context.insert("current_path", &site.config.base_url.link(site_path));
+    context.insert("current_url", &site.config.base_url.permalink(site_path));
+    context
+}
+
 fn index_path(site_path: &str) -> String {
     format!("{site_path}index.html")
 }

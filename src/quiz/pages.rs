@@ -1,0 +1,313 @@
+//! Quiz pages: one static HTML page per question and outcome, and the flow as JSON.
+//!
+//! `/quiz/<name>/` is the first question, `/quiz/<name>/<id>/` every other question and
+//! every outcome. Answers are plain links, so the quiz works without JavaScript and the
+//! browser's back button and bookmarks just work; URLs name only the node, never the
+//! answers given. `/quiz/<name>/flow.json` carries the same flow for `quiz.js`, which runs
+//! it in place.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::compile::CompiledFlow;
+use super::graph::NodeRef;
+use crate::content::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::OutputFile;
+use crate::templates::Templates;
+use crate::templates::context::SiteValues;
+
+/// The template for question pages.
+pub const QUESTION_TEMPLATE: &str = "quiz_question.html";
+/// The template for outcome pages.
+pub const OUTCOME_TEMPLATE: &str = "quiz_outcome.html";
+/// The file, in each quiz's folder, that holds the flow for `quiz.js`.
+pub const DATA_FILE: &str = "flow.json";
+
+/// Every page and data file of every flow, rendered in parallel.
+pub fn render(
+    site: &Site,
+    flows: &[CompiledFlow],
+    values: &SiteValues,
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    if flows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut problems = Diagnostics::default();
+    for name in [QUESTION_TEMPLATE, OUTCOME_TEMPLATE] {
+        if !templates.contains(name) {
+            problems.push(
+                Diagnostic::error(format!("the site has quizzes but no template `{name}`"))
+                    .in_file(format!("templates/{name}"))
+                    .help(format!(
+                        "add templates/{name} to the site or the theme, or extend the default theme, which has it"
+                    )),
+            );
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut files = Vec::new();
+    let mut jobs = Vec::new();
+    for flow in flows {
+        let Some(file) = site.flow_keys.get(&flow.key).map(|i| &site.flows[*i]) else {
+            continue;
+        };
+        let urls = Urls {
+            site,
+            flow,
+            site_path: &file.site_path,
+        };
+        files.push(OutputFile {
+            path: format!("{}{DATA_FILE}", file.site_path),
+            bytes: data_json(flow, &urls).into_bytes(),
+        });
+        jobs.extend(page_jobs(site, values, flow, &urls));
+    }
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|(template, path, context)| {
+            templates.render(template, &context).map(|html| OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect();
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.has_errors() {
+        problems.sort();
+        return Err(problems);
+    }
+    Ok(files)
+}
+
+/// Where each node of one flow is published.
+struct Urls<'a> {
+    site: &'a Site,
+    flow: &'a CompiledFlow,
+    site_path: &'a str,
+}
+
+impl Urls<'_> {
+    /// Path below the site root: the quiz's own path for the first question.
+    fn path(&self, node: NodeRef) -> String {
+        match node {
+            NodeRef::Question(q) if q == self.flow.start => self.site_path.to_string(),
+            NodeRef::Question(q) => format!("{}{}/", self.site_path, self.flow.questions[q].id),
+            NodeRef::Outcome(o) => format!("{}{}/", self.site_path, self.flow.outcomes[o].id),
+        }
+    }
+
+    /// The node's id.
+    fn id(&self, node: NodeRef) -> &str {
+        match node {
+            NodeRef::Question(q) => &self.flow.questions[q].id,
+            NodeRef::Outcome(o) => &self.flow.outcomes[o].id,
+        }
+    }
+
+    fn link(&self, node: NodeRef) -> String {
+        self.site.config.base_url.link(&self.path(node))
+    }
+}
+
+type Job = (&'static str, String, Context);
+
+fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls) -> Vec<Job> {
+    let base = &site.config.base_url;
+    let quiz = Value::from_serializable(&QuizValue {
+        key: &flow.key,
+        title: &flow.title,
+        description: &flow.description,
+        start: &flow.questions[flow.start].id,
+        url: base.link(urls.site_path),
+        permalink: base.permalink(urls.site_path),
+        data_url: base.link(&format!("{}{DATA_FILE}", urls.site_path)),
+        question_count: flow.questions.len(),
+        outcome_count: flow.outcomes.len(),
+    });
+    let mut jobs = Vec::new();
+    for (index, question) in flow.questions.iter().enumerate() {
+        let node = NodeRef::Question(index);
+        let value = QuestionValue {
+            id: &question.id,
+            question: &question.text,
+            help: question.help_html.as_deref(),
+            step: question.step,
+            max_steps: question.max_steps,
+            url: urls.link(node),
+            is_start: index == flow.start,
+            answers: question
+                .answers
+                .iter()
+                .map(|a| AnswerValue {
+                    label: &a.label,
+                    url: urls.link(a.next),
+                    next: urls.id(a.next),
+                    outcome: matches!(a.next, NodeRef::Outcome(_)),
+                })
+                .collect(),
+        };
+        let path = urls.path(node);
+        let mut context = crate::templates::pages::base_context(values, site, &path);
+        context.insert_value("quiz", quiz.clone());
+        context.insert("question", &value);
+        jobs.push((QUESTION_TEMPLATE, format!("{path}index.html"), context));
+    }
+    for (index, outcome) in flow.outcomes.iter().enumerate() {
+        let node = NodeRef::Outcome(index);
+        let value = OutcomeValue {
+            id: &outcome.id,
+            title: &outcome.title,
+            body: &outcome.body_html,
+            url: urls.link(node),
+            read: outcome.read.iter().map(ReadValue::from).collect(),
+        };
+        let path = urls.path(node);
+        let mut context = crate::templates::pages::base_context(values, site, &path);
+        context.insert_value("quiz", quiz.clone());
+        context.insert("outcome", &value);
+        jobs.push((OUTCOME_TEMPLATE, format!("{path}index.html"), context));
+    }
+    jobs
+}
+
+/// `quiz` in quiz templates.
+#[derive(Serialize)]
+struct QuizValue<'a> {
+    key: &'a str,
+    title: &'a str,
+    description: &'a str,
+    start: &'a str,
+    url: String,
+    permalink: String,
+    data_url: String,
+    question_count: usize,
+    outcome_count: usize,
+}
+
+/// `question` in `quiz_question.html`.
+#[derive(Serialize)]
+struct QuestionValue<'a> {
+    id: &'a str,
+    question: &'a str,
+    help: Option<&'a str>,
+    step: usize,
+    max_steps: usize,
+    url: String,
+    is_start: bool,
+    answers: Vec<AnswerValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnswerValue<'a> {
+    label: &'a str,
+    url: String,
+    next: &'a str,
+    outcome: bool,
+}
+
+/// `outcome` in `quiz_outcome.html`.
+#[derive(Serialize)]
+struct OutcomeValue<'a> {
+    id: &'a str,
+    title: &'a str,
+    body: &'a str,
+    url: String,
+    read: Vec<ReadValue<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReadValue<'a> {
+    title: &'a str,
+    page: Option<&'a str>,
+    url: &'a str,
+}
+
+impl<'a> From<&'a super::compile::ReadLink> for ReadValue<'a> {
+    fn from(link: &'a super::compile::ReadLink) -> Self {
+        ReadValue {
+            title: &link.title,
+            page: link.page.as_deref(),
+            url: &link.url,
+        }
+    }
+}
+
+/// The flow for `quiz.js`: every node with its URL, texts as shown, HTML already sanitized.
+/// Nodes are lists (not objects keyed by id), so no id can collide with a JavaScript
+/// object's own properties.
+fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        title: &'a str,
+        description: &'a str,
+        start: &'a str,
+        questions: Vec<QuestionData<'a>>,
+        outcomes: Vec<OutcomeValue<'a>>,
+    }
+    #[derive(Serialize)]
+    struct QuestionData<'a> {
+        id: &'a str,
+        url: String,
+        question: &'a str,
+        help: Option<&'a str>,
+        step: usize,
+        max_steps: usize,
+        answers: Vec<AnswerData<'a>>,
+    }
+    #[derive(Serialize)]
+    struct AnswerData<'a> {
+        label: &'a str,
+        next: &'a str,
+    }
+    let data = Data {
+        title: &flow.title,
+        description: &flow.description,
+        start: &flow.questions[flow.start].id,
+        questions: flow
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(index, q)| QuestionData {
+                id: &q.id,
+                url: urls.link(NodeRef::Question(index)),
+                question: &q.text,
+                help: q.help_html.as_deref(),
+                step: q.step,
+                max_steps: q.max_steps,
+                answers: q
+                    .answers
+                    .iter()
+                    .map(|a| AnswerData {
+                        label: &a.label,
+                        next: urls.id(a.next),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        outcomes: flow
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(index, o)| OutcomeValue {
+                id: &o.id,
+                title: &o.title,
+                body: &o.body_html,
+                url: urls.link(NodeRef::Outcome(index)),
+                read: o.read.iter().map(ReadValue::from).collect(),
+            })
+            .collect(),
+    };
+    // Serializing plain strings and numbers cannot fail; an empty object keeps quiz.js
+    // (which then leaves the static page alone) safe should it ever.
+    serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_string())
+}

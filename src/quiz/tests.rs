@@ -1,0 +1,601 @@
+//! The compiler's errors and warnings, each with its exact message, line and column.
+//!
+//! Links are checked against a site, so their tests build sites (`tests/quiz.rs`); these
+//! compile a flow on its own.
+
+use super::compile::compile;
+use crate::diagnostics::{Diagnostic, Severity, SourceFile};
+use crate::markdown::MarkdownOptions;
+
+/// A small valid flow; tests change one thing in it. Line numbers matter below.
+const BASE: &str = r#"title: Test
+start: first
+nodes:
+  first:
+    question: First?
+    answers:
+      - { label: "Yes", next: second }
+      - { label: "No", next: done }
+  second:
+    question: Second?
+    answers:
+      - { label: "A", next: done }
+      - { label: "B", next: other }
+outcomes:
+  done:
+    title: Done
+    body: Done text.
+  other:
+    title: Other
+    body: Other text.
+tests:
+  - { answers: ["Yes", "A"], outcome: done }
+  - { answers: [1, 2], outcome: other }
+"#;
+
+fn problems(text: &str) -> Vec<Diagnostic> {
+    let source = SourceFile::new("content/quiz/f.yaml", text);
+    compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default())
+        .problems
+        .0
+}
+
+/// `BASE` with `from` replaced by `to` (which must occur exactly once).
+fn changed(from: &str, to: &str) -> String {
+    assert_eq!(
+        BASE.matches(from).count(),
+        1,
+        "`{from}` must occur once in BASE"
+    );
+    BASE.replacen(from, to, 1)
+}
+
+/// The one diagnostic with `message`, checked for severity and `line:column`.
+#[track_caller]
+fn expect(
+    found: &[Diagnostic],
+    severity: Severity,
+    message: &str,
+    line: usize,
+    column: usize,
+) -> Diagnostic {
+    let matching: Vec<&Diagnostic> = found.iter().filter(|d| d.message == message).collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one `{message}`, got:\n{}",
+        found
+            .iter()
+            .map(|d| d.render(false))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let diagnostic = matching[0].clone();
+    assert_eq!(diagnostic.severity, severity, "{message}");
+    assert_eq!(
+        diagnostic.location(),
+        format!("content/quiz/f.yaml:{line}:{column}"),
+        "{message}"
+    );
+    diagnostic
+}
+
+#[track_caller]
+fn error(text: &str, message: &str, line: usize, column: usize) -> Diagnostic {
+    expect(&problems(text), Severity::Error, message, line, column)
+}
+
+#[track_caller]
+fn warning(text: &str, message: &str, line: usize, column: usize) -> Diagnostic {
+    expect(&problems(text), Severity::Warning, message, line, column)
+}
+
+fn help(diagnostic: &Diagnostic) -> &str {
+    diagnostic.help.as_deref().unwrap_or("")
+}
+
+#[test]
+fn the_base_flow_compiles_without_problems() {
+    let source = SourceFile::new("content/quiz/f.yaml", BASE);
+    let result = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default());
+    assert!(
+        result.problems.0.is_empty(),
+        "{}",
+        result.problems.render(false)
+    );
+    let flow = result.flow.expect("compiled");
+    assert_eq!(flow.title, "Test");
+    assert_eq!(flow.questions.len(), 2);
+    assert_eq!(
+        (flow.questions[0].step, flow.questions[0].max_steps),
+        (1, 2)
+    );
+    assert_eq!(
+        (flow.questions[1].step, flow.questions[1].max_steps),
+        (2, 2)
+    );
+    assert_eq!(flow.outcomes[0].body_html, "<p>Done text.</p>\n");
+}
+
+// ---- The shape of the file -------------------------------------------------------------
+
+#[test]
+fn yaml_syntax_error() {
+    let found = problems("title: [unclosed\n");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].location().starts_with("content/quiz/f.yaml:"),
+        "{}",
+        found[0].location()
+    );
+}
+
+#[test]
+fn duplicate_yaml_key_is_an_error_not_last_one_wins() {
+    let text = changed("  second:\n", "  first:\n");
+    let d = error(&text, "duplicate key `first`", 9, 3);
+    assert!(help(&d).contains("each key may appear once"));
+}
+
+#[test]
+fn unknown_key_at_each_level() {
+    let d = error(
+        &changed("start: first\n", "start: first\ntitel: x\n"),
+        "unknown key `titel`",
+        3,
+        1,
+    );
+    assert!(
+        help(&d).starts_with("did you mean `title`?"),
+        "{}",
+        help(&d)
+    );
+    error(
+        &changed(
+            "    question: First?\n",
+            "    question: First?\n    hlep: x\n",
+        ),
+        "unknown key `hlep`",
+        6,
+        5,
+    );
+    error(
+        &changed("label: \"Yes\"", "label: \"Yes\", nxt: x"),
+        "unknown key `nxt`",
+        7,
+        25,
+    );
+    error(
+        &changed(
+            "    body: Done text.\n",
+            "    body: Done text.\n    reads: []\n",
+        ),
+        "unknown key `reads`",
+        18,
+        5,
+    );
+    error(
+        &changed("outcome: done }", "outcome: done, expect: x }"),
+        "unknown key `expect`",
+        22,
+        45,
+    );
+}
+
+#[test]
+fn a_misspelled_required_key_is_reported_once() {
+    let found = problems(&changed(
+        "    question: Second?\n",
+        "    qestion: Second?\n",
+    ));
+    expect(&found, Severity::Error, "unknown key `qestion`", 10, 5);
+    assert!(
+        !found
+            .iter()
+            .any(|d| d.message.contains("has no `question`")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn wrong_types() {
+    error(
+        &changed("title: Test\n", "title: [a, b]\n"),
+        "`title` must be text, not a list",
+        1,
+        8,
+    );
+    error(
+        &changed(
+            "    answers:\n      - { label: \"A\"",
+            "    answers: yes\n    x:\n      - { label: \"A\"",
+        ),
+        "`answers` must be a list, not a boolean",
+        11,
+        14,
+    );
+    error(
+        &changed("      - { label: \"No\", next: done }\n", "      - No\n"),
+        "an answer must be a mapping of keys, not a boolean",
+        8,
+        9,
+    );
+    error(
+        &changed(
+            "  second:\n    question: Second?",
+            "  second: 12\n  unused:\n    question: Second?",
+        ),
+        "the question `second` must be a mapping of keys, not a number",
+        9,
+        11,
+    );
+    error(
+        &changed("[1, 2]", "[1, {a: b}]"),
+        "an answer in a test must be a label or a position, not a mapping",
+        23,
+        20,
+    );
+    error(
+        &changed("outcomes:\n", "outcomes: [done]\nx:\n"),
+        "`outcomes` must be a mapping of keys, not a list",
+        14,
+        11,
+    );
+}
+
+#[test]
+fn empty_texts() {
+    error(
+        &changed("label: \"Yes\"", "label: \"  \""),
+        "`label` is empty",
+        7,
+        18,
+    );
+    error(
+        &changed("    question: First?\n", "    question:\n"),
+        "`question` is empty",
+        5,
+        5,
+    );
+    error(
+        &changed("    title: Done\n", "    title: ''\n"),
+        "`title` is empty",
+        16,
+        12,
+    );
+}
+
+#[test]
+fn missing_required_keys() {
+    let d = error(
+        &changed("start: first\n", ""),
+        "the flow has no `start`",
+        1,
+        1,
+    );
+    assert_eq!(help(&d), "add `start: <id of the first question>`");
+    error(
+        &changed("    question: First?\n", ""),
+        "the question `first` has no `question`",
+        4,
+        3,
+    );
+    error(
+        &changed("    body: Other text.\n", ""),
+        "the outcome `other` has no `body`",
+        18,
+        3,
+    );
+    error(
+        &changed("\"No\", next: done }", "\"No\" }"),
+        "this answer has no `next`",
+        8,
+        9,
+    );
+    error(
+        &changed(", outcome: other }", " }"),
+        "this test has no `outcome`",
+        23,
+        5,
+    );
+}
+
+#[test]
+fn an_id_must_be_text() {
+    error(
+        &changed("  second:\n", "  ? [a, b]\n  : x\n  second:\n"),
+        "an id must be text, not a list",
+        9,
+        5,
+    );
+}
+
+// ---- Ids and edges ---------------------------------------------------------------------
+
+#[test]
+fn duplicate_id_across_questions_and_outcomes() {
+    let text = changed("  other:\n", "  second:\n").replace("next: other", "next: second");
+    let d = error(
+        &text,
+        "the id `second` is used twice: by a question on line 9 and by this outcome",
+        18,
+        3,
+    );
+    assert!(help(&d).contains("its own id"));
+}
+
+#[test]
+fn id_not_url_safe() {
+    let text = BASE.replace("other", "Other Path");
+    let d = error(&text, "the id `Other Path` is not URL-safe", 18, 3);
+    assert!(help(&d).contains("e.g. `other-path`"), "{}", help(&d));
+}
+
+#[test]
+fn start_names_an_outcome() {
+    error(
+        &changed("start: first", "start: done"),
+        "`start` names the outcome `done`, not a question",
+        2,
+        8,
+    );
+}
+
+#[test]
+fn start_names_nothing() {
+    let d = error(
+        &changed("start: first", "start: frist"),
+        "`start` names `frist`, which is not a question",
+        2,
+        8,
+    );
+    assert_eq!(help(&d), "did you mean `first`?");
+}
+
+#[test]
+fn next_names_nothing_with_a_suggestion() {
+    let d = error(
+        &changed("next: other", "next: othr"),
+        "`next: othr` names no question or outcome",
+        13,
+        29,
+    );
+    assert_eq!(help(&d), "did you mean `other`?");
+    // The node it meant is not also reported as unreachable.
+    assert!(
+        !problems(&changed("next: other", "next: othr"))
+            .iter()
+            .any(|d| d.message.contains("cannot be reached"))
+    );
+}
+
+#[test]
+fn next_names_nothing_at_all() {
+    let d = error(
+        &changed("next: other", "next: elsewhere"),
+        "`next: elsewhere` names no question or outcome",
+        13,
+        29,
+    );
+    assert!(help(&d).starts_with("name the id of a question"));
+}
+
+#[test]
+fn unreachable_question_and_outcome() {
+    let text = changed("next: second", "next: done")
+        .replace("[\"Yes\", \"A\"]", "[\"Yes\"]")
+        .replace("[1, 2]", "[2]");
+    error(
+        &text,
+        "the question `second` cannot be reached from `start`",
+        9,
+        3,
+    );
+    error(
+        &text,
+        "the outcome `other` cannot be reached from `start`",
+        18,
+        3,
+    );
+}
+
+#[test]
+fn cycle_is_printed_and_reported_at_the_closing_next() {
+    let text = changed("next: other", "next: first");
+    let d = error(
+        &text,
+        "the flow has a cycle: first → second → first",
+        13,
+        29,
+    );
+    assert!(help(&d).contains("always move forward"));
+}
+
+#[test]
+fn question_that_reaches_no_outcome() {
+    let text = changed(
+        "next: done }\n      - { label: \"B\"",
+        "next: second }\n      - { label: \"B\"",
+    )
+    .replace("next: other", "next: second");
+    error(
+        &text,
+        "no path from the question `second` leads to an outcome",
+        9,
+        3,
+    );
+    error(&text, "the flow has a cycle: second → second", 12, 29);
+}
+
+#[test]
+fn fewer_than_two_answers() {
+    let text = changed("      - { label: \"B\", next: other }\n", "");
+    let d = error(&text, "the question `second` has only one answer", 11, 5);
+    assert!(help(&d).contains("at least two"));
+    error(
+        &changed(
+            "    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: other }\n",
+            "    answers: []\n",
+        ),
+        "the question `second` has no answers",
+        11,
+        5,
+    );
+}
+
+#[test]
+fn two_answers_with_the_same_label() {
+    let d = error(
+        &changed("label: \"B\"", "label: \" a \""),
+        "two answers of `second` have the label `a`",
+        13,
+        18,
+    );
+    assert_eq!(
+        help(&d),
+        "the first is on line 12; give each answer a label of its own"
+    );
+}
+
+#[test]
+fn warning_when_every_answer_leads_to_the_same_place() {
+    let text = changed("next: other", "next: done").replace("[1, 2]", "[2]");
+    let d = warning(&text, "every answer of `second` leads to `done`", 11, 5);
+    assert!(help(&d).contains("changes nothing"));
+}
+
+// ---- The flow's tests ------------------------------------------------------------------
+
+#[test]
+fn test_answer_label_that_does_not_exist() {
+    let d = error(
+        &changed("[\"Yes\", \"A\"]", "[\"Yes\", \"a\"]"),
+        "the question `second` has no answer `a`",
+        22,
+        24,
+    );
+    assert_eq!(help(&d), "did you mean `A`?");
+}
+
+#[test]
+fn test_answer_position_out_of_range() {
+    let d = error(
+        &changed("[1, 2]", "[1, 3]"),
+        "the question `second` has no answer 3",
+        23,
+        20,
+    );
+    assert_eq!(help(&d), "positions count from 1; `second` has 2 answers");
+    error(
+        &changed("[1, 2]", "[0, 2]"),
+        "the question `first` has no answer 0",
+        23,
+        17,
+    );
+}
+
+#[test]
+fn test_answers_after_the_outcome() {
+    error(
+        &changed("[1, 2]", "[2, 1]"),
+        "this answer comes after the flow reached the outcome `done`",
+        23,
+        20,
+    );
+}
+
+#[test]
+fn test_answers_that_stop_before_an_outcome() {
+    let d = error(
+        &changed("[1, 2]", "[1]"),
+        "the answers stop at the question `second`, before any outcome",
+        23,
+        17,
+    );
+    assert_eq!(help(&d), "add the answer to give to `second`");
+}
+
+#[test]
+fn test_that_reaches_another_outcome() {
+    let d = error(
+        &changed("outcome: other", "outcome: done"),
+        "these answers reach the outcome `other`, not `done`",
+        23,
+        33,
+    );
+    assert_eq!(
+        help(&d),
+        "the answers go first → “Yes” → second → “B” → other"
+    );
+}
+
+#[test]
+fn test_naming_an_outcome_that_does_not_exist() {
+    let d = error(
+        &changed("outcome: other", "outcome: othre"),
+        "there is no outcome `othre`",
+        23,
+        33,
+    );
+    assert_eq!(help(&d), "did you mean `other`?");
+}
+
+#[test]
+fn warning_for_an_outcome_no_test_reaches() {
+    let text = changed("  - { answers: [1, 2], outcome: other }\n", "");
+    let d = warning(&text, "no test reaches the outcome `other`", 18, 3);
+    assert!(help(&d).contains("outcome: other"));
+}
+
+// ---- Markdown ---------------------------------------------------------------------------
+
+#[test]
+fn markdown_is_rendered_and_sanitized() {
+    let text = changed(
+        "    body: Done text.\n",
+        "    body: |\n      **Done** <script>alert(1)</script>\n",
+    );
+    let source = SourceFile::new("content/quiz/f.yaml", text.as_str());
+    let result = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default());
+    let flow = result.flow.expect("compiles");
+    assert!(flow.outcomes[0].body_html.contains("<strong>Done</strong>"));
+    assert!(
+        !flow.outcomes[0].body_html.contains("<script"),
+        "{}",
+        flow.outcomes[0].body_html
+    );
+}
+
+#[test]
+fn missing_anchor_in_the_text_itself() {
+    let text = changed(
+        "    body: Done text.\n",
+        "    body: |\n      ## Why {#why}\n      See [below](#wyh).\n",
+    );
+    error(
+        &text,
+        "the anchor `#wyh` does not exist in this text",
+        19,
+        11,
+    );
+}
+
+#[test]
+fn no_input_makes_the_compiler_panic() {
+    // Every prefix of a valid flow, and a few odd documents: errors, never a panic.
+    let mut inputs: Vec<String> = BASE
+        .char_indices()
+        .map(|(index, _)| BASE[..index].to_string())
+        .collect();
+    inputs.extend(
+        [
+            "", "~", "[]", "42", "nodes: 1", "start: [a]", "? [a]\n: b",
+            "nodes: {a: {answers: [{next: a}, {next: a}]}}\nstart: a",
+            "title: t\nstart: a\nnodes: {a: {question: q, answers: [{label: x, next: o}, {label: y, next: o}]}}\noutcomes: {o: {title: t, body: b}}\ntests: [{answers: [-1, 99999999999999999999], outcome: o}]",
+        ]
+        .map(String::from),
+    );
+    for input in inputs {
+        let _ = problems(&input);
+    }
+}
