@@ -60,6 +60,10 @@
   }
 
   var source = new EventSource(events + "?build=" + encodeURIComponent(build));
+  // Lets tests (and the curious) see that the page listens for rebuilds.
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-cairn-live", "");
+  });
   source.addEventListener("reload", function () {
     window.location.reload();
   });

@@ -29,7 +29,7 @@ pub fn render(problems: &Diagnostics) -> String {
     let errors = problems.error_count();
     let warnings = problems.warning_count();
     let mut html = String::from(
-        "<section class=\"cairn-overlay\" role=\"alertdialog\" aria-modal=\"false\" aria-labelledby=\"cairn-overlay-title\">\n<header class=\"cairn-overlay-header\">\n",
+        "<section class=\"cairn-overlay\" role=\"alertdialog\" aria-modal=\"false\" aria-labelledby=\"cairn-overlay-title\">\n<div class=\"cairn-overlay-header\">\n",
     );
     let _ = writeln!(
         html,
@@ -41,7 +41,7 @@ pub fn render(problems: &Diagnostics) -> String {
         }
     );
     html.push_str(
-        "<button type=\"button\" class=\"cairn-overlay-close\" aria-label=\"Hide this message\">Hide</button>\n</header>\n<ol class=\"cairn-diagnostics\">\n",
+        "<button type=\"button\" class=\"cairn-overlay-close\" aria-label=\"Hide this message\">Hide</button>\n</div>\n<ol class=\"cairn-diagnostics\">\n",
     );
     for diagnostic in &problems.0 {
         diagnostic_html(diagnostic, &mut html);
