@@ -21,9 +21,14 @@ struct Served {
 
 impl Served {
     fn start(site: &TestSite) -> Served {
+        Served::start_with(site, &[])
+    }
+
+    fn start_with(site: &TestSite, extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cairn"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -529,4 +534,42 @@ fn built_output_never_contains_the_reload_script() {
             "{path} mentions the serve-only files"
         );
     }
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start_with(&site, &["--poll"]);
+    let mut events = served.events(&served.get("/guide/about/").build());
+    site.write(
+        "content/about.md",
+        "---\ntitle: About, polled\n---\nSeen by polling.\n",
+    );
+    events.wait_for("reload");
+    assert!(
+        served
+            .get("/guide/about/")
+            .text()
+            .contains("Seen by polling.")
+    );
+}
+
+#[test]
+fn a_first_build_that_fails_shows_its_errors_until_fixed() {
+    let site = TestSite::fixture("basic");
+    let about = std::fs::read_to_string(site.root().join("content/about.md")).unwrap();
+    site.write("content/about.md", "---\ntitel: Typo\n---\nText.\n");
+    let served = Served::start(&site);
+    let page = served.get("/guide/about/");
+    assert_eq!(page.status, 500);
+    let text = page.text();
+    assert!(text.contains("content/about.md:2:1"), "{text}");
+    assert!(
+        text.contains("<script src=\"/__cairn/livereload.js\""),
+        "{text}"
+    );
+    let mut events = served.events(&page.build());
+    site.write("content/about.md", &about);
+    events.wait_for("reload");
+    assert_eq!(served.get("/guide/about/").status, 200);
 }

@@ -44,7 +44,11 @@ impl Watcher {
                 .help("try --poll, which works on every file system")
         };
         let inner = if options.poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+            // File systems without events often keep modification times in whole seconds, so
+            // polling compares contents too: a second save within the same second still counts.
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_millis(500))
+                .with_compare_contents(true);
             Inner::Polling(
                 notify_debouncer_full::new_debouncer_opt(
                     options.debounce,
