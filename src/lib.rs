@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod site_files;
 pub mod suggest;
 pub mod templates;
@@ -141,6 +142,8 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
     templates.set_site(values.lookup(&site));
     let mut files = templates::pages::render_pages(&site, &values, &templates)?;
     files.extend(site_files::site_files(&site, &rendered));
+    // Search: the index shards and the page listing every page.
+    files.extend(search::search_files(&site, &rendered, &values, &templates)?);
     files.push(OutputFile {
         path: "css/syntax.css".into(),
         bytes: markdown::highlight_stylesheet().into_bytes(),
