@@ -16,7 +16,7 @@
 //! byte length and UTF-8:
 //!
 //! ```text
-//! term shard  = 1 pages docs stems words others
+//! term shard  = 1 pages docs stems words vocabulary
 //! pages       = count { url title }
 //! docs        = count { doc-id-delta page anchor heading }        (sorted by doc id)
 //! stems       = count { df kind postings hits }
@@ -26,8 +26,10 @@
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
 //!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
 //! words       = count { shared suffix stem }                      (front-coded, sorted)
-//! others      = count { shared suffix shard df }   (words of the same two-letter groups
-//!               whose data is in another shard, when a group is too big for one shard)
+//! vocabulary  = the file name of the group's vocabulary when the shard holds only part of
+//!               a two-letter group (too big for one shard), else empty
+//! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
+//!               holding it, its stem's document frequency)
 //! doc chunk   = 1 pages count { page anchor heading text }        (consecutive doc ids)
 //! ```
 //!
@@ -40,7 +42,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use siphasher::sip::SipHasher13;
 
-use super::index::{Posting, SearchDoc, SearchIndex};
+use super::index::{Posting, SearchDoc, SearchIndex, word_order};
 use crate::output::OutputFile;
 
 /// The folder under the output root that holds the index, and the manifest's name in it.
@@ -66,31 +68,36 @@ pub struct ShardOptions {
 impl Default for ShardOptions {
     fn default() -> Self {
         ShardOptions {
-            target_bytes: 40 * 1024,
-            hits: 10,
-            window_chars: 120,
-            chunk_docs: 48,
-            chunk_text_chars: 360,
+            target_bytes: 36 * 1024,
+            hits: 6,
+            window_chars: 90,
+            chunk_docs: 64,
+            chunk_text_chars: 240,
         }
     }
 }
 
-/// The manifest's content, in `search/index.json`.
+/// The manifest's content, in `search/index.json`. Kept small: every first query loads it.
 #[derive(Debug, Serialize)]
-struct Manifest<'a> {
+struct Manifest {
     version: u32,
     /// Number of documents (sections), for bitmaps and BM25.
     docs: usize,
-    /// `[first word, file]` per term shard, in word order.
-    shards: Vec<(&'a str, String)>,
+    /// Hits carried per stem: the browser shows at most this many results.
+    hits: usize,
+    /// The first word (or two-letter group) of every term shard but the first, joined
+    /// with spaces (words never hold one), in word order.
+    from: String,
+    /// The hashes naming the term shards (`t-<hash>.bin`), eight hex digits each.
+    shards: String,
     /// Sections per document chunk.
     chunk_docs: usize,
-    /// Document chunk files, by chunk number.
+    /// The file listing the document chunks.
     chunks: String,
 }
 
-/// Writes the index as files below [`INDEX_DIR`]: term shards, document chunks, the list
-/// of chunks and the manifest.
+/// Writes the index as files below [`INDEX_DIR`]: term shards, vocabularies of the groups
+/// split over several shards, document chunks, the list of chunks and the manifest.
 pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let doc_count = index.docs.len();
     let stems: Vec<EncodedStem> = index
@@ -99,29 +106,49 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         .map(|stem| EncodedStem::new(index, &stem.postings, doc_count, options))
         .collect();
     let plan = plan_shards(index, &stems, options);
-    let mut files: Vec<OutputFile> = plan
+    let mut names = Names::default();
+    let mut files = Vec::new();
+
+    // One vocabulary per split group, named in each of the group's shards.
+    let mut vocabularies: HashMap<usize, String> = HashMap::new();
+    for shard in &plan {
+        if shard.group_words.is_empty() || vocabularies.contains_key(&shard.group_words.start) {
+            continue;
+        }
+        let bytes = encode_vocabulary(index, &stems, &plan, shard.group_words.clone());
+        let file = names.file("v", "bin", bytes);
+        vocabularies.insert(shard.group_words.start, file_name(&file.path));
+        files.push(file);
+    }
+    let encoded: Vec<Vec<u8>> = plan
         .par_iter()
         .map(|shard| {
-            let bytes = encode_shard(index, &stems, &plan, shard);
-            fingerprinted("t", "bin", bytes)
+            let vocabulary = vocabularies
+                .get(&shard.group_words.start)
+                .filter(|_| !shard.group_words.is_empty())
+                .map_or("", String::as_str);
+            encode_shard(index, &stems, shard, vocabulary)
         })
         .collect();
-    let shard_list: Vec<(&str, String)> = plan
-        .iter()
-        .zip(&files)
-        .map(|(shard, file)| (shard.from.as_str(), file_name(&file.path)))
-        .collect();
+    let mut hashes = String::new();
+    for bytes in encoded {
+        let file = names.file("t", "bin", bytes);
+        hashes.push_str(&file.path[INDEX_DIR.len() + 3..INDEX_DIR.len() + 11]);
+        files.push(file);
+    }
 
-    let chunks: Vec<OutputFile> = index
+    let chunks: Vec<Vec<u8>> = index
         .docs
         .par_chunks(options.chunk_docs.max(1))
-        .map(|docs| {
-            let bytes = encode_chunk(index, docs, options.chunk_text_chars);
-            fingerprinted("d", "bin", bytes)
-        })
+        .map(|docs| encode_chunk(index, docs, options.chunk_text_chars))
         .collect();
-    let chunk_names: Vec<String> = chunks.iter().map(|f| file_name(&f.path)).collect();
-    let chunk_list = fingerprinted(
+    let mut chunk_names = Vec::new();
+    for bytes in chunks {
+        let file = names.file("d", "bin", bytes);
+        chunk_names.push(file_name(&file.path));
+        files.push(file);
+    }
+    let chunk_list = names.file(
         "chunks",
         "json",
         serde_json::to_vec(&chunk_names).unwrap_or_default(),
@@ -129,28 +156,46 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let manifest = Manifest {
         version: 1,
         docs: doc_count,
-        shards: shard_list,
+        hits: options.hits,
+        from: plan
+            .iter()
+            .skip(1)
+            .map(|s| s.from.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        shards: hashes,
         chunk_docs: options.chunk_docs.max(1),
         chunks: file_name(&chunk_list.path),
     };
-    let manifest = OutputFile {
+    files.push(chunk_list);
+    files.push(OutputFile {
         path: MANIFEST.to_owned(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
-    };
-    files.extend(chunks);
-    files.push(chunk_list);
-    files.push(manifest);
+    });
     files
 }
 
-/// A file named after a hash of its bytes, so it can be cached forever.
-fn fingerprinted(prefix: &str, extension: &str, bytes: Vec<u8>) -> OutputFile {
-    let mut hasher = SipHasher13::new();
-    hasher.write(&bytes);
-    let hash = hasher.finish() >> 24; // 40 bits: ten hex digits
-    OutputFile {
-        path: format!("{INDEX_DIR}/{prefix}-{hash:010x}.{extension}"),
-        bytes,
+/// Names files after a hash of their bytes, so they can be cached forever. Hashes are
+/// short (eight hex digits keep the manifest small), so a name already taken is hashed
+/// again with a counter until it is unique.
+#[derive(Default)]
+struct Names {
+    taken: std::collections::HashSet<String>,
+}
+
+impl Names {
+    fn file(&mut self, prefix: &str, extension: &str, bytes: Vec<u8>) -> OutputFile {
+        let mut salt = 0u64;
+        loop {
+            let mut hasher = SipHasher13::new_with_keys(salt, 0);
+            hasher.write(&bytes);
+            let hash = hasher.finish() >> 32;
+            let path = format!("{INDEX_DIR}/{prefix}-{hash:08x}.{extension}");
+            if self.taken.insert(path.clone()) {
+                return OutputFile { path, bytes };
+            }
+            salt += 1;
+        }
     }
 }
 
@@ -238,9 +283,9 @@ impl EncodedStem {
                 hit.window.len()
                     + doc.anchor.len()
                     + doc.heading.len()
-                    + page.url.len() / 2
-                    + page.title.len() / 2
-                    + 10
+                    + page.url.len()
+                    + page.title.len()
+                    + 12
             })
             .sum();
         self.postings.len() + hits + 4
@@ -402,9 +447,26 @@ fn plan_shards(
             group_words: 0..0,
         });
     }
+    // A shard that starts a group is keyed by the group itself, so that every word with
+    // the group's two letters, in the index or not, leads to the shard holding the group.
     for (number, shard) in shards.iter_mut().enumerate() {
         if number > 0 {
-            shard.from = words[shard.words.start].0.clone();
+            let first = &words[shard.words.start].0;
+            shard.from = if shard.group_words.start < shard.words.start {
+                // Mid-group: the shortest start of the first word that sorts after the
+                // previous shard's last word.
+                let last = &words[shard.words.start - 1].0;
+                let mut end = 0;
+                for (i, c) in first.char_indices() {
+                    end = i + c.len_utf8();
+                    if word_order(&first[..end], last).is_gt() {
+                        break;
+                    }
+                }
+                first[..end].to_owned()
+            } else {
+                group_of(first).to_owned()
+            };
         }
     }
     shards
@@ -414,8 +476,8 @@ fn plan_shards(
 fn encode_shard(
     index: &SearchIndex,
     stems: &[EncodedStem],
-    plan: &[PlannedShard],
     shard: &PlannedShard,
+    vocabulary: &str,
 ) -> Vec<u8> {
     let words = &index.words[shard.words.clone()];
     // Local stems in order of first use; local docs sorted by id; local pages by first use.
@@ -480,20 +542,26 @@ fn encode_shard(
         push_varint_usize(&mut out, stem_local[stem]);
         previous = word;
     }
-    // Words of this shard's groups that live in other shards.
-    let others: Vec<usize> = shard
-        .group_words
-        .clone()
-        .filter(|i| !shard.words.contains(i))
-        .collect();
-    push_varint_usize(&mut out, others.len());
+    // The vocabulary of a group split over several shards: for typos and completions.
+    push_str(&mut out, vocabulary);
+    out
+}
+
+/// Encodes the vocabulary of a group split over several shards: every word with the shard
+/// holding it and its stem's document frequency.
+fn encode_vocabulary(
+    index: &SearchIndex,
+    stems: &[EncodedStem],
+    plan: &[PlannedShard],
+    group: std::ops::Range<usize>,
+) -> Vec<u8> {
+    let mut out = vec![1u8];
+    push_varint_usize(&mut out, group.len());
     let mut previous = "";
-    for i in others {
+    for i in group {
         let (word, stem) = &index.words[i];
         push_front_coded(&mut out, previous, word);
-        let home = plan
-            .partition_point(|s| s.words.end <= i)
-            .min(plan.len() - 1);
+        let home = plan.partition_point(|s| s.words.end <= i);
         push_varint_usize(&mut out, home);
         push_varint_usize(&mut out, stems[*stem as usize].df);
         previous = word;

@@ -53,11 +53,12 @@ pub fn tokens(text: &str) -> Vec<Token> {
 }
 
 /// Folds one word: lowercase, accents removed (`Über` → `uber`), apostrophes dropped
-/// (`you’re` → `youre`).
+/// (`you’re` → `youre`), final sigma as sigma (JavaScript lowercases by position).
 pub fn fold(word: &str) -> String {
     word.nfd()
         .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
         .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ς' { 'σ' } else { c })
         .collect()
 }
 

@@ -17,7 +17,7 @@ struct Decoded {
     docs: Vec<(u32, usize, String, String)>,
     stems: Vec<DecodedStem>,
     words: Vec<(String, usize)>,
-    others: Vec<(String, usize, usize)>,
+    vocabulary: String,
 }
 
 struct Reader<'a> {
@@ -97,14 +97,31 @@ fn decode(bytes: &[u8], doc_count: usize) -> Decoded {
         d.words.push((word.clone(), r.varint()));
         previous = word;
     }
+    d.vocabulary = r.string();
+    assert_eq!(r.at, bytes.len(), "trailing bytes");
+    d
+}
+
+/// A decoded vocabulary file: (word, shard, df).
+fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
+    let mut r = Reader { bytes, at: 0 };
+    assert_eq!(r.byte(), 1, "version");
     let mut previous = String::new();
+    let mut out = Vec::new();
     for _ in 0..r.varint() {
         let word = r.front_coded(&previous);
-        d.others.push((word.clone(), r.varint(), r.varint()));
+        out.push((word.clone(), r.varint(), r.varint()));
         previous = word;
     }
     assert_eq!(r.at, bytes.len(), "trailing bytes");
-    d
+    out
+}
+
+fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a OutputFile {
+    files
+        .iter()
+        .find(|f| f.path == format!("{INDEX_DIR}/{name}"))
+        .unwrap_or_else(|| panic!("no file {name}"))
 }
 
 fn index_of(texts: &[&str]) -> SearchIndex {
@@ -138,18 +155,22 @@ fn manifest(files: &[OutputFile]) -> serde_json::Value {
 
 fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
     let manifest = manifest(files);
-    manifest["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| {
-            let name = pair[1].as_str().unwrap();
-            files
-                .iter()
-                .find(|f| f.path == format!("{INDEX_DIR}/{name}"))
-                .expect("listed shard exists")
-        })
+    let hashes = manifest["shards"].as_str().unwrap().to_owned();
+    assert_eq!(hashes.len() % 8, 0);
+    (0..hashes.len() / 8)
+        .map(|i| file(files, &format!("t-{}.bin", &hashes[i * 8..i * 8 + 8])))
         .collect()
+}
+
+/// The manifest's keys: "" for the first shard, then its `from` list.
+fn shard_keys(files: &[OutputFile]) -> Vec<String> {
+    let manifest = manifest(files);
+    let from = manifest["from"].as_str().unwrap();
+    let mut keys = vec![String::new()];
+    if !from.is_empty() {
+        keys.extend(from.split(' ').map(str::to_owned));
+    }
+    keys
 }
 
 #[test]
@@ -176,7 +197,7 @@ fn a_small_index_is_one_shard_that_reads_back() {
     assert!(cats.2[0].1 >= cats.2[1].1);
     let windows: Vec<&str> = cats.2.iter().map(|h| h.3.as_str()).collect();
     assert!(windows.contains(&"Cats chase mice."));
-    assert!(d.others.is_empty());
+    assert!(d.vocabulary.is_empty());
 }
 
 #[test]
@@ -218,16 +239,11 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
-    let manifest = manifest(&files);
     let shards = shard_files(&files);
     assert!(shards.len() > 5, "{} shards", shards.len());
     // Every word is in exactly one shard, the one the manifest's keys point to.
-    let froms: Vec<String> = manifest["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p[0].as_str().unwrap().to_string())
-        .collect();
+    let froms = shard_keys(&files);
+    assert_eq!(froms.len(), shards.len());
     let mut seen = 0;
     for (number, shard) in shards.iter().enumerate() {
         let d = decode(&shard.bytes, index.docs.len());
@@ -239,18 +255,20 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
             assert_eq!(postings.len(), expected, "{word}");
             seen += 1;
         }
-        // Other words of a split group point at the shard holding them.
-        for (word, home, df) in &d.others {
-            let there = decode(&shards[*home].bytes, index.docs.len());
-            let (_, stem) = there.words.iter().find(|(w, _)| w == word).expect("word");
-            assert_eq!(there.stems[*stem].0, *df);
+        // The words of a split group point at the shard holding them.
+        if !d.vocabulary.is_empty() {
+            for (word, home, df) in decode_vocabulary(&file(&files, &d.vocabulary).bytes) {
+                let there = decode(&shards[home].bytes, index.docs.len());
+                let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
+                assert_eq!(there.stems[*stem].0, df);
+            }
         }
     }
     assert_eq!(seen, index.words.len());
 }
 
 #[test]
-fn groups_too_big_for_one_shard_list_their_other_words() {
+fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let texts: Vec<String> = (0..200)
         .map(|i| format!("co{i}x co{}y and more words", i * 7))
         .collect();
@@ -261,27 +279,32 @@ fn groups_too_big_for_one_shard_list_their_other_words() {
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
-    let shards = shard_files(&files);
-    let mut group_words = 0;
-    let mut split = 0;
-    for shard in &shards {
+    let keys = shard_keys(&files);
+    let mut vocabularies = std::collections::BTreeSet::new();
+    let mut pieces = 0;
+    for (shard, key) in shard_files(&files).iter().zip(&keys) {
         let d = decode(&shard.bytes, index.docs.len());
-        let own = d.words.iter().filter(|(w, _)| w.starts_with("co")).count();
-        if own > 0 && !d.others.is_empty() {
-            split += 1;
-            let total = own + d.others.len();
-            assert!(group_words == 0 || group_words == total);
-            group_words = total;
+        if d.words.iter().any(|(w, _)| w.starts_with("co")) {
+            pieces += 1;
+            vocabularies.insert(d.vocabulary.clone());
+            // The first piece is keyed by the group, so any "co…" word leads to the group.
+            assert!(key == "co" || key.starts_with("co"), "{key}");
         }
     }
-    assert!(split >= 2, "the co group is split");
+    assert!(pieces >= 2, "the co group is split");
+    assert_eq!(vocabularies.len(), 1, "one vocabulary for the group");
+    assert!(keys.contains(&"co".to_string()));
+    let name = vocabularies.into_iter().next().unwrap();
+    let words = decode_vocabulary(&file(&files, &name).bytes);
+    let expected: Vec<&str> = index
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.starts_with("co"))
+        .collect();
     assert_eq!(
-        group_words,
-        index
-            .words
-            .iter()
-            .filter(|(w, _)| w.starts_with("co"))
-            .count()
+        words.iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
+        expected
     );
 }
 
@@ -315,10 +338,7 @@ fn document_chunks_hold_every_section() {
     let files = write(&index, &options);
     let manifest = manifest(&files);
     assert_eq!(manifest["chunk_docs"], 2);
-    let list = files
-        .iter()
-        .find(|f| f.path.ends_with(manifest["chunks"].as_str().unwrap()))
-        .unwrap();
+    let list = file(&files, manifest["chunks"].as_str().unwrap());
     let names: Vec<String> = serde_json::from_slice(&list.bytes).unwrap();
     assert_eq!(names.len(), 2);
     let second = files
