@@ -182,7 +182,7 @@ fn page(vocabulary: &Vocabulary, rng: &mut Rng, number: usize, pages: usize) -> 
     words += n;
     let _ = writeln!(out, "{intro}\n");
     let sections = 4 + rng.below(3);
-    let code_section = (number % 3 == 0).then(|| rng.below(sections));
+    let code_section = number.is_multiple_of(3).then(|| rng.below(sections));
     let list_section = rng.below(sections);
     let link_section = rng.below(sections);
     for section in 0..sections {
