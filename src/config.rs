@@ -32,6 +32,10 @@ struct RawConfig {
     #[serde(default)]
     feed_limit: Option<usize>,
     #[serde(default)]
+    csp: Option<Spanned<String>>,
+    #[serde(default)]
+    sri: bool,
+    #[serde(default)]
     extra: BTreeMap<String, JsonValue>,
 }
 
@@ -58,6 +62,10 @@ pub struct Config {
     pub tags_paginate_by: Option<usize>,
     /// How many entries `atom.xml` holds.
     pub feed_limit: usize,
+    /// The Content-Security-Policy for `_headers` and the pages' `<meta>` tag.
+    pub csp: String,
+    /// Add Subresource Integrity attributes to stylesheets and scripts.
+    pub sri: bool,
     /// Free values for templates, as `config.extra` / `site.extra`.
     pub extra: BTreeMap<String, JsonValue>,
     /// The config file itself, for diagnostics.
@@ -118,6 +126,17 @@ impl Config {
                 .at(&source, yaml::range_of(per_page, 0))
                 .help("remove the key to list every page on one tag page"));
         }
+        let csp = match raw.csp {
+            Some(csp) if csp.value.trim().is_empty() || csp.value.contains(['\n', '\r']) => {
+                return Err(
+                    Diagnostic::error("the csp policy must be one non-empty line")
+                        .at(&source, yaml::range_of(&csp, 0))
+                        .help("write the whole policy on one line, directives separated by `;`"),
+                );
+            }
+            Some(csp) => csp.value.trim().to_string(),
+            None => crate::deploy::DEFAULT_CSP.to_string(),
+        };
         Ok(Config {
             title: raw.title.value,
             base_url,
@@ -129,6 +148,8 @@ impl Config {
             unsafe_html: raw.unsafe_html,
             tags_paginate_by: raw.tags_paginate_by.map(|p| p.value),
             feed_limit: raw.feed_limit.unwrap_or(20),
+            csp,
+            sri: raw.sri,
             extra: raw.extra,
             source,
         })

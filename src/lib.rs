@@ -9,12 +9,16 @@
 
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
+pub mod fingerprint;
+pub mod fuzzing;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
 pub mod site_files;
+pub mod slug;
 pub mod suggest;
 pub mod templates;
 pub mod theme;
@@ -138,17 +142,26 @@ pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics
             return Err(problems);
         }
     };
+    let generated_assets = vec![OutputFile {
+        path: "css/syntax.css".into(),
+        bytes: markdown::highlight_stylesheet().into_bytes(),
+    }];
+    let (copies, mut files, assets) = fingerprint::fingerprint(
+        static_copies(root, &chain, &site),
+        generated_assets,
+        &site.config.base_url,
+    )
+    .map_err(|error| {
+        Diagnostic::error(format!("cannot read a static file: {error}"))
+            .help("check that the theme's and the site's static files are readable")
+    })?;
     let values = SiteValues::build(&site, &rendered);
-    templates.set_site(values.lookup(&site));
-    let mut files = templates::pages::render_pages(&site, &values, &templates)?;
+    templates.set_site(values.lookup(&site, assets));
+    files.extend(templates::pages::render_pages(&site, &values, &templates)?);
     files.extend(site_files::site_files(&site, &rendered));
     // Search: the index shards and the page listing every page.
     files.extend(search::search_files(&site, &rendered, &values, &templates)?);
-    files.push(OutputFile {
-        path: "css/syntax.css".into(),
-        bytes: markdown::highlight_stylesheet().into_bytes(),
-    });
-    let copies = static_copies(root, &chain, &site);
+    files.extend(deploy::deploy_files(&site, &site.config.csp));
     Ok(RenderedOutput {
         site,
         files,

@@ -32,10 +32,20 @@ fn pretty_urls_sections_and_bundles() {
         "tags/index.html",
         "tags/news/index.html",
         "tags/rust/index.html",
-        "css/site.css",
-        "css/syntax.css",
     ] {
         assert!(site.public().join(file).is_file(), "missing {file}");
+    }
+    let assets: Vec<String> = walkdir::WalkDir::new(site.public().join("assets"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for prefix in ["site.", "syntax.", "theme.", "site."] {
+        assert!(
+            assets.iter().any(|a| a.starts_with(prefix)),
+            "no fingerprinted {prefix}* in {assets:?}"
+        );
     }
     assert!(!site.public().join("blog/draft").exists());
     assert!(!site.public().join("tags/secret").exists());
@@ -60,9 +70,9 @@ fn links_carry_the_base_path_and_resolve_md_targets() {
         home.attr("link[rel=canonical]", "href"),
         "https://example.org/guide/"
     );
-    assert_eq!(
-        home.attr("link[rel=stylesheet]", "href"),
-        "/guide/css/site.css"
+    assert!(
+        home.attr("link[rel=stylesheet]", "href")
+            .starts_with("/guide/assets/css/site.")
     );
     let bundle = site.html("gallery/index.html");
     assert_eq!(
@@ -119,13 +129,13 @@ fn sections_sort_and_paginate_and_pages_link_neighbours() {
     site.build();
     let blog = site.html("blog/index.html");
     let titles: Vec<String> = blog
-        .all(".page-list h3")
+        .all(".page-list-title")
         .iter()
         .map(|h| h.text().collect())
         .collect();
     assert_eq!(titles, vec!["Third post", "Second post"]);
     let second_pager = site.html("blog/page/2/index.html");
-    assert_eq!(second_pager.text(".page-list h3"), "First post");
+    assert_eq!(second_pager.text(".page-list-title"), "First post");
     let second = site.html("blog/second/index.html");
     assert_eq!(second.attr("a[rel=prev]", "href"), "/guide/blog/the-third/");
     assert_eq!(second.attr("a[rel=next]", "href"), "/guide/blog/first/");
@@ -134,7 +144,7 @@ fn sections_sort_and_paginate_and_pages_link_neighbours() {
         .iter()
         .map(|a| a.text().collect())
         .collect();
-    assert_eq!(crumbs, vec!["Welcome home", "Blog", "Second post"]);
+    assert_eq!(crumbs, vec!["Home", "Blog", "Second post"]);
 }
 
 #[test]
@@ -143,7 +153,7 @@ fn tags_merge_spellings_and_list_pages() {
     site.build();
     let rust = site.html("tags/rust/index.html");
     let titles: Vec<String> = rust
-        .all(".page-list h3")
+        .all(".page-list-title")
         .iter()
         .map(|h| h.text().collect())
         .collect();
@@ -239,7 +249,7 @@ fn output_override_and_base_url_override() {
     options.base_url = Some("https://preview.example.com/".into());
     cairn::build(&options).unwrap();
     let home = std::fs::read_to_string(site.root().join("dist/index.html")).unwrap();
-    assert!(home.contains("href=\"/css/site.css\""));
+    assert!(home.contains("href=\"/assets/css/site."));
     assert!(home.contains("https://preview.example.com/"));
 }
 
@@ -271,6 +281,11 @@ fn a_theme_can_extend_another() {
     site.build();
     let home = site.read("index.html");
     assert!(home.contains("<title>CHILD T</title>"), "{home}");
-    assert!(site.public().join("css/child.css").is_file());
-    assert!(site.public().join("css/site.css").is_file());
+    let assets: Vec<String> = walkdir::WalkDir::new(site.public().join("assets/css"))
+        .into_iter()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(assets.iter().any(|a| a.starts_with("child.")), "{assets:?}");
+    assert!(assets.iter().any(|a| a.starts_with("site.")), "{assets:?}");
 }

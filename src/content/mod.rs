@@ -7,7 +7,6 @@
 pub mod dates;
 pub mod front_matter;
 pub mod links;
-pub mod slug;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::slug;
 use crate::yaml;
 use dates::PageDate;
 use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy};

@@ -9,24 +9,10 @@ const TOC_MIN_LEVEL: u8 = 2;
 /// The deepest heading level listed in the table of contents.
 const TOC_MAX_LEVEL: u8 = 4;
 
-/// Turns heading text into an id: transliterated to ASCII, lowercased, every
-/// run of characters outside `[a-z0-9]` replaced by one `-`, trimmed of `-`.
-/// Text with nothing left becomes `section`.
+/// Turns heading text into an id: the site's slug rules (see [`crate::slug::slugify`]);
+/// text with nothing left becomes `section`.
 pub fn slugify(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
-    let mut slug = String::with_capacity(ascii.len());
-    let mut separator_pending = false;
-    for character in ascii.chars() {
-        if character.is_ascii_alphanumeric() {
-            if separator_pending && !slug.is_empty() {
-                slug.push('-');
-            }
-            separator_pending = false;
-            slug.push(character.to_ascii_lowercase());
-        } else {
-            separator_pending = true;
-        }
-    }
+    let slug = crate::slug::slugify(text);
     if slug.is_empty() {
         "section".to_owned()
     } else {

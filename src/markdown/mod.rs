@@ -9,6 +9,7 @@ mod headings;
 mod highlight;
 mod links;
 mod sanitize;
+mod sections;
 mod summary;
 mod tables;
 mod writer;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use headings::slugify;
 pub use highlight::highlight_stylesheet;
+pub use sections::{HtmlSection, SplitPage, html_to_text, split_at_h2};
 
 /// Options that change how Markdown becomes HTML, from site.yaml.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

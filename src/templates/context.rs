@@ -12,6 +12,7 @@ use serde_json::Value as JsonValue;
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::content::{Page, Section, Site, TagTerm};
+use crate::fingerprint::AssetMap;
 use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::render::RenderedSite;
 
@@ -37,6 +38,10 @@ pub struct SiteContext<'a> {
     pub extra: &'a BTreeMap<String, JsonValue>,
     /// Name and version of the generator.
     pub generator: &'static str,
+    /// The Content-Security-Policy for a `<meta http-equiv>` tag.
+    pub csp_meta: String,
+    /// Whether templates should add `integrity` attributes (`get_integrity`).
+    pub sri: bool,
 }
 
 /// A link to a page or section: enough for menus, breadcrumbs and previous/next.
@@ -95,6 +100,8 @@ pub struct SiteLookup {
     pub taxonomies: HashMap<String, Value>,
     /// The site's base path, for `get_url`.
     pub base_path: String,
+    /// Fingerprinted assets, for `get_url` and `get_integrity`.
+    pub assets: AssetMap,
 }
 
 /// Every value the templates of one build need, built once.
@@ -126,6 +133,8 @@ impl SiteValues {
             base_path: base.path(),
             extra: &site.config.extra,
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
+            csp_meta: crate::deploy::csp_for_meta(&site.config.csp),
+            sri: site.config.sri,
         });
         let tag_contexts: HashMap<&str, TagContext> = site
             .tags
@@ -204,7 +213,7 @@ impl SiteValues {
     }
 
     /// The lookup tables behind the template functions.
-    pub fn lookup(&self, site: &Site) -> SiteLookup {
+    pub fn lookup(&self, site: &Site, assets: AssetMap) -> SiteLookup {
         SiteLookup {
             pages: site
                 .pages
@@ -220,6 +229,7 @@ impl SiteValues {
                 .collect(),
             taxonomies: std::iter::once(("tags".to_string(), self.tags.clone())).collect(),
             base_path: site.config.base_url.path().to_string(),
+            assets,
         }
     }
 }
@@ -253,7 +263,7 @@ fn page_summary(
 ) -> Value {
     let mut page_tags: Vec<TagContext> = Vec::new();
     for tag in &page.front.tags {
-        let slug = crate::content::slug::slugify(&tag.value);
+        let slug = crate::slug::slugify(&tag.value);
         if let Some(context) = tags.get(slug.as_str())
             && !page_tags.iter().any(|t| t.slug == context.slug)
         {
@@ -330,10 +340,14 @@ fn full_page(
         .iter()
         .map(|a| Value::from(site.config.base_url.link(&a.output)))
         .collect();
+    let split = crate::markdown::split_at_h2(&md.html, &md.headings);
     with_fields(
         &summaries[index],
         vec![
             ("content", Value::from(md.html.as_str())),
+            ("intro", Value::from(split.intro)),
+            ("parts", Value::from_serializable(&split.parts)),
+            ("outro", Value::from(split.outro)),
             ("toc", toc_value(&md.toc)),
             ("previous", neighbour(previous)),
             ("next", neighbour(next)),
@@ -437,7 +451,7 @@ impl LookupSlot {
     }
 }
 
-/// Registers `get_page`, `get_section`, `get_taxonomy` and `get_url`.
+/// Registers `get_page`, `get_section`, `get_taxonomy`, `get_url` and `get_integrity`.
 pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
     let pages = slot.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -480,17 +494,34 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
             })
         },
     );
-    let base = slot;
+    let urls = slot.clone();
     tera.register_function(
         "get_url",
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path = kwargs.must_get::<&str>("path")?;
-            let lookup = base.get()?;
-            Ok(Value::from(format!(
-                "{}{}",
-                lookup.base_path,
-                path.trim_start_matches('/')
-            )))
+            let lookup = urls.get()?;
+            let path = lookup
+                .assets
+                .get(path)
+                .map_or(path.trim_start_matches('/'), |asset| asset.path.as_str());
+            Ok(Value::from(format!("{}{path}", lookup.base_path)))
+        },
+    );
+    let hashes = slot;
+    tera.register_function(
+        "get_integrity",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lookup = hashes.get()?;
+            lookup
+                .assets
+                .get(path)
+                .map(|asset| Value::from(asset.integrity.as_str()))
+                .ok_or_else(|| {
+                    Error::message(format!(
+                        "get_integrity: `{path}` is not a fingerprinted stylesheet or script"
+                    ))
+                })
         },
     );
 }

@@ -12,6 +12,7 @@
     loading = true;
     var script = document.createElement("script");
     script.src = root.getAttribute("data-script");
+    if (root.hasAttribute("data-integrity")) script.integrity = root.getAttribute("data-integrity");
     document.head.appendChild(script);
   }
   input.addEventListener("focus", load);

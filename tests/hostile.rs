@@ -1,0 +1,281 @@
+//! Hostile input: whatever an editor or an attacker puts into content, cairn either refuses it
+//! with a located error or writes safe output. Never a panic, a hang, or a half-written site.
+
+mod common;
+
+use common::{TestSite, snapshot};
+use scraper::{Html, Selector};
+
+const EVIL: &str =
+    r#"</script><img src=x onerror=alert(1)>"><svg onload=alert(2)> {{ 7*7 }} {% raw %} & 'q'"#;
+
+/// Every HTML file of the output, parsed.
+fn all_html(site: &TestSite) -> Vec<(String, Html)> {
+    walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            (e.path().display().to_string(), Html::parse_document(&text))
+        })
+        .collect()
+}
+
+#[test]
+fn markup_in_titles_descriptions_tags_slugs_and_headings_is_escaped_everywhere() {
+    let site = TestSite::minimal();
+    let quoted = EVIL.replace('\\', "\\\\").replace('"', "\\\"");
+    site.write(
+        "content/evil.md",
+        &format!(
+            "---\ntitle: \"{quoted}\"\ndescription: \"{quoted}\"\ndate: 2024-01-01\ntags: [\"{quoted}\"]\nslug: \"{quoted}\"\naliases: [\"/old/{{{{x}}}}/\"]\n---\n## {EVIL}\n\nBody with <script>alert(3)</script> and <img src=x onerror=alert(4)> inline.\n"
+        ),
+    );
+    site.build();
+    let script = Selector::parse("script").unwrap();
+    let any = Selector::parse("*").unwrap();
+    for (path, html) in all_html(&site) {
+        for element in html.select(&script) {
+            let kind = element.value().attr("type");
+            let src = element.value().attr("src");
+            assert!(
+                kind == Some("application/ld+json")
+                    || src.is_some_and(|s| s.contains("/assets/js/")),
+                "unexpected script in {path}: {}",
+                element.html()
+            );
+            if kind == Some("application/ld+json") {
+                let json: serde_json::Value =
+                    serde_json::from_str(&element.text().collect::<String>())
+                        .unwrap_or_else(|e| panic!("bad JSON-LD in {path}: {e}"));
+                assert!(json.is_object());
+            }
+        }
+        for element in html.select(&any) {
+            for (name, _) in element.value().attrs() {
+                assert!(!name.starts_with("on"), "event handler {name} in {path}");
+            }
+            assert_ne!(
+                element.value().name(),
+                "svg",
+                "svg element injected in {path}"
+            );
+        }
+    }
+    // The page exists under a slug made safe, and its title reads as written.
+    let slug = "script-img-src-x-onerror-alert-1-svg-onload-alert-2-7-7-raw-q";
+    let page = site.html(&format!("{slug}/index.html"));
+    // Template syntax in content is text, never evaluated.
+    assert_eq!(page.text("h1"), EVIL);
+    assert_eq!(page.attr("meta[name=description]", "content"), EVIL);
+    // Feeds and the sitemap stay well-formed XML with the text intact.
+    let feed = site.read("atom.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("atom.xml is XML");
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("entry"))
+        .unwrap()
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
+    assert_eq!(title, EVIL);
+    roxmltree::Document::parse(&site.read("sitemap.xml")).expect("sitemap.xml is XML");
+}
+
+#[test]
+fn line_endings_byte_order_marks_and_code_fences() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/crlf.md",
+        "---\r\ntitle: CRLF\r\n---\r\nLine one\r\n\r\n## Heading\r\n",
+    );
+    site.write("content/bom.md", "\u{feff}---\ntitle: BOM\n---\nText.\n");
+    site.write(
+        "content/fence.md",
+        "---\ntitle: Fence\n---\n```yaml\n---\ntitle: not front matter\n---\n```\n",
+    );
+    site.build();
+    assert_eq!(site.html("crlf/index.html").text("h1"), "CRLF");
+    assert!(site.read("crlf/index.html").contains("id=\"heading\""));
+    assert_eq!(site.html("bom/index.html").text("h1"), "BOM");
+    assert!(
+        site.html("fence/index.html")
+            .text("pre")
+            .contains("title: not front matter")
+    );
+}
+
+#[test]
+fn empty_files_and_unclosed_front_matter_are_located_errors() {
+    for (text, message) in [
+        ("", "the file is empty"),
+        ("---\ntitle: x\n", "the front matter is never closed"),
+    ] {
+        let site = TestSite::minimal();
+        site.write("content/bad.md", text);
+        let problems = site.build_err();
+        assert_eq!(problems.0[0].message, message);
+        assert!(problems.0[0].location().starts_with("content/bad.md"));
+    }
+}
+
+#[test]
+fn huge_pages_many_headings_and_deep_nesting_build_in_bounded_time() {
+    let site = TestSite::minimal();
+    let paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(20) + "\n\n";
+    let big = paragraph.repeat(5 * 1024 * 1024 / paragraph.len() + 1);
+    site.write("content/big.md", &format!("---\ntitle: Big\n---\n{big}"));
+    let headings: String = (0..10_000)
+        .map(|i| format!("## Heading {}\n\ntext\n\n", i % 50))
+        .collect();
+    site.write(
+        "content/headings.md",
+        &format!("---\ntitle: Headings\n---\n{headings}"),
+    );
+    site.write(
+        "content/quotes.md",
+        &format!("---\ntitle: Quotes\n---\n{}deep\n", "> ".repeat(10_000)),
+    );
+    let list: String = (0..10_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    site.write(
+        "content/lists.md",
+        &format!("---\ntitle: Lists\n---\n{list}"),
+    );
+    let started = std::time::Instant::now();
+    site.build();
+    // Generous: this guards against hangs and quadratic blow-ups, not a speed claim.
+    assert!(
+        started.elapsed().as_secs() < 120,
+        "took {:?}",
+        started.elapsed()
+    );
+    let headings_page = site.read("headings/index.html");
+    assert!(
+        headings_page.contains("id=\"heading-0-199\""),
+        "deduplicated ids"
+    );
+    assert!(site.read("quotes/index.html").contains("deep"));
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_with_a_location() {
+    let site = TestSite::minimal();
+    let mut bomb =
+        String::from("---\ntitle: Bomb\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in b'b'..=b'j' {
+        let (prev, this) = ((level - 1) as char, level as char);
+        bomb.push_str(&format!("  {this}: &{this} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    bomb.push_str("---\n");
+    site.write("content/bomb.md", &bomb);
+    let problems = site.build_err();
+    assert!(
+        problems.0[0].location().starts_with("content/bomb.md:"),
+        "{}",
+        problems.0[0]
+    );
+}
+
+#[test]
+fn traversal_slugs_stay_inside_the_output() {
+    let site = TestSite::minimal();
+    site.write("content/a.md", "---\ntitle: A\nslug: ../../etc\n---\n");
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\naliases: [\"../../../../tmp/pwned/\"]\n---\n",
+    );
+    let problems = site.build_err();
+    assert!(
+        problems
+            .0
+            .iter()
+            .any(|d| d.message.contains("is not a usable URL path"))
+    );
+    site.write("content/b.md", "---\ntitle: B\n---\n");
+    site.build();
+    assert!(site.public().join("etc/index.html").is_file());
+    assert!(!site.root().join("etc").exists());
+}
+
+#[test]
+fn slugs_differing_by_case_or_normalization_collide() {
+    let site = TestSite::minimal();
+    site.write("content/Same.md", "---\ntitle: A\n---\n");
+    site.write("content/same.md", "---\ntitle: B\n---\n");
+    let problems = site.build_err();
+    assert!(
+        problems.0[0]
+            .message
+            .contains("two files publish the same URL `/same/`")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_broken_symlinks_are_reported() {
+    let site = TestSite::minimal();
+    std::fs::create_dir_all(site.root().join("content/loop")).unwrap();
+    std::os::unix::fs::symlink("..", site.root().join("content/loop/back")).unwrap();
+    std::os::unix::fs::symlink("missing.md", site.root().join("content/dangling.md")).unwrap();
+    let problems = site.build_err();
+    let messages: Vec<String> = problems
+        .0
+        .iter()
+        .map(|d| format!("{} {}", d.location(), d.message))
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("symbolic link loop")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("content/dangling.md") && m.contains("broken symbolic link")),
+        "{messages:?}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_are_reported_and_nothing_is_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = TestSite::minimal();
+    site.build();
+    let before = snapshot(&site.public());
+    let locked = site.root().join("content/locked.md");
+    std::fs::write(&locked, "---\ntitle: Locked\n---\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        // Running as root: permission bits do not stop reads. A link to a file whose read
+        // fails with an I/O error exercises the same path.
+        std::fs::remove_file(&locked).unwrap();
+        std::os::unix::fs::symlink("/proc/self/mem", &locked).unwrap();
+    }
+    let problems = site.build_err();
+    assert_eq!(problems.0[0].location(), "content/locked.md");
+    assert!(
+        problems.0[0].message.starts_with("cannot read file"),
+        "{}",
+        problems.0[0].message
+    );
+    assert_eq!(before, snapshot(&site.public()));
+}
+
+#[test]
+fn invalid_utf8_is_a_located_error() {
+    let site = TestSite::minimal();
+    std::fs::write(
+        site.root().join("content/latin1.md"),
+        b"---\ntitle: Caf\xe9\n---\n",
+    )
+    .unwrap();
+    let problems = site.build_err();
+    assert_eq!(problems.0[0].location(), "content/latin1.md:2:11");
+    assert!(problems.0[0].help.as_deref().unwrap().contains("UTF-8"));
+}
