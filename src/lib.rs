@@ -21,6 +21,7 @@ pub mod output;
 pub mod quiz;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site_files;
 pub mod slug;
@@ -205,6 +206,8 @@ pub fn render_site_cached(
     )?);
     files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
     files.extend(site_files::site_files(&site, &rendered, &flows));
+    // Search: the index shards and the page listing every page.
+    files.extend(search::search_files(&site, &rendered, &values, &templates)?);
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     problems.sort();
     Ok(RenderedOutput {
