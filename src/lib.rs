@@ -191,7 +191,7 @@ pub fn render_site_cached(
         let copies = static_copies(root, &chain, &site);
         (copies, generated_assets, fingerprint::AssetMap::default())
     };
-    let values = SiteValues::build(&site, &rendered);
+    let values = SiteValues::build_cached(&site, &rendered, cache.map(|c| &c.values));
     let previous_lookup = templates.lookup();
     templates.set_site(values.lookup(&site, assets));
     if cache.is_some() {
