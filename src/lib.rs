@@ -208,7 +208,7 @@ pub fn render_site_cached(
         (copies, generated_assets, fingerprint::AssetMap::default())
     };
     timings.lap("static assets");
-    let values = SiteValues::build(&site, &rendered);
+    let values = SiteValues::build_cached(&site, &rendered, cache.map(|c| &c.values));
     let previous_lookup = templates.lookup();
     templates.set_site(values.lookup(&site, assets));
     if cache.is_some() {

@@ -1,61 +1,131 @@
 //! Fingerprints of template values: a 64-bit hash of everything a template can read.
 //!
-//! Values shared between many pages (a section's page list, the tag taxonomy) are hashed
-//! once per build: the memo is keyed by the address of the shared, reference-counted data.
-//! That is sound only while every value hashed stays alive for the memo's lifetime, which
-//! the page cache guarantees by hashing all jobs before rendering any.
+//! Many values are shared: between pages of one build (a section's page list, the tag
+//! taxonomy) and between builds (a page's content, kept by `MarkdownValues` while its
+//! Markdown is unchanged). Their hashes are memoized by the address of their shared,
+//! reference-counted data. The memo holds a clone of every value it knows, so that address
+//! cannot be reused by another value while the entry exists; entries no build used are
+//! dropped by [`Fingerprinter::prune`].
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use tera::Value;
-use xxhash_rust::xxh3::Xxh3Default;
+use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
 /// The hasher of fingerprints: xxh3 runs at memory speed on the long strings page values hold
 /// (std's SipHash took most of a rebuild's time on a 1,000-page site). Not DoS-resistant,
 /// which does not matter for hashing the site's own values.
 pub type FingerprintHasher = Xxh3Default;
 
-/// A per-build memo of value hashes, by the address of shared maps and arrays.
+/// Strings at least this long are hashed on their own and memoized (page contents).
+const LONG_STRING: usize = 512;
+
+/// Lists at least this long have their maps memoized (a section's or a tag's pages); short
+/// ones (breadcrumbs, tags of a page) cost less to hash than to look up.
+const LONG_LIST: usize = 16;
+
+/// The memo is split by address so parallel jobs rarely wait for each other's lock.
+const SHARDS: usize = 16;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Map,
+    Array,
+    Text,
+}
+
+struct Entry {
+    /// Keeps the hashed data alive, so its address names it alone.
+    _value: Value,
+    hash: u64,
+    used: AtomicBool,
+}
+
+/// A memo of value hashes, by the address of shared maps, arrays and long strings.
 #[derive(Default)]
 pub struct Fingerprinter {
-    memo: Mutex<HashMap<(usize, bool), u64>>,
+    memo: [Mutex<HashMap<(usize, Kind), Entry>>; SHARDS],
 }
 
 impl Fingerprinter {
-    /// The hash of `value`, from the memo when this map or array was hashed before.
+    /// The hash of `value`, from the memo when this map, array or long string was hashed before.
     pub fn shared(&self, value: &Value) -> u64 {
-        let address = if let Some(map) = value.as_map() {
-            Some((map as *const tera::Map as usize, true))
-        } else {
-            value
-                .as_array()
-                .map(|items| (items.as_ptr() as usize, false))
-        };
-        let Some(address) = address else {
+        let Some(key) = address(value) else {
             return self.hash(value);
         };
-        if let Some(hash) = self
-            .memo
+        if let Some(entry) = self
+            .shard(key)
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(&address)
+            .get(&key)
         {
-            return *hash;
+            entry.used.store(true, Ordering::Relaxed);
+            return entry.hash;
         }
         let hash = self.hash(value);
-        self.memo
+        self.shard(key)
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(address, hash);
+            .insert(
+                key,
+                Entry {
+                    _value: value.clone(),
+                    hash,
+                    used: AtomicBool::new(true),
+                },
+            );
         hash
     }
 
+    /// Drops the entries no hash used since the last call.
+    pub fn prune(&self) {
+        for shard in &self.memo {
+            shard
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|_, entry| entry.used.swap(false, Ordering::Relaxed));
+        }
+    }
+
+    fn shard(&self, (address, _): (usize, Kind)) -> &Mutex<HashMap<(usize, Kind), Entry>> {
+        // Allocations are aligned, so the low bits carry no information.
+        &self.memo[(address >> 4) % SHARDS]
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.memo.iter().map(|s| s.lock().unwrap().len()).sum()
+    }
+
     fn hash(&self, value: &Value) -> u64 {
+        if let Some(text) = value.as_str()
+            && text.len() >= LONG_STRING
+        {
+            let mut hasher = FingerprintHasher::new();
+            value.is_safe().hash(&mut hasher);
+            xxh3_64(text.as_bytes()).hash(&mut hasher);
+            return hasher.finish();
+        }
         let mut hasher = FingerprintHasher::new();
-        feed(value, &mut hasher, Some(self));
+        feed(value, &mut hasher, self);
         hasher.finish()
+    }
+}
+
+/// The memo key of a value whose data is shared: maps, arrays and long strings.
+fn address(value: &Value) -> Option<(usize, Kind)> {
+    if let Some(map) = value.as_map() {
+        Some((map as *const tera::Map as usize, Kind::Map))
+    } else if let Some(items) = value.as_array() {
+        Some((items.as_ptr() as usize, Kind::Array))
+    } else {
+        value
+            .as_str()
+            .filter(|text| text.len() >= LONG_STRING)
+            .map(|text| (text.as_ptr() as usize, Kind::Text))
     }
 }
 
@@ -65,14 +135,19 @@ pub fn deep(value: &Value) -> u64 {
     Fingerprinter::default().hash(value)
 }
 
-/// Feeds a value to the hasher. Maps inside lists (pages in a section's or a tag's list) are
-/// the values shared most, so they go through the memo.
-fn feed(value: &Value, hasher: &mut FingerprintHasher, memo: Option<&Fingerprinter>) {
+/// Feeds a value to the hasher. Maps inside lists (pages in a section's or a tag's list) and
+/// long strings (contents) are the values shared most, so they go through the memo; what a
+/// value contributes depends only on its content, memo or not.
+fn feed(value: &Value, hasher: &mut FingerprintHasher, memo: &Fingerprinter) {
     // The kind goes first so that, say, the string "1" and the number 1 differ.
     std::mem::discriminant(&value.kind()).hash(hasher);
     if let Some(text) = value.as_str() {
-        value.is_safe().hash(hasher);
-        text.hash(hasher);
+        if text.len() >= LONG_STRING {
+            memo.shared(value).hash(hasher);
+        } else {
+            value.is_safe().hash(hasher);
+            text.hash(hasher);
+        }
     } else if let Some(map) = value.as_map() {
         map.len().hash(hasher);
         for (key, item) in map {
@@ -81,10 +156,12 @@ fn feed(value: &Value, hasher: &mut FingerprintHasher, memo: Option<&Fingerprint
         }
     } else if let Some(items) = value.as_array() {
         items.len().hash(hasher);
+        let long = items.len() >= LONG_LIST;
         for item in items {
-            match memo {
-                Some(memo) if item.as_map().is_some() => memo.shared(item).hash(hasher),
-                _ => feed(item, hasher, memo),
+            if long && item.as_map().is_some() {
+                memo.shared(item).hash(hasher);
+            } else {
+                feed(item, hasher, memo);
             }
         }
     } else if let Some(bytes) = value.as_bytes() {
@@ -123,23 +200,37 @@ mod tests {
         assert_ne!(deep(&a), deep(&text));
         let safe = Value::from("<b>").mark_safe();
         assert_ne!(deep(&safe), deep(&Value::from("<b>")));
+        let long = "x".repeat(2000);
+        let long_changed = format!("{}y", &long[1..]);
+        assert_eq!(
+            deep(&map(&[("content", long.as_str().into())])),
+            deep(&map(&[("content", long.clone().as_str().into())]))
+        );
+        assert_ne!(
+            deep(&map(&[("content", long.as_str().into())])),
+            deep(&map(&[("content", long_changed.as_str().into())]))
+        );
     }
 
     #[test]
-    fn shared_values_are_memoized_by_address() {
+    fn shared_values_are_memoized_by_address_and_pruned_when_unused() {
         let fingerprints = Fingerprinter::default();
         let list = Value::from(vec![Value::from("x"), Value::from("y")]);
         let copy = list.clone();
         assert_eq!(fingerprints.shared(&list), deep(&list));
         assert_eq!(fingerprints.shared(&copy), deep(&list));
-        assert_eq!(fingerprints.memo.lock().unwrap().len(), 1);
-        let pages = Value::from(vec![map(&[("t", "a".into())]), map(&[("t", "b".into())])]);
-        let fresh = Fingerprinter::default();
-        assert_eq!(fresh.shared(&pages), deep(&pages));
-        assert_eq!(
-            fresh.memo.lock().unwrap().len(),
-            3,
-            "the list and both pages"
+        assert_eq!(fingerprints.len(), 1);
+        let pages = Value::from(
+            (0..LONG_LIST)
+                .map(|i| map(&[("t", i.into())]))
+                .collect::<Vec<_>>(),
         );
+        assert_eq!(fingerprints.shared(&pages), deep(&pages));
+        assert_eq!(fingerprints.len(), 2 + LONG_LIST, "two lists and the pages");
+        fingerprints.prune();
+        assert_eq!(fingerprints.len(), 2 + LONG_LIST, "all used once");
+        fingerprints.shared(&list);
+        fingerprints.prune();
+        assert_eq!(fingerprints.len(), 1, "only the list was used again");
     }
 }

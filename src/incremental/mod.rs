@@ -9,6 +9,8 @@
 //!   ([`ParseCache`]);
 //! - a page's Markdown is rendered again only when its text changed or one of its links now
 //!   resolves differently ([`MarkdownCache`]);
+//! - the template values made from a page's Markdown (its content split at headings, its
+//!   table of contents) are made again only for re-rendered Markdown ([`MarkdownValues`]);
 //! - a page's HTML is rendered again only when its template set, its context or the site data
 //!   its template looked up changed ([`PageCache`]): an edit re-renders the page, its
 //!   neighbours, its section and tag lists, and pages whose templates read it.
@@ -22,12 +24,14 @@ mod pages;
 mod sources;
 mod stamp;
 mod templates;
+mod values;
 
 pub use markdown::{MarkdownCache, Stats as MarkdownStats};
 pub use pages::{PageCache, Stats as PageStats};
 pub use sources::ParseCache;
 pub use stamp::FileStamp;
 pub use templates::TemplateCache;
+pub use values::MarkdownValues;
 
 /// Drops `value` on another thread. Freeing the previous build's site data (thousands of
 /// values) takes milliseconds that a rebuild waiting to reload the browser need not spend.
@@ -48,6 +52,8 @@ pub struct BuildCache {
     pub sources: ParseCache,
     /// Rendered Markdown.
     pub markdown: MarkdownCache,
+    /// Template values made from rendered Markdown.
+    pub values: MarkdownValues,
     /// Rendered HTML pages.
     pub pages: PageCache,
 }
@@ -74,6 +80,7 @@ impl BuildCache {
         if succeeded {
             self.sources.prune();
             self.markdown.prune();
+            self.values.prune();
         }
         RebuildStats {
             markdown: self.markdown.take_stats(),

@@ -23,6 +23,8 @@ use crate::templates::pages::Job;
 #[derive(Default)]
 pub struct PageCache {
     entries: Mutex<HashMap<String, Arc<Cached>>>,
+    /// Kept from build to build: contents that did not change are not hashed again.
+    fingerprints: Fingerprinter,
     generation: std::sync::atomic::AtomicU64,
     stats: Mutex<Stats>,
 }
@@ -53,6 +55,9 @@ impl PageCache {
     }
 
     /// Renders every job, reusing earlier HTML where nothing it depends on changed.
+    ///
+    /// Every job and the site data stay alive while this runs, and the fingerprint memo
+    /// holds what it hashed, so the addresses it is keyed by stay unique.
     pub fn render(
         &self,
         jobs: &[Job],
@@ -60,18 +65,17 @@ impl PageCache {
     ) -> Vec<Result<OutputFile, Diagnostic>> {
         let generation = self.generation.load(std::sync::atomic::Ordering::Relaxed);
         let lookup = templates.lookup();
-        let fingerprints = Fingerprinter::default();
+        let fingerprints = &self.fingerprints;
         let previous =
             std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
-        // Every job is alive until rendering ends, which keeps the memo's addresses valid.
         let results: Vec<Outcome> = jobs
             .par_iter()
             .map(|job| {
-                let fingerprint = job_fingerprint(job, generation, &fingerprints);
+                let fingerprint = job_fingerprint(job, generation, fingerprints);
                 if let Some(cached) = previous.get(&job.output)
                     && cached.fingerprint == fingerprint
                     && cached.lookups.iter().all(|(dependency, hash)| {
-                        lookup_hash(lookup.as_deref(), dependency, &fingerprints) == Some(*hash)
+                        lookup_hash(lookup.as_deref(), dependency, fingerprints) == Some(*hash)
                     })
                 {
                     let file = OutputFile {
@@ -87,7 +91,7 @@ impl PageCache {
                         let lookups: Option<Vec<(Dependency, u64)>> = found
                             .into_iter()
                             .map(|dependency| {
-                                lookup_hash(lookup.as_deref(), &dependency, &fingerprints)
+                                lookup_hash(lookup.as_deref(), &dependency, fingerprints)
                                     .map(|hash| (dependency, hash))
                             })
                             .collect();
@@ -125,6 +129,7 @@ impl PageCache {
             })
             .collect();
         *self.entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+        self.fingerprints.prune();
         *self.stats.lock().unwrap_or_else(PoisonError::into_inner) = stats;
         files
     }

@@ -176,13 +176,13 @@ async fn site_file(
             if path == "/" || path == base {
                 return redirect(&site.base_path);
             }
-            return not_found(&shared, &state, site, &headers, &method).await;
+            return not_found(&state, site, &headers, &method).await;
         }
     };
     match site.get(&rel) {
         Some(file) => match read(file).await {
             Some(bytes) => serve_bytes(&state.build, &rel, bytes, (&headers, &method), &site.csp),
-            None => not_found(&shared, &state, site, &headers, &method).await,
+            None => not_found(&state, site, &headers, &method).await,
         },
         None => {
             // `/page` for `/page/`: send the browser to the folder URL, as static hosts do.
@@ -190,7 +190,7 @@ async fn site_file(
             if !rel.ends_with("index.html") && site.get(&folder_index).is_some() {
                 return redirect(&format!("{path}/"));
             }
-            not_found(&shared, &state, site, &headers, &method).await
+            not_found(&state, site, &headers, &method).await
         }
     }
 }
@@ -202,8 +202,8 @@ async fn read(file: &ServedFile) -> Option<Vec<u8>> {
     }
 }
 
+/// The site's `404.html` with status 404 (and the reload script, like every page).
 async fn not_found(
-    _shared: &Shared,
     state: &super::ServeState,
     site: &super::served::ServedSite,
     headers: &HeaderMap,

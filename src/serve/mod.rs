@@ -107,6 +107,8 @@ pub struct BuildOutcome {
     pub result: Result<RebuildStats, Diagnostics>,
     /// What the open pages were told.
     pub reload: Option<Reload>,
+    /// Warnings of a successful build.
+    pub warnings: Diagnostics,
 }
 
 /// Runs the site's builds and publishes each result to the server.
@@ -141,6 +143,7 @@ impl Rebuilder {
         let previous = self.shared.snapshot();
         match rendered {
             Ok(rendered) => {
+                let warnings = rendered.warnings.clone();
                 let site = ServedSite::new(rendered, previous.site.as_deref());
                 let (reload, build) = match &previous.site {
                     Some(old) => {
@@ -175,6 +178,7 @@ impl Rebuilder {
                     elapsed: started.elapsed(),
                     result: Ok(stats),
                     reload: Some(reload),
+                    warnings,
                 }
             }
             Err(mut problems) => {
@@ -190,6 +194,7 @@ impl Rebuilder {
                     elapsed: started.elapsed(),
                     result: Err(problems),
                     reload: None,
+                    warnings: Diagnostics::default(),
                 }
             }
         }
@@ -298,6 +303,7 @@ impl Server {
 pub fn report(outcome: &BuildOutcome, color: bool) {
     match &outcome.result {
         Ok(stats) => {
+            eprint!("{}", outcome.warnings.render(color));
             let what = match &outcome.reload {
                 Some(Reload::Nothing) => "no change",
                 Some(Reload::Stylesheets(_)) => "stylesheets swapped",

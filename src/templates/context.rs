@@ -140,6 +140,20 @@ pub struct SiteValues {
 impl SiteValues {
     /// Builds every template value of the site.
     pub fn build(site: &Site, rendered: &RenderedSite) -> SiteValues {
+        Self::build_cached(site, rendered, None)
+    }
+
+    /// [`SiteValues::build`], taking the values made from each page's Markdown alone from
+    /// `cache` when given (`cairn serve`), so an unchanged page's are not made again.
+    pub fn build_cached(
+        site: &Site,
+        rendered: &RenderedSite,
+        cache: Option<&crate::incremental::MarkdownValues>,
+    ) -> SiteValues {
+        let markdown_fields = |md: &Arc<RenderedMarkdown>| match cache {
+            Some(cache) => cache.fields(md),
+            None => markdown_fields(md),
+        };
         let base = &site.config.base_url;
         let site_value = Value::from_serializable(&SiteContext {
             title: &site.config.title,
@@ -175,7 +189,7 @@ impl SiteValues {
                 full_page(
                     site,
                     index,
-                    &rendered.pages[index],
+                    markdown_fields(&rendered.pages[index]),
                     &page_summaries,
                     &section_links,
                 )
@@ -332,10 +346,23 @@ fn breadcrumbs(site: &Site, section: usize, links: &[LinkContext]) -> Vec<LinkCo
         .collect()
 }
 
+/// The page fields made from its rendered Markdown alone: `content`, `intro`, `parts`,
+/// `outro` and `toc`.
+pub fn markdown_fields(md: &RenderedMarkdown) -> Vec<(&'static str, Value)> {
+    let split = crate::markdown::split_at_h2(&md.html, &md.headings);
+    vec![
+        ("content", Value::from(md.html.as_str())),
+        ("intro", Value::from(split.intro)),
+        ("parts", Value::from_serializable(&split.parts)),
+        ("outro", Value::from(split.outro)),
+        ("toc", toc_value(&md.toc)),
+    ]
+}
+
 fn full_page(
     site: &Site,
     index: usize,
-    md: &RenderedMarkdown,
+    markdown_fields: Vec<(&'static str, Value)>,
     summaries: &[Value],
     section_links: &[LinkContext],
 ) -> Value {
@@ -358,21 +385,14 @@ fn full_page(
         .iter()
         .map(|a| Value::from(site.config.base_url.link(&a.output)))
         .collect();
-    let split = crate::markdown::split_at_h2(&md.html, &md.headings);
-    with_fields(
-        &summaries[index],
-        vec![
-            ("content", Value::from(md.html.as_str())),
-            ("intro", Value::from(split.intro)),
-            ("parts", Value::from_serializable(&split.parts)),
-            ("outro", Value::from(split.outro)),
-            ("toc", toc_value(&md.toc)),
-            ("previous", neighbour(previous)),
-            ("next", neighbour(next)),
-            ("breadcrumbs", Value::from_serializable(&crumbs)),
-            ("assets", assets.into()),
-        ],
-    )
+    let mut fields = markdown_fields;
+    fields.extend([
+        ("previous", neighbour(previous)),
+        ("next", neighbour(next)),
+        ("breadcrumbs", Value::from_serializable(&crumbs)),
+        ("assets", assets.into()),
+    ]);
+    with_fields(&summaries[index], fields)
 }
 
 fn toc_value(toc: &[TocEntry]) -> Value {
