@@ -21,12 +21,14 @@ pub mod output;
 pub mod quiz;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site_files;
 pub mod slug;
 pub mod suggest;
 pub mod templates;
 pub mod theme;
+pub mod timings;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -88,6 +90,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Wall and CPU time of each stage.
+    pub timings: timings::StageTimings,
 }
 
 /// A site rendered in memory: every file it would write, nothing written yet.
@@ -100,6 +104,8 @@ pub struct RenderedOutput {
     pub copies: Vec<CopiedFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
+    /// Wall and CPU time of each stage so far.
+    pub timings: timings::StageTimings,
 }
 
 /// Builds the site: renders everything in memory, then writes the output folder.
@@ -110,6 +116,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
     let rendered = render_site(options)?;
+    let mut timings = rendered.timings;
     let write = output::write(&output_dir, rendered.files, rendered.copies).map_err(|error| {
         Diagnostic::error(format!(
             "cannot write the output folder {}: {error}",
@@ -123,6 +130,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         write,
         warnings: rendered.warnings,
         elapsed: started.elapsed(),
+        timings: {
+            timings.lap("write");
+            timings
+        },
     })
 }
 
@@ -138,6 +149,7 @@ pub fn render_site_cached(
     cache: Option<&incremental::BuildCache>,
 ) -> Result<RenderedOutput, Diagnostics> {
     let root = options.root.as_path();
+    let mut timings = timings::StageTimings::start();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|message| {
@@ -158,21 +170,25 @@ pub fn render_site_cached(
         }
         None => std::sync::Arc::new(Templates::load(root, &chain)?),
     };
+    timings.lap("config and templates");
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
     let (site, mut problems) =
         content::load_cached(root, config, load_options, cache.map(|c| &c.sources))?;
     problems.extend(templates::pages::check_template_names(&site, &templates).0);
+    timings.lap("load content");
     let (rendered, render_problems) =
         render::render_markdown_cached(&site, cache.map(|c| &c.markdown));
     problems.extend(render_problems.0);
+    timings.lap("render Markdown");
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
     let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
     problems.extend(quiz_problems.0);
     if problems.has_errors() {
         return Err(problems);
     }
+    timings.lap("compile quizzes");
     let generated_assets = vec![OutputFile {
         path: "css/syntax.css".into(),
         bytes: markdown::highlight_stylesheet().into_bytes(),
@@ -191,6 +207,7 @@ pub fn render_site_cached(
         let copies = static_copies(root, &chain, &site);
         (copies, generated_assets, fingerprint::AssetMap::default())
     };
+    timings.lap("static assets");
     let values = SiteValues::build_cached(&site, &rendered, cache.map(|c| &c.values));
     let previous_lookup = templates.lookup();
     templates.set_site(values.lookup(&site, assets));
@@ -204,14 +221,20 @@ pub fn render_site_cached(
         cache.map(|c| &c.pages),
     )?);
     files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
+    timings.lap("templates");
     files.extend(site_files::site_files(&site, &rendered, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
+    timings.lap("feeds and sitemap");
+    // Search: the index shards and the page listing every page.
+    files.extend(search::search_files(&site, &rendered, &values, &templates)?);
+    timings.lap("search index");
     problems.sort();
     Ok(RenderedOutput {
         site,
         files,
         copies,
         warnings: problems,
+        timings,
     })
 }
 

@@ -74,7 +74,8 @@ fn every_kind_of_problem_is_listed_exactly_once() {
         outside.help.as_deref(),
         Some("links inside the site start with the base path: `/site/about/`")
     );
-    assert_eq!(report.pages, 10);
+    // The ten content pages and the search listing page.
+    assert_eq!(report.pages, 11);
 }
 
 #[test]
@@ -123,7 +124,7 @@ fn the_command_groups_by_file_and_exits_non_zero_on_errors_only() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("Checked 10 pages and 165 references: 5 error(s), 7 warning(s).\n"),
+        stderr.ends_with("Checked 11 pages and 222 references: 5 error(s), 7 warning(s).\n"),
         "{stderr}"
     );
 

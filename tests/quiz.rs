@@ -144,7 +144,11 @@ fn quiz_pages_are_escaped_and_need_no_inline_script_or_style() {
             html.attr("[data-quiz]", "data-quiz"),
             "/sub/quiz/pet/flow.json"
         );
-        assert_eq!(html.all("[aria-live=polite]").len(), 1);
+        assert_eq!(
+            html.all("main [aria-live=polite]").len(),
+            1,
+            "one quiz live region"
+        );
     }
 }
 

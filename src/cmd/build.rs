@@ -23,6 +23,9 @@ pub struct BuildArgs {
     /// Override base_url from site.yaml.
     #[arg(long)]
     base_url: Option<String>,
+    /// Print the wall and CPU time of each build stage.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Builds the site and prints the diagnostics and a one-line summary.
@@ -38,6 +41,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
     match cairn::build(&options) {
         Ok(report) => {
             eprint!("{}", report.warnings.render(color));
+            if args.timings {
+                eprint!("{}", report.timings.render());
+            }
             eprintln!(
                 "Built {} pages and {} sections into {} in {} ms ({} files written, {} unchanged, {} removed{}).",
                 report.pages,

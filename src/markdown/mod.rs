@@ -77,6 +77,21 @@ pub struct RenderedMarkdown {
     pub anchor_refs: Vec<AnchorRef>,
     /// The visible text without markup, blocks separated by whitespace, for search.
     pub plain_text: String,
+    /// The plain text split at headings, in page order, for search results that link
+    /// straight to the heading nearest the match. The text before the first heading is a
+    /// section with an empty id (left out when it is empty).
+    pub sections: Vec<TextSection>,
+}
+
+/// The plain text of the page from one heading to the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TextSection {
+    /// The heading's id; empty for the text before the first heading.
+    pub id: String,
+    /// The heading's plain text; empty for the text before the first heading.
+    pub title: String,
+    /// The text below the heading, up to the next heading, blocks separated by newlines.
+    pub text: String,
 }
 
 /// One entry of the table of contents, with the deeper headings under it.

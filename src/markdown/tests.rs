@@ -751,3 +751,33 @@ fn ids_are_unique_and_every_fragment_link_has_a_target() {
         assert_eq!(page.anchor_refs.len(), 3);
     }
 }
+
+#[test]
+fn sections_split_the_text_at_headings() {
+    let page = render_safe(
+        "Intro *words* here.\n\n## First {#one}\n\nBody one.\n\n- item\n\n### Deeper\n\n```\ncode()\n```\n\n## Empty\n",
+    );
+    let sections: Vec<(&str, &str, &str)> = page
+        .sections
+        .iter()
+        .map(|s| (s.id.as_str(), s.title.as_str(), s.text.as_str()))
+        .collect();
+    assert_eq!(
+        sections,
+        vec![
+            ("", "", "Intro words here."),
+            ("one", "First", "Body one.\nitem"),
+            ("deeper", "Deeper", "code()"),
+            ("empty", "Empty", ""),
+        ]
+    );
+}
+
+#[test]
+fn a_page_starting_with_a_heading_has_no_intro_section() {
+    let page = render_safe("# Title\n\nText.\n");
+    assert_eq!(page.sections.len(), 1);
+    assert_eq!(page.sections[0].id, "title");
+    assert_eq!(page.sections[0].text, "Text.");
+    assert!(render_safe("").sections.is_empty());
+}

@@ -16,7 +16,8 @@ use super::links::LinkResolver;
 use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
-    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, highlight, sanitize,
+    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
+    highlight, sanitize,
 };
 
 /// How deeply quotes, lists and inline emphasis may nest in the output.
@@ -89,6 +90,10 @@ struct PageWriter<'a> {
     headings: Vec<Heading>,
     /// Problems found by the writer itself (duplicate heading ids).
     problems: Vec<MarkdownProblem>,
+    /// The text split at headings so far (see [`RenderedMarkdown::sections`]).
+    sections: Vec<TextSection>,
+    /// Where the current section's text starts in `plain_text`.
+    section_start: usize,
 }
 
 impl<'a> PageWriter<'a> {
@@ -114,6 +119,8 @@ impl<'a> PageWriter<'a> {
             highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
             headings: Vec::new(),
             problems: Vec::new(),
+            sections: Vec::new(),
+            section_start: 0,
         }
     }
 
@@ -252,6 +259,7 @@ impl<'a> PageWriter<'a> {
             Tag::Heading {
                 level, id, classes, ..
             } => {
+                self.close_section();
                 self.open_heading = Some(OpenHeading {
                     level: *level as u8,
                     explicit_id: id.as_deref().and_then(headings::sanitize_author_token),
@@ -570,7 +578,30 @@ impl<'a> PageWriter<'a> {
             "<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
         ));
         self.end_plain_block();
+        self.sections.push(TextSection {
+            id: id.clone(),
+            title: title.clone(),
+            text: String::new(),
+        });
+        self.section_start = self.plain_text.len();
         self.headings.push(Heading { level, id, title });
+    }
+
+    /// Ends the current section's text where the plain text now ends: before a heading
+    /// starts, or at the end of the page. A page's text before its first heading becomes
+    /// a section only when there is some.
+    fn close_section(&mut self) {
+        let start = self.section_start.min(self.plain_text.len());
+        let text = self.plain_text[start..].trim().to_owned();
+        match self.sections.last_mut() {
+            Some(section) => section.text = text,
+            None if !text.is_empty() => self.sections.push(TextSection {
+                text,
+                ..TextSection::default()
+            }),
+            None => {}
+        }
+        self.section_start = self.plain_text.len();
     }
 
     /// Writes the collected code block, highlighted when the language is known.
@@ -606,7 +637,8 @@ impl<'a> PageWriter<'a> {
 
     /// Assembles the result: sanitizes when raw HTML was written (and the
     /// site does not allow it), picks the summary, builds the toc.
-    fn finish(self) -> RenderedMarkdown {
+    fn finish(mut self) -> RenderedMarkdown {
+        self.close_section();
         let needs_sanitizing = self.contains_raw_html && !self.options.unsafe_html;
         let clean = |html: String| {
             if needs_sanitizing {
@@ -630,6 +662,7 @@ impl<'a> PageWriter<'a> {
             problems,
             anchor_refs: self.links.anchor_refs,
             plain_text,
+            sections: self.sections,
         }
     }
 }

@@ -1,0 +1,422 @@
+//! The inverted index: which heading sections hold which stems, and how well they match.
+//!
+//! A document is one heading section of a page (the text from one heading to the next), so
+//! a hit links straight to the heading nearest the match. Ranking is BM25F: a word's count
+//! in each field (the page title, the section heading, the body) is weighted before the
+//! usual BM25 saturation and length normalization. Each posting's score is computed here,
+//! once, and stored as a one-byte impact, so the browser only adds impacts up.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::tokenize::{self, WordStemmer};
+
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+/// BM25 length normalization.
+const B: f64 = 0.75;
+/// Impacts are `score × IMPACT_SCALE`, rounded, within 1..=255.
+const IMPACT_SCALE: f64 = 10.0;
+
+/// How much a word counts in each field of a section.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldWeights {
+    /// The page title, in the page's first section.
+    pub title: f64,
+    /// The page title, in the page's other sections (so `word-in-title word-in-body`
+    /// still finds the section, ranked below the page's first one).
+    pub title_elsewhere: f64,
+    /// The section's heading.
+    pub heading: f64,
+    /// The section's text.
+    pub body: f64,
+}
+
+impl Default for FieldWeights {
+    fn default() -> Self {
+        FieldWeights {
+            title: 4.0,
+            title_elsewhere: 0.5,
+            heading: 2.5,
+            body: 1.0,
+        }
+    }
+}
+
+/// A published page, as search results show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    /// Root-relative URL, with the site's base path.
+    pub url: String,
+    /// The page title.
+    pub title: String,
+}
+
+/// One heading section of a page: the unit the index finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Index into the page list.
+    pub page: usize,
+    /// Whether this is the page's first section (which carries the title at full weight).
+    pub first: bool,
+    /// The heading's id (empty for the text before the first heading).
+    pub anchor: String,
+    /// The heading's text (empty for the text before the first heading).
+    pub heading: String,
+    /// The section's plain text.
+    pub text: String,
+}
+
+/// One section holding a stem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    /// Document index.
+    pub doc: u32,
+    /// The BM25F score, scaled to 1..=255.
+    pub impact: u8,
+    /// Byte offset in the document's text of the stem's first occurrence, if it is in the
+    /// text (and not only in the title or heading): where the excerpt is cut.
+    pub first: Option<u32>,
+}
+
+/// Every stem with its postings, and every surface word pointing at its stem.
+#[derive(Debug, Clone)]
+pub struct SearchIndex {
+    /// Pages, in site order.
+    pub pages: Vec<SearchPage>,
+    /// Documents, grouped by page in page order.
+    pub docs: Vec<SearchDoc>,
+    /// Stems; postings sorted by document.
+    pub stems: Vec<StemPostings>,
+    /// Surface words (folded) and the stem each belongs to, sorted by [`word_order`].
+    pub words: Vec<(String, u32)>,
+}
+
+/// A stem and the sections that hold it.
+#[derive(Debug, Clone)]
+pub struct StemPostings {
+    /// The stem itself (for tests and debugging; not shipped).
+    pub stem: String,
+    /// One per section holding any word of this stem, by document index.
+    pub postings: Vec<Posting>,
+}
+
+/// The order of words in the index and its shards: UTF-16 code units, the order in which
+/// JavaScript compares strings, so the browser can binary-search the same lists.
+pub fn word_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// How often a surface word occurs in each field of one document.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    title: u32,
+    heading: u32,
+    body: u32,
+    first: Option<u32>,
+}
+
+/// One document's words, before they are numbered.
+struct DocWords {
+    counts: HashMap<String, Counts>,
+    /// Words of heading and text, for length normalization.
+    length: u32,
+}
+
+impl SearchIndex {
+    /// Indexes `docs` of `pages`, stemming with `stemmer`.
+    pub fn build(
+        pages: Vec<SearchPage>,
+        docs: Vec<SearchDoc>,
+        stemmer: &WordStemmer,
+        weights: FieldWeights,
+    ) -> SearchIndex {
+        let title_words: Vec<Vec<String>> =
+            pages.par_iter().map(|page| words_of(&page.title)).collect();
+        let per_doc: Vec<DocWords> = docs
+            .par_iter()
+            .map(|doc| count_words(doc, &title_words[doc.page]))
+            .collect();
+
+        // Number the surface words, then stem each distinct word once.
+        let mut word_ids: HashMap<&str, u32> = HashMap::new();
+        let mut surfaces: Vec<&str> = Vec::new();
+        for doc in &per_doc {
+            for word in doc.counts.keys() {
+                word_ids.entry(word.as_str()).or_insert_with(|| {
+                    surfaces.push(word.as_str());
+                    (surfaces.len() - 1) as u32
+                });
+            }
+        }
+        let stemmed: Vec<String> = surfaces.par_iter().map(|w| stemmer.stem(w)).collect();
+        let mut stem_ids: HashMap<&str, u32> = HashMap::new();
+        let mut stem_names: Vec<String> = Vec::new();
+        let word_stem: Vec<u32> = stemmed
+            .iter()
+            .map(|stem| {
+                *stem_ids.entry(stem.as_str()).or_insert_with(|| {
+                    stem_names.push(stem.clone());
+                    (stem_names.len() - 1) as u32
+                })
+            })
+            .collect();
+
+        // Per document, merge the counts of words sharing a stem; collect raw postings.
+        let mut raw: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); stem_names.len()];
+        let mut lengths = Vec::with_capacity(per_doc.len());
+        for (doc_index, doc) in per_doc.iter().enumerate() {
+            lengths.push(doc.length);
+            let mut merged: HashMap<u32, Counts> = HashMap::new();
+            for (word, counts) in &doc.counts {
+                let stem = word_stem[word_ids[word.as_str()] as usize];
+                let entry = merged.entry(stem).or_default();
+                entry.title += counts.title;
+                entry.heading += counts.heading;
+                entry.body += counts.body;
+                entry.first = match (entry.first, counts.first) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            for (stem, counts) in merged {
+                raw[stem as usize].push((doc_index as u32, counts));
+            }
+        }
+
+        let doc_count = docs.len() as f64;
+        let average_length =
+            (lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / doc_count.max(1.0)).max(1.0);
+        let stems: Vec<StemPostings> = raw
+            .into_par_iter()
+            .zip(stem_names.into_par_iter())
+            .map(|(mut list, stem)| {
+                list.sort_by_key(|(doc, _)| *doc);
+                let idf = idf(doc_count, list.len() as f64);
+                let postings = list
+                    .into_iter()
+                    .map(|(doc, counts)| {
+                        let first_section = docs[doc as usize].first;
+                        let weighted = weighted_frequency(counts, first_section, &weights);
+                        let norm = 1.0 - B + B * f64::from(lengths[doc as usize]) / average_length;
+                        let score = idf * weighted * (K1 + 1.0) / (weighted + K1 * norm);
+                        Posting {
+                            doc,
+                            impact: impact(score),
+                            first: counts.first,
+                        }
+                    })
+                    .collect();
+                StemPostings { stem, postings }
+            })
+            .collect();
+
+        let mut words: Vec<(String, u32)> = surfaces
+            .iter()
+            .zip(&word_stem)
+            .map(|(word, stem)| ((*word).to_owned(), *stem))
+            .collect();
+        words.par_sort_unstable_by(|a, b| word_order(&a.0, &b.0));
+        SearchIndex {
+            pages,
+            docs,
+            stems,
+            words,
+        }
+    }
+
+    /// The stem a surface word belongs to, if the word is in the index.
+    pub fn stem_of(&self, word: &str) -> Option<&StemPostings> {
+        let at = self
+            .words
+            .binary_search_by(|(w, _)| word_order(w, word))
+            .ok()?;
+        self.stems.get(self.words[at].1 as usize)
+    }
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    tokenize::tokens(text).into_iter().map(|t| t.word).collect()
+}
+
+fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
+    let mut counts: HashMap<String, Counts> = HashMap::new();
+    for word in title {
+        counts.entry(word.clone()).or_default().title += 1;
+    }
+    let heading = words_of(&doc.heading);
+    let mut length = heading.len() as u32;
+    for word in heading {
+        counts.entry(word).or_default().heading += 1;
+    }
+    for token in tokenize::tokens(&doc.text) {
+        length += 1;
+        let entry = counts.entry(token.word).or_default();
+        entry.body += 1;
+        entry.first.get_or_insert(token.range.start as u32);
+    }
+    DocWords { counts, length }
+}
+
+fn weighted_frequency(counts: Counts, first_section: bool, weights: &FieldWeights) -> f64 {
+    let title_weight = if first_section {
+        weights.title
+    } else {
+        weights.title_elsewhere
+    };
+    title_weight * f64::from(counts.title)
+        + weights.heading * f64::from(counts.heading)
+        + weights.body * f64::from(counts.body)
+}
+
+/// BM25's inverse document frequency, in the form that never goes negative.
+fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
+    (1.0 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5)).ln()
+}
+
+fn impact(score: f64) -> u8 {
+    (score * IMPACT_SCALE).round().clamp(1.0, 255.0) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(title: &str) -> SearchPage {
+        SearchPage {
+            url: format!("/{}/", title.to_lowercase().replace(' ', "-")),
+            title: title.into(),
+        }
+    }
+
+    fn doc(page: usize, first: bool, heading: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            page,
+            first,
+            anchor: tokenize::fold(heading).replace(' ', "-"),
+            heading: heading.into(),
+            text: text.into(),
+        }
+    }
+
+    fn build(pages: Vec<SearchPage>, docs: Vec<SearchDoc>) -> SearchIndex {
+        SearchIndex::build(
+            pages,
+            docs,
+            &WordStemmer::for_language("en"),
+            FieldWeights::default(),
+        )
+    }
+
+    fn ranking(index: &SearchIndex, word: &str) -> Vec<u32> {
+        let mut postings = index.stem_of(word).expect("word indexed").postings.clone();
+        postings.sort_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+        postings.iter().map(|p| p.doc).collect()
+    }
+
+    #[test]
+    fn word_forms_share_their_stem_postings() {
+        let index = build(
+            vec![page("One")],
+            vec![
+                doc(0, true, "", "Contacting them"),
+                doc(0, false, "Later", "They contacted us"),
+            ],
+        );
+        let a = index.stem_of("contacting").unwrap();
+        let b = index.stem_of("contacted").unwrap();
+        assert_eq!(a.stem, "contact");
+        assert_eq!(a.postings.len(), 2);
+        assert_eq!(b.postings, a.postings);
+        assert!(
+            index.stem_of("contact").is_none(),
+            "only words seen are keys"
+        );
+    }
+
+    #[test]
+    fn title_beats_heading_beats_body() {
+        let filler = "words that fill the section to a similar length";
+        let index = build(
+            vec![page("Apples"), page("Pears"), page("Plums")],
+            vec![
+                doc(0, true, "", filler),
+                doc(1, true, "Apples", filler),
+                doc(2, true, "", &format!("{filler} apples")),
+            ],
+        );
+        assert_eq!(ranking(&index, "apples"), [0, 1, 2]);
+    }
+
+    #[test]
+    fn more_occurrences_and_shorter_sections_rank_higher() {
+        let index = build(
+            vec![page("A")],
+            vec![
+                doc(0, true, "", "cat and a few words"),
+                doc(0, false, "x", "cat cat cat and a few words"),
+                doc(
+                    0,
+                    false,
+                    "y",
+                    "cat and a great many other words in a much longer section",
+                ),
+                doc(0, false, "z", "dogs"),
+                doc(0, false, "w", "mice"),
+            ],
+        );
+        assert_eq!(ranking(&index, "cat"), [1, 0, 2]);
+    }
+
+    #[test]
+    fn rare_words_weigh_more_than_common_ones() {
+        let index = build(
+            vec![page("A")],
+            vec![
+                doc(0, true, "", "common rare"),
+                doc(0, false, "b", "common"),
+                doc(0, false, "c", "common"),
+            ],
+        );
+        let rare = index.stem_of("rare").unwrap().postings[0].impact;
+        let common = index.stem_of("common").unwrap().postings[0].impact;
+        assert!(rare > common, "{rare} > {common}");
+    }
+
+    #[test]
+    fn the_first_occurrence_in_the_text_is_kept_for_excerpts() {
+        let index = build(
+            vec![page("Cats")],
+            vec![doc(0, true, "", "Dogs and cats, cats.")],
+        );
+        assert_eq!(index.stem_of("cats").unwrap().postings[0].first, Some(9));
+        assert_eq!(index.stem_of("dogs").unwrap().postings[0].first, Some(0));
+    }
+
+    #[test]
+    fn the_title_counts_for_every_section_of_its_page() {
+        let index = build(
+            vec![page("Selfish")],
+            vec![doc(0, true, "", "intro"), doc(0, false, "More", "text")],
+        );
+        let postings = &index.stem_of("selfish").unwrap().postings;
+        assert_eq!(postings.len(), 2);
+        assert!(postings[0].impact > postings[1].impact);
+        assert_eq!(postings[0].first, None);
+    }
+
+    #[test]
+    fn words_sort_like_javascript_strings() {
+        let index = build(
+            vec![page("z")],
+            vec![doc(0, true, "", "b a \u{FF41} \u{1F600}x aa")],
+        );
+        let words: Vec<&str> = index.words.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(words, ["a", "aa", "b", "x", "z", "\u{FF41}"]);
+        assert_eq!(
+            word_order("\u{1F600}", "\u{FF41}"),
+            std::cmp::Ordering::Less
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! The page at `/search/` that lists every searchable page with its sections.
+//!
+//! It is where the search box's link leads when JavaScript is off (the box is hidden then),
+//! so every passage stays a find-in-page away. The theme's `search_page.html` renders it;
+//! a theme without that template gets no listing page.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Entry, searchable};
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::TocEntry;
+use crate::output::OutputFile;
+use crate::render::RenderedSite;
+use crate::templates::Templates;
+use crate::templates::context::SiteValues;
+
+/// Where the listing page is published.
+pub const LISTING_PATH: &str = "search/";
+/// The template that renders it.
+pub const TEMPLATE: &str = "search_page.html";
+
+/// One page or section in the listing, as the template sees it (`listing` is a list of
+/// these, in reading order).
+#[derive(Debug, Serialize)]
+struct ListedPage<'a> {
+    title: &'a str,
+    url: String,
+    /// `section` for a section's own page, `page` otherwise.
+    kind: &'static str,
+    /// Nesting depth of the section it is in (home is 0).
+    depth: usize,
+    /// The page's table of contents: `{level, id, title, children}`.
+    toc: &'a [TocEntry],
+}
+
+/// Renders the listing page, or `None` when the theme has no template for it. A page or
+/// section of the site published at `/search/` is an error: the two would overwrite each
+/// other.
+pub fn render(
+    site: &Site,
+    rendered: &RenderedSite,
+    values: &SiteValues,
+    templates: &Templates,
+) -> Result<Option<OutputFile>, Diagnostic> {
+    if !templates.contains(TEMPLATE) {
+        return Ok(None);
+    }
+    let taken = site
+        .pages
+        .iter()
+        .map(|p| (&p.site_path, &p.key))
+        .chain(site.sections.iter().map(|s| (&s.site_path, &s.key)))
+        .find(|(path, _)| path.as_str() == LISTING_PATH);
+    if let Some((_, key)) = taken {
+        return Err(Diagnostic::error(format!(
+            "content/{key} is published at /{LISTING_PATH}, where cairn writes the page listing every page for search"
+        ))
+        .in_file(format!("content/{key}"))
+        .help("give it another `slug`, or rename the file"));
+    }
+    let base = &site.config.base_url;
+    let depth = |mut section: usize| {
+        let mut depth = 0;
+        while let Some(parent) = site.sections[section].parent {
+            depth += 1;
+            section = parent;
+        }
+        depth
+    };
+    let listing: Vec<ListedPage> = searchable(site)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Section(i) => ListedPage {
+                title: &site.sections[i].title,
+                url: base.link(&site.sections[i].site_path),
+                kind: "section",
+                depth: depth(i),
+                toc: &rendered.sections[i].toc,
+            },
+            Entry::Page(i) => ListedPage {
+                title: &site.pages[i].front.title.value,
+                url: base.link(&site.pages[i].site_path),
+                kind: "page",
+                depth: depth(site.pages[i].section),
+                toc: &rendered.pages[i].toc,
+            },
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert_value("site", values.site.clone());
+    context.insert("current_path", &base.link(LISTING_PATH));
+    context.insert("current_url", &base.permalink(LISTING_PATH));
+    context.insert("listing", &listing);
+    let html = templates.render(TEMPLATE, &context)?;
+    Ok(Some(OutputFile {
+        path: format!("{LISTING_PATH}index.html"),
+        bytes: html.into_bytes(),
+    }))
+}

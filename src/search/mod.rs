@@ -1,0 +1,124 @@
+//! Site search: the index `search.js` queries, and the page listing every page.
+//!
+//! Built from the rendered text of every published page and section (drafts are not in
+//! the site; `search: false` in front matter leaves a page out), split at headings. See
+//! [`tokenize`] for words, [`index`] for ranking, [`shards`] for the files, and
+//! [`listing`] for the page that lists every page, which is what readers without
+//! JavaScript get.
+
+pub mod index;
+pub mod listing;
+pub mod shards;
+pub mod tokenize;
+
+use crate::content::Site;
+use crate::diagnostics::Diagnostics;
+use crate::output::OutputFile;
+use crate::render::RenderedSite;
+use crate::templates::Templates;
+use crate::templates::context::SiteValues;
+use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
+use tokenize::WordStemmer;
+
+/// A page or section of the site, in reading order: home, its pages, then each
+/// subsection the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// Index into `site.sections` (and `rendered.sections`).
+    Section(usize),
+    /// Index into `site.pages` (and `rendered.pages`).
+    Page(usize),
+}
+
+/// Every searchable page and section in reading order: not drafts (they are not in the
+/// site) and not those with `search: false`; sections only when they have an `_index.md`.
+pub fn searchable(site: &Site) -> Vec<Entry> {
+    let mut out = Vec::new();
+    if !site.sections.is_empty() {
+        walk(site, 0, &mut out);
+    }
+    out
+}
+
+fn walk(site: &Site, section: usize, out: &mut Vec<Entry>) {
+    // An explicit stack: nesting depth comes from the content folders.
+    let mut stack = vec![section];
+    while let Some(section) = stack.pop() {
+        let entry = &site.sections[section];
+        if entry.source.is_some() && entry.front.search != Some(false) {
+            out.push(Entry::Section(section));
+        }
+        out.extend(
+            entry
+                .pages
+                .iter()
+                .filter(|p| site.pages[**p].front.search != Some(false))
+                .map(|p| Entry::Page(*p)),
+        );
+        stack.extend(entry.subsections.iter().rev());
+    }
+}
+
+/// The pages and heading sections to index.
+pub fn documents(site: &Site, rendered: &RenderedSite) -> (Vec<SearchPage>, Vec<SearchDoc>) {
+    let base = &site.config.base_url;
+    let mut pages = Vec::new();
+    let mut docs = Vec::new();
+    for entry in searchable(site) {
+        let (title, site_path, markdown) = match entry {
+            Entry::Section(i) => (
+                site.sections[i].title.as_str(),
+                site.sections[i].site_path.as_str(),
+                &rendered.sections[i],
+            ),
+            Entry::Page(i) => (
+                site.pages[i].front.title.value.as_str(),
+                site.pages[i].site_path.as_str(),
+                &rendered.pages[i],
+            ),
+        };
+        let page = pages.len();
+        pages.push(SearchPage {
+            url: base.link(site_path),
+            title: title.to_owned(),
+        });
+        let before = docs.len();
+        docs.extend(markdown.sections.iter().map(|section| SearchDoc {
+            page,
+            first: false,
+            anchor: section.id.clone(),
+            heading: section.title.clone(),
+            text: section.text.clone(),
+        }));
+        if docs.len() == before {
+            // A page without text is still found by its title.
+            docs.push(SearchDoc {
+                page,
+                first: true,
+                anchor: String::new(),
+                heading: String::new(),
+                text: String::new(),
+            });
+        }
+        docs[before].first = true;
+    }
+    (pages, docs)
+}
+
+/// The search stage: the index files, and the page listing every page when the theme has
+/// its template.
+pub fn search_files(
+    site: &Site,
+    rendered: &RenderedSite,
+    values: &SiteValues,
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let (pages, docs) = documents(site, rendered);
+    let stemmer = WordStemmer::for_language(&site.config.language);
+    let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
+    let mut files = shards::write(&index, &shards::ShardOptions::default());
+    if let Some(page) = listing::render(site, rendered, values, templates)? {
+        files.push(page);
+    }
+    Ok(files)
+}

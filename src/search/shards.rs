@@ -1,0 +1,632 @@
+//! The index as files: small shards with content-hashed names and one manifest.
+//!
+//! A query should download only what its words need, in as few requests as possible. So
+//! words are cut into shards by their first two letters (typo tolerance never changes the
+//! first two letters, so a word's typo candidates are all in its own shard), and each shard
+//! carries everything needed to show its words' best hits: the postings with their impacts,
+//! plus, for each stem's best sections, the page title, URL, heading and a text window
+//! around the match. A one-word query is one shard; a two-word query two. When a query's
+//! best results are not among the hits a shard carries (two common words), the browser
+//! fetches those sections from the document chunks.
+//!
+//! The format is hand-written binary rather than JSON: numbers as LEB128 varints, words
+//! front-coded, doc ids delta-coded. That makes shards about a third the size of the same
+//! data as JSON and lets the browser decode them with a few lines and no library (the whole
+//! client must stay under 8 KB gzipped). The layout, all integers varints, strings a varint
+//! byte length and UTF-8:
+//!
+//! ```text
+//! term shard  = 1 pages docs stems words vocabulary
+//! pages       = count { url title }
+//! docs        = count { doc-id-delta page anchor heading }        (sorted by doc id)
+//! stems       = count { df kind postings hits }
+//!   kind 0      postings = { doc-id-delta impact:u8 } × df
+//!   kind 1      postings = default-impact:u8 bitmap:ceil(N/8) bytes (common stems; a doc
+//!               not among the hits gets the default impact)
+//!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
+//!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
+//! words       = count { shared suffix stem }                      (front-coded, sorted)
+//! vocabulary  = the file name of the group's vocabulary when the shard holds only part of
+//!               a two-letter group (too big for one shard), else empty
+//! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
+//!               holding it, its stem's document frequency)
+//! doc chunk   = 1 pages count { page anchor heading text }        (consecutive doc ids)
+//! ```
+//!
+//! `shared` counts UTF-16 code units, as JavaScript strings do.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use siphasher::sip::SipHasher13;
+
+use super::index::{Posting, SearchDoc, SearchIndex, word_order};
+use crate::output::OutputFile;
+
+/// The folder under the output root that holds the index, and the manifest's name in it.
+pub const INDEX_DIR: &str = "search";
+/// The manifest: the one file with a fixed name, so pages never need rewriting.
+pub const MANIFEST: &str = "search/index.json";
+
+/// Sizes that decide how the index is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardOptions {
+    /// Aim for term shards of about this many bytes (before compression).
+    pub target_bytes: usize,
+    /// Hits (sections shown as results) carried per stem.
+    pub hits: usize,
+    /// Characters of text in a hit's window.
+    pub window_chars: usize,
+    /// Sections per document chunk.
+    pub chunk_docs: usize,
+    /// Characters of text kept per section in document chunks.
+    pub chunk_text_chars: usize,
+}
+
+impl Default for ShardOptions {
+    fn default() -> Self {
+        ShardOptions {
+            target_bytes: 36 * 1024,
+            hits: 6,
+            window_chars: 90,
+            chunk_docs: 64,
+            chunk_text_chars: 240,
+        }
+    }
+}
+
+/// The manifest's content, in `search/index.json`. Kept small: every first query loads it.
+#[derive(Debug, Serialize)]
+struct Manifest {
+    version: u32,
+    /// Number of documents (sections), for bitmaps and BM25.
+    docs: usize,
+    /// Hits carried per stem: the browser shows at most this many results.
+    hits: usize,
+    /// The first word (or two-letter group) of every term shard but the first, joined
+    /// with spaces (words never hold one), in word order.
+    from: String,
+    /// The hashes naming the term shards (`t-<hash>.bin`), eight hex digits each.
+    shards: String,
+    /// Sections per document chunk.
+    chunk_docs: usize,
+    /// The file listing the document chunks.
+    chunks: String,
+}
+
+/// Writes the index as files below [`INDEX_DIR`]: term shards, vocabularies of the groups
+/// split over several shards, document chunks, the list of chunks and the manifest.
+pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
+    let doc_count = index.docs.len();
+    let stems: Vec<EncodedStem> = index
+        .stems
+        .par_iter()
+        .map(|stem| EncodedStem::new(index, &stem.postings, doc_count, options))
+        .collect();
+    let plan = plan_shards(index, &stems, options);
+    let mut names = Names::default();
+    let mut files = Vec::new();
+
+    // One vocabulary per split group, named in each of the group's shards.
+    let mut vocabularies: HashMap<usize, String> = HashMap::new();
+    for shard in &plan {
+        if shard.group_words.is_empty() || vocabularies.contains_key(&shard.group_words.start) {
+            continue;
+        }
+        let bytes = encode_vocabulary(index, &stems, &plan, shard.group_words.clone());
+        let file = names.file("v", "bin", bytes);
+        vocabularies.insert(shard.group_words.start, file_name(&file.path));
+        files.push(file);
+    }
+    let encoded: Vec<Vec<u8>> = plan
+        .par_iter()
+        .map(|shard| {
+            let vocabulary = vocabularies
+                .get(&shard.group_words.start)
+                .filter(|_| !shard.group_words.is_empty())
+                .map_or("", String::as_str);
+            encode_shard(index, &stems, shard, vocabulary)
+        })
+        .collect();
+    let mut hashes = String::new();
+    for bytes in encoded {
+        let file = names.file("t", "bin", bytes);
+        hashes.push_str(&file.path[INDEX_DIR.len() + 3..INDEX_DIR.len() + 11]);
+        files.push(file);
+    }
+
+    let chunks: Vec<Vec<u8>> = index
+        .docs
+        .par_chunks(options.chunk_docs.max(1))
+        .map(|docs| encode_chunk(index, docs, options.chunk_text_chars))
+        .collect();
+    let mut chunk_names = Vec::new();
+    for bytes in chunks {
+        let file = names.file("d", "bin", bytes);
+        chunk_names.push(file_name(&file.path));
+        files.push(file);
+    }
+    let chunk_list = names.file(
+        "chunks",
+        "json",
+        serde_json::to_vec(&chunk_names).unwrap_or_default(),
+    );
+    let manifest = Manifest {
+        version: 1,
+        docs: doc_count,
+        hits: options.hits,
+        from: plan
+            .iter()
+            .skip(1)
+            .map(|s| s.from.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        shards: hashes,
+        chunk_docs: options.chunk_docs.max(1),
+        chunks: file_name(&chunk_list.path),
+    };
+    files.push(chunk_list);
+    files.push(OutputFile {
+        path: MANIFEST.to_owned(),
+        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+    });
+    files
+}
+
+/// Names files after a hash of their bytes, so they can be cached forever. Hashes are
+/// short (eight hex digits keep the manifest small), so a name already taken is hashed
+/// again with a counter until it is unique.
+#[derive(Default)]
+struct Names {
+    taken: std::collections::HashSet<String>,
+}
+
+impl Names {
+    fn file(&mut self, prefix: &str, extension: &str, bytes: Vec<u8>) -> OutputFile {
+        let mut salt = 0u64;
+        loop {
+            let mut hasher = SipHasher13::new_with_keys(salt, 0);
+            hasher.write(&bytes);
+            let hash = hasher.finish() >> 32;
+            let path = format!("{INDEX_DIR}/{prefix}-{hash:08x}.{extension}");
+            if self.taken.insert(path.clone()) {
+                return OutputFile { path, bytes };
+            }
+            salt += 1;
+        }
+    }
+}
+
+fn file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_owned()
+}
+
+/// A stem's postings and hits, encoded once and copied into every shard that needs them.
+struct EncodedStem {
+    /// Kind byte and postings.
+    postings: Vec<u8>,
+    /// The best sections, best first, with their text windows.
+    hits: Vec<Hit>,
+    df: usize,
+}
+
+struct Hit {
+    doc: u32,
+    impact: u8,
+    flags: u8,
+    window: String,
+}
+
+impl EncodedStem {
+    fn new(
+        index: &SearchIndex,
+        postings: &[Posting],
+        doc_count: usize,
+        options: &ShardOptions,
+    ) -> EncodedStem {
+        let mut list = Vec::with_capacity(postings.len() * 2);
+        let mut previous = 0;
+        for posting in postings {
+            push_varint(&mut list, posting.doc - previous);
+            list.push(posting.impact);
+            previous = posting.doc;
+        }
+        let bitmap_len = doc_count.div_ceil(8);
+        let encoded = if list.len() > 2 * bitmap_len {
+            let mut bitmap = vec![0u8; bitmap_len];
+            for posting in postings {
+                bitmap[posting.doc as usize / 8] |= 1 << (posting.doc % 8);
+            }
+            let mut impacts: Vec<u8> = postings.iter().map(|p| p.impact).collect();
+            impacts.sort_unstable();
+            let mut out = vec![1, impacts[impacts.len() / 2]];
+            out.extend(bitmap);
+            out
+        } else {
+            let mut out = vec![0];
+            out.extend(list);
+            out
+        };
+        let mut best: Vec<&Posting> = postings.iter().collect();
+        best.sort_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
+        let hits = best
+            .into_iter()
+            .take(options.hits)
+            .map(|posting| {
+                let text = &index.docs[posting.doc as usize].text;
+                let (window, flags) = window(text, posting.first, options.window_chars);
+                Hit {
+                    doc: posting.doc,
+                    impact: posting.impact,
+                    flags,
+                    window,
+                }
+            })
+            .collect();
+        EncodedStem {
+            postings: encoded,
+            hits,
+            df: postings.len(),
+        }
+    }
+
+    /// Bytes this stem adds to a shard, counting its hits' pages and docs as new.
+    fn cost(&self, index: &SearchIndex) -> usize {
+        let hits: usize = self
+            .hits
+            .iter()
+            .map(|hit| {
+                let doc = &index.docs[hit.doc as usize];
+                let page = &index.pages[doc.page];
+                hit.window.len()
+                    + doc.anchor.len()
+                    + doc.heading.len()
+                    + page.url.len()
+                    + page.title.len()
+                    + 12
+            })
+            .sum();
+        self.postings.len() + hits + 4
+    }
+}
+
+/// The text around `first` (a byte offset in `text`), about `chars` characters, cut at
+/// spaces; or the start of the text when the word is not in it. Flags say which ends cut
+/// the text short.
+pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
+    let mut first = first.map_or(0, |f| (f as usize).min(text.len()));
+    while !text.is_char_boundary(first) {
+        first -= 1;
+    }
+    let before = chars / 4;
+    // Start a quarter of the window before the match, at a word start.
+    let mut start = text[..first]
+        .char_indices()
+        .rev()
+        .nth(before.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = text[start..first]
+            .find(char::is_whitespace)
+            .map_or(first, |space| start + space + 1);
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |space| start + space);
+    }
+    let mut flags = 0;
+    if start > 0 {
+        flags |= 1;
+    }
+    if end < text.len() {
+        flags |= 2;
+    }
+    let window = text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (window, flags)
+}
+
+/// One planned term shard: a run of words, and the words of split groups kept elsewhere.
+struct PlannedShard {
+    /// The shard's first word (empty for the first shard): the manifest's key.
+    from: String,
+    /// Indices into `index.words`.
+    words: std::ops::Range<usize>,
+    /// The range of `index.words` of the two-letter groups this shard holds part of, when
+    /// it holds only part of them.
+    group_words: std::ops::Range<usize>,
+}
+
+/// The first two characters of a word: its group.
+fn group_of(word: &str) -> &str {
+    match word.char_indices().nth(2) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
+}
+
+/// Cuts the sorted words into shards of about `target_bytes`, whole two-letter groups
+/// together where they fit, a big group over several shards.
+fn plan_shards(
+    index: &SearchIndex,
+    stems: &[EncodedStem],
+    options: &ShardOptions,
+) -> Vec<PlannedShard> {
+    let costs: Vec<usize> = stems.iter().map(|s| s.cost(index)).collect();
+    let words = &index.words;
+    // Groups as ranges of word indices.
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    for i in 1..=words.len() {
+        if i == words.len() || group_of(&words[i].0) != group_of(&words[start].0) {
+            groups.push(start..i);
+            start = i;
+        }
+    }
+    let word_cost = |i: usize| words[i].0.len() + 3;
+    let group_cost = |range: &std::ops::Range<usize>| -> usize {
+        let mut seen = std::collections::HashSet::new();
+        range
+            .clone()
+            .map(|i| {
+                let stem = words[i].1 as usize;
+                word_cost(i) + if seen.insert(stem) { costs[stem] } else { 0 }
+            })
+            .sum()
+    };
+
+    let mut shards: Vec<PlannedShard> = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None; // (start, end, bytes)
+    let close = |shards: &mut Vec<PlannedShard>, start: usize, end: usize| {
+        shards.push(PlannedShard {
+            from: String::new(),
+            words: start..end,
+            group_words: start..start,
+        });
+    };
+    for group in groups {
+        let cost = group_cost(&group);
+        if cost > options.target_bytes {
+            if let Some((s, e, _)) = current.take() {
+                close(&mut shards, s, e);
+            }
+            // Split the group at word boundaries.
+            let mut piece_start = group.start;
+            let mut bytes = 0;
+            let mut seen = std::collections::HashSet::new();
+            for i in group.clone() {
+                let stem = words[i].1 as usize;
+                let add = word_cost(i) + if seen.insert(stem) { costs[stem] } else { 0 };
+                if bytes > 0 && bytes + add > options.target_bytes {
+                    shards.push(PlannedShard {
+                        from: String::new(),
+                        words: piece_start..i,
+                        group_words: group.clone(),
+                    });
+                    piece_start = i;
+                    bytes = 0;
+                    seen.clear();
+                    seen.insert(stem);
+                }
+                bytes += add;
+            }
+            shards.push(PlannedShard {
+                from: String::new(),
+                words: piece_start..group.end,
+                group_words: group.clone(),
+            });
+            continue;
+        }
+        current = match current {
+            Some((s, _, bytes)) if bytes + cost <= options.target_bytes => {
+                Some((s, group.end, bytes + cost))
+            }
+            Some((s, e, _)) => {
+                close(&mut shards, s, e);
+                Some((group.start, group.end, cost))
+            }
+            None => Some((group.start, group.end, cost)),
+        };
+    }
+    if let Some((s, e, _)) = current {
+        close(&mut shards, s, e);
+    }
+    if shards.is_empty() {
+        shards.push(PlannedShard {
+            from: String::new(),
+            words: 0..0,
+            group_words: 0..0,
+        });
+    }
+    // A shard that starts a group is keyed by the group itself, so that every word with
+    // the group's two letters, in the index or not, leads to the shard holding the group.
+    for (number, shard) in shards.iter_mut().enumerate() {
+        if number > 0 {
+            let first = &words[shard.words.start].0;
+            shard.from = if shard.group_words.start < shard.words.start {
+                // Mid-group: the shortest start of the first word that sorts after the
+                // previous shard's last word.
+                let last = &words[shard.words.start - 1].0;
+                let mut end = 0;
+                for (i, c) in first.char_indices() {
+                    end = i + c.len_utf8();
+                    if word_order(&first[..end], last).is_gt() {
+                        break;
+                    }
+                }
+                first[..end].to_owned()
+            } else {
+                group_of(first).to_owned()
+            };
+        }
+    }
+    shards
+}
+
+/// Encodes term shard `number`.
+fn encode_shard(
+    index: &SearchIndex,
+    stems: &[EncodedStem],
+    shard: &PlannedShard,
+    vocabulary: &str,
+) -> Vec<u8> {
+    let words = &index.words[shard.words.clone()];
+    // Local stems in order of first use; local docs sorted by id; local pages by first use.
+    let mut stem_local: HashMap<u32, usize> = HashMap::new();
+    let mut stem_order: Vec<u32> = Vec::new();
+    for (_, stem) in words {
+        stem_local.entry(*stem).or_insert_with(|| {
+            stem_order.push(*stem);
+            stem_order.len() - 1
+        });
+    }
+    let mut docs: BTreeMap<u32, usize> = BTreeMap::new();
+    for stem in &stem_order {
+        for hit in &stems[*stem as usize].hits {
+            docs.insert(hit.doc, 0);
+        }
+    }
+    let mut page_local: HashMap<usize, usize> = HashMap::new();
+    let mut page_order: Vec<usize> = Vec::new();
+    for (position, (doc, local)) in docs.iter_mut().enumerate() {
+        *local = position;
+        let page = index.docs[*doc as usize].page;
+        page_local.entry(page).or_insert_with(|| {
+            page_order.push(page);
+            page_order.len() - 1
+        });
+    }
+
+    let mut out = vec![1u8];
+    push_varint_usize(&mut out, page_order.len());
+    for page in &page_order {
+        push_str(&mut out, &index.pages[*page].url);
+        push_str(&mut out, &index.pages[*page].title);
+    }
+    push_varint_usize(&mut out, docs.len());
+    let mut previous = 0;
+    for doc in docs.keys() {
+        let entry = &index.docs[*doc as usize];
+        push_varint(&mut out, doc - previous);
+        previous = *doc;
+        push_varint_usize(&mut out, page_local[&entry.page]);
+        push_str(&mut out, &entry.anchor);
+        push_str(&mut out, &entry.heading);
+    }
+    push_varint_usize(&mut out, stem_order.len());
+    for stem in &stem_order {
+        let encoded = &stems[*stem as usize];
+        push_varint_usize(&mut out, encoded.df);
+        out.extend_from_slice(&encoded.postings);
+        push_varint_usize(&mut out, encoded.hits.len());
+        for hit in &encoded.hits {
+            push_varint_usize(&mut out, docs[&hit.doc]);
+            out.push(hit.impact);
+            out.push(hit.flags);
+            push_str(&mut out, &hit.window);
+        }
+    }
+    push_varint_usize(&mut out, words.len());
+    let mut previous = "";
+    for (word, stem) in words {
+        push_front_coded(&mut out, previous, word);
+        push_varint_usize(&mut out, stem_local[stem]);
+        previous = word;
+    }
+    // The vocabulary of a group split over several shards: for typos and completions.
+    push_str(&mut out, vocabulary);
+    out
+}
+
+/// Encodes the vocabulary of a group split over several shards: every word with the shard
+/// holding it and its stem's document frequency.
+fn encode_vocabulary(
+    index: &SearchIndex,
+    stems: &[EncodedStem],
+    plan: &[PlannedShard],
+    group: std::ops::Range<usize>,
+) -> Vec<u8> {
+    let mut out = vec![1u8];
+    push_varint_usize(&mut out, group.len());
+    let mut previous = "";
+    for i in group {
+        let (word, stem) = &index.words[i];
+        push_front_coded(&mut out, previous, word);
+        let home = plan.partition_point(|s| s.words.end <= i);
+        push_varint_usize(&mut out, home);
+        push_varint_usize(&mut out, stems[*stem as usize].df);
+        previous = word;
+    }
+    out
+}
+
+/// Encodes a chunk of consecutive documents, for results a term shard has no hit for.
+fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> Vec<u8> {
+    let mut page_local: HashMap<usize, usize> = HashMap::new();
+    let mut page_order = Vec::new();
+    for doc in docs {
+        page_local.entry(doc.page).or_insert_with(|| {
+            page_order.push(doc.page);
+            page_order.len() - 1
+        });
+    }
+    let mut out = vec![1u8];
+    push_varint_usize(&mut out, page_order.len());
+    for page in &page_order {
+        push_str(&mut out, &index.pages[*page].url);
+        push_str(&mut out, &index.pages[*page].title);
+    }
+    push_varint_usize(&mut out, docs.len());
+    for doc in docs {
+        push_varint_usize(&mut out, page_local[&doc.page]);
+        push_str(&mut out, &doc.anchor);
+        push_str(&mut out, &doc.heading);
+        let (text, _) = window(&doc.text, None, text_chars);
+        push_str(&mut out, &text);
+    }
+    out
+}
+
+fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8 & 0x7f) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn push_varint_usize(out: &mut Vec<u8>, value: usize) {
+    push_varint(out, u32::try_from(value).unwrap_or(u32::MAX));
+}
+
+fn push_str(out: &mut Vec<u8>, text: &str) {
+    push_varint_usize(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Writes `word` as the number of UTF-16 units it shares with `previous` and the rest.
+fn push_front_coded(out: &mut Vec<u8>, previous: &str, word: &str) {
+    let mut shared_bytes = 0;
+    let mut shared_units = 0;
+    for (a, b) in previous.chars().zip(word.chars()) {
+        if a != b {
+            break;
+        }
+        shared_bytes += a.len_utf8();
+        shared_units += a.len_utf16();
+    }
+    push_varint_usize(out, shared_units);
+    push_str(out, &word[shared_bytes..]);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,376 @@
+//! Shard tests: a small decoder (the same steps `search.js` takes) reads back what was
+//! written.
+
+use super::*;
+use crate::search::index::{FieldWeights, SearchDoc, SearchPage, word_order};
+use crate::search::tokenize::WordStemmer;
+
+/// A decoded stem: df, postings as (doc, impact) (a bitmap's docs get the default
+/// impact), hits as (local doc, impact, flags, window).
+type DecodedStem = (usize, Vec<(u32, u8)>, Vec<(usize, u8, u8, String)>);
+
+/// A decoded term shard.
+#[derive(Debug, Default)]
+struct Decoded {
+    pages: Vec<(String, String)>,
+    /// (global doc id, local page, anchor, heading)
+    docs: Vec<(u32, usize, String, String)>,
+    stems: Vec<DecodedStem>,
+    words: Vec<(String, usize)>,
+    vocabulary: String,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> u8 {
+        self.at += 1;
+        self.bytes[self.at - 1]
+    }
+    fn varint(&mut self) -> usize {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let b = self.byte();
+            value |= usize::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return value;
+            }
+            shift += 7;
+        }
+    }
+    fn string(&mut self) -> String {
+        let len = self.varint();
+        self.at += len;
+        String::from_utf8(self.bytes[self.at - len..self.at].to_vec()).unwrap()
+    }
+    fn front_coded(&mut self, previous: &str) -> String {
+        let shared = self.varint();
+        let units: Vec<u16> = previous.encode_utf16().take(shared).collect();
+        String::from_utf16(&units).unwrap() + &self.string()
+    }
+}
+
+fn decode(bytes: &[u8], doc_count: usize) -> Decoded {
+    let mut r = Reader { bytes, at: 0 };
+    assert_eq!(r.byte(), 1, "version");
+    let mut d = Decoded::default();
+    for _ in 0..r.varint() {
+        d.pages.push((r.string(), r.string()));
+    }
+    let mut doc = 0;
+    for _ in 0..r.varint() {
+        doc += r.varint() as u32;
+        d.docs.push((doc, r.varint(), r.string(), r.string()));
+    }
+    for _ in 0..r.varint() {
+        let df = r.varint();
+        let mut postings = Vec::new();
+        if r.byte() == 0 {
+            let mut doc = 0;
+            for _ in 0..df {
+                doc += r.varint() as u32;
+                postings.push((doc, r.byte()));
+            }
+        } else {
+            let default = r.byte();
+            for byte in 0..doc_count.div_ceil(8) {
+                let bits = r.byte();
+                for bit in 0..8 {
+                    if bits & (1 << bit) != 0 {
+                        postings.push(((byte * 8 + bit) as u32, default));
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        for _ in 0..r.varint() {
+            hits.push((r.varint(), r.byte(), r.byte(), r.string()));
+        }
+        d.stems.push((df, postings, hits));
+    }
+    let mut previous = String::new();
+    for _ in 0..r.varint() {
+        let word = r.front_coded(&previous);
+        d.words.push((word.clone(), r.varint()));
+        previous = word;
+    }
+    d.vocabulary = r.string();
+    assert_eq!(r.at, bytes.len(), "trailing bytes");
+    d
+}
+
+/// A decoded vocabulary file: (word, shard, df).
+fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
+    let mut r = Reader { bytes, at: 0 };
+    assert_eq!(r.byte(), 1, "version");
+    let mut previous = String::new();
+    let mut out = Vec::new();
+    for _ in 0..r.varint() {
+        let word = r.front_coded(&previous);
+        out.push((word.clone(), r.varint(), r.varint()));
+        previous = word;
+    }
+    assert_eq!(r.at, bytes.len(), "trailing bytes");
+    out
+}
+
+fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a OutputFile {
+    files
+        .iter()
+        .find(|f| f.path == format!("{INDEX_DIR}/{name}"))
+        .unwrap_or_else(|| panic!("no file {name}"))
+}
+
+fn index_of(texts: &[&str]) -> SearchIndex {
+    let pages = vec![SearchPage {
+        url: "/p/".into(),
+        title: "Page".into(),
+    }];
+    let docs = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| SearchDoc {
+            page: 0,
+            first: i == 0,
+            anchor: format!("s{i}"),
+            heading: format!("Part {i}"),
+            text: (*text).into(),
+        })
+        .collect();
+    SearchIndex::build(
+        pages,
+        docs,
+        &WordStemmer::for_language("en"),
+        FieldWeights::default(),
+    )
+}
+
+fn manifest(files: &[OutputFile]) -> serde_json::Value {
+    let file = files.iter().find(|f| f.path == MANIFEST).expect("manifest");
+    serde_json::from_slice(&file.bytes).unwrap()
+}
+
+fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
+    let manifest = manifest(files);
+    let hashes = manifest["shards"].as_str().unwrap().to_owned();
+    assert_eq!(hashes.len() % 8, 0);
+    (0..hashes.len() / 8)
+        .map(|i| file(files, &format!("t-{}.bin", &hashes[i * 8..i * 8 + 8])))
+        .collect()
+}
+
+/// The manifest's keys: "" for the first shard, then its `from` list.
+fn shard_keys(files: &[OutputFile]) -> Vec<String> {
+    let manifest = manifest(files);
+    let from = manifest["from"].as_str().unwrap();
+    let mut keys = vec![String::new()];
+    if !from.is_empty() {
+        keys.extend(from.split(' ').map(str::to_owned));
+    }
+    keys
+}
+
+#[test]
+fn a_small_index_is_one_shard_that_reads_back() {
+    let index = index_of(&["Cats chase mice.", "Dogs chase cats; ünïcode 😀 words."]);
+    let files = write(&index, &ShardOptions::default());
+    let shards = shard_files(&files);
+    assert_eq!(shards.len(), 1);
+    let d = decode(&shards[0].bytes, index.docs.len());
+    assert_eq!(d.pages, [("/p/".to_string(), "Page".to_string())]);
+    assert_eq!(d.docs.len(), 2);
+    let words: Vec<&str> = d.words.iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(
+        words,
+        [
+            "0", "1", "cats", "chase", "dogs", "mice", "page", "part", "unicode", "words"
+        ]
+    );
+    let cats = &d.stems[d.words[2].1];
+    assert_eq!(cats.0, 2, "df");
+    assert_eq!(cats.1.len(), 2);
+    // Hits are best first, with windows from the text.
+    assert_eq!(cats.2.len(), 2);
+    assert!(cats.2[0].1 >= cats.2[1].1);
+    let windows: Vec<&str> = cats.2.iter().map(|h| h.3.as_str()).collect();
+    assert!(windows.contains(&"Cats chase mice."));
+    assert!(d.vocabulary.is_empty());
+}
+
+#[test]
+fn file_names_are_content_hashes_and_the_manifest_is_fixed() {
+    let a = write(&index_of(&["alpha beta"]), &ShardOptions::default());
+    let b = write(&index_of(&["alpha beta"]), &ShardOptions::default());
+    let c = write(&index_of(&["alpha gamma"]), &ShardOptions::default());
+    let names = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "deterministic");
+    assert_ne!(shard_files(&a)[0].path, shard_files(&c)[0].path);
+    assert!(names(&c).contains(&MANIFEST.to_string()));
+    for file in &a {
+        assert!(file.path.starts_with("search/"), "{}", file.path);
+    }
+}
+
+#[test]
+fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
+    // Many distinct words across many groups, in many sections.
+    let texts: Vec<String> = (0..400)
+        .map(|i| {
+            (0..30)
+                .map(|j| {
+                    format!(
+                        "{}{}w{}",
+                        (b'a' + (i + j) as u8 % 26) as char,
+                        (b'a' + j as u8 % 26) as char,
+                        (i * 31 + j) % 500
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let options = ShardOptions {
+        target_bytes: 4096,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    let shards = shard_files(&files);
+    assert!(shards.len() > 5, "{} shards", shards.len());
+    // Every word is in exactly one shard, the one the manifest's keys point to.
+    let froms = shard_keys(&files);
+    assert_eq!(froms.len(), shards.len());
+    let mut seen = 0;
+    for (number, shard) in shards.iter().enumerate() {
+        let d = decode(&shard.bytes, index.docs.len());
+        for (word, stem) in &d.words {
+            let home = froms.partition_point(|f| word_order(f, word).is_le()) - 1;
+            assert_eq!(home, number, "{word}");
+            let postings = &d.stems[*stem].1;
+            let expected = index.stem_of(word).unwrap().postings.len();
+            assert_eq!(postings.len(), expected, "{word}");
+            seen += 1;
+        }
+        // The words of a split group point at the shard holding them.
+        if !d.vocabulary.is_empty() {
+            for (word, home, df) in decode_vocabulary(&file(&files, &d.vocabulary).bytes) {
+                let there = decode(&shards[home].bytes, index.docs.len());
+                let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
+                assert_eq!(there.stems[*stem].0, df);
+            }
+        }
+    }
+    assert_eq!(seen, index.words.len());
+}
+
+#[test]
+fn groups_too_big_for_one_shard_share_one_vocabulary() {
+    let texts: Vec<String> = (0..200)
+        .map(|i| format!("co{i}x co{}y and more words", i * 7))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let options = ShardOptions {
+        target_bytes: 2048,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    let keys = shard_keys(&files);
+    let mut vocabularies = std::collections::BTreeSet::new();
+    let mut pieces = 0;
+    for (shard, key) in shard_files(&files).iter().zip(&keys) {
+        let d = decode(&shard.bytes, index.docs.len());
+        if d.words.iter().any(|(w, _)| w.starts_with("co")) {
+            pieces += 1;
+            vocabularies.insert(d.vocabulary.clone());
+            // The first piece is keyed by the group, so any "co…" word leads to the group.
+            assert!(key == "co" || key.starts_with("co"), "{key}");
+        }
+    }
+    assert!(pieces >= 2, "the co group is split");
+    assert_eq!(vocabularies.len(), 1, "one vocabulary for the group");
+    assert!(keys.contains(&"co".to_string()));
+    let name = vocabularies.into_iter().next().unwrap();
+    let words = decode_vocabulary(&file(&files, &name).bytes);
+    let expected: Vec<&str> = index
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.starts_with("co"))
+        .collect();
+    assert_eq!(
+        words.iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+#[test]
+fn very_common_stems_are_bitmaps() {
+    let texts: Vec<String> = (0..300).map(|i| format!("the word{i}")).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let files = write(&index, &ShardOptions::default());
+    let mut found = false;
+    for shard in shard_files(&files) {
+        let d = decode(&shard.bytes, index.docs.len());
+        if let Some((_, stem)) = d.words.iter().find(|(w, _)| w == "the") {
+            let (df, postings, hits) = &d.stems[*stem];
+            assert_eq!(*df, 300);
+            assert_eq!(postings.len(), 300);
+            assert_eq!(hits.len(), ShardOptions::default().hits);
+            found = true;
+        }
+    }
+    assert!(found);
+}
+
+#[test]
+fn document_chunks_hold_every_section() {
+    let index = index_of(&["one", "two", "three"]);
+    let options = ShardOptions {
+        chunk_docs: 2,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    let manifest = manifest(&files);
+    assert_eq!(manifest["chunk_docs"], 2);
+    let list = file(&files, manifest["chunks"].as_str().unwrap());
+    let names: Vec<String> = serde_json::from_slice(&list.bytes).unwrap();
+    assert_eq!(names.len(), 2);
+    let second = files
+        .iter()
+        .find(|f| f.path == format!("search/{}", names[1]))
+        .unwrap();
+    let mut r = Reader {
+        bytes: &second.bytes,
+        at: 0,
+    };
+    assert_eq!(r.byte(), 1);
+    assert_eq!(r.varint(), 1);
+    assert_eq!((r.string(), r.string()), ("/p/".into(), "Page".into()));
+    assert_eq!(r.varint(), 1);
+    assert_eq!(r.varint(), 0);
+    assert_eq!(
+        (r.string(), r.string(), r.string()),
+        ("s2".into(), "Part 2".into(), "three".into())
+    );
+}
+
+#[test]
+fn windows_surround_the_match_and_say_where_they_were_cut() {
+    let text = "one two three four five six seven eight nine ten eleven twelve";
+    let at = text.find("seven").unwrap() as u32;
+    let (cut, flags) = window(text, Some(at), 24);
+    assert!(cut.contains("seven"), "{cut}");
+    assert!(!text.starts_with(&cut) && !text.ends_with(&cut));
+    assert_eq!(flags, 3);
+    assert_eq!(window(text, None, 200), (text.to_string(), 0));
+    assert_eq!(window("a\n\nb", None, 10), ("a b".to_string(), 0));
+    // Multi-byte text is cut on character boundaries.
+    let (w, _) = window("ééé ééé ééé ééé", Some(8), 5);
+    assert!(!w.is_empty());
+}
