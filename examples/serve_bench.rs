@@ -2,11 +2,11 @@
 //! browser, debounce included, with `cairn serve`'s incremental rebuilds.
 //!
 //! ```sh
-//! cargo run --release --example serve_bench -- SITE_DIR [EDITS]
+//! cargo run --release --example synth_site -- --pages 1000 --out /tmp/synth-1k
+//! cargo run --release --example serve_bench -- /tmp/synth-1k [EDITS]
 //! ```
 //!
-//! SITE_DIR is any cairn site, e.g. the 1,000-page site of the shared synthetic-site
-//! generator. It is copied to a temporary folder first, so the benchmark never edits it. One
+//! The site can be any cairn site; the synthetic one is deterministic. It is copied to a temporary folder first, so the benchmark never edits it. One
 //! page is edited EDITS times (default 30); each time the benchmark waits for the `reload`
 //! event on the server-sent-events stream, as a browser would, and prints the median and
 //! spread. Not run by CI: timings depend on the machine.

@@ -226,7 +226,13 @@ pub fn render_site_cached(
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     timings.lap("feeds and sitemap");
     // Search: the index shards and the page listing every page.
-    files.extend(search::search_files(&site, &rendered, &values, &templates)?);
+    files.extend(search::search_files_cached(
+        &site,
+        &rendered,
+        &values,
+        &templates,
+        cache.map(|c| &c.search),
+    )?);
     timings.lap("search index");
     problems.sort();
     Ok(RenderedOutput {

@@ -80,14 +80,26 @@ impl Fingerprinter {
         hash
     }
 
-    /// Drops the entries no hash used since the last call.
+    /// Drops the entries no hash used since the last call (on another thread: they hold
+    /// the previous build's values, whose freeing a rebuild need not wait for).
     pub fn prune(&self) {
+        let mut unused = Vec::new();
         for shard in &self.memo {
-            shard
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .retain(|_, entry| entry.used.swap(false, Ordering::Relaxed));
+            let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
+            let keep: HashMap<(usize, Kind), Entry> = shard
+                .drain()
+                .filter_map(|(key, entry)| {
+                    if entry.used.swap(false, Ordering::Relaxed) {
+                        Some((key, entry))
+                    } else {
+                        unused.push(entry);
+                        None
+                    }
+                })
+                .collect();
+            *shard = keep;
         }
+        super::drop_later(unused);
     }
 
     fn shard(&self, (address, _): (usize, Kind)) -> &Mutex<HashMap<(usize, Kind), Entry>> {

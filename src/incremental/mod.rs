@@ -15,12 +15,15 @@
 //!   its template looked up changed ([`PageCache`]): an edit re-renders the page, its
 //!   neighbours, its section and tag lists, and pages whose templates read it.
 //!
+//! - the search index is made again only when the indexed text changed ([`SearchCache`]).
+//!
 //! Everything else (the content model, template values, anchors, feeds, the sitemap) is
 //! cheap and recomputed on every build, so the result is always that of a full build.
 
 mod fingerprint;
 mod markdown;
 mod pages;
+mod search;
 mod sources;
 mod stamp;
 mod templates;
@@ -28,6 +31,7 @@ mod values;
 
 pub use markdown::{MarkdownCache, Stats as MarkdownStats};
 pub use pages::{PageCache, Stats as PageStats};
+pub use search::SearchCache;
 pub use sources::ParseCache;
 pub use stamp::FileStamp;
 pub use templates::TemplateCache;
@@ -56,6 +60,8 @@ pub struct BuildCache {
     pub values: MarkdownValues,
     /// Rendered HTML pages.
     pub pages: PageCache,
+    /// The search index files.
+    pub search: SearchCache,
 }
 
 /// What the last build did again and what it reused.

@@ -113,10 +113,28 @@ pub fn search_files(
     values: &SiteValues,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
+    search_files_cached(site, rendered, values, templates, None)
+}
+
+/// [`search_files`], reusing the index files of an earlier build when `cache` is given
+/// (`cairn serve`) and the indexed text did not change.
+pub fn search_files_cached(
+    site: &Site,
+    rendered: &RenderedSite,
+    values: &SiteValues,
+    templates: &Templates,
+    cache: Option<&crate::incremental::SearchCache>,
+) -> Result<Vec<OutputFile>, Diagnostics> {
     let (pages, docs) = documents(site, rendered);
-    let stemmer = WordStemmer::for_language(&site.config.language);
-    let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
-    let mut files = shards::write(&index, &shards::ShardOptions::default());
+    let build = |pages, docs| {
+        let stemmer = WordStemmer::for_language(&site.config.language);
+        let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
+        shards::write(&index, &shards::ShardOptions::default())
+    };
+    let mut files = match cache {
+        Some(cache) => cache.index_files(pages, docs, &site.config.language, build),
+        None => build(pages, docs),
+    };
     if let Some(page) = listing::render(site, rendered, values, templates)? {
         files.push(page);
     }
