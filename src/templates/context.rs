@@ -43,6 +43,10 @@ pub struct SiteContext<'a> {
     pub csp_meta: String,
     /// Whether templates should add `integrity` attributes (`get_integrity`).
     pub sri: bool,
+    /// Whether `atom.xml` exists (some page has a date).
+    pub has_feed: bool,
+    /// Whether `/tags/` exists (some page has a tag).
+    pub has_tags: bool,
 }
 
 /// A link to a page or section: enough for menus, breadcrumbs and previous/next.
@@ -165,6 +169,8 @@ impl SiteValues {
             extra: &site.config.extra,
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             csp_meta: crate::deploy::csp_for_meta(&site.config.csp),
+            has_feed: site.pages.iter().any(|p| p.date.is_some()),
+            has_tags: !site.tags.is_empty(),
             sri: site.config.sri,
         });
         let tag_contexts: HashMap<&str, TagContext> = site
