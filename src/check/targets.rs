@@ -61,7 +61,7 @@ pub fn classify(url: &str, page: &str, base: &BaseUrl) -> Target {
         None => (root_relative, None),
     };
     let path = path_and_query.split('?').next().unwrap_or("");
-    let path = normalize(&percent_decode(path));
+    let path = normalize(&crate::content::links::percent_decode(path));
     let Some(rel) = path.strip_prefix(base.path()) else {
         return Target::OutsideBase(path);
     };
@@ -109,26 +109,6 @@ fn normalize(path: &str) -> String {
         joined.push('/');
     }
     joined
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(value) = text
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 #[cfg(test)]

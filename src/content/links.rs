@@ -172,22 +172,10 @@ fn relative_from(from: &str, to: &str) -> String {
 }
 
 /// Decodes `%20` and friends in a link path; invalid sequences stay as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Ok(value) = u8::from_str_radix(text.get(i + 1..i + 3).unwrap_or("zz"), 16)
-        {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+pub fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map_or_else(|_| text.to_string(), |decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
