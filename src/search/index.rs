@@ -108,6 +108,9 @@ pub fn word_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// A posting before its score becomes an impact: document, BM25F score, first offset.
+type ScoredPosting = (u32, f64, Option<u32>);
+
 /// How often a surface word occurs in each field of one document.
 #[derive(Debug, Clone, Copy, Default)]
 struct Counts {
@@ -188,7 +191,7 @@ impl SearchIndex {
         let doc_count = docs.len() as f64;
         let average_length =
             (lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / doc_count.max(1.0)).max(1.0);
-        let scored: Vec<(String, Vec<(u32, f64, Option<u32>)>)> = raw
+        let scored: Vec<(String, Vec<ScoredPosting>)> = raw
             .into_par_iter()
             .zip(stem_names.into_par_iter())
             .map(|(mut list, stem)| {
