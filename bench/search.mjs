@@ -139,7 +139,6 @@ async function cairnQuery(browser, url, query) {
     };
     const cold = await measure(query);
     const transfer = await count();
-    await measure('');
     await page.fill('#cairn-search-input', '');
     await page.waitForTimeout(100);
     const warm = await measure(query);

@@ -38,11 +38,12 @@ fn main() {
     let sections = docs.len();
     let stemmer = WordStemmer::for_language(&site.config.language);
     let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
+    let indexed = started.elapsed().as_secs_f64() * 1000.0;
     let files = shards::write(&index, &ShardOptions::default());
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
     println!(
-        "{{\"ms\":{ms:.0},\"files\":{},\"bytes\":{bytes},\"sections\":{sections},\"words\":{}}}",
+        "{{\"ms\":{ms:.0},\"index_ms\":{indexed:.0},\"files\":{},\"bytes\":{bytes},\"sections\":{sections},\"words\":{}}}",
         files.len(),
         index.words.len()
     );

@@ -71,7 +71,7 @@ impl Default for ShardOptions {
         ShardOptions {
             target_bytes: 36 * 1024,
             hits: 8,
-            window_chars: 90,
+            window_chars: 72,
             chunk_docs: 64,
             chunk_text_chars: 240,
         }
