@@ -99,7 +99,7 @@ fn the_build_writes_the_index_and_the_page_listing_every_page() {
     let manifest: serde_json::Value =
         serde_json::from_str(&site.read("search/index.json")).expect("manifest is JSON");
     let hashes = manifest["shards"].as_str().unwrap();
-    assert!(!hashes.is_empty() && hashes.len() % 8 == 0);
+    assert!(!hashes.is_empty() && hashes.len().is_multiple_of(8));
     for i in 0..hashes.len() / 8 {
         let shard = site
             .public()

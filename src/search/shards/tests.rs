@@ -167,7 +167,7 @@ fn manifest(files: &[OutputFile]) -> serde_json::Value {
 fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
     let manifest = manifest(files);
     let hashes = manifest["shards"].as_str().unwrap().to_owned();
-    assert_eq!(hashes.len() % 8, 0);
+    assert!(hashes.len().is_multiple_of(8));
     (0..hashes.len() / 8)
         .map(|i| file(files, &format!("t-{}.bin", &hashes[i * 8..i * 8 + 8])))
         .collect()
