@@ -4,7 +4,9 @@
 //! a hit links straight to the heading nearest the match. Ranking is BM25F: a word's count
 //! in each field (the page title, the section heading, the body) is weighted before the
 //! usual BM25 saturation and length normalization. Each posting's score is computed here,
-//! once, and stored as a one-byte impact, so the browser only adds impacts up.
+//! once, and stored as a one-byte impact: `255 × √(score / highest score)`, so that low
+//! scores (common words) keep their differences. The browser squares impacts back into
+//! scores and adds them up.
 
 use std::collections::HashMap;
 
@@ -16,8 +18,6 @@ use super::tokenize::{self, WordStemmer};
 const K1: f64 = 1.2;
 /// BM25 length normalization.
 const B: f64 = 0.75;
-/// Impacts are `score × IMPACT_SCALE`, rounded, within 1..=255.
-const IMPACT_SCALE: f64 = 10.0;
 
 /// How much a word counts in each field of a section.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,7 +73,7 @@ pub struct SearchDoc {
 pub struct Posting {
     /// Document index.
     pub doc: u32,
-    /// The BM25F score, scaled to 1..=255.
+    /// The BM25F score as `255 × √(score / highest score in the index)`, at least 1.
     pub impact: u8,
     /// Byte offset in the document's text of the stem's first occurrence, if it is in the
     /// text (and not only in the title or heading): where the excerpt is cut.
@@ -107,6 +107,9 @@ pub struct StemPostings {
 pub fn word_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
+
+/// A posting before its score becomes an impact: document, BM25F score, first offset.
+type ScoredPosting = (u32, f64, Option<u32>);
 
 /// How often a surface word occurs in each field of one document.
 #[derive(Debug, Clone, Copy, Default)]
@@ -188,27 +191,41 @@ impl SearchIndex {
         let doc_count = docs.len() as f64;
         let average_length =
             (lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / doc_count.max(1.0)).max(1.0);
-        let stems: Vec<StemPostings> = raw
+        let scored: Vec<(String, Vec<ScoredPosting>)> = raw
             .into_par_iter()
             .zip(stem_names.into_par_iter())
             .map(|(mut list, stem)| {
                 list.sort_by_key(|(doc, _)| *doc);
                 let idf = idf(doc_count, list.len() as f64);
-                let postings = list
+                let scores = list
                     .into_iter()
                     .map(|(doc, counts)| {
                         let first_section = docs[doc as usize].first;
                         let weighted = weighted_frequency(counts, first_section, &weights);
                         let norm = 1.0 - B + B * f64::from(lengths[doc as usize]) / average_length;
                         let score = idf * weighted * (K1 + 1.0) / (weighted + K1 * norm);
-                        Posting {
-                            doc,
-                            impact: impact(score),
-                            first: counts.first,
-                        }
+                        (doc, score, counts.first)
                     })
                     .collect();
-                StemPostings { stem, postings }
+                (stem, scores)
+            })
+            .collect();
+        let highest = scored
+            .iter()
+            .flat_map(|(_, scores)| scores.iter().map(|(_, score, _)| *score))
+            .fold(f64::MIN_POSITIVE, f64::max);
+        let stems: Vec<StemPostings> = scored
+            .into_par_iter()
+            .map(|(stem, scores)| StemPostings {
+                stem,
+                postings: scores
+                    .into_iter()
+                    .map(|(doc, score, first)| Posting {
+                        doc,
+                        impact: impact(score, highest),
+                        first,
+                    })
+                    .collect(),
             })
             .collect();
 
@@ -275,8 +292,10 @@ fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
     (1.0 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5)).ln()
 }
 
-fn impact(score: f64) -> u8 {
-    (score * IMPACT_SCALE).round().clamp(1.0, 255.0) as u8
+fn impact(score: f64, highest: f64) -> u8 {
+    (255.0 * (score / highest).max(0.0).sqrt())
+        .round()
+        .clamp(1.0, 255.0) as u8
 }
 
 #[cfg(test)]

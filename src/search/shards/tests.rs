@@ -53,7 +53,17 @@ impl Reader<'_> {
     }
 }
 
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
+}
+
 fn decode(bytes: &[u8], doc_count: usize) -> Decoded {
+    let bytes = &gunzip(bytes)[..];
     let mut r = Reader { bytes, at: 0 };
     assert_eq!(r.byte(), 1, "version");
     let mut d = Decoded::default();
@@ -104,6 +114,7 @@ fn decode(bytes: &[u8], doc_count: usize) -> Decoded {
 
 /// A decoded vocabulary file: (word, shard, df).
 fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
+    let bytes = &gunzip(bytes)[..];
     let mut r = Reader { bytes, at: 0 };
     assert_eq!(r.byte(), 1, "version");
     let mut previous = String::new();
@@ -156,7 +167,7 @@ fn manifest(files: &[OutputFile]) -> serde_json::Value {
 fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
     let manifest = manifest(files);
     let hashes = manifest["shards"].as_str().unwrap().to_owned();
-    assert_eq!(hashes.len() % 8, 0);
+    assert!(hashes.len().is_multiple_of(8));
     (0..hashes.len() / 8)
         .map(|i| file(files, &format!("t-{}.bin", &hashes[i * 8..i * 8 + 8])))
         .collect()
@@ -345,8 +356,9 @@ fn document_chunks_hold_every_section() {
         .iter()
         .find(|f| f.path == format!("search/{}", names[1]))
         .unwrap();
+    let bytes = gunzip(&second.bytes);
     let mut r = Reader {
-        bytes: &second.bytes,
+        bytes: &bytes,
         at: 0,
     };
     assert_eq!(r.byte(), 1);

@@ -13,14 +13,18 @@
   var base = new URL(root.getAttribute("data-index"), location.href);
   var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 60;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
-  var manifest, ready, shards = {}, vocabularies = {}, chunks = {}, chunkNames;
+  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {}, chunkNames;
   var decoder = new TextDecoder();
   var active = -1, results = [], generation = 0, timer;
 
+  // Fetches an index file; binary ones are gzipped (unless a host already inflated them).
   function get(name, json) {
     return fetch(new URL(name, base)).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + name);
       return json ? response.json() : response.arrayBuffer();
+    }).then(function (data) {
+      if (json || new Uint8Array(data, 0, 2).join() !== "31,139") return data;
+      return new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
     });
   }
   function loadManifest() {
@@ -115,7 +119,7 @@
   }
   function loadShard(number) {
     return shards[number] || (shards[number] = get("t-" + manifest.shards.substr(number * 8, 8) + ".bin")
-      .then(function (buffer) { return decodeShard(buffer, manifest.docs); }));
+      .then(function (buffer) { return (loaded[number] = decodeShard(buffer, manifest.docs)); }));
   }
 
   // Edit distance with transpositions, giving up beyond `limit`.
@@ -179,7 +183,7 @@
       var stem = match.stem, k;
       if (!stem) return;
       function add(doc, impact) {
-        var score = impact * match.weight;
+        var score = impact * impact * match.weight;
         if (score > scores[doc]) scores[doc] = score;
       }
       if (stem.ids) {
@@ -217,8 +221,14 @@
           if (top.length > limit) top.pop();
         }
       }
+      // Every word of the matched stems that the loaded shards know is marked.
       var matched = {};
-      expansions.forEach(function (list) { list.forEach(function (m) { matched[m.word] = 1; }); });
+      expansions.forEach(function (list) {
+        list.forEach(function (m) {
+          matched[m.word] = 1;
+          loaded[m.home].words.forEach(function (entry) { if (entry.stem === m.stem) matched[entry.word] = 1; });
+        });
+      });
       return Promise.all(top.map(function (item) { return describe(item, expansions); })).then(function (items) {
         return { total: total, items: items, matched: matched };
       });
@@ -286,6 +296,7 @@
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       result.href = doc.page.url + (doc.anchor ? "#" + encodeURIComponent(doc.anchor) : "");
+      option.setAttribute("data-href", result.href);
       option.appendChild(element("span", "search-result-title", doc.page.title));
       if (doc.heading && doc.heading !== doc.page.title) {
         option.appendChild(element("span", "search-result-heading", doc.heading));
@@ -304,12 +315,18 @@
     announce(found.total === 0 ? "No results" : found.total === 1 ? "1 result" :
       found.total + " results" + (found.total > results.length ? ", showing the first " + results.length : ""));
     list.setAttribute("data-took", Math.round(performance.now() - started));
+    list.setAttribute("data-query", query);
   }
 
   function announce(text) {
     status.textContent = text;
   }
   function show(visible) {
+    if (!visible && active >= 0) {
+      list.children[active].setAttribute("aria-selected", "false");
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+    }
     list.hidden = !visible;
     input.setAttribute("aria-expanded", visible && results.length ? "true" : "false");
     root.classList.toggle("search-open", visible);
@@ -324,7 +341,9 @@
     options[active].scrollIntoView({ block: "nearest" });
   }
   function open(i) {
-    if (results[i]) location.href = results[i].href;
+    if (!results[i]) return;
+    show(false);
+    location.href = results[i].href;
   }
 
   function run() {
@@ -357,8 +376,15 @@
       event.preventDefault();
       open(active < 0 ? 0 : active);
     } else if (key === "Escape") {
-      if (!list.hidden) show(false);
-      else input.value = "";
+      // The first Escape closes the list (and must not clear the field, as search
+      // fields do); the next one clears the field.
+      if (!list.hidden) {
+        event.preventDefault();
+        show(false);
+      } else if (input.value) {
+        input.value = "";
+        run();
+      }
     }
   });
   input.addEventListener("focus", function () { if (results.length) show(true); });

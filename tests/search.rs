@@ -1,0 +1,185 @@
+//! Site search: the index built from a fixture site holds what it should (published pages,
+//! split at headings) and nothing else (drafts, `search: false`); its files are written.
+
+mod common;
+
+use std::io::Write;
+
+use cairn::config::Config;
+use cairn::content::{self, LoadOptions};
+use cairn::search::index::{FieldWeights, SearchIndex};
+use cairn::search::tokenize::WordStemmer;
+use common::TestSite;
+
+/// The fixture site plus a page kept out of search and a page with sections.
+fn site() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/private.md",
+        "---\ntitle: Private thanks\nsearch: false\n---\nThe word quetzalcoatl is only here.\n",
+    );
+    site.write(
+        "content/owls.md",
+        "---\ntitle: Field guide\n---\nIntro about owls.\n\n## Nesting habits {#nesting}\n\nOwls nest in hollow trees.\n\n## Feeding\n\nVoles mostly.\n",
+    );
+    site
+}
+
+fn index_of(site: &TestSite, drafts: bool) -> SearchIndex {
+    let root = site.root();
+    let config = Config::load(root).expect("config");
+    let (loaded, _) = content::load(root, config, LoadOptions { drafts }).expect("content");
+    let rendered = cairn::render::render_site(&loaded).expect("render");
+    let (pages, docs) = cairn::search::documents(&loaded, &rendered);
+    SearchIndex::build(
+        pages,
+        docs,
+        &WordStemmer::for_language("en"),
+        FieldWeights::default(),
+    )
+}
+
+#[test]
+fn the_index_holds_published_pages_split_at_headings() {
+    let site = site();
+    let index = index_of(&site, false);
+    let urls: Vec<&str> = index.pages.iter().map(|p| p.url.as_str()).collect();
+    // The fixture lives under a sub-path: /guide/.
+    assert!(urls.contains(&"/guide/owls/"), "{urls:?}");
+    assert!(urls.contains(&"/guide/blog/first/"), "{urls:?}");
+    assert!(
+        urls.contains(&"/guide/"),
+        "sections with an _index.md are searchable"
+    );
+
+    let guide = urls.iter().position(|u| *u == "/guide/owls/").unwrap();
+    let sections: Vec<(&str, &str, &str)> = index
+        .docs
+        .iter()
+        .filter(|d| d.page == guide)
+        .map(|d| (d.anchor.as_str(), d.heading.as_str(), d.text.as_str()))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("", "", "Intro about owls."),
+            ("nesting", "Nesting habits", "Owls nest in hollow trees."),
+            ("feeding", "Feeding", "Voles mostly."),
+        ]
+    );
+    // "nest" finds the nesting section, through its heading and its text.
+    let nest = index.stem_of("nest").expect("indexed");
+    let best = nest.postings.iter().max_by_key(|p| p.impact).unwrap();
+    assert_eq!(index.docs[best.doc as usize].anchor, "nesting");
+    assert!(index.stem_of("habits").is_some());
+}
+
+#[test]
+fn drafts_and_pages_kept_out_of_search_are_not_indexed() {
+    let site = site();
+    let index = index_of(&site, false);
+    let urls: Vec<&str> = index.pages.iter().map(|p| p.url.as_str()).collect();
+    assert!(!urls.iter().any(|u| u.contains("draft")), "{urls:?}");
+    assert!(!urls.contains(&"/guide/private/"), "{urls:?}");
+    assert!(index.stem_of("quetzalcoatl").is_none());
+    assert!(index.stem_of("published").is_none(), "the draft's text");
+    assert!(
+        !index.docs.iter().any(|d| d.text.contains("Not published")),
+        "no draft text"
+    );
+    // Built with --drafts, the draft is searchable like any page.
+    let with_drafts = index_of(&site, true);
+    assert!(with_drafts.stem_of("published").is_some());
+}
+
+#[test]
+fn the_build_writes_the_index_and_the_page_listing_every_page() {
+    let site = site();
+    site.build();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("search/index.json")).expect("manifest is JSON");
+    let hashes = manifest["shards"].as_str().unwrap();
+    assert!(!hashes.is_empty() && hashes.len().is_multiple_of(8));
+    for i in 0..hashes.len() / 8 {
+        let shard = site
+            .public()
+            .join(format!("search/t-{}.bin", &hashes[i * 8..i * 8 + 8]));
+        let bytes = std::fs::read(&shard).expect("shard written");
+        assert_eq!(&bytes[..2], &[0x1f, 0x8b], "shards are gzipped");
+    }
+    assert!(
+        site.public()
+            .join("search")
+            .join(manifest["chunks"].as_str().unwrap())
+            .is_file()
+    );
+
+    let listing = site.html("search/index.html");
+    let hrefs: Vec<String> = listing
+        .all(".all-pages-list a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(hrefs.contains(&"/guide/owls/".to_string()), "{hrefs:?}");
+    assert!(
+        hrefs.contains(&"/guide/owls/#nesting".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        !hrefs
+            .iter()
+            .any(|h| h.contains("private") || h.contains("draft"))
+    );
+
+    // Every page has the search box, hidden until JavaScript shows it, and the link.
+    let home = site.html("index.html");
+    assert!(
+        home.one("[data-search] form")
+            .value()
+            .attr("hidden")
+            .is_some()
+    );
+    assert_eq!(
+        home.attr("[data-search] a.search-all", "href"),
+        "/guide/search/"
+    );
+    assert_eq!(home.attr("#cairn-search-input", "role"), "combobox");
+    for script in home.all("[data-search] ~ script, script[src]") {
+        assert!(script.value().attr("src").is_some(), "no inline script");
+    }
+}
+
+#[test]
+fn a_page_published_at_the_listing_path_is_an_error() {
+    let site = TestSite::minimal();
+    site.write("content/search.md", "---\ntitle: My search\n---\nHi.\n");
+    let problems = site.build_err();
+    let text = problems.render(false);
+    assert!(
+        text.contains("error: content/search.md is published at /search/, where cairn writes the page listing every page for search"),
+        "{text}"
+    );
+    assert!(
+        text.contains("give it another `slug`, or rename the file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn search_js_stays_within_its_size_budget() {
+    let source = std::fs::read(common::repo_path("themes/default/static/js/search.js")).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&source).unwrap();
+    let gzipped = encoder.finish().unwrap().len();
+    assert!(gzipped <= 8 * 1024, "search.js is {gzipped} bytes gzipped");
+    let text = String::from_utf8(source).unwrap();
+    for banned in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "eval(",
+        "WebAssembly",
+    ] {
+        assert!(!text.contains(banned), "search.js uses {banned}");
+    }
+}
