@@ -8,9 +8,8 @@
 //! scores (common words) keep their differences. The browser squares impacts back into
 //! scores and adds them up.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::tokenize::{self, WordStemmer};
 
@@ -122,13 +121,17 @@ struct Counts {
 
 /// One document's words, before they are numbered.
 struct DocWords {
-    counts: HashMap<String, Counts>,
+    counts: Vec<(String, Counts)>,
     /// Words of heading and text, for length normalization.
     length: u32,
 }
 
 impl SearchIndex {
     /// Indexes `docs` of `pages`, stemming with `stemmer`.
+    ///
+    /// Every step that touches each word of the text runs in parallel per document; the
+    /// one sequential pass numbers each document's distinct words, so the work is linear
+    /// in the size of the text.
     pub fn build(
         pages: Vec<SearchPage>,
         docs: Vec<SearchDoc>,
@@ -143,18 +146,25 @@ impl SearchIndex {
             .collect();
 
         // Number the surface words, then stem each distinct word once.
-        let mut word_ids: HashMap<&str, u32> = HashMap::new();
+        let mut word_ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut surfaces: Vec<&str> = Vec::new();
-        for doc in &per_doc {
-            for word in doc.counts.keys() {
-                word_ids.entry(word.as_str()).or_insert_with(|| {
-                    surfaces.push(word.as_str());
-                    (surfaces.len() - 1) as u32
-                });
-            }
-        }
+        let doc_word_ids: Vec<Vec<u32>> = per_doc
+            .iter()
+            .map(|doc| {
+                doc.counts
+                    .iter()
+                    .map(|(word, _)| {
+                        *word_ids.entry(word.as_str()).or_insert_with(|| {
+                            surfaces.push(word.as_str());
+                            (surfaces.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(word_ids);
         let stemmed: Vec<String> = surfaces.par_iter().map(|w| stemmer.stem(w)).collect();
-        let mut stem_ids: HashMap<&str, u32> = HashMap::new();
+        let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut stem_names: Vec<String> = Vec::new();
         let word_stem: Vec<u32> = stemmed
             .iter()
@@ -166,24 +176,48 @@ impl SearchIndex {
             })
             .collect();
 
-        // Per document, merge the counts of words sharing a stem; collect raw postings.
-        let mut raw: Vec<Vec<(u32, Counts)>> = vec![Vec::new(); stem_names.len()];
-        let mut lengths = Vec::with_capacity(per_doc.len());
-        for (doc_index, doc) in per_doc.iter().enumerate() {
-            lengths.push(doc.length);
-            let mut merged: HashMap<u32, Counts> = HashMap::new();
-            for (word, counts) in &doc.counts {
-                let stem = word_stem[word_ids[word.as_str()] as usize];
-                let entry = merged.entry(stem).or_default();
-                entry.title += counts.title;
-                entry.heading += counts.heading;
-                entry.body += counts.body;
-                entry.first = match (entry.first, counts.first) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+        // Per document, merge the counts of words sharing a stem; then gather the raw
+        // postings stem by stem (documents in order, so each list comes out sorted).
+        let merged: Vec<Vec<(u32, Counts)>> = per_doc
+            .par_iter()
+            .zip(doc_word_ids.par_iter())
+            .map(|(doc, ids)| {
+                let mut by_stem: Vec<(u32, Counts)> = doc
+                    .counts
+                    .iter()
+                    .zip(ids)
+                    .map(|((_, counts), id)| (word_stem[*id as usize], *counts))
+                    .collect();
+                by_stem.sort_unstable_by_key(|(stem, _)| *stem);
+                by_stem.dedup_by(|next, kept| {
+                    if next.0 != kept.0 {
+                        return false;
+                    }
+                    kept.1.title += next.1.title;
+                    kept.1.heading += next.1.heading;
+                    kept.1.body += next.1.body;
+                    kept.1.first = match (kept.1.first, next.1.first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    true
+                });
+                by_stem
+            })
+            .collect();
+        let lengths: Vec<u32> = per_doc.iter().map(|doc| doc.length).collect();
+        let mut document_frequency = vec![0usize; stem_names.len()];
+        for list in &merged {
+            for (stem, _) in list {
+                document_frequency[*stem as usize] += 1;
             }
-            for (stem, counts) in merged {
+        }
+        let mut raw: Vec<Vec<(u32, Counts)>> = document_frequency
+            .iter()
+            .map(|df| Vec::with_capacity(*df))
+            .collect();
+        for (doc_index, list) in merged.into_iter().enumerate() {
+            for (stem, counts) in list {
                 raw[stem as usize].push((doc_index as u32, counts));
             }
         }
@@ -194,8 +228,7 @@ impl SearchIndex {
         let scored: Vec<(String, Vec<ScoredPosting>)> = raw
             .into_par_iter()
             .zip(stem_names.into_par_iter())
-            .map(|(mut list, stem)| {
-                list.sort_by_key(|(doc, _)| *doc);
+            .map(|(list, stem)| {
                 let idf = idf(doc_count, list.len() as f64);
                 let scores = list
                     .into_iter()
@@ -211,9 +244,9 @@ impl SearchIndex {
             })
             .collect();
         let highest = scored
-            .iter()
-            .flat_map(|(_, scores)| scores.iter().map(|(_, score, _)| *score))
-            .fold(f64::MIN_POSITIVE, f64::max);
+            .par_iter()
+            .flat_map_iter(|(_, scores)| scores.iter().map(|(_, score, _)| *score))
+            .reduce(|| f64::MIN_POSITIVE, f64::max);
         let stems: Vec<StemPostings> = scored
             .into_par_iter()
             .map(|(stem, scores)| StemPostings {
@@ -258,22 +291,27 @@ fn words_of(text: &str) -> Vec<String> {
 }
 
 fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
-    let mut counts: HashMap<String, Counts> = HashMap::new();
+    // `entry_ref` looks a word up by reference and copies it only when it is new: most
+    // words repeat within a section.
+    let mut counts: hashbrown::HashMap<String, Counts, FxBuildHasher> = Default::default();
     for word in title {
-        counts.entry(word.clone()).or_default().title += 1;
+        counts.entry_ref(word.as_str()).or_default().title += 1;
     }
-    let heading = words_of(&doc.heading);
-    let mut length = heading.len() as u32;
-    for word in heading {
-        counts.entry(word).or_default().heading += 1;
-    }
-    for token in tokenize::tokens(&doc.text) {
+    let mut length = 0;
+    tokenize::for_each_word(&doc.heading, |word, _| {
         length += 1;
-        let entry = counts.entry(token.word).or_default();
-        entry.body += 1;
-        entry.first.get_or_insert(token.range.start as u32);
+        counts.entry_ref(word).or_default().heading += 1;
+    });
+    tokenize::for_each_word(&doc.text, |word, range| {
+        length += 1;
+        let counts = counts.entry_ref(word).or_default();
+        counts.body += 1;
+        counts.first.get_or_insert(range.start as u32);
+    });
+    DocWords {
+        counts: counts.into_iter().collect(),
+        length,
     }
-    DocWords { counts, length }
 }
 
 fn weighted_frequency(counts: Counts, first_section: bool, weights: &FieldWeights) -> f64 {

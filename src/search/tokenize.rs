@@ -29,6 +29,20 @@ pub struct Token {
 /// (`e.g.` → `e`, `g`), as hyphens already do (`self-esteem` → `self`, `esteem`).
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
+    for_each_word(text, |word, range| {
+        out.push(Token {
+            word: word.to_owned(),
+            range,
+        })
+    });
+    out
+}
+
+/// Calls `found` with each folded word of `text` and its byte range, in order, as
+/// [`tokens`] lists them. The word is lent from one reused buffer: indexing a large site
+/// folds millions of words, and most are already in the caller's map.
+pub fn for_each_word(text: &str, mut found: impl FnMut(&str, Range<usize>)) {
+    let mut folded = String::new();
     for (start, word) in text.unicode_word_indices() {
         let mut piece_start: Option<usize> = None;
         for (offset, c) in word.char_indices().chain([(word.len(), ' ')]) {
@@ -39,27 +53,41 @@ pub fn tokens(text: &str) -> Vec<Token> {
             }
             if let Some(from) = piece_start.take() {
                 let range = start + from..start + offset;
-                let folded = fold(&text[range.clone()]);
+                fold_into(&text[range.clone()], &mut folded);
                 if !folded.is_empty() && folded.chars().count() <= MAX_WORD_CHARS {
-                    out.push(Token {
-                        word: folded,
-                        range,
-                    });
+                    found(&folded, range);
                 }
             }
         }
     }
-    out
 }
 
 /// Folds one word: lowercase, accents removed (`Über` → `uber`), apostrophes dropped
 /// (`you’re` → `youre`), final sigma as sigma (JavaScript lowercases by position).
 pub fn fold(word: &str) -> String {
-    word.nfd()
-        .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ς' { 'σ' } else { c })
-        .collect()
+    let mut out = String::new();
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into `out`, replacing what it held. ASCII words, most of them in most sites,
+/// skip the Unicode decomposition.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(
+            word.bytes()
+                .filter(|b| *b != b'\'')
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    out.extend(
+        word.nfd()
+            .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'ς' { 'σ' } else { c }),
+    );
 }
 
 fn is_word_char(c: char) -> bool {
@@ -169,6 +197,19 @@ mod tests {
         assert_eq!(words("Привет мир"), ["привет", "мир"]);
         assert_eq!(words("東京"), ["東", "京"]);
         assert!(words("<script>alert(1)</script>").contains(&"script".to_string()));
+    }
+
+    #[test]
+    fn ascii_and_unicode_folding_agree() {
+        for word in ["Don't", "ABC123", "mIxEd", "x'y'z"] {
+            let mut slow = String::new();
+            slow.extend(
+                word.nfd()
+                    .filter(|c| !is_combining_mark(*c) && !is_apostrophe(*c))
+                    .flat_map(char::to_lowercase),
+            );
+            assert_eq!(fold(word), slow, "{word}");
+        }
     }
 
     #[test]
