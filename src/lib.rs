@@ -182,6 +182,15 @@ pub fn render_site_cached(
         render::render_markdown_cached(&site, cache.map(|c| &c.markdown));
     problems.extend(render_problems.0);
     timings.lap("render Markdown");
+    timings.part(
+        "of which highlighting",
+        rendered
+            .pages
+            .iter()
+            .chain(&rendered.sections)
+            .map(|page| page.highlight_time)
+            .sum(),
+    );
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
     let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
     problems.extend(quiz_problems.0);

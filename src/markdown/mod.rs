@@ -62,6 +62,10 @@ pub enum LinkTarget {
 pub struct RenderedMarkdown {
     /// The page body HTML.
     pub html: String,
+    /// Time spent highlighting the page's code blocks (part of rendering it), so the
+    /// build's stage table can show highlighting on its own line.
+    #[serde(skip)]
+    pub highlight_time: std::time::Duration,
     /// HTML before `<!-- more -->`, else the first paragraph's HTML (as a
     /// `<p>…</p>`), `None` for a page with no paragraph.
     pub summary_html: Option<String>,

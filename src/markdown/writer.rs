@@ -87,6 +87,8 @@ struct PageWriter<'a> {
     contains_raw_html: bool,
     /// Bytes of code that may still be highlighted on this page.
     highlight_budget: usize,
+    /// Time spent in the highlighter so far.
+    highlight_time: std::time::Duration,
     headings: Vec<Heading>,
     /// Problems found by the writer itself (duplicate heading ids).
     problems: Vec<MarkdownProblem>,
@@ -117,6 +119,7 @@ impl<'a> PageWriter<'a> {
             summary: SummaryCollector::default(),
             contains_raw_html: false,
             highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
+            highlight_time: std::time::Duration::ZERO,
             headings: Vec::new(),
             problems: Vec::new(),
             sections: Vec::new(),
@@ -617,11 +620,13 @@ impl<'a> PageWriter<'a> {
         } else {
             self.html.push_str("><code>");
         }
+        let started = std::time::Instant::now();
         let highlighted = block
             .language
             .as_deref()
             .filter(|_| block.code.len() <= self.highlight_budget)
             .and_then(|language| highlight::highlight_code(&block.code, language));
+        self.highlight_time += started.elapsed();
         if highlighted.is_some() {
             self.highlight_budget -= block.code.len();
         }
@@ -654,6 +659,7 @@ impl<'a> PageWriter<'a> {
         problems.extend(self.problems);
         problems.sort_by_key(|problem| problem.range.start);
         RenderedMarkdown {
+            highlight_time: self.highlight_time,
             html,
             summary_html,
             toc: headings::build_toc(&self.headings),

@@ -107,16 +107,44 @@ pub fn word_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// A posting before its score becomes an impact: document, BM25F score, first offset.
-type ScoredPosting = (u32, f64, Option<u32>);
+/// Documents counted at once; the word strings of one batch are alive at a time.
+const COUNT_BATCH: usize = 4096;
 
-/// How often a surface word occurs in each field of one document.
-#[derive(Debug, Clone, Copy, Default)]
+/// How often a surface word occurs in each field of one document. Kept small (twelve
+/// bytes): the index holds one per word per document while it is built.
+#[derive(Debug, Clone, Copy)]
 struct Counts {
-    title: u32,
-    heading: u32,
+    title: u16,
+    heading: u16,
     body: u32,
-    first: Option<u32>,
+    /// Byte offset of the first occurrence in the text, [`Counts::NOWHERE`] if none.
+    first: u32,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts {
+            title: 0,
+            heading: 0,
+            body: 0,
+            first: Counts::NOWHERE,
+        }
+    }
+}
+
+impl Counts {
+    const NOWHERE: u32 = u32::MAX;
+
+    fn add(&mut self, other: &Counts) {
+        self.title = self.title.saturating_add(other.title);
+        self.heading = self.heading.saturating_add(other.heading);
+        self.body = self.body.saturating_add(other.body);
+        self.first = self.first.min(other.first);
+    }
+
+    fn first(&self) -> Option<u32> {
+        (self.first != Counts::NOWHERE).then_some(self.first)
+    }
 }
 
 /// One document's words, before they are numbered.
@@ -140,29 +168,42 @@ impl SearchIndex {
     ) -> SearchIndex {
         let title_words: Vec<Vec<String>> =
             pages.par_iter().map(|page| words_of(&page.title)).collect();
-        let per_doc: Vec<DocWords> = docs
-            .par_iter()
-            .map(|doc| count_words(doc, &title_words[doc.page]))
-            .collect();
 
-        // Number the surface words, then stem each distinct word once.
-        let mut word_ids: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut surfaces: Vec<&str> = Vec::new();
-        let doc_word_ids: Vec<Vec<u32>> = per_doc
-            .iter()
-            .map(|doc| {
-                doc.counts
-                    .iter()
-                    .map(|(word, _)| {
-                        *word_ids.entry(word.as_str()).or_insert_with(|| {
-                            surfaces.push(word.as_str());
-                            (surfaces.len() - 1) as u32
-                        })
+        // Count words in parallel, a batch of documents at a time, and number each batch's
+        // words before the next: only one batch's word strings are alive at once.
+        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut surfaces: Vec<String> = Vec::new();
+        let mut doc_words: Vec<Vec<(u32, Counts)>> = Vec::with_capacity(docs.len());
+        let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
+        for batch in docs.chunks(COUNT_BATCH) {
+            let counted: Vec<DocWords> = batch
+                .par_iter()
+                .map(|doc| count_words(doc, &title_words[doc.page]))
+                .collect();
+            for doc in counted {
+                lengths.push(doc.length);
+                let numbered = doc
+                    .counts
+                    .into_iter()
+                    .map(|(word, counts)| {
+                        let id = match word_ids.get(word.as_str()) {
+                            Some(id) => *id,
+                            None => {
+                                let id = surfaces.len() as u32;
+                                surfaces.push(word.clone());
+                                word_ids.insert(word, id);
+                                id
+                            }
+                        };
+                        (id, counts)
                     })
-                    .collect()
-            })
-            .collect();
+                    .collect();
+                doc_words.push(numbered);
+            }
+        }
         drop(word_ids);
+
+        // Stem each distinct word once.
         let stemmed: Vec<String> = surfaces.par_iter().map(|w| stemmer.stem(w)).collect();
         let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut stem_names: Vec<String> = Vec::new();
@@ -175,98 +216,76 @@ impl SearchIndex {
                 })
             })
             .collect();
+        drop(stem_ids);
 
-        // Per document, merge the counts of words sharing a stem; then gather the raw
-        // postings stem by stem (documents in order, so each list comes out sorted).
-        let merged: Vec<Vec<(u32, Counts)>> = per_doc
-            .par_iter()
-            .zip(doc_word_ids.par_iter())
-            .map(|(doc, ids)| {
-                let mut by_stem: Vec<(u32, Counts)> = doc
-                    .counts
-                    .iter()
-                    .zip(ids)
-                    .map(|((_, counts), id)| (word_stem[*id as usize], *counts))
-                    .collect();
-                by_stem.sort_unstable_by_key(|(stem, _)| *stem);
-                by_stem.dedup_by(|next, kept| {
-                    if next.0 != kept.0 {
-                        return false;
-                    }
-                    kept.1.title += next.1.title;
-                    kept.1.heading += next.1.heading;
-                    kept.1.body += next.1.body;
-                    kept.1.first = match (kept.1.first, next.1.first) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
-                    true
-                });
-                by_stem
-            })
-            .collect();
-        let lengths: Vec<u32> = per_doc.iter().map(|doc| doc.length).collect();
-        let mut document_frequency = vec![0usize; stem_names.len()];
-        for list in &merged {
-            for (stem, _) in list {
+        // Per document, merge the counts of words sharing a stem (in place); then gather
+        // the raw postings stem by stem (documents in order, so each list comes out sorted).
+        doc_words.par_iter_mut().for_each(|words| {
+            for (id, _) in words.iter_mut() {
+                *id = word_stem[*id as usize];
+            }
+            words.sort_unstable_by_key(|(stem, _)| *stem);
+            words.dedup_by(|next, kept| {
+                if next.0 != kept.0 {
+                    return false;
+                }
+                kept.1.add(&next.1);
+                true
+            });
+            words.shrink_to_fit();
+        });
+        let mut document_frequency = vec![0u32; stem_names.len()];
+        for words in &doc_words {
+            for (stem, _) in words {
                 document_frequency[*stem as usize] += 1;
             }
         }
         let mut raw: Vec<Vec<(u32, Counts)>> = document_frequency
             .iter()
-            .map(|df| Vec::with_capacity(*df))
+            .map(|df| Vec::with_capacity(*df as usize))
             .collect();
-        for (doc_index, list) in merged.into_iter().enumerate() {
-            for (stem, counts) in list {
+        for (doc_index, words) in doc_words.into_iter().enumerate() {
+            for (stem, counts) in words {
                 raw[stem as usize].push((doc_index as u32, counts));
             }
         }
 
+        // BM25F scores, computed twice rather than stored: once for the highest score,
+        // which scales every impact, then for the impacts themselves.
         let doc_count = docs.len() as f64;
         let average_length =
             (lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / doc_count.max(1.0)).max(1.0);
-        let scored: Vec<(String, Vec<ScoredPosting>)> = raw
+        let score = |list_len: usize, doc: u32, counts: &Counts| {
+            let idf = idf(doc_count, list_len as f64);
+            let first_section = docs[doc as usize].first;
+            let weighted = weighted_frequency(counts, first_section, &weights);
+            let norm = 1.0 - B + B * f64::from(lengths[doc as usize]) / average_length;
+            idf * weighted * (K1 + 1.0) / (weighted + K1 * norm)
+        };
+        let highest = raw
+            .par_iter()
+            .flat_map_iter(|list| {
+                list.iter()
+                    .map(|(doc, counts)| score(list.len(), *doc, counts))
+            })
+            .reduce(|| f64::MIN_POSITIVE, f64::max);
+        let stems: Vec<StemPostings> = raw
             .into_par_iter()
             .zip(stem_names.into_par_iter())
-            .map(|(list, stem)| {
-                let idf = idf(doc_count, list.len() as f64);
-                let scores = list
-                    .into_iter()
-                    .map(|(doc, counts)| {
-                        let first_section = docs[doc as usize].first;
-                        let weighted = weighted_frequency(counts, first_section, &weights);
-                        let norm = 1.0 - B + B * f64::from(lengths[doc as usize]) / average_length;
-                        let score = idf * weighted * (K1 + 1.0) / (weighted + K1 * norm);
-                        (doc, score, counts.first)
-                    })
-                    .collect();
-                (stem, scores)
-            })
-            .collect();
-        let highest = scored
-            .par_iter()
-            .flat_map_iter(|(_, scores)| scores.iter().map(|(_, score, _)| *score))
-            .reduce(|| f64::MIN_POSITIVE, f64::max);
-        let stems: Vec<StemPostings> = scored
-            .into_par_iter()
-            .map(|(stem, scores)| StemPostings {
+            .map(|(list, stem)| StemPostings {
                 stem,
-                postings: scores
-                    .into_iter()
-                    .map(|(doc, score, first)| Posting {
-                        doc,
-                        impact: impact(score, highest),
-                        first,
+                postings: list
+                    .iter()
+                    .map(|(doc, counts)| Posting {
+                        doc: *doc,
+                        impact: impact(score(list.len(), *doc, counts), highest),
+                        first: counts.first(),
                     })
                     .collect(),
             })
             .collect();
 
-        let mut words: Vec<(String, u32)> = surfaces
-            .iter()
-            .zip(&word_stem)
-            .map(|(word, stem)| ((*word).to_owned(), *stem))
-            .collect();
+        let mut words: Vec<(String, u32)> = surfaces.into_iter().zip(word_stem).collect();
         words.par_sort_unstable_by(|a, b| word_order(&a.0, &b.0));
         SearchIndex {
             pages,
@@ -295,18 +314,23 @@ fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
     // words repeat within a section.
     let mut counts: hashbrown::HashMap<String, Counts, FxBuildHasher> = Default::default();
     for word in title {
-        counts.entry_ref(word.as_str()).or_default().title += 1;
+        let counts = counts.entry_ref(word.as_str()).or_default();
+        counts.title = counts.title.saturating_add(1);
     }
-    let mut length = 0;
+    let mut length = 0u32;
     tokenize::for_each_word(&doc.heading, |word, _| {
-        length += 1;
-        counts.entry_ref(word).or_default().heading += 1;
+        length = length.saturating_add(1);
+        let counts = counts.entry_ref(word).or_default();
+        counts.heading = counts.heading.saturating_add(1);
     });
     tokenize::for_each_word(&doc.text, |word, range| {
-        length += 1;
+        length = length.saturating_add(1);
         let counts = counts.entry_ref(word).or_default();
-        counts.body += 1;
-        counts.first.get_or_insert(range.start as u32);
+        counts.body = counts.body.saturating_add(1);
+        // Texts beyond 4 GiB do not exist here; such an offset would only cut a later excerpt.
+        counts.first = counts
+            .first
+            .min(range.start.min(Counts::NOWHERE as usize - 1) as u32);
     });
     DocWords {
         counts: counts.into_iter().collect(),
@@ -314,7 +338,7 @@ fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
     }
 }
 
-fn weighted_frequency(counts: Counts, first_section: bool, weights: &FieldWeights) -> f64 {
+fn weighted_frequency(counts: &Counts, first_section: bool, weights: &FieldWeights) -> f64 {
     let title_weight = if first_section {
         weights.title
     } else {
