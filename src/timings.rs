@@ -146,6 +146,7 @@ mod tests {
     fn laps_record_stages_in_order() {
         let mut timings = StageTimings::start();
         timings.lap("one");
+        timings.lap("two");
         timings.part("part of two", Duration::from_millis(5));
         timings.lap("three");
         let names: Vec<&str> = timings.stages().iter().map(|s| s.name).collect();
