@@ -106,6 +106,21 @@ pub struct RenderedOutput {
     pub warnings: Diagnostics,
     /// Wall and CPU time of each stage so far.
     pub timings: timings::StageTimings,
+    /// With a cache only (`cairn serve`): the new search index, still to make when the
+    /// indexed text changed (`files` then holds the last build's index files).
+    pub deferred_search: Option<search::DeferredIndex>,
+}
+
+impl RenderedOutput {
+    /// Makes the deferred search index, if there is one, in place of the last build's
+    /// index files: the output is then exactly what a full build gives.
+    pub fn complete_search(&mut self, cache: &incremental::BuildCache) {
+        if let Some(deferred) = self.deferred_search.take() {
+            let stale: std::collections::HashSet<String> = deferred.stale.iter().cloned().collect();
+            self.files.retain(|file| !stale.contains(&file.path));
+            self.files.extend(deferred.build(&cache.search));
+        }
+    }
 }
 
 /// Builds the site: renders everything in memory, then writes the output folder.
@@ -182,15 +197,19 @@ pub fn render_site_cached(
         render::render_markdown_cached(&site, cache.map(|c| &c.markdown));
     problems.extend(render_problems.0);
     timings.lap("render Markdown");
-    timings.part(
-        "of which highlighting",
-        rendered
-            .pages
-            .iter()
-            .chain(&rendered.sections)
-            .map(|page| page.highlight_time)
-            .sum(),
-    );
+    if cache.is_none() {
+        // With a cache, most pages were rendered by earlier builds: their time is not this
+        // build's.
+        timings.part(
+            "of which highlighting",
+            rendered
+                .pages
+                .iter()
+                .chain(&rendered.sections)
+                .map(|page| page.highlight_time)
+                .sum(),
+        );
+    }
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
     let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
     problems.extend(quiz_problems.0);
@@ -235,13 +254,14 @@ pub fn render_site_cached(
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     timings.lap("feeds and sitemap");
     // Search: the index shards and the page listing every page.
-    files.extend(search::search_files_cached(
+    let (search_files, deferred_search) = search::search_files_cached(
         &site,
         &rendered,
         &values,
         &templates,
-        cache.map(|c| &c.search),
-    )?);
+        cache.map(|c| &*c.search),
+    )?;
+    files.extend(search_files);
     timings.lap("search index");
     problems.sort();
     Ok(RenderedOutput {
@@ -250,6 +270,7 @@ pub fn render_site_cached(
         copies,
         warnings: problems,
         timings,
+        deferred_search,
     })
 }
 

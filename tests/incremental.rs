@@ -22,7 +22,10 @@ fn outputs(rendered: cairn::RenderedOutput) -> Vec<(String, Vec<u8>)> {
 
 /// Rebuilds through the cache and checks the result against a fresh full build.
 fn assert_same_as_full(site: &TestSite, cache: &BuildCache) -> cairn::incremental::RebuildStats {
-    let incremental = cairn::render_site_cached(&site.options(), Some(cache));
+    let incremental = cairn::render_site_cached(&site.options(), Some(cache)).map(|mut output| {
+        output.complete_search(cache);
+        output
+    });
     let stats = cache.finish_build(incremental.is_ok());
     let full = cairn::render_site(&site.options());
     match (incremental, full) {

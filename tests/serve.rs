@@ -509,6 +509,13 @@ fn after_a_series_of_edits_the_served_site_equals_a_fresh_build() {
     cairn::build(&options).expect("a fresh build");
     let files = common::snapshot(&fresh.path().join("out"));
     assert!(files.len() > 20);
+    // The search index is made again after the reload; wait for its manifest too.
+    let manifest = files
+        .iter()
+        .find(|(path, _)| path == "search/index.json")
+        .map(|(_, bytes)| bytes.clone())
+        .expect("a search manifest");
+    served.eventually("/guide/search/index.json", |r| r.body == manifest);
     for (path, bytes) in files {
         if path == ".cairn-build" {
             continue;

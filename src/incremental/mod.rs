@@ -15,7 +15,8 @@
 //!   its template looked up changed ([`PageCache`]): an edit re-renders the page, its
 //!   neighbours, its section and tag lists, and pages whose templates read it.
 //!
-//! - the search index is made again only when the indexed text changed ([`SearchCache`]).
+//! - the search index is made again only when the indexed text changed ([`SearchCache`]),
+//!   after the pages are published ([`DeferredIndex`]).
 //!
 //! Everything else (the content model, template values, anchors, feeds, the sitemap) is
 //! cheap and recomputed on every build, so the result is always that of a full build.
@@ -31,7 +32,7 @@ mod values;
 
 pub use markdown::{MarkdownCache, Stats as MarkdownStats};
 pub use pages::{PageCache, Stats as PageStats};
-pub use search::SearchCache;
+pub use search::{DeferredIndex, SearchCache};
 pub use sources::ParseCache;
 pub use stamp::FileStamp;
 pub use templates::TemplateCache;
@@ -61,7 +62,7 @@ pub struct BuildCache {
     /// Rendered HTML pages.
     pub pages: PageCache,
     /// The search index files.
-    pub search: SearchCache,
+    pub search: std::sync::Arc<SearchCache>,
 }
 
 /// What the last build did again and what it reused.

@@ -17,24 +17,57 @@ pub struct SearchCache {
     last: Mutex<Option<(u64, Vec<OutputFile>)>>,
 }
 
+/// A new index to make after the pages are published: the inputs, and the paths of the
+/// last build's index files that it replaces.
+pub struct DeferredIndex {
+    key: u64,
+    pages: Vec<SearchPage>,
+    docs: Vec<SearchDoc>,
+    language: String,
+    /// The paths of the index files served until the new ones are made.
+    pub stale: Vec<String>,
+}
+
 impl SearchCache {
-    /// The index files for these documents: from the cache when they are the same as last
-    /// time, else made by `build` (and kept).
+    /// The index files for these documents. The first time, they are made now. Later,
+    /// when the documents are the same as last time, they come from the cache; when they
+    /// changed, the last build's files come back with a [`DeferredIndex`] that makes the
+    /// new ones (the caller publishes the pages first, then runs it).
     pub fn index_files(
         &self,
         pages: Vec<SearchPage>,
         docs: Vec<SearchDoc>,
         language: &str,
-        build: impl FnOnce(Vec<SearchPage>, Vec<SearchDoc>) -> Vec<OutputFile>,
-    ) -> Vec<OutputFile> {
+    ) -> (Vec<OutputFile>, Option<DeferredIndex>) {
         let key = inputs_hash(&pages, &docs, language);
-        if let Some((hash, files)) = &*self.last.lock().unwrap_or_else(PoisonError::into_inner)
-            && *hash == key
-        {
-            return files.clone();
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*last {
+            Some((hash, files)) if *hash == key => (files.clone(), None),
+            Some((_, files)) => {
+                let deferred = DeferredIndex {
+                    key,
+                    pages,
+                    docs,
+                    language: language.to_owned(),
+                    stale: files.iter().map(|file| file.path.clone()).collect(),
+                };
+                (files.clone(), Some(deferred))
+            }
+            None => {
+                let files = crate::search::index_files(pages, docs, language);
+                *last = Some((key, files.clone()));
+                (files, None)
+            }
         }
-        let files = build(pages, docs);
-        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some((key, files.clone()));
+    }
+}
+
+impl DeferredIndex {
+    /// Makes the index files, and keeps them in `cache` for the next build.
+    pub fn build(self, cache: &SearchCache) -> Vec<OutputFile> {
+        let files = crate::search::index_files(self.pages, self.docs, &self.language);
+        *cache.last.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((self.key, files.clone()));
         files
     }
 }
@@ -80,20 +113,26 @@ mod tests {
     }
 
     #[test]
-    fn rebuilds_only_when_the_indexed_text_changes() {
+    fn reuses_the_files_while_the_text_is_the_same_and_defers_a_new_index() {
         let cache = SearchCache::default();
-        let builds = std::cell::Cell::new(0);
-        let build = |_: Vec<SearchPage>, _: Vec<SearchDoc>| {
-            builds.set(builds.get() + 1);
-            vec![OutputFile {
-                path: "search/manifest.json".into(),
-                bytes: builds.get().to_string().into_bytes(),
-            }]
-        };
-        let first = cache.index_files(vec![page()], vec![doc("one")], "en", build);
-        let same = cache.index_files(vec![page()], vec![doc("one")], "en", build);
-        assert_eq!((builds.get(), &first), (1, &same));
-        cache.index_files(vec![page()], vec![doc("two")], "en", build);
-        assert_eq!(builds.get(), 2);
+        let (first, deferred) = cache.index_files(vec![page()], vec![doc("one")], "en");
+        assert!(deferred.is_none(), "the first index is made at once");
+        let (same, deferred) = cache.index_files(vec![page()], vec![doc("one")], "en");
+        assert!(deferred.is_none());
+        assert_eq!(same, first);
+
+        let (served, deferred) = cache.index_files(vec![page()], vec![doc("two")], "en");
+        assert_eq!(served, first, "the last index is served meanwhile");
+        let deferred = deferred.expect("a new index to make");
+        let stale: Vec<&str> = first.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(deferred.stale, stale);
+        let fresh = deferred.build(&cache);
+        assert_eq!(
+            fresh,
+            crate::search::index_files(vec![page()], vec![doc("two")], "en")
+        );
+        let (again, deferred) = cache.index_files(vec![page()], vec![doc("two")], "en");
+        assert!(deferred.is_none());
+        assert_eq!(again, fresh);
     }
 }

@@ -20,6 +20,8 @@ use crate::templates::context::SiteValues;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
 use tokenize::WordStemmer;
 
+pub use crate::incremental::DeferredIndex;
+
 /// A page or section of the site, in reading order: home, its pages, then each
 /// subsection the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +107,17 @@ pub fn documents(site: &Site, rendered: &RenderedSite) -> (Vec<SearchPage>, Vec<
     (pages, docs)
 }
 
+/// The index files for these pages and sections, in the site's language.
+pub fn index_files(
+    pages: Vec<SearchPage>,
+    docs: Vec<SearchDoc>,
+    language: &str,
+) -> Vec<OutputFile> {
+    let stemmer = WordStemmer::for_language(language);
+    let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
+    shards::write(&index, &shards::ShardOptions::default())
+}
+
 /// The search stage: the index files, and the page listing every page when the theme has
 /// its template.
 pub fn search_files(
@@ -113,30 +126,28 @@ pub fn search_files(
     values: &SiteValues,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    search_files_cached(site, rendered, values, templates, None)
+    search_files_cached(site, rendered, values, templates, None).map(|(files, _)| files)
 }
 
-/// [`search_files`], reusing the index files of an earlier build when `cache` is given
-/// (`cairn serve`) and the indexed text did not change.
+/// [`search_files`] through the cache of `cairn serve` when `cache` is given: the index
+/// files of the last build are reused while the indexed text is the same, and when it
+/// changed they are still returned, with the work of making the new ones as a
+/// [`DeferredIndex`], so that the browser can reload before the index is made again.
 pub fn search_files_cached(
     site: &Site,
     rendered: &RenderedSite,
     values: &SiteValues,
     templates: &Templates,
     cache: Option<&crate::incremental::SearchCache>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+) -> Result<(Vec<OutputFile>, Option<DeferredIndex>), Diagnostics> {
     let (pages, docs) = documents(site, rendered);
-    let build = |pages, docs| {
-        let stemmer = WordStemmer::for_language(&site.config.language);
-        let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());
-        shards::write(&index, &shards::ShardOptions::default())
-    };
-    let mut files = match cache {
-        Some(cache) => cache.index_files(pages, docs, &site.config.language, build),
-        None => build(pages, docs),
+    let language = &site.config.language;
+    let (mut files, deferred) = match cache {
+        Some(cache) => cache.index_files(pages, docs, language),
+        None => (index_files(pages, docs, language), None),
     };
     if let Some(page) = listing::render(site, rendered, values, templates)? {
         files.push(page);
     }
-    Ok(files)
+    Ok((files, deferred))
 }

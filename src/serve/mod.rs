@@ -90,6 +90,26 @@ impl Shared {
             .clone()
     }
 
+    /// Puts `site` in place of `published` if that is still the site served (the overlay
+    /// of a failed build stays); a newer build's site is left alone.
+    fn update_site(&self, published: &Arc<ServedSite>, site: ServedSite) {
+        let mut state = self
+            .state
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if state
+            .site
+            .as_ref()
+            .is_some_and(|s| Arc::ptr_eq(s, published))
+        {
+            *state = Arc::new(ServeState {
+                site: Some(Arc::new(site)),
+                errors: state.errors.clone(),
+                build: state.build.clone(),
+            });
+        }
+    }
+
     fn replace(&self, state: ServeState) {
         *self
             .state
@@ -119,6 +139,12 @@ pub struct Rebuilder {
     builds: u64,
     /// Distinguishes this server's build names from an earlier server's.
     started: u128,
+    /// Where search indexes are made after their pages are published: one thread of its
+    /// own, so that rebuilds keep both the global pool and a core.
+    search_pool: Option<Arc<rayon::ThreadPool>>,
+    /// The number of the latest search index asked for; an older one not yet started is
+    /// skipped.
+    latest_search: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Rebuilder {
@@ -132,6 +158,13 @@ impl Rebuilder {
             shared,
             builds: 0,
             started,
+            search_pool: rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "cairn-search".to_string())
+                .build()
+                .ok()
+                .map(Arc::new),
+            latest_search: Arc::default(),
         }
     }
 
@@ -142,8 +175,9 @@ impl Rebuilder {
         let stats = self.cache.finish_build(rendered.is_ok());
         let previous = self.shared.snapshot();
         match rendered {
-            Ok(rendered) => {
+            Ok(mut rendered) => {
                 let warnings = rendered.warnings.clone();
+                let deferred_search = rendered.deferred_search.take();
                 let site = ServedSite::new(rendered, previous.site.as_deref());
                 let (reload, build) = match &previous.site {
                     Some(old) => {
@@ -158,8 +192,9 @@ impl Rebuilder {
                     }
                     None => (Reload::Page, self.next_build_name()),
                 };
+                let site = Arc::new(site);
                 self.shared.replace(ServeState {
-                    site: Some(Arc::new(site)),
+                    site: Some(site.clone()),
                     errors: None,
                     build,
                 });
@@ -173,6 +208,29 @@ impl Rebuilder {
                 };
                 if let Some(event) = event {
                     let _ = self.shared.events.send(event);
+                }
+                // The pages are served and the browser told; now the search index, which
+                // is most of a build's work. It is made on its own thread, so that neither
+                // this reload nor the next edit's waits for it; a newer build's site is
+                // never replaced by it.
+                if let Some(deferred) = deferred_search {
+                    use std::sync::atomic::Ordering;
+                    let number = self.latest_search.fetch_add(1, Ordering::SeqCst) + 1;
+                    let latest = self.latest_search.clone();
+                    let cache = self.cache.search.clone();
+                    let shared = self.shared.clone();
+                    let job = move || {
+                        if latest.load(Ordering::SeqCst) != number {
+                            return;
+                        }
+                        let stale = deferred.stale.clone();
+                        let fresh = deferred.build(&cache);
+                        shared.update_site(&site, site.replacing(&stale, fresh));
+                    };
+                    match &self.search_pool {
+                        Some(pool) => pool.spawn(job),
+                        None => job(),
+                    }
                 }
                 BuildOutcome {
                     elapsed: started.elapsed(),

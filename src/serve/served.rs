@@ -80,6 +80,23 @@ impl ServedSite {
         }
     }
 
+    /// This site with the generated files at `stale` paths replaced by `fresh` ones (the
+    /// search index made after the pages were published).
+    pub fn replacing(&self, stale: &[String], fresh: Vec<crate::output::OutputFile>) -> ServedSite {
+        let mut files = self.files.clone();
+        for path in stale {
+            files.remove(path);
+        }
+        for file in fresh {
+            files.insert(file.path, ServedFile::Generated(Arc::from(file.bytes)));
+        }
+        ServedSite {
+            files,
+            base_path: self.base_path.clone(),
+            csp: self.csp.clone(),
+        }
+    }
+
     /// The file at an output path.
     pub fn get(&self, path: &str) -> Option<&ServedFile> {
         self.files.get(path)
