@@ -390,3 +390,111 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
         "the page and its heading: {links:#?}"
     );
 }
+
+#[test]
+fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_data() {
+    let site = TestSite::minimal();
+    let q = yaml_quoted(EVIL);
+    let markdown = yaml_quoted(&format!("{} and raw {EVIL}", markdown_literal(EVIL)));
+    site.write(
+        "content/evil.md",
+        &format!(
+            "---\ntitle: {q}\nslug: evil\n---\n## {} {{#part}}\n\nText.\n",
+            markdown_literal(EVIL)
+        ),
+    );
+    site.write(
+        "content/quiz/evil.yaml",
+        &format!(
+            "title: {q}\ndescription: {q}\nstart: ask\nnodes:\n  ask:\n    question: {q}\n    help: {markdown}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: more }}\n  more:\n    question: {q}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: other }}\noutcomes:\n  done:\n    title: {q}\n    body: {markdown}\n    read: [../evil.md#part, ../evil.md]\n  other:\n    title: Other\n    body: Other.\ntests:\n  - {{ answers: [{q}], outcome: done }}\n  - {{ answers: [\"No\", \"No\"], outcome: other }}\n"
+        ),
+    );
+    site.build();
+
+    // The pages: nothing injected, no script element closed early (every script is a
+    // file or JSON-LD; quiz data is never inline), and the text reads as written.
+    let pages = [
+        "quiz/evil/index.html",
+        "quiz/evil/more/index.html",
+        "quiz/evil/done/index.html",
+    ];
+    for path in pages {
+        let raw = site.read(path);
+        assert_eq!(
+            raw.matches("<script").count(),
+            raw.matches("</script>").count(),
+            "a script element closed early in {path}"
+        );
+        // Raw markup in the Markdown fields is sanitized (a bare `<img src="x">` may stay).
+        assert!(
+            !raw.contains("<img src=x") && !raw.contains("<svg"),
+            "{raw}"
+        );
+        let page = site.html(path);
+        assert_nothing_injected(path, &page.0);
+        assert_eq!(page.text("h1"), EVIL, "{path}");
+        assert_eq!(page.text(".quiz-name"), EVIL, "{path}");
+        assert_eq!(
+            page.text("title"),
+            format!("{EVIL} · {EVIL} · Test site"),
+            "{path}"
+        );
+        assert_eq!(
+            page.attr("[data-quiz]", "data-title-suffix"),
+            format!(" · {EVIL} · Test site")
+        );
+    }
+    let start = site.html("quiz/evil/index.html");
+    assert_eq!(start.text(".quiz-intro"), EVIL);
+    assert_eq!(start.text(".quiz-answer"), EVIL);
+    assert!(
+        start
+            .text(".quiz-help")
+            .starts_with(&format!("{EVIL} and raw"))
+    );
+    let outcome = site.html("quiz/evil/done/index.html");
+    assert!(
+        outcome
+            .text(".quiz-body")
+            .starts_with(&format!("{EVIL} and raw"))
+    );
+    let read: Vec<String> = outcome
+        .all(".quiz-read li")
+        .iter()
+        .map(|li| li.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(read, [format!("{EVIL} in {EVIL}"), EVIL.to_string()]);
+
+    // The data quiz.js reads: JSON holding the exact strings. Its Markdown fields are the
+    // sanitized HTML quiz.js inserts as HTML; plain fields it shows with textContent.
+    let data: serde_json::Value =
+        serde_json::from_str(&site.read("quiz/evil/flow.json")).expect("flow.json is JSON");
+    for pointer in [
+        "/title",
+        "/description",
+        "/questions/0/question",
+        "/questions/0/answers/0/label",
+        "/questions/1/question",
+        "/questions/1/answers/0/label",
+        "/outcomes/0/title",
+        "/outcomes/0/read/0/title",
+        "/outcomes/0/read/0/page",
+        "/outcomes/0/read/1/title",
+    ] {
+        assert_eq!(
+            data.pointer(pointer).and_then(|v| v.as_str()),
+            Some(EVIL),
+            "{pointer}"
+        );
+    }
+    for pointer in ["/questions/0/help", "/outcomes/0/body"] {
+        let html = data.pointer(pointer).and_then(|v| v.as_str()).unwrap();
+        let fragment = Html::parse_fragment(html);
+        assert_nothing_injected(pointer, &fragment);
+        let text: String = fragment.root_element().text().collect();
+        assert!(
+            text.starts_with(&format!("{EVIL} and raw")),
+            "{pointer}: {text}"
+        );
+    }
+}
