@@ -3,15 +3,17 @@
 # content, and the regression files kept from earlier fuzzing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=fuzz/corpus/front_matter_markdown
-mkdir -p "$corpus"
-find tests/fixtures content -name '*.md' -type f | while read -r file; do
-  cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
-done
-echo "seeded $(ls "$corpus" | wc -l) inputs into $corpus"
-corpus=fuzz/corpus/quiz_flow
-mkdir -p "$corpus"
-find tests/fixtures content -name '*.yaml' -type f | while read -r file; do
-  cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
-done
-echo "seeded $(ls "$corpus" | wc -l) inputs into $corpus"
+
+# seed TARGET EXTENSION: copies every *.EXTENSION file of the fixtures and the content into
+# the target's corpus, named after its path.
+seed() {
+  local corpus="fuzz/corpus/$1"
+  mkdir -p "$corpus"
+  find tests/fixtures content -name "*.$2" -type f | while read -r file; do
+    cp "$file" "$corpus/$(echo "$file" | tr '/' '_')"
+  done
+  echo "seeded $(ls "$corpus" | wc -l) inputs into $corpus"
+}
+
+seed front_matter_markdown md
+seed quiz_flow yaml

@@ -22,46 +22,66 @@ fn all_html(site: &TestSite) -> Vec<(String, Html)> {
         .collect()
 }
 
+/// Panics if `html` holds a script other than JSON-LD or the theme's own files, an event
+/// handler attribute, or an `svg` element (all of which EVIL would inject if unescaped).
+fn assert_nothing_injected(path: &str, html: &Html) {
+    let script = Selector::parse("script").unwrap();
+    let any = Selector::parse("*").unwrap();
+    for element in html.select(&script) {
+        let kind = element.value().attr("type");
+        let src = element.value().attr("src");
+        assert!(
+            kind == Some("application/ld+json") || src.is_some_and(|s| s.contains("/assets/js/")),
+            "unexpected script in {path}: {}",
+            element.html()
+        );
+        if kind == Some("application/ld+json") {
+            let json: serde_json::Value = serde_json::from_str(&element.text().collect::<String>())
+                .unwrap_or_else(|e| panic!("bad JSON-LD in {path}: {e}"));
+            assert!(json.is_object());
+        }
+    }
+    for element in html.select(&any) {
+        for (name, _) in element.value().attrs() {
+            assert!(!name.starts_with("on"), "event handler {name} in {path}");
+        }
+        assert_ne!(
+            element.value().name(),
+            "svg",
+            "svg element injected in {path}"
+        );
+    }
+}
+
+/// `text` as a double-quoted YAML scalar.
+fn yaml_quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `text` as Markdown that reads back as exactly `text`: every ASCII punctuation character
+/// backslash-escaped (so neither HTML, emphasis nor smart quotes apply).
+fn markdown_literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = c.is_ascii_punctuation().then_some('\\');
+            escape.into_iter().chain([c])
+        })
+        .collect()
+}
+
 #[test]
 fn markup_in_titles_descriptions_tags_slugs_and_headings_is_escaped_everywhere() {
     let site = TestSite::minimal();
-    let quoted = EVIL.replace('\\', "\\\\").replace('"', "\\\"");
+    let quoted = yaml_quoted(EVIL);
     site.write(
         "content/evil.md",
         &format!(
-            "---\ntitle: \"{quoted}\"\ndescription: \"{quoted}\"\ndate: 2024-01-01\ntags: [\"{quoted}\"]\nslug: \"{quoted}\"\naliases: [\"/old/{{{{x}}}}/\"]\n---\n## {EVIL}\n\nBody with <script>alert(3)</script> and <img src=x onerror=alert(4)> inline.\n"
+            "---\ntitle: {quoted}\ndescription: {quoted}\ndate: 2024-01-01\ntags: [{quoted}]\nslug: {quoted}\naliases: [\"/old/{{{{x}}}}/\"]\n---\n## {EVIL}\n\nBody with <script>alert(3)</script> and <img src=x onerror=alert(4)> inline.\n"
         ),
     );
     site.build();
-    let script = Selector::parse("script").unwrap();
-    let any = Selector::parse("*").unwrap();
     for (path, html) in all_html(&site) {
-        for element in html.select(&script) {
-            let kind = element.value().attr("type");
-            let src = element.value().attr("src");
-            assert!(
-                kind == Some("application/ld+json")
-                    || src.is_some_and(|s| s.contains("/assets/js/")),
-                "unexpected script in {path}: {}",
-                element.html()
-            );
-            if kind == Some("application/ld+json") {
-                let json: serde_json::Value =
-                    serde_json::from_str(&element.text().collect::<String>())
-                        .unwrap_or_else(|e| panic!("bad JSON-LD in {path}: {e}"));
-                assert!(json.is_object());
-            }
-        }
-        for element in html.select(&any) {
-            for (name, _) in element.value().attrs() {
-                assert!(!name.starts_with("on"), "event handler {name} in {path}");
-            }
-            assert_ne!(
-                element.value().name(),
-                "svg",
-                "svg element injected in {path}"
-            );
-        }
+        assert_nothing_injected(&path, &html);
     }
     // The page exists under a slug made safe, and its title reads as written.
     let slug = "script-img-src-x-onerror-alert-1-svg-onload-alert-2-7-7-raw-q";
@@ -278,4 +298,203 @@ fn invalid_utf8_is_a_located_error() {
     let problems = site.build_err();
     assert_eq!(problems.0[0].location(), "content/latin1.md:2:11");
     assert!(problems.0[0].help.as_deref().unwrap().contains("UTF-8"));
+}
+
+#[test]
+fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
+    let site = TestSite::minimal();
+    let literal = markdown_literal(EVIL);
+    site.write(
+        "content/evil.md",
+        &format!(
+            "---\ntitle: {}\nslug: evil\n---\nIntro {literal}\n\n## {literal}\n\nSection text {literal} zanzibarian.\n\n## Raw {EVIL}\n\nRaw text {EVIL} too.\n",
+            yaml_quoted(EVIL)
+        ),
+    );
+    site.build();
+
+    // Every JSON file parses; every binary file decodes to its last byte, all its strings
+    // UTF-8. Titles, headings and text are stored as data (search.js shows them with
+    // textContent): verbatim, never HTML-escaped.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("search/index.json")).expect("manifest is JSON");
+    let doc_count = manifest["docs"].as_u64().unwrap() as usize;
+    let (mut titles, mut headings, mut texts, mut windows) = (vec![], vec![], vec![], vec![]);
+    for entry in std::fs::read_dir(site.public().join("search")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let bytes = std::fs::read(entry.path()).unwrap();
+        if name.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("search/{name} is not JSON: {e}"));
+        } else if name.starts_with("t-") {
+            let shard = common::shards::term_shard(&bytes, doc_count);
+            titles.extend(shard.pages.into_iter().map(|page| page.1));
+            headings.extend(shard.docs.into_iter().map(|doc| doc.3));
+            windows.extend(
+                shard
+                    .stems
+                    .into_iter()
+                    .flat_map(|stem| stem.hits)
+                    .map(|hit| hit.3),
+            );
+        } else if name.starts_with("d-") {
+            let chunk = common::shards::chunk(&bytes);
+            titles.extend(chunk.pages.into_iter().map(|page| page.1));
+            for (_, _, heading, text) in chunk.docs {
+                headings.push(heading);
+                texts.push(text);
+            }
+        } else if name.starts_with("v-") {
+            common::shards::vocabulary(&bytes);
+        } else {
+            assert_eq!(name, "index.html", "unexpected file search/{name}");
+        }
+    }
+    assert!(titles.contains(&EVIL.to_string()), "{titles:#?}");
+    assert!(headings.contains(&EVIL.to_string()), "{headings:#?}");
+    assert!(texts.contains(&format!("Intro {EVIL}")), "{texts:#?}");
+    assert!(
+        texts.contains(&format!("Section text {EVIL} zanzibarian.")),
+        "{texts:#?}"
+    );
+    // Hit windows are cut to a few words; the payload's start survives in one.
+    assert!(
+        windows
+            .iter()
+            .any(|w| w.contains(r#"</script><img src=x onerror=alert(1)>"><svg"#)),
+        "{windows:#?}"
+    );
+    for stored in titles.iter().chain(&headings).chain(&texts).chain(&windows) {
+        for escaped in ["&lt;", "&gt;", "&amp;", "&quot;", "&#"] {
+            assert!(
+                !stored.contains(escaped),
+                "HTML-escaped in the index: {stored}"
+            );
+        }
+    }
+
+    // The page listing every page escapes it: nothing injected, text reads as written.
+    let raw = site.read("search/index.html");
+    assert!(!raw.contains("<img") && !raw.contains("<svg"), "{raw}");
+    let listing = site.html("search/index.html");
+    assert_nothing_injected("search/index.html", &listing.0);
+    let links: Vec<String> = listing
+        .all(".all-pages-list a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        links.iter().filter(|text| *text == EVIL).count(),
+        2,
+        "the page and its heading: {links:#?}"
+    );
+}
+
+#[test]
+fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_data() {
+    let site = TestSite::minimal();
+    let q = yaml_quoted(EVIL);
+    let markdown = yaml_quoted(&format!("{} and raw {EVIL}", markdown_literal(EVIL)));
+    site.write(
+        "content/evil.md",
+        &format!(
+            "---\ntitle: {q}\nslug: evil\n---\n## {} {{#part}}\n\nText.\n",
+            markdown_literal(EVIL)
+        ),
+    );
+    site.write(
+        "content/quiz/evil.yaml",
+        &format!(
+            "title: {q}\ndescription: {q}\nstart: ask\nnodes:\n  ask:\n    question: {q}\n    help: {markdown}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: more }}\n  more:\n    question: {q}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: other }}\noutcomes:\n  done:\n    title: {q}\n    body: {markdown}\n    read: [../evil.md#part, ../evil.md]\n  other:\n    title: Other\n    body: Other.\ntests:\n  - {{ answers: [{q}], outcome: done }}\n  - {{ answers: [\"No\", \"No\"], outcome: other }}\n"
+        ),
+    );
+    site.build();
+
+    // The pages: nothing injected, no script element closed early (every script is a
+    // file or JSON-LD; quiz data is never inline), and the text reads as written.
+    let pages = [
+        "quiz/evil/index.html",
+        "quiz/evil/more/index.html",
+        "quiz/evil/done/index.html",
+    ];
+    for path in pages {
+        let raw = site.read(path);
+        assert_eq!(
+            raw.matches("<script").count(),
+            raw.matches("</script>").count(),
+            "a script element closed early in {path}"
+        );
+        // Raw markup in the Markdown fields is sanitized (a bare `<img src="x">` may stay).
+        assert!(
+            !raw.contains("<img src=x") && !raw.contains("<svg"),
+            "{raw}"
+        );
+        let page = site.html(path);
+        assert_nothing_injected(path, &page.0);
+        assert_eq!(page.text("h1"), EVIL, "{path}");
+        assert_eq!(page.text(".quiz-name"), EVIL, "{path}");
+        assert_eq!(
+            page.text("title"),
+            format!("{EVIL} · {EVIL} · Test site"),
+            "{path}"
+        );
+        assert_eq!(
+            page.attr("[data-quiz]", "data-title-suffix"),
+            format!(" · {EVIL} · Test site")
+        );
+    }
+    let start = site.html("quiz/evil/index.html");
+    assert_eq!(start.text(".quiz-intro"), EVIL);
+    assert_eq!(start.text(".quiz-answer"), EVIL);
+    assert!(
+        start
+            .text(".quiz-help")
+            .starts_with(&format!("{EVIL} and raw"))
+    );
+    let outcome = site.html("quiz/evil/done/index.html");
+    assert!(
+        outcome
+            .text(".quiz-body")
+            .starts_with(&format!("{EVIL} and raw"))
+    );
+    let read: Vec<String> = outcome
+        .all(".quiz-read li")
+        .iter()
+        .map(|li| li.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(read, [format!("{EVIL} in {EVIL}"), EVIL.to_string()]);
+
+    // The data quiz.js reads: JSON holding the exact strings. Its Markdown fields are the
+    // sanitized HTML quiz.js inserts as HTML; plain fields it shows with textContent.
+    let data: serde_json::Value =
+        serde_json::from_str(&site.read("quiz/evil/flow.json")).expect("flow.json is JSON");
+    for pointer in [
+        "/title",
+        "/description",
+        "/questions/0/question",
+        "/questions/0/answers/0/label",
+        "/questions/1/question",
+        "/questions/1/answers/0/label",
+        "/outcomes/0/title",
+        "/outcomes/0/read/0/title",
+        "/outcomes/0/read/0/page",
+        "/outcomes/0/read/1/title",
+    ] {
+        assert_eq!(
+            data.pointer(pointer).and_then(|v| v.as_str()),
+            Some(EVIL),
+            "{pointer}"
+        );
+    }
+    for pointer in ["/questions/0/help", "/outcomes/0/body"] {
+        let html = data.pointer(pointer).and_then(|v| v.as_str()).unwrap();
+        let fragment = Html::parse_fragment(html);
+        assert_nothing_injected(pointer, &fragment);
+        let text: String = fragment.root_element().text().collect();
+        assert!(
+            text.starts_with(&format!("{EVIL} and raw")),
+            "{pointer}: {text}"
+        );
+    }
 }
