@@ -253,14 +253,13 @@ pub fn render_site_cached(
     files.extend(site_files::site_files(&site, &rendered, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     timings.lap("feeds and sitemap");
-    // Search: the index shards and the page listing every page.
-    let (search_files, deferred_search) = search::search_files_cached(
-        &site,
-        &rendered,
-        &values,
-        &templates,
-        cache.map(|c| &*c.search),
-    )?;
+    // Search: the page listing every page, the last page through templates; then the
+    // index, the build's biggest step, once the template data is freed.
+    files.extend(search::listing_page(&site, &rendered, &values, &templates)?);
+    templates.clear_site();
+    drop(values);
+    let (search_files, deferred_search) =
+        search::site_index_files(&site, &rendered, cache.map(|c| &*c.search));
     files.extend(search_files);
     timings.lap("search index");
     problems.sort();

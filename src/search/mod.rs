@@ -118,36 +118,30 @@ pub fn index_files(
     shards::write(&index, &shards::ShardOptions::default())
 }
 
-/// The search stage: the index files, and the page listing every page when the theme has
-/// its template.
-pub fn search_files(
+/// The index files of the site. With `cache` (`cairn serve`), the last build's are reused
+/// while the indexed text is the same, and when it changed they are still returned, with
+/// the work of making the new ones as a [`DeferredIndex`], so that the browser can reload
+/// before the index is made again.
+pub fn site_index_files(
     site: &Site,
     rendered: &RenderedSite,
-    values: &SiteValues,
-    templates: &Templates,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    search_files_cached(site, rendered, values, templates, None).map(|(files, _)| files)
-}
-
-/// [`search_files`] through the cache of `cairn serve` when `cache` is given: the index
-/// files of the last build are reused while the indexed text is the same, and when it
-/// changed they are still returned, with the work of making the new ones as a
-/// [`DeferredIndex`], so that the browser can reload before the index is made again.
-pub fn search_files_cached(
-    site: &Site,
-    rendered: &RenderedSite,
-    values: &SiteValues,
-    templates: &Templates,
     cache: Option<&crate::incremental::SearchCache>,
-) -> Result<(Vec<OutputFile>, Option<DeferredIndex>), Diagnostics> {
+) -> (Vec<OutputFile>, Option<DeferredIndex>) {
     let (pages, docs) = documents(site, rendered);
     let language = &site.config.language;
-    let (mut files, deferred) = match cache {
+    match cache {
         Some(cache) => cache.index_files(pages, docs, language),
         None => (index_files(pages, docs, language), None),
-    };
-    if let Some(page) = listing::render(site, rendered, values, templates)? {
-        files.push(page);
     }
-    Ok((files, deferred))
+}
+
+/// The page listing every page, when the theme has its template (what readers without
+/// JavaScript get instead of the search box).
+pub fn listing_page(
+    site: &Site,
+    rendered: &RenderedSite,
+    values: &SiteValues,
+    templates: &Templates,
+) -> Result<Option<OutputFile>, Diagnostics> {
+    Ok(listing::render(site, rendered, values, templates)?)
 }

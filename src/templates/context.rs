@@ -487,6 +487,11 @@ impl LookupSlot {
         *guard = Some(Arc::new(lookup));
     }
 
+    /// Withdraws the data of the current build, once every template is rendered.
+    pub fn clear(&self) {
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     /// The data of the current build, if published.
     pub fn current(&self) -> Option<Arc<SiteLookup>> {
         self.0

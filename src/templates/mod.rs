@@ -133,6 +133,12 @@ impl Templates {
         self.lookup.set(lookup);
     }
 
+    /// Withdraws the site data from the template functions, so that it can be freed once
+    /// every page is rendered.
+    pub fn clear_site(&self) {
+        self.lookup.clear();
+    }
+
     /// The site data the template functions see in the current build.
     pub fn lookup(&self) -> Option<std::sync::Arc<context::SiteLookup>> {
         self.lookup.current()
