@@ -5,7 +5,8 @@ Generates deterministic sites of 1,000 and 10,000 pages with `examples/synth_sit
 the same pages out for Hugo (minimal list and single templates), then builds each site with
 both generators several times after a warm-up, alternating the two, and prints median wall
 time, CPU time, peak memory, pages per second and the cairn/Hugo ratio. It ends with cairn's
-own stage breakdown (`cairn build --timings`) for the largest site.
+own stage breakdown (`cairn build --timings`) for the largest site and, when the 1,000-page
+site is among the sizes, the serve benchmark (`examples/serve_bench.rs`) on it.
 
     python3 bench/build.py                 # 1k and 10k pages, 5 runs each
     python3 bench/build.py --pages 1000 --runs 3
@@ -140,6 +141,11 @@ def main():
     site, _ = generate(largest)
     print(f"\ncairn stages for {largest} pages:")
     run([cairn, "build", "--timings", "--root", str(site)], cwd=ROOT)
+    if 1000 in sizes:
+        site, _ = generate(1000)
+        print("\ncairn serve, one-page edit to reload event on the 1,000-page site:")
+        run(["cargo", "run", "--quiet", "--release", "--example", "serve_bench", "--",
+             str(site), "30"], cwd=ROOT, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":
