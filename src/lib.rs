@@ -255,7 +255,9 @@ pub fn render_site_cached(
     timings.lap("feeds and sitemap");
     // Search: the page listing every page, the last page through templates; then the
     // index, the build's biggest step, once the template data is freed.
-    files.extend(search::listing_page(&site, &rendered, &values, &templates)?);
+    files.extend(search::listing::render(
+        &site, &rendered, &values, &templates,
+    )?);
     templates.clear_site();
     drop(values);
     let (search_files, deferred_search) =

@@ -12,11 +12,8 @@ pub mod shards;
 pub mod tokenize;
 
 use crate::content::Site;
-use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
 use crate::render::RenderedSite;
-use crate::templates::Templates;
-use crate::templates::context::SiteValues;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
 use tokenize::WordStemmer;
 
@@ -133,15 +130,4 @@ pub fn site_index_files(
         Some(cache) => cache.index_files(pages, docs, language),
         None => (index_files(pages, docs, language), None),
     }
-}
-
-/// The page listing every page, when the theme has its template (what readers without
-/// JavaScript get instead of the search box).
-pub fn listing_page(
-    site: &Site,
-    rendered: &RenderedSite,
-    values: &SiteValues,
-    templates: &Templates,
-) -> Result<Option<OutputFile>, Diagnostics> {
-    Ok(listing::render(site, rendered, values, templates)?)
 }

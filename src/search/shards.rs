@@ -513,23 +513,15 @@ fn encode_shard(
             docs.insert(hit.doc, 0);
         }
     }
-    let mut page_local: HashMap<usize, usize> = HashMap::new();
-    let mut page_order: Vec<usize> = Vec::new();
-    for (position, (doc, local)) in docs.iter_mut().enumerate() {
+    for (position, local) in docs.values_mut().enumerate() {
         *local = position;
-        let page = index.docs[*doc as usize].page;
-        page_local.entry(page).or_insert_with(|| {
-            page_order.push(page);
-            page_order.len() - 1
-        });
     }
-
     let mut out = vec![1u8];
-    push_varint_usize(&mut out, page_order.len());
-    for page in &page_order {
-        push_str(&mut out, &index.pages[*page].url);
-        push_str(&mut out, &index.pages[*page].title);
-    }
+    let page_local = push_pages(
+        &mut out,
+        index,
+        docs.keys().map(|doc| index.docs[*doc as usize].page),
+    );
     push_varint_usize(&mut out, docs.len());
     let mut previous = 0;
     for doc in docs.keys() {
@@ -589,20 +581,8 @@ fn encode_vocabulary(
 
 /// Encodes a chunk of consecutive documents, for results a term shard has no hit for.
 fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> Vec<u8> {
-    let mut page_local: HashMap<usize, usize> = HashMap::new();
-    let mut page_order = Vec::new();
-    for doc in docs {
-        page_local.entry(doc.page).or_insert_with(|| {
-            page_order.push(doc.page);
-            page_order.len() - 1
-        });
-    }
     let mut out = vec![1u8];
-    push_varint_usize(&mut out, page_order.len());
-    for page in &page_order {
-        push_str(&mut out, &index.pages[*page].url);
-        push_str(&mut out, &index.pages[*page].title);
-    }
+    let page_local = push_pages(&mut out, index, docs.iter().map(|doc| doc.page));
     push_varint_usize(&mut out, docs.len());
     for doc in docs {
         push_varint_usize(&mut out, page_local[&doc.page]);
@@ -612,6 +592,29 @@ fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> V
         push_str(&mut out, &text);
     }
     out
+}
+
+/// Writes the page table of a file, the pages numbered in order of first use in `pages`
+/// (count, then each one's URL and title), and returns each page's local number.
+fn push_pages(
+    out: &mut Vec<u8>,
+    index: &SearchIndex,
+    pages: impl IntoIterator<Item = usize>,
+) -> HashMap<usize, usize> {
+    let mut local: HashMap<usize, usize> = HashMap::new();
+    let mut order: Vec<usize> = Vec::new();
+    for page in pages {
+        local.entry(page).or_insert_with(|| {
+            order.push(page);
+            order.len() - 1
+        });
+    }
+    push_varint_usize(out, order.len());
+    for page in order {
+        push_str(out, &index.pages[page].url);
+        push_str(out, &index.pages[page].title);
+    }
+    local
 }
 
 fn push_varint(out: &mut Vec<u8>, mut value: u32) {

@@ -48,6 +48,11 @@ async function quizReady(page) {
   await page.waitForFunction(() => history.state && typeof history.state.quizNode === 'string');
 }
 
+/** Waits until the page's `h1` reads `text` (the quiz moved to that node). */
+async function headingIs(page, text) {
+  await page.waitForFunction((q) => document.querySelector('h1').textContent === q, text);
+}
+
 async function activeId(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.id);
 }
@@ -174,17 +179,17 @@ describe('the shipped quiz', () => {
       await expectAnnounced(page, `${progressText(third.node)}: ${third.node.question}`);
 
       await page.goBack();
-      await page.waitForFunction((q) => document.querySelector('h1').textContent === q, second.node.question);
+      await headingIs(page, second.node.question);
       assert.equal(pathOf(page.url()), second.node.url);
       assert.equal(await activeId(page), 'quiz-heading');
       await expectAnnounced(page, `${progressText(second.node)}: ${second.node.question}`);
 
       await page.goBack();
-      await page.waitForFunction((q) => document.querySelector('h1').textContent === q, first.node.question);
+      await headingIs(page, first.node.question);
       assert.equal(pathOf(page.url()), first.node.url);
 
       await page.goForward();
-      await page.waitForFunction((q) => document.querySelector('h1').textContent === q, second.node.question);
+      await headingIs(page, second.node.question);
       assert.equal(pathOf(page.url()), second.node.url);
 
       // Answering again after going back replaces the rest of the trail.
@@ -224,7 +229,7 @@ describe('the shipped quiz', () => {
           assert.equal(await page.locator('.quiz-path').count(), 0);
         }
         await page.goBack();
-        await page.waitForFunction((q) => document.querySelector('h1').textContent === q, deep.question);
+        await headingIs(page, deep.question);
         assert.equal(pathOf(page.url()), deep.url);
         assert.deepEqual(problems, []);
       } finally {
@@ -320,7 +325,7 @@ test('the quiz runs in place under a sub-path too', async () => {
     await answer(page, answerTo.label);
     assert.equal(pathOf(page.url()), `/guide/${QUIZ}${answerTo.next}/`);
     await page.goBack();
-    await page.waitForFunction((q) => document.querySelector('h1').textContent === q, first.question);
+    await headingIs(page, first.question);
     assert.equal(pathOf(page.url()), `/guide/${QUIZ}`);
     assert.deepEqual(problems, []);
   } finally {

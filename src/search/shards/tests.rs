@@ -1,131 +1,22 @@
-//! Shard tests: a small decoder (the same steps `search.js` takes) reads back what was
-//! written.
+//! Shard tests: the decoder shared with the integration tests (the same steps `search.js`
+//! takes) reads back what was written.
 
 use super::*;
 use crate::search::index::{FieldWeights, SearchDoc, SearchPage, word_order};
 use crate::search::tokenize::WordStemmer;
 
-/// A decoded stem: df, postings as (doc, impact) (a bitmap's docs get the default
-/// impact), hits as (local doc, impact, flags, window).
-type DecodedStem = (usize, Vec<(u32, u8)>, Vec<(usize, u8, u8, String)>);
+/// The decoder the integration tests use too: one reading of the format, beside the
+/// writer it checks.
+#[allow(dead_code)]
+#[path = "../../../tests/common/shards.rs"]
+mod decoder;
 
-/// A decoded term shard.
-#[derive(Debug, Default)]
-struct Decoded {
-    pages: Vec<(String, String)>,
-    /// (global doc id, local page, anchor, heading)
-    docs: Vec<(u32, usize, String, String)>,
-    stems: Vec<DecodedStem>,
-    words: Vec<(String, usize)>,
-    vocabulary: String,
+fn decode(bytes: &[u8], doc_count: usize) -> decoder::TermShard {
+    decoder::term_shard(bytes, doc_count)
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> u8 {
-        self.at += 1;
-        self.bytes[self.at - 1]
-    }
-    fn varint(&mut self) -> usize {
-        let (mut value, mut shift) = (0usize, 0);
-        loop {
-            let b = self.byte();
-            value |= usize::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return value;
-            }
-            shift += 7;
-        }
-    }
-    fn string(&mut self) -> String {
-        let len = self.varint();
-        self.at += len;
-        String::from_utf8(self.bytes[self.at - len..self.at].to_vec()).unwrap()
-    }
-    fn front_coded(&mut self, previous: &str) -> String {
-        let shared = self.varint();
-        let units: Vec<u16> = previous.encode_utf16().take(shared).collect();
-        String::from_utf16(&units).unwrap() + &self.string()
-    }
-}
-
-fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .expect("gzip");
-    out
-}
-
-fn decode(bytes: &[u8], doc_count: usize) -> Decoded {
-    let bytes = &gunzip(bytes)[..];
-    let mut r = Reader { bytes, at: 0 };
-    assert_eq!(r.byte(), 1, "version");
-    let mut d = Decoded::default();
-    for _ in 0..r.varint() {
-        d.pages.push((r.string(), r.string()));
-    }
-    let mut doc = 0;
-    for _ in 0..r.varint() {
-        doc += r.varint() as u32;
-        d.docs.push((doc, r.varint(), r.string(), r.string()));
-    }
-    for _ in 0..r.varint() {
-        let df = r.varint();
-        let mut postings = Vec::new();
-        if r.byte() == 0 {
-            let mut doc = 0;
-            for _ in 0..df {
-                doc += r.varint() as u32;
-                postings.push((doc, r.byte()));
-            }
-        } else {
-            let default = r.byte();
-            for byte in 0..doc_count.div_ceil(8) {
-                let bits = r.byte();
-                for bit in 0..8 {
-                    if bits & (1 << bit) != 0 {
-                        postings.push(((byte * 8 + bit) as u32, default));
-                    }
-                }
-            }
-        }
-        let mut hits = Vec::new();
-        for _ in 0..r.varint() {
-            hits.push((r.varint(), r.byte(), r.byte(), r.string()));
-        }
-        d.stems.push((df, postings, hits));
-    }
-    let mut previous = String::new();
-    for _ in 0..r.varint() {
-        let word = r.front_coded(&previous);
-        d.words.push((word.clone(), r.varint()));
-        previous = word;
-    }
-    d.vocabulary = r.string();
-    assert_eq!(r.at, bytes.len(), "trailing bytes");
-    d
-}
-
-/// A decoded vocabulary file: (word, shard, df).
 fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
-    let bytes = &gunzip(bytes)[..];
-    let mut r = Reader { bytes, at: 0 };
-    assert_eq!(r.byte(), 1, "version");
-    let mut previous = String::new();
-    let mut out = Vec::new();
-    for _ in 0..r.varint() {
-        let word = r.front_coded(&previous);
-        out.push((word.clone(), r.varint(), r.varint()));
-        previous = word;
-    }
-    assert_eq!(r.at, bytes.len(), "trailing bytes");
-    out
+    decoder::vocabulary(bytes)
 }
 
 fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a OutputFile {
@@ -201,12 +92,12 @@ fn a_small_index_is_one_shard_that_reads_back() {
         ]
     );
     let cats = &d.stems[d.words[2].1];
-    assert_eq!(cats.0, 2, "df");
-    assert_eq!(cats.1.len(), 2);
+    assert_eq!(cats.df, 2, "df");
+    assert_eq!(cats.postings.len(), 2);
     // Hits are best first, with windows from the text.
-    assert_eq!(cats.2.len(), 2);
-    assert!(cats.2[0].1 >= cats.2[1].1);
-    let windows: Vec<&str> = cats.2.iter().map(|h| h.3.as_str()).collect();
+    assert_eq!(cats.hits.len(), 2);
+    assert!(cats.hits[0].1 >= cats.hits[1].1);
+    let windows: Vec<&str> = cats.hits.iter().map(|h| h.3.as_str()).collect();
     assert!(windows.contains(&"Cats chase mice."));
     assert!(d.vocabulary.is_empty());
 }
@@ -261,7 +152,7 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
         for (word, stem) in &d.words {
             let home = froms.partition_point(|f| word_order(f, word).is_le()) - 1;
             assert_eq!(home, number, "{word}");
-            let postings = &d.stems[*stem].1;
+            let postings = &d.stems[*stem].postings;
             let expected = index.stem_of(word).unwrap().postings.len();
             assert_eq!(postings.len(), expected, "{word}");
             seen += 1;
@@ -271,7 +162,7 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
             for (word, home, df) in decode_vocabulary(&file(&files, &d.vocabulary).bytes) {
                 let there = decode(&shards[home].bytes, index.docs.len());
                 let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
-                assert_eq!(there.stems[*stem].0, df);
+                assert_eq!(there.stems[*stem].df, df);
             }
         }
     }
@@ -329,7 +220,7 @@ fn very_common_stems_are_bitmaps() {
     for shard in shard_files(&files) {
         let d = decode(&shard.bytes, index.docs.len());
         if let Some((_, stem)) = d.words.iter().find(|(w, _)| w == "the") {
-            let (df, postings, hits) = &d.stems[*stem];
+            let decoder::Stem { df, postings, hits } = &d.stems[*stem];
             assert_eq!(*df, 300);
             assert_eq!(postings.len(), 300);
             assert_eq!(hits.len(), ShardOptions::default().hits);
@@ -356,19 +247,16 @@ fn document_chunks_hold_every_section() {
         .iter()
         .find(|f| f.path == format!("search/{}", names[1]))
         .unwrap();
-    let bytes = gunzip(&second.bytes);
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    assert_eq!(r.byte(), 1);
-    assert_eq!(r.varint(), 1);
-    assert_eq!((r.string(), r.string()), ("/p/".into(), "Page".into()));
-    assert_eq!(r.varint(), 1);
-    assert_eq!(r.varint(), 0);
+    let chunk = decoder::chunk(&second.bytes);
+    assert_eq!(chunk.pages, [("/p/".to_string(), "Page".to_string())]);
     assert_eq!(
-        (r.string(), r.string(), r.string()),
-        ("s2".into(), "Part 2".into(), "three".into())
+        chunk.docs,
+        [(
+            0,
+            "s2".to_string(),
+            "Part 2".to_string(),
+            "three".to_string()
+        )]
     );
 }
 
