@@ -258,8 +258,12 @@ pub fn render_site_cached(
     files.extend(search::listing::render(
         &site, &rendered, &values, &templates,
     )?);
-    templates.clear_site();
-    drop(values);
+    if cache.is_none() {
+        // A one-off build frees the template data here. Serve leaves the lookup in place:
+        // the next build drops it off the reload's path (`incremental::drop_later`).
+        templates.clear_site();
+        drop(values);
+    }
     let (search_files, deferred_search) =
         search::site_index_files(&site, &rendered, cache.map(|c| &*c.search));
     files.extend(search_files);
