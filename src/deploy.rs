@@ -69,16 +69,16 @@ pub fn deploy_files(site: &Site, csp: &str) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: "_headers".into(),
-            bytes: headers.into_bytes(),
+            bytes: headers.into_bytes().into(),
         },
         OutputFile {
             path: "_redirects".into(),
-            bytes: redirects.into_bytes(),
+            bytes: redirects.into_bytes().into(),
         },
         // GitHub Pages would otherwise run Jekyll and drop files starting with `_`.
         OutputFile {
             path: ".nojekyll".into(),
-            bytes: Vec::new(),
+            bytes: bytes::Bytes::new(),
         },
     ]
 }

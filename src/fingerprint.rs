@@ -60,7 +60,7 @@ pub fn fingerprint(
             let bytes = std::fs::read(&copy.source)?;
             to_hash.push(OutputFile {
                 path: copy.path,
-                bytes,
+                bytes: bytes.into(),
             });
         } else {
             kept.push(copy);
@@ -77,7 +77,9 @@ pub fn fingerprint(
     let mut map = AssetMap::default();
     for mut file in to_hash {
         if file.path.ends_with(".css") {
-            file.bytes = absolute_css_urls(&file.bytes, &file.path, base).into_bytes();
+            file.bytes = absolute_css_urls(&file.bytes, &file.path, base)
+                .into_bytes()
+                .into();
         }
         let digest = Sha384::digest(&file.bytes);
         let hex: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
@@ -162,11 +164,11 @@ mod tests {
             vec![
                 OutputFile {
                     path: "css/a.css".into(),
-                    bytes: b"body{}".to_vec(),
+                    bytes: b"body{}".to_vec().into(),
                 },
                 OutputFile {
                     path: "robots.txt".into(),
-                    bytes: b"x".to_vec(),
+                    bytes: b"x".to_vec().into(),
                 },
             ],
             &base(),
@@ -191,7 +193,7 @@ mod tests {
                 Vec::new(),
                 vec![OutputFile {
                     path: "x.css".into(),
-                    bytes: css.to_vec(),
+                    bytes: css.to_vec().into(),
                 }],
                 &base(),
             )

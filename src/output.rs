@@ -20,8 +20,9 @@ pub const MARKER: &str = ".cairn-build";
 pub struct OutputFile {
     /// Path below the output root, with `/` separators.
     pub path: String,
-    /// The file's content.
-    pub bytes: Vec<u8>,
+    /// The file's content. Shared, not copied, when a rebuild reuses a file (`cairn serve`
+    /// keeps every page of the last build and serves the same bytes).
+    pub bytes: bytes::Bytes,
 }
 
 /// A file copied as it is from the theme, `static/` or `content/`.
@@ -108,7 +109,7 @@ pub fn write(
     copies: Vec<CopiedFile>,
 ) -> std::io::Result<WriteReport> {
     enum Source {
-        Bytes(Vec<u8>),
+        Bytes(bytes::Bytes),
         Copy(PathBuf),
     }
     let mut planned: BTreeMap<String, Source> = BTreeMap::new();
@@ -211,7 +212,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: bytes::Bytes::copy_from_slice(text.as_bytes()),
         }
     }
 

@@ -85,7 +85,7 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     xml.push_str("</urlset>\n");
     OutputFile {
         path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
+        bytes: xml.into_bytes().into(),
     }
 }
 
@@ -96,7 +96,7 @@ fn robots(site: &Site) -> OutputFile {
     );
     OutputFile {
         path: "robots.txt".into(),
-        bytes: text.into_bytes(),
+        bytes: text.into_bytes().into(),
     }
 }
 
@@ -186,7 +186,7 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
     xml.push_str("</feed>\n");
     Some(OutputFile {
         path: "atom.xml".into(),
-        bytes: xml.into_bytes(),
+        bytes: xml.into_bytes().into(),
     })
 }
 
@@ -214,7 +214,7 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
             );
             files.push(OutputFile {
                 path: file,
-                bytes: html.into_bytes(),
+                bytes: html.into_bytes().into(),
             });
         }
     }

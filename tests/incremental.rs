@@ -10,7 +10,7 @@ fn outputs(rendered: cairn::RenderedOutput) -> Vec<(String, Vec<u8>)> {
     let mut all: Vec<(String, Vec<u8>)> = rendered
         .files
         .into_iter()
-        .map(|f| (f.path, f.bytes))
+        .map(|f| (f.path, f.bytes.to_vec()))
         .chain(rendered.copies.into_iter().map(|c| {
             let bytes = std::fs::read(&c.source).unwrap();
             (c.path, bytes)

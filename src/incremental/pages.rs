@@ -44,7 +44,7 @@ type Outcome = (Result<OutputFile, Diagnostic>, Option<Arc<Cached>>, bool);
 struct Cached {
     fingerprint: u64,
     lookups: Vec<(Dependency, u64)>,
-    html: Arc<[u8]>,
+    html: bytes::Bytes,
 }
 
 impl PageCache {
@@ -80,7 +80,7 @@ impl PageCache {
                 {
                     let file = OutputFile {
                         path: job.output.clone(),
-                        bytes: cached.html.to_vec(),
+                        bytes: cached.html.clone(),
                     };
                     return (Ok(file), Some(cached.clone()), true);
                 }
@@ -95,16 +95,17 @@ impl PageCache {
                                     .map(|hash| (dependency, hash))
                             })
                             .collect();
+                        let html = bytes::Bytes::from(html.into_bytes());
                         let cached = lookups.map(|lookups| {
                             Arc::new(Cached {
                                 fingerprint,
                                 lookups,
-                                html: Arc::from(html.as_bytes()),
+                                html: html.clone(),
                             })
                         });
                         let file = OutputFile {
                             path: job.output.clone(),
-                            bytes: html.into_bytes(),
+                            bytes: html,
                         };
                         (Ok(file), cached, false)
                     }

@@ -63,7 +63,7 @@ pub fn render(
         };
         files.push(OutputFile {
             path: format!("{}{DATA_FILE}", file.site_path),
-            bytes: data_json(flow, &urls).into_bytes(),
+            bytes: data_json(flow, &urls).into_bytes().into(),
         });
         jobs.extend(page_jobs(site, values, flow, &urls));
     }
@@ -72,7 +72,7 @@ pub fn render(
         .map(|(template, path, context)| {
             templates.render(template, &context).map(|html| OutputFile {
                 path,
-                bytes: html.into_bytes(),
+                bytes: html.into_bytes().into(),
             })
         })
         .collect();

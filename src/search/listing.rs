@@ -96,6 +96,6 @@ pub fn render(
     let html = templates.render(TEMPLATE, &context)?;
     Ok(Some(OutputFile {
         path: format!("{LISTING_PATH}index.html"),
-        bytes: html.into_bytes(),
+        bytes: html.into_bytes().into(),
     }))
 }

@@ -11,7 +11,10 @@ pub mod listing;
 pub mod shards;
 pub mod tokenize;
 
+use std::sync::Arc;
+
 use crate::content::Site;
+use crate::markdown::RenderedMarkdown;
 use crate::output::OutputFile;
 use crate::render::RenderedSite;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
@@ -58,31 +61,64 @@ fn walk(site: &Site, section: usize, out: &mut Vec<Entry>) {
     }
 }
 
+/// A searchable page or section as the index is made from it: its URL, its title and its
+/// rendered Markdown (shared, so a rebuild can tell an unchanged page by identity).
+#[derive(Debug, Clone)]
+pub struct SearchSource {
+    /// Root-relative URL.
+    pub url: String,
+    /// Page title.
+    pub title: String,
+    /// The rendered Markdown, with its text split at headings.
+    pub markdown: Arc<RenderedMarkdown>,
+}
+
+impl SearchSource {
+    /// Whether `other` is the same page with the same rendered Markdown (not a copy of it).
+    pub fn same_as(&self, other: &SearchSource) -> bool {
+        Arc::ptr_eq(&self.markdown, &other.markdown)
+            && self.url == other.url
+            && self.title == other.title
+    }
+}
+
+/// Every searchable page and section, in reading order.
+pub fn sources(site: &Site, rendered: &RenderedSite) -> Vec<SearchSource> {
+    let base = &site.config.base_url;
+    searchable(site)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Section(i) => SearchSource {
+                url: base.link(&site.sections[i].site_path),
+                title: site.sections[i].title.clone(),
+                markdown: rendered.sections[i].clone(),
+            },
+            Entry::Page(i) => SearchSource {
+                url: base.link(&site.pages[i].site_path),
+                title: site.pages[i].front.title.value.clone(),
+                markdown: rendered.pages[i].clone(),
+            },
+        })
+        .collect()
+}
+
 /// The pages and heading sections to index.
 pub fn documents(site: &Site, rendered: &RenderedSite) -> (Vec<SearchPage>, Vec<SearchDoc>) {
-    let base = &site.config.base_url;
-    let mut pages = Vec::new();
+    documents_of(&sources(site, rendered))
+}
+
+/// The pages and heading sections to index, from their sources.
+pub fn documents_of(sources: &[SearchSource]) -> (Vec<SearchPage>, Vec<SearchDoc>) {
+    let mut pages = Vec::with_capacity(sources.len());
     let mut docs = Vec::new();
-    for entry in searchable(site) {
-        let (title, site_path, markdown) = match entry {
-            Entry::Section(i) => (
-                site.sections[i].title.as_str(),
-                site.sections[i].site_path.as_str(),
-                &rendered.sections[i],
-            ),
-            Entry::Page(i) => (
-                site.pages[i].front.title.value.as_str(),
-                site.pages[i].site_path.as_str(),
-                &rendered.pages[i],
-            ),
-        };
+    for source in sources {
         let page = pages.len();
         pages.push(SearchPage {
-            url: base.link(site_path),
-            title: title.to_owned(),
+            url: source.url.clone(),
+            title: source.title.clone(),
         });
         let before = docs.len();
-        docs.extend(markdown.sections.iter().map(|section| SearchDoc {
+        docs.extend(source.markdown.sections.iter().map(|section| SearchDoc {
             page,
             first: false,
             anchor: section.id.clone(),
@@ -124,10 +160,12 @@ pub fn site_index_files(
     rendered: &RenderedSite,
     cache: Option<&crate::incremental::SearchCache>,
 ) -> (Vec<OutputFile>, Option<DeferredIndex>) {
-    let (pages, docs) = documents(site, rendered);
     let language = &site.config.language;
     match cache {
-        Some(cache) => cache.index_files(pages, docs, language),
-        None => (index_files(pages, docs, language), None),
+        Some(cache) => cache.index_files(sources(site, rendered), language),
+        None => {
+            let (pages, docs) = documents(site, rendered);
+            (index_files(pages, docs, language), None)
+        }
     }
 }

@@ -171,7 +171,7 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     files.push(chunk_list);
     files.push(OutputFile {
         path: MANIFEST.to_owned(),
-        bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
+        bytes: serde_json::to_vec(&manifest).unwrap_or_default().into(),
     });
     files
 }
@@ -199,7 +199,10 @@ impl Names {
             let hash = hasher.finish() >> 32;
             let path = format!("{INDEX_DIR}/{prefix}-{hash:08x}.{extension}");
             if self.taken.insert(path.clone()) {
-                return OutputFile { path, bytes };
+                return OutputFile {
+                    path,
+                    bytes: bytes.into(),
+                };
             }
             salt += 1;
         }

@@ -101,7 +101,7 @@ pub fn render_pages_cached(
                     .render(&job.template, &job.context())
                     .map(|html| OutputFile {
                         path: job.output,
-                        bytes: html.into_bytes(),
+                        bytes: html.into_bytes().into(),
                     })
             })
             .collect(),
