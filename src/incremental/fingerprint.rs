@@ -1,7 +1,7 @@
 //! Fingerprints of template values: a 64-bit hash of everything a template can read.
 //!
 //! Many values are shared: between pages of one build (a section's page list, the tag
-//! taxonomy) and between builds (a page's content, kept by `MarkdownValues` while its
+//! taxonomy) and between builds (a page's content, kept by `ValueCache` while its
 //! Markdown is unchanged). Their hashes are memoized by the address of their shared,
 //! reference-counted data. The memo holds a clone of every value it knows, so that address
 //! cannot be reused by another value while the entry exists; entries no build used are

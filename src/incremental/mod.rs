@@ -10,16 +10,17 @@
 //! - a page's Markdown is rendered again only when its text changed or one of its links now
 //!   resolves differently ([`MarkdownCache`]);
 //! - the template values made from a page's Markdown (its content split at headings, its
-//!   table of contents) are made again only for re-rendered Markdown ([`MarkdownValues`]);
+//!   table of contents) are made again only for re-rendered Markdown, and a page's value
+//!   only when what it is made from changed ([`ValueCache`]);
 //! - a page's HTML is rendered again only when its template set, its context or the site data
 //!   its template looked up changed ([`PageCache`]): an edit re-renders the page, its
 //!   neighbours, its section and tag lists, and pages whose templates read it.
 //!
-//! - the search index is made again only when the indexed text changed ([`SearchCache`]),
+//! - the search index is made again only when a searchable page changed ([`SearchCache`]),
 //!   after the pages are published ([`DeferredIndex`]).
 //!
-//! Everything else (the content model, template values, anchors, feeds, the sitemap) is
-//! cheap and recomputed on every build, so the result is always that of a full build.
+//! Everything else (the content model, section and tag values, anchors, feeds, the sitemap)
+//! is cheap and recomputed on every build, so the result is always that of a full build.
 
 mod fingerprint;
 mod markdown;
@@ -36,7 +37,7 @@ pub use search::{DeferredIndex, SearchCache};
 pub use sources::ParseCache;
 pub use stamp::FileStamp;
 pub use templates::TemplateCache;
-pub use values::MarkdownValues;
+pub use values::{ValueCache, value_key};
 
 /// Drops `value` on another thread. Freeing the previous build's site data (thousands of
 /// values) takes milliseconds that a rebuild waiting to reload the browser need not spend.
@@ -58,7 +59,7 @@ pub struct BuildCache {
     /// Rendered Markdown.
     pub markdown: MarkdownCache,
     /// Template values made from rendered Markdown.
-    pub values: MarkdownValues,
+    pub values: ValueCache,
     /// Rendered HTML pages.
     pub pages: PageCache,
     /// The search index files.

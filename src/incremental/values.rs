@@ -1,61 +1,163 @@
-//! Template values made from a page's rendered Markdown alone, kept while the Markdown is.
+//! Template values kept from build to build.
+//!
+//! A rebuild makes the template values of every page again (they are cheap), but a value
+//! whose inputs did not change is taken from the last build instead: that saves making it,
+//! and above all keeps its address, by which the fingerprint memo knows it, so the page
+//! cache can tell an unchanged page without hashing its values again.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tera::Value;
 
+use super::fingerprint::FingerprintHasher;
 use crate::markdown::RenderedMarkdown;
 use crate::templates::context::markdown_fields;
 
-/// The `content`, `parts`, `toc`… values of each rendered page, by the identity of its
-/// rendered Markdown (which [`super::MarkdownCache`] keeps while the page is unchanged).
+/// The values of the last builds: those made from a page's rendered Markdown alone (its
+/// content split at headings, its table of contents), by the identity of that Markdown
+/// (which [`super::MarkdownCache`] keeps while the page is unchanged); and page values, by
+/// a hash of what they are made from.
 #[derive(Default)]
-pub struct MarkdownValues {
-    entries: Mutex<HashMap<usize, Cached>>,
+pub struct ValueCache {
+    markdown: Mutex<HashMap<usize, Fields>>,
+    built: Mutex<HashMap<u64, Built>>,
 }
 
-struct Cached {
+struct Fields {
     /// Held so the address the entry is keyed by cannot be reused by another page.
     _markdown: Arc<RenderedMarkdown>,
     fields: Vec<(&'static str, Value)>,
     used: AtomicBool,
 }
 
-impl MarkdownValues {
+struct Built {
+    /// The rendered Markdown whose addresses the key was made from, held for the same reason.
+    _markdown: Vec<Arc<RenderedMarkdown>>,
+    value: Value,
+    used: AtomicBool,
+}
+
+/// The key of a value made from `inputs` (and from the rendered Markdown of `markdown`, by
+/// identity): a 64-bit hash, as page fingerprints are.
+pub fn value_key(kind: &str, inputs: &impl Hash, markdown: &[&Arc<RenderedMarkdown>]) -> u64 {
+    let mut hasher = FingerprintHasher::new();
+    kind.hash(&mut hasher);
+    inputs.hash(&mut hasher);
+    for md in markdown {
+        (Arc::as_ptr(md) as usize).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+impl ValueCache {
     /// The Markdown fields of a page, made once per rendered Markdown.
     pub fn fields(&self, markdown: &Arc<RenderedMarkdown>) -> Vec<(&'static str, Value)> {
         let key = Arc::as_ptr(markdown) as usize;
-        if let Some(cached) = self
-            .entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
+        if let Some(cached) = lock(&self.markdown).get(&key) {
             cached.used.store(true, Ordering::Relaxed);
             return cached.fields.clone();
         }
         let fields = markdown_fields(markdown);
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(
-                key,
-                Cached {
-                    _markdown: markdown.clone(),
-                    fields: fields.clone(),
-                    used: AtomicBool::new(true),
-                },
-            );
+        lock(&self.markdown).insert(
+            key,
+            Fields {
+                _markdown: markdown.clone(),
+                fields: fields.clone(),
+                used: AtomicBool::new(true),
+            },
+        );
         fields
     }
 
-    /// Forgets pages no build used since the last call.
+    /// The value under `key` (see [`value_key`]): the one an earlier build made, or one
+    /// `make` makes now. `markdown` is what the key took by address.
+    pub fn value(
+        &self,
+        key: u64,
+        markdown: &[&Arc<RenderedMarkdown>],
+        make: impl FnOnce() -> Value,
+    ) -> Value {
+        if let Some(built) = lock(&self.built).get(&key) {
+            built.used.store(true, Ordering::Relaxed);
+            return built.value.clone();
+        }
+        let value = make();
+        lock(&self.built).insert(
+            key,
+            Built {
+                _markdown: markdown.iter().map(|md| Arc::clone(md)).collect(),
+                value: value.clone(),
+                used: AtomicBool::new(true),
+            },
+        );
+        value
+    }
+
+    /// Forgets the values no build used since the last call (dropped on another thread:
+    /// a rebuild waiting to reload the browser need not wait for that).
     pub fn prune(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|_, cached| cached.used.swap(false, Ordering::Relaxed));
+        let mut unused_fields = Vec::new();
+        lock(&self.markdown).retain(|_, cached| {
+            let keep = cached.used.swap(false, Ordering::Relaxed);
+            if !keep {
+                unused_fields.push(cached.fields.clone());
+            }
+            keep
+        });
+        let mut built = lock(&self.built);
+        let (keep, unused): (HashMap<u64, Built>, HashMap<u64, Built>) = built
+            .drain()
+            .partition(|(_, built)| built.used.swap(false, Ordering::Relaxed));
+        *built = keep;
+        super::drop_later((unused_fields, unused));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_reused_while_its_inputs_are_the_same() {
+        let cache = ValueCache::default();
+        let md = Arc::new(RenderedMarkdown::default());
+        let key = value_key("page", &("A", 1), &[&md]);
+        let first = cache.value(key, &[&md], || Value::from(vec![Value::from("A")]));
+        let again = cache.value(key, &[&md], || unreachable!("made once"));
+        assert_eq!(first, again);
+        assert_eq!(
+            value_key("page", &("A", 1), &[&md]),
+            key,
+            "the same inputs make the same key"
+        );
+        assert_ne!(value_key("page", &("B", 1), &[&md]), key);
+        let other = Arc::new(RenderedMarkdown::default());
+        assert_ne!(
+            value_key("page", &("A", 1), &[&other]),
+            key,
+            "other rendered Markdown, even with equal text, is another key"
+        );
+        assert_ne!(value_key("summary", &("A", 1), &[&md]), key);
+    }
+
+    #[test]
+    fn values_no_build_used_are_forgotten() {
+        let cache = ValueCache::default();
+        cache.value(1, &[], || Value::from(1));
+        cache.prune(); // used by the build that made it
+        cache.prune(); // not used since
+        let made = std::cell::Cell::new(false);
+        cache.value(1, &[], || {
+            made.set(true);
+            Value::from(1)
+        });
+        assert!(made.get());
     }
 }

@@ -14,6 +14,7 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::content::{Page, Section, Site, TagTerm};
 use crate::fingerprint::AssetMap;
+use crate::incremental::{ValueCache, value_key};
 use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::render::RenderedSite;
 
@@ -50,7 +51,7 @@ pub struct SiteContext<'a> {
 }
 
 /// A link to a page or section: enough for menus, breadcrumbs and previous/next.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct LinkContext {
     /// Title.
     pub title: String,
@@ -61,7 +62,7 @@ pub struct LinkContext {
 }
 
 /// A tag as templates see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct TagContext {
     /// The tag as written.
     pub name: String,
@@ -72,7 +73,8 @@ pub struct TagContext {
 }
 
 /// What every list of pages shows about a page (`section.pages`, `term.pages`, `get_page`).
-#[derive(Debug, Serialize)]
+/// Hashed as it is serialized: the hash keys its value in the [`ValueCache`].
+#[derive(Debug, Hash, Serialize)]
 struct PageSummary<'a> {
     key: &'a str,
     title: &'a str,
@@ -152,7 +154,7 @@ impl SiteValues {
     pub fn build_cached(
         site: &Site,
         rendered: &RenderedSite,
-        cache: Option<&crate::incremental::MarkdownValues>,
+        cache: Option<&ValueCache>,
     ) -> SiteValues {
         let markdown_fields = |md: &Arc<RenderedMarkdown>| match cache {
             Some(cache) => cache.fields(md),
@@ -178,12 +180,22 @@ impl SiteValues {
             .iter()
             .map(|t| (t.slug.as_str(), tag_context(site, t)))
             .collect();
-        let page_summaries: Vec<Value> = site
+        let (summary_keys, page_summaries): (Vec<u64>, Vec<Value>) = site
             .pages
             .par_iter()
             .zip(&rendered.pages)
-            .map(|(page, md)| page_summary(site, page, md, &tag_contexts))
-            .collect();
+            .map(|(page, md)| {
+                let summary = page_summary(site, page, md, &tag_contexts);
+                match cache {
+                    Some(cache) => {
+                        let key = value_key("summary", &summary, &[]);
+                        let value = cache.value(key, &[], || Value::from_serializable(&summary));
+                        (key, value)
+                    }
+                    None => (0, Value::from_serializable(&summary)),
+                }
+            })
+            .unzip();
         let section_links: Vec<LinkContext> = site
             .sections
             .iter()
@@ -192,13 +204,16 @@ impl SiteValues {
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
             .map(|index| {
-                full_page(
-                    site,
-                    index,
-                    markdown_fields(&rendered.pages[index]),
-                    &page_summaries,
-                    &section_links,
-                )
+                let links = page_links(site, index, &section_links);
+                let md = &rendered.pages[index];
+                let make = || full_page(markdown_fields(md), &page_summaries[index], &links);
+                match cache {
+                    Some(cache) => {
+                        let key = value_key("page", &(summary_keys[index], &links), &[md]);
+                        cache.value(key, &[md], make)
+                    }
+                    None => make(),
+                }
             })
             .collect();
         let sections: Vec<Value> = (0..site.sections.len())
@@ -293,12 +308,12 @@ pub fn reading_time(words: usize) -> usize {
     words.div_ceil(WORDS_PER_MINUTE).max(1)
 }
 
-fn page_summary(
-    site: &Site,
-    page: &Page,
-    md: &RenderedMarkdown,
+fn page_summary<'a>(
+    site: &'a Site,
+    page: &'a Page,
+    md: &'a RenderedMarkdown,
     tags: &HashMap<&str, TagContext>,
-) -> Value {
+) -> PageSummary<'a> {
     let mut page_tags: Vec<TagContext> = Vec::new();
     for tag in &page.front.tags {
         let slug = crate::slug::slugify(&tag.value);
@@ -314,7 +329,7 @@ fn page_summary(
         .rsplit('/')
         .next()
         .unwrap_or("");
-    Value::from_serializable(&PageSummary {
+    PageSummary {
         key: &page.key,
         title: &page.front.title.value,
         description: page.front.description.as_deref().unwrap_or(""),
@@ -334,7 +349,7 @@ fn page_summary(
         section: &site.sections[page.section].key,
         toc_enabled: page.front.toc,
         search: page.front.search.unwrap_or(true),
-    })
+    }
 }
 
 fn with_fields(base: &Value, fields: Vec<(&'static str, Value)>) -> Value {
@@ -365,40 +380,63 @@ pub fn markdown_fields(md: &RenderedMarkdown) -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn full_page(
-    site: &Site,
-    index: usize,
-    markdown_fields: Vec<(&'static str, Value)>,
-    summaries: &[Value],
-    section_links: &[LinkContext],
-) -> Value {
+/// What a page's value has beside its summary and Markdown fields: where it sits in the site.
+#[derive(Hash)]
+struct PageLinks {
+    previous: Option<LinkContext>,
+    next: Option<LinkContext>,
+    breadcrumbs: Vec<LinkContext>,
+    assets: Vec<String>,
+}
+
+fn page_links(site: &Site, index: usize, section_links: &[LinkContext]) -> PageLinks {
     let page = &site.pages[index];
     let (previous, next) = site.neighbours(index);
     let neighbour = |i: Option<usize>| {
         i.map(|i| {
-            Value::from_serializable(&link(
+            link(
                 site,
                 &site.pages[i].front.title.value,
                 &site.pages[i].site_path,
-            ))
+            )
         })
-        .unwrap_or_else(Value::none)
     };
-    let mut crumbs = breadcrumbs(site, page.section, section_links);
-    crumbs.push(link(site, &page.front.title.value, &page.site_path));
-    let assets: Vec<Value> = page
+    let mut breadcrumbs = breadcrumbs(site, page.section, section_links);
+    breadcrumbs.push(link(site, &page.front.title.value, &page.site_path));
+    PageLinks {
+        previous: neighbour(previous),
+        next: neighbour(next),
+        breadcrumbs,
+        assets: page
+            .assets
+            .iter()
+            .map(|a| site.config.base_url.link(&a.output))
+            .collect(),
+    }
+}
+
+fn full_page(
+    markdown_fields: Vec<(&'static str, Value)>,
+    summary: &Value,
+    links: &PageLinks,
+) -> Value {
+    let neighbour = |link: &Option<LinkContext>| {
+        link.as_ref()
+            .map_or_else(Value::none, Value::from_serializable)
+    };
+    let assets: Vec<Value> = links
         .assets
         .iter()
-        .map(|a| Value::from(site.config.base_url.link(&a.output)))
+        .map(|a| Value::from(a.as_str()))
         .collect();
     let mut fields = markdown_fields;
     fields.extend([
-        ("previous", neighbour(previous)),
-        ("next", neighbour(next)),
-        ("breadcrumbs", Value::from_serializable(&crumbs)),
+        ("previous", neighbour(&links.previous)),
+        ("next", neighbour(&links.next)),
+        ("breadcrumbs", Value::from_serializable(&links.breadcrumbs)),
         ("assets", assets.into()),
     ]);
-    with_fields(&summaries[index], fields)
+    with_fields(summary, fields)
 }
 
 fn toc_value(toc: &[TocEntry]) -> Value {
