@@ -242,10 +242,19 @@ pub fn render_site_cached(
     if cache.is_some() {
         incremental::drop_later(previous_lookup);
     }
+    // The page listing every page for search is rendered with the others.
+    let listing = search::listing::job(
+        &site,
+        &rendered,
+        &values,
+        &templates,
+        cache.map(|c| &c.values),
+    )?;
     files.extend(templates::pages::render_pages_cached(
         &site,
         &values,
         &templates,
+        listing,
         cache.map(|c| &c.pages),
     )?);
     files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
@@ -253,14 +262,10 @@ pub fn render_site_cached(
     files.extend(site_files::site_files(&site, &rendered, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     timings.lap("feeds and sitemap");
-    // Search: the page listing every page, the last page through templates; then the
-    // index, the build's biggest step, once the template data is freed.
-    files.extend(search::listing::render(
-        &site, &rendered, &values, &templates,
-    )?);
     if cache.is_none() {
-        // A one-off build frees the template data here. Serve leaves the lookup in place:
-        // the next build drops it off the reload's path (`incremental::drop_later`).
+        // A one-off build frees the template data before the index, the build's biggest
+        // step. Serve leaves the lookup in place: the next build drops it off the reload's
+        // path (`incremental::drop_later`).
         templates.clear_site();
         drop(values);
     }

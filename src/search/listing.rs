@@ -4,17 +4,19 @@
 //! so every passage stays a find-in-page away. The theme's `search_page.html` renders it;
 //! a theme without that template gets no listing page.
 
-use serde::Serialize;
-use tera::Context;
+use std::sync::Arc;
+
+use tera::Value;
 
 use super::{Entry, searchable};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::TocEntry;
-use crate::output::OutputFile;
+use crate::incremental::{ValueCache, value_key};
+use crate::markdown::RenderedMarkdown;
 use crate::render::RenderedSite;
 use crate::templates::Templates;
 use crate::templates::context::SiteValues;
+use crate::templates::pages::Job;
 
 /// Where the listing page is published.
 pub const LISTING_PATH: &str = "search/";
@@ -22,8 +24,8 @@ pub const LISTING_PATH: &str = "search/";
 pub const TEMPLATE: &str = "search_page.html";
 
 /// One page or section in the listing, as the template sees it (`listing` is a list of
-/// these, in reading order).
-#[derive(Debug, Serialize)]
+/// these, in reading order, each with its `toc` too).
+#[derive(Debug, Hash)]
 struct ListedPage<'a> {
     title: &'a str,
     url: String,
@@ -31,19 +33,19 @@ struct ListedPage<'a> {
     kind: &'static str,
     /// Nesting depth of the section it is in (home is 0).
     depth: usize,
-    /// The page's table of contents: `{level, id, title, children}`.
-    toc: &'a [TocEntry],
 }
 
-/// Renders the listing page, or `None` when the theme has no template for it. A page or
-/// section of the site published at `/search/` is an error: the two would overwrite each
-/// other.
-pub fn render(
+/// The job that renders the listing page, or `None` when the theme has no template for
+/// it. A page or section of the site published at `/search/` is an error: the two would
+/// overwrite each other. With `cache`, the listing's value is the last build's while no
+/// listed page changed, so the page cache reuses the page.
+pub fn job(
     site: &Site,
     rendered: &RenderedSite,
     values: &SiteValues,
     templates: &Templates,
-) -> Result<Option<OutputFile>, Diagnostic> {
+    cache: Option<&ValueCache>,
+) -> Result<Option<Job>, Diagnostic> {
     if !templates.contains(TEMPLATE) {
         return Ok(None);
     }
@@ -69,33 +71,63 @@ pub fn render(
         }
         depth
     };
-    let listing: Vec<ListedPage> = searchable(site)
+    let entries: Vec<(ListedPage, &Arc<RenderedMarkdown>)> = searchable(site)
         .into_iter()
         .map(|entry| match entry {
-            Entry::Section(i) => ListedPage {
-                title: &site.sections[i].title,
-                url: base.link(&site.sections[i].site_path),
-                kind: "section",
-                depth: depth(i),
-                toc: &rendered.sections[i].toc,
-            },
-            Entry::Page(i) => ListedPage {
-                title: &site.pages[i].front.title.value,
-                url: base.link(&site.pages[i].site_path),
-                kind: "page",
-                depth: depth(site.pages[i].section),
-                toc: &rendered.pages[i].toc,
-            },
+            Entry::Section(i) => (
+                ListedPage {
+                    title: &site.sections[i].title,
+                    url: base.link(&site.sections[i].site_path),
+                    kind: "section",
+                    depth: depth(i),
+                },
+                &rendered.sections[i],
+            ),
+            Entry::Page(i) => (
+                ListedPage {
+                    title: &site.pages[i].front.title.value,
+                    url: base.link(&site.pages[i].site_path),
+                    kind: "page",
+                    depth: depth(site.pages[i].section),
+                },
+                &rendered.pages[i],
+            ),
         })
         .collect();
-    let mut context = Context::new();
-    context.insert_value("site", values.site.clone());
-    context.insert("current_path", &base.link(LISTING_PATH));
-    context.insert("current_url", &base.permalink(LISTING_PATH));
-    context.insert("listing", &listing);
-    let html = templates.render(TEMPLATE, &context)?;
-    Ok(Some(OutputFile {
-        path: format!("{LISTING_PATH}index.html"),
-        bytes: html.into_bytes().into(),
-    }))
+    let make = || listing_value(&entries);
+    let listing = match cache {
+        Some(cache) => {
+            let pages: Vec<&ListedPage> = entries.iter().map(|(page, _)| page).collect();
+            let markdown: Vec<&Arc<RenderedMarkdown>> = entries.iter().map(|(_, md)| *md).collect();
+            let key = value_key("listing", &pages, &markdown);
+            cache.value(key, &markdown, make)
+        }
+        None => make(),
+    };
+    let mut job = crate::templates::pages::job(
+        TEMPLATE.to_string(),
+        format!("{LISTING_PATH}index.html"),
+        values,
+        site,
+        LISTING_PATH,
+    );
+    job.insert("listing", listing);
+    Ok(Some(job))
+}
+
+/// The `listing` value: each page with its table of contents (`{level, id, title, children}`).
+fn listing_value(entries: &[(ListedPage, &Arc<RenderedMarkdown>)]) -> Value {
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|(page, md)| {
+            let mut map = tera::Map::new();
+            map.insert("title".into(), page.title.into());
+            map.insert("url".into(), page.url.as_str().into());
+            map.insert("kind".into(), page.kind.into());
+            map.insert("depth".into(), page.depth.into());
+            map.insert("toc".into(), Value::from_serializable(&md.toc));
+            Value::from(map)
+        })
+        .collect();
+    Value::from(list)
 }

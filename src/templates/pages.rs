@@ -30,7 +30,8 @@ impl Job {
         context
     }
 
-    fn insert(&mut self, name: &'static str, value: Value) {
+    /// Sets a context variable, replacing one of the same name.
+    pub(crate) fn insert(&mut self, name: &'static str, value: Value) {
         match self.values.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
             None => self.values.push((name, value)),
@@ -73,25 +74,19 @@ pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
     problems
 }
 
-/// Renders every HTML page of the site, in parallel; all template errors are reported.
-pub fn render_pages(
-    site: &Site,
-    values: &SiteValues,
-    templates: &Templates,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    render_pages_cached(site, values, templates, None)
-}
-
-/// [`render_pages`], reusing pages an earlier build rendered when `cache` is given
-/// (`cairn serve`): a page is rendered again only when its template, its context or the site
-/// data its template looked up changed.
+/// Renders every HTML page of the site and the `more` jobs (the search listing), in
+/// parallel; all template errors are reported. With `cache` (`cairn serve`), pages an
+/// earlier build rendered are reused: a page is rendered again only when its template, its
+/// context or the site data its template looked up changed.
 pub fn render_pages_cached(
     site: &Site,
     values: &SiteValues,
     templates: &Templates,
+    more: impl IntoIterator<Item = Job>,
     cache: Option<&crate::incremental::PageCache>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let jobs = jobs(site, values);
+    let mut jobs = jobs(site, values);
+    jobs.extend(more);
     let results: Vec<Result<OutputFile, Diagnostic>> = match cache {
         Some(cache) => cache.render(&jobs, templates),
         None => jobs
@@ -122,7 +117,14 @@ pub fn render_pages_cached(
     }
 }
 
-fn job(template: String, output: String, values: &SiteValues, site: &Site, site_path: &str) -> Job {
+/// A job with the values every template gets: `site`, `current_path`, `current_url`.
+pub(crate) fn job(
+    template: String,
+    output: String,
+    values: &SiteValues,
+    site: &Site,
+    site_path: &str,
+) -> Job {
     Job {
         template,
         output,
