@@ -219,7 +219,7 @@ pub fn render_site_cached(
     timings.lap("compile quizzes");
     let generated_assets = vec![OutputFile {
         path: "css/syntax.css".into(),
-        bytes: markdown::highlight_stylesheet().into_bytes().into(),
+        bytes: bytes::Bytes::from_static(markdown::highlight_stylesheet().as_bytes()),
     }];
     let (copies, mut files, assets) = if options.fingerprint {
         fingerprint::fingerprint(

@@ -4,8 +4,10 @@
 //! generation), its context and the site data its template looked up through functions.
 //! The first two are fingerprinted before rendering; the lookups are recorded while
 //! rendering (see `templates::deps`) and checked against the new site data next time.
+//! Pages made by one template mostly look up the same things (the stylesheet's URL, the
+//! menu's sections), so equal lookup lists are shared and each is checked once per build.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -23,6 +25,8 @@ use crate::templates::pages::Job;
 #[derive(Default)]
 pub struct PageCache {
     entries: Mutex<HashMap<String, Arc<Cached>>>,
+    /// Every distinct lookup list of the cached pages, shared by the pages that have it.
+    lookup_lists: Mutex<HashSet<Arc<Lookups>>>,
     /// Kept from build to build: contents that did not change are not hashed again.
     fingerprints: Fingerprinter,
     generation: std::sync::atomic::AtomicU64,
@@ -41,9 +45,12 @@ pub struct Stats {
 /// One job's outcome: the file or error, what to cache, and whether it was reused.
 type Outcome = (Result<OutputFile, Diagnostic>, Option<Arc<Cached>>, bool);
 
+/// What a page's template looked up, and the hash of what each lookup returned.
+type Lookups = Vec<(Dependency, u64)>;
+
 struct Cached {
     fingerprint: u64,
-    lookups: Vec<(Dependency, u64)>,
+    lookups: Arc<Lookups>,
     html: bytes::Bytes,
 }
 
@@ -68,15 +75,26 @@ impl PageCache {
         let fingerprints = &self.fingerprints;
         let previous =
             std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
+        // Whether each lookup list (by address: `previous` holds them all) still holds.
+        let verdicts: Mutex<HashMap<usize, bool>> = Mutex::default();
+        let still_holds = |lookups: &Arc<Lookups>| {
+            let key = Arc::as_ptr(lookups) as usize;
+            if let Some(verdict) = lock(&verdicts).get(&key) {
+                return *verdict;
+            }
+            let verdict = lookups.iter().all(|(dependency, hash)| {
+                lookup_hash(lookup.as_deref(), dependency, fingerprints) == Some(*hash)
+            });
+            lock(&verdicts).insert(key, verdict);
+            verdict
+        };
         let results: Vec<Outcome> = jobs
             .par_iter()
             .map(|job| {
                 let fingerprint = job_fingerprint(job, generation, fingerprints);
                 if let Some(cached) = previous.get(&job.output)
                     && cached.fingerprint == fingerprint
-                    && cached.lookups.iter().all(|(dependency, hash)| {
-                        lookup_hash(lookup.as_deref(), dependency, fingerprints) == Some(*hash)
-                    })
+                    && still_holds(&cached.lookups)
                 {
                     let file = OutputFile {
                         path: job.output.clone(),
@@ -99,7 +117,7 @@ impl PageCache {
                         let cached = lookups.map(|lookups| {
                             Arc::new(Cached {
                                 fingerprint,
-                                lookups,
+                                lookups: self.shared_list(lookups),
                                 html: html.clone(),
                             })
                         });
@@ -130,9 +148,23 @@ impl PageCache {
             })
             .collect();
         *self.entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+        drop(previous);
+        // Lists no cached page has any more.
+        lock(&self.lookup_lists).retain(|list| Arc::strong_count(list) > 1);
         self.fingerprints.prune();
         *self.stats.lock().unwrap_or_else(PoisonError::into_inner) = stats;
         files
+    }
+
+    /// The shared copy of a lookup list.
+    fn shared_list(&self, lookups: Lookups) -> Arc<Lookups> {
+        let mut lists = lock(&self.lookup_lists);
+        if let Some(list) = lists.get(&lookups) {
+            return list.clone();
+        }
+        let list = Arc::new(lookups);
+        lists.insert(list.clone());
+        list
     }
 
     /// What the last build rendered and reused.
@@ -176,4 +208,8 @@ fn hash_text(text: &str) -> u64 {
     let mut hasher = FingerprintHasher::new();
     text.hash(&mut hasher);
     hasher.finish()
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

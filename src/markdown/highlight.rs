@@ -59,8 +59,15 @@ pub fn highlight_code(code: &str, language: &str) -> Option<String> {
 /// CSS for the highlighting classes: a light theme and a dark one, each
 /// applying only in its own mode. Light applies by default and under
 /// `:root[data-theme=light]`; dark applies under `:root[data-theme=dark]` and,
-/// unless the page forces light, when the reader's system prefers dark.
-pub fn highlight_stylesheet() -> String {
+/// unless the page forces light, when the reader's system prefers dark. Made once per
+/// process: it never changes, and loading syntect's themes takes milliseconds a rebuild
+/// need not spend.
+pub fn highlight_stylesheet() -> &'static str {
+    static STYLESHEET: std::sync::LazyLock<String> = std::sync::LazyLock::new(make_stylesheet);
+    &STYLESHEET
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let theme_css = |name: &str| {
         themes

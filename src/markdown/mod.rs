@@ -99,7 +99,7 @@ pub struct TextSection {
 }
 
 /// One entry of the table of contents, with the deeper headings under it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct TocEntry {
     /// Heading level, 2 to 4.
     pub level: u8,

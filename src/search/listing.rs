@@ -4,15 +4,14 @@
 //! so every passage stays a find-in-page away. The theme's `search_page.html` renders it;
 //! a theme without that template gets no listing page.
 
-use std::sync::Arc;
-
+use serde::Serialize;
 use tera::Value;
 
 use super::{Entry, searchable};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{ValueCache, value_key};
-use crate::markdown::RenderedMarkdown;
+use crate::markdown::TocEntry;
 use crate::render::RenderedSite;
 use crate::templates::Templates;
 use crate::templates::context::SiteValues;
@@ -24,8 +23,9 @@ pub const LISTING_PATH: &str = "search/";
 pub const TEMPLATE: &str = "search_page.html";
 
 /// One page or section in the listing, as the template sees it (`listing` is a list of
-/// these, in reading order, each with its `toc` too).
-#[derive(Debug, Hash)]
+/// these, in reading order). Hashed as it is serialized: the hash keys the listing's value
+/// in the [`ValueCache`], so that an edit to a page's text alone keeps the listing.
+#[derive(Debug, Hash, Serialize)]
 struct ListedPage<'a> {
     title: &'a str,
     url: String,
@@ -33,6 +33,8 @@ struct ListedPage<'a> {
     kind: &'static str,
     /// Nesting depth of the section it is in (home is 0).
     depth: usize,
+    /// The page's table of contents: `{level, id, title, children}`.
+    toc: &'a [TocEntry],
 }
 
 /// The job that renders the listing page, or `None` when the theme has no template for
@@ -71,37 +73,28 @@ pub fn job(
         }
         depth
     };
-    let entries: Vec<(ListedPage, &Arc<RenderedMarkdown>)> = searchable(site)
+    let listing: Vec<ListedPage> = searchable(site)
         .into_iter()
         .map(|entry| match entry {
-            Entry::Section(i) => (
-                ListedPage {
-                    title: &site.sections[i].title,
-                    url: base.link(&site.sections[i].site_path),
-                    kind: "section",
-                    depth: depth(i),
-                },
-                &rendered.sections[i],
-            ),
-            Entry::Page(i) => (
-                ListedPage {
-                    title: &site.pages[i].front.title.value,
-                    url: base.link(&site.pages[i].site_path),
-                    kind: "page",
-                    depth: depth(site.pages[i].section),
-                },
-                &rendered.pages[i],
-            ),
+            Entry::Section(i) => ListedPage {
+                title: &site.sections[i].title,
+                url: base.link(&site.sections[i].site_path),
+                kind: "section",
+                depth: depth(i),
+                toc: &rendered.sections[i].toc,
+            },
+            Entry::Page(i) => ListedPage {
+                title: &site.pages[i].front.title.value,
+                url: base.link(&site.pages[i].site_path),
+                kind: "page",
+                depth: depth(site.pages[i].section),
+                toc: &rendered.pages[i].toc,
+            },
         })
         .collect();
-    let make = || listing_value(&entries);
+    let make = || Value::from_serializable(&listing);
     let listing = match cache {
-        Some(cache) => {
-            let pages: Vec<&ListedPage> = entries.iter().map(|(page, _)| page).collect();
-            let markdown: Vec<&Arc<RenderedMarkdown>> = entries.iter().map(|(_, md)| *md).collect();
-            let key = value_key("listing", &pages, &markdown);
-            cache.value(key, &markdown, make)
-        }
+        Some(cache) => cache.value(value_key("listing", &listing, &[]), &[], make),
         None => make(),
     };
     let mut job = crate::templates::pages::job(
@@ -113,21 +106,4 @@ pub fn job(
     );
     job.insert("listing", listing);
     Ok(Some(job))
-}
-
-/// The `listing` value: each page with its table of contents (`{level, id, title, children}`).
-fn listing_value(entries: &[(ListedPage, &Arc<RenderedMarkdown>)]) -> Value {
-    let list: Vec<Value> = entries
-        .iter()
-        .map(|(page, md)| {
-            let mut map = tera::Map::new();
-            map.insert("title".into(), page.title.into());
-            map.insert("url".into(), page.url.as_str().into());
-            map.insert("kind".into(), page.kind.into());
-            map.insert("depth".into(), page.depth.into());
-            map.insert("toc".into(), Value::from_serializable(&md.toc));
-            Value::from(map)
-        })
-        .collect();
-    Value::from(list)
 }
