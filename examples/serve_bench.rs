@@ -9,7 +9,8 @@
 //! The site can be any cairn site; the synthetic one is deterministic. It is copied to a temporary folder first, so the benchmark never edits it. One
 //! page is edited EDITS times (default 30); each time the benchmark waits for the `reload`
 //! event on the server-sent-events stream, as a browser would, and prints the median and
-//! spread. Not run by CI: timings depend on the machine.
+//! spread; then the stages of one such rebuild (`--timings` of a cached build), to show
+//! where its time goes. Not run by CI: timings depend on the machine.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -73,6 +74,35 @@ fn main() {
         ms(latencies[0]),
         ms(latencies[latencies.len() - 1]),
     );
+    drop(server);
+    // Let the server's last search index finish, so it does not share the machine.
+    std::thread::sleep(Duration::from_secs(3));
+    print_rebuild_stages(work.path(), &page, &original);
+}
+
+/// The stage table of a rebuild after a one-page edit, through a cache warmed by a full
+/// build and two edits.
+fn print_rebuild_stages(site: &Path, page: &Path, original: &str) {
+    let mut options = cairn::BuildOptions::new(site);
+    options.fingerprint = false; // as serve builds
+    let cache = cairn::incremental::BuildCache::new();
+    let mut last = None;
+    for n in 0..4 {
+        std::fs::write(page, format!("{original}\nStage edit {n}.\n")).expect("write the page");
+        let rendered = match cairn::render_site_cached(&options, Some(&cache)) {
+            Ok(rendered) => rendered,
+            Err(problems) => {
+                eprint!("{}", problems.render(false));
+                std::process::exit(1);
+            }
+        };
+        cache.finish_build(true);
+        last = Some(rendered.timings.render());
+        cairn::incremental::drop_later(rendered);
+    }
+    if let Some(table) = last {
+        println!("\nstages of one rebuild (search index deferred, as in serve):\n{table}");
+    }
 }
 
 /// The reload events, read from the server as a browser's EventSource would.
