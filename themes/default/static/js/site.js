@@ -11,6 +11,15 @@
     return darkQuery && darkQuery.matches ? 'dark' : 'light';
   }
 
+  // On narrow screens the menu scrolls sideways: show the current page's entry.
+  var current = document.querySelector('.site-nav a[aria-current]');
+  if (current) {
+    var menu = current.closest('ul');
+    if (menu && menu.scrollWidth > menu.clientWidth) {
+      menu.scrollLeft = current.offsetLeft - menu.offsetLeft - (menu.clientWidth - current.offsetWidth) / 2;
+    }
+  }
+
   // Theme toggle: a button that switches light/dark and remembers the choice.
   var toggle = document.querySelector('.theme-toggle');
   if (toggle) {
