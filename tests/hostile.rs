@@ -338,7 +338,7 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
                     .flat_map(|stem| stem.hits)
                     .map(|hit| hit.3),
             );
-        } else if name.starts_with("d-") {
+        } else if name.starts_with('d') {
             let chunk = common::shards::chunk(&bytes);
             titles.extend(chunk.pages.into_iter().map(|page| page.1));
             for (_, _, heading, text) in chunk.docs {

@@ -107,10 +107,10 @@ fn the_build_writes_the_index_and_the_page_listing_every_page() {
         let bytes = std::fs::read(&shard).expect("shard written");
         assert_eq!(&bytes[..2], &[0x1f, 0x8b], "shards are gzipped");
     }
+    let chunks = manifest["chunks"].as_str().unwrap();
     assert!(
         site.public()
-            .join("search")
-            .join(manifest["chunks"].as_str().unwrap())
+            .join(format!("search/d0-{chunks}.bin"))
             .is_file()
     );
 

@@ -7,7 +7,9 @@
 //! plus, for each stem's best sections, the page title, URL, heading and a text window
 //! around the match. A one-word query is one shard; a two-word query two. When a query's
 //! best results are not among the hits a shard carries (two common words), the browser
-//! fetches those sections from the document chunks.
+//! fetches those sections from the document chunks. Chunk `n` holds documents
+//! `n × chunk_docs` onwards and is named `d<n>-<hash>.bin`, with one hash of all chunks in
+//! the manifest, so the browser names a document's chunk from its id alone.
 //!
 //! Binary files are gzipped (hosts seldom compress them; the browser inflates them with
 //! `DecompressionStream`). The format is hand-written binary rather than JSON: numbers as LEB128 varints, words
@@ -93,8 +95,23 @@ struct Manifest {
     shards: String,
     /// Sections per document chunk.
     chunk_docs: usize,
-    /// The file listing the document chunks.
+    /// The hash naming the document chunks: chunk `n` is `d<n>-<hash>.bin`.
     chunks: String,
+}
+
+/// The path of document chunk `number` of the chunks hashed `hash`.
+pub fn chunk_path(number: usize, hash: &str) -> String {
+    format!("{INDEX_DIR}/d{number}-{hash}.bin")
+}
+
+/// One hash of a set of files, in order: sixteen hex digits.
+fn hash_all(files: &[Vec<u8>]) -> String {
+    let mut hasher = SipHasher13::new_with_keys(0, 0);
+    for bytes in files {
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 /// Writes the index as files below [`INDEX_DIR`]: term shards, vocabularies of the groups
@@ -138,24 +155,22 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         files.push(file);
     }
 
+    // Chunks are named by their number and one hash of them all, so the browser can name
+    // the chunk of any document without a list of names.
     let chunks: Vec<Vec<u8>> = index
         .docs
         .par_chunks(options.chunk_docs.max(1))
         .map(|docs| gzip(&encode_chunk(index, docs, options.chunk_text_chars)))
         .collect();
-    let mut chunk_names = Vec::new();
-    for bytes in chunks {
-        let file = names.file("d", "bin", bytes);
-        chunk_names.push(file_name(&file.path));
-        files.push(file);
+    let chunk_hash = hash_all(&chunks);
+    for (number, bytes) in chunks.into_iter().enumerate() {
+        files.push(OutputFile {
+            path: chunk_path(number, &chunk_hash),
+            bytes,
+        });
     }
-    let chunk_list = names.file(
-        "chunks",
-        "json",
-        serde_json::to_vec(&chunk_names).unwrap_or_default(),
-    );
     let manifest = Manifest {
-        version: 1,
+        version: 2,
         docs: doc_count,
         hits: options.hits,
         from: plan
@@ -166,9 +181,8 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
             .join(" "),
         shards: hashes,
         chunk_docs: options.chunk_docs.max(1),
-        chunks: file_name(&chunk_list.path),
+        chunks: chunk_hash,
     };
-    files.push(chunk_list);
     files.push(OutputFile {
         path: MANIFEST.to_owned(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),

@@ -13,7 +13,7 @@
   var base = new URL(root.getAttribute("data-index"), location.href);
   var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 60;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
-  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {}, chunkNames;
+  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {};
   var decoder = new TextDecoder();
   var active = -1, results = [], generation = 0, timer;
 
@@ -248,9 +248,7 @@
     });
     if (best) return Promise.resolve({ doc: best.doc, text: best.text, flags: best.flags });
     var number = Math.floor(item.id / manifest.chunk_docs);
-    return (chunkNames || (chunkNames = get(manifest.chunks, true))).then(function (names) {
-      return chunks[number] || (chunks[number] = get(names[number]).then(decodeChunk));
-    }).then(function (docs) {
+    return (chunks[number] || (chunks[number] = get("d" + number + "-" + manifest.chunks + ".bin").then(decodeChunk))).then(function (docs) {
       var doc = docs[item.id % manifest.chunk_docs];
       return { doc: doc, text: doc.text, flags: doc.text.length >= 350 ? 2 : 0 };
     });
