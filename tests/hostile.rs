@@ -341,9 +341,9 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
         } else if name.starts_with('d') {
             let chunk = common::shards::chunk(&bytes);
             titles.extend(chunk.pages.into_iter().map(|page| page.1));
-            for (_, _, heading, text) in chunk.docs {
-                headings.push(heading);
-                texts.push(text);
+            for doc in chunk.docs {
+                headings.push(doc.heading);
+                texts.push(doc.text);
             }
         } else if name.starts_with("v-") {
             common::shards::vocabulary(&bytes);

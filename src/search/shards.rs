@@ -7,7 +7,9 @@
 //! plus, for each stem's best sections, the page title, URL, heading and a text window
 //! around the match. A one-word query is one shard; a two-word query two. When a query's
 //! best results are not among the hits a shard carries (two common words), the browser
-//! fetches those sections from the document chunks. Chunk `n` holds documents
+//! fetches those sections from the document chunks, which hold the start of every
+//! section's text, and cuts each excerpt around the first word the query matched. Chunk
+//! `n` holds documents
 //! `n × chunk_docs` onwards and is named `d<n>-<hash>.bin`, with one hash of all chunks in
 //! the manifest, so the browser names a document's chunk from its id alone.
 //!
@@ -33,7 +35,9 @@
 //!               a two-letter group (too big for one shard), else empty
 //! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
 //!               holding it, its stem's document frequency)
-//! doc chunk   = 1 pages count { page anchor heading text }        (consecutive doc ids)
+//! doc chunk   = 1 pages count { page anchor heading flags:u8 text } (consecutive doc ids;
+//!               text: the section's first `chunk_text_chars` characters, cut at a space,
+//!               flags 2 when that is not the whole text)
 //! ```
 //!
 //! `shared` counts UTF-16 code units, as JavaScript strings do.
@@ -62,9 +66,11 @@ pub struct ShardOptions {
     pub hits: usize,
     /// Characters of text in a hit's window.
     pub window_chars: usize,
-    /// Sections per document chunk.
+    /// Sections per document chunk: fewer make a result's chunk cheaper, more make fewer
+    /// files.
     pub chunk_docs: usize,
-    /// Characters of text kept per section in document chunks.
+    /// Characters of text kept per section in document chunks, for the browser to cut an
+    /// excerpt from around the words a query matched.
     pub chunk_text_chars: usize,
 }
 
@@ -74,8 +80,8 @@ impl Default for ShardOptions {
             target_bytes: 36 * 1024,
             hits: 8,
             window_chars: 72,
-            chunk_docs: 64,
-            chunk_text_chars: 240,
+            chunk_docs: 12,
+            chunk_text_chars: 720,
         }
     }
 }
@@ -88,6 +94,8 @@ struct Manifest {
     docs: usize,
     /// Hits carried per stem: the browser shows at most this many results.
     hits: usize,
+    /// Characters in an excerpt: the browser cuts those of document chunks to this size.
+    window: usize,
     /// The first word (or two-letter group) of every term shard but the first, joined
     /// with spaces (words never hold one), in word order.
     from: String,
@@ -173,6 +181,7 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         version: 2,
         docs: doc_count,
         hits: options.hits,
+        window: options.window_chars,
         from: plan
             .iter()
             .skip(1)
@@ -593,7 +602,9 @@ fn encode_vocabulary(
     out
 }
 
-/// Encodes a chunk of consecutive documents, for results a term shard has no hit for.
+/// Encodes a chunk of consecutive documents, for results a term shard has no hit for: each
+/// one's text (the first `text_chars` characters), for the browser to cut the excerpt
+/// around the words it matched.
 fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> Vec<u8> {
     let mut out = vec![1u8];
     let page_local = push_pages(&mut out, index, docs.iter().map(|doc| doc.page));
@@ -602,7 +613,8 @@ fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> V
         push_varint_usize(&mut out, page_local[&doc.page]);
         push_str(&mut out, &doc.anchor);
         push_str(&mut out, &doc.heading);
-        let (text, _) = window(&doc.text, None, text_chars);
+        let (text, flags) = window(&doc.text, None, text_chars);
+        out.push(flags);
         push_str(&mut out, &text);
     }
     out

@@ -11,12 +11,24 @@ let server;
 before(async () => {
   browser = await launch();
   const { output } = buildShippedSite({
-    // A page whose text holds markup, to check that excerpts show it as text.
-    edit: (root) =>
+    edit: (root) => {
+      // A page whose text holds markup, to check that excerpts show it as text.
       writeFileSync(
         join(root, 'content', 'markup-test.md'),
         '---\ntitle: Markup in text\n---\nThe zanzibarian example `<script>alert(1)</script><img src=x onerror=alert(2)>` is plain text.\n',
-      ),
+      );
+      // Pages titled with one of two words outrank, for each word, the one page holding
+      // both: its excerpt comes from a document chunk, not from a hit a shard carries.
+      for (let i = 0; i < 10; i++) {
+        for (const word of ['quokka', 'wombat']) {
+          writeFileSync(join(root, 'content', `${word}-${i}.md`), `---\ntitle: ${word} notes ${i}\n---\nMore about the ${word}.\n`);
+        }
+      }
+      writeFileSync(
+        join(root, 'content', 'marsupials.md'),
+        `---\ntitle: Marsupials\n---\n${'Animals carry their young in a pouch for months. '.repeat(4)}Both the quokka and the wombat live in Australia.\n`,
+      );
+    },
   });
   server = await serve(output);
 });
@@ -105,6 +117,21 @@ describe('search', () => {
       assert.equal(await both.page.textContent('[data-search] [role=status]'), 'No results');
     } finally {
       await both.context.close();
+    }
+  });
+
+  test('a result no shard carries an excerpt for gets one around its words, from its chunk', async () => {
+    const { context, page, problems } = await search('quokka wombat');
+    try {
+      const found = await results(page);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.equal(found[0].title, 'Marsupials');
+      assert.match(found[0].excerpt, /^\u2026 .*quokka and the wombat live in Australia\.$/);
+      assert.deepEqual(found[0].marks, ['quokka', 'wombat']);
+      assert.ok(server.requests.some((url) => /\/search\/d\d+-[0-9a-f]{16}\.bin$/.test(url)), 'fetched a chunk');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
     }
   });
 

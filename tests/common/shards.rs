@@ -27,13 +27,24 @@ pub struct Stem {
     pub hits: Vec<(usize, u8, u8, String)>,
 }
 
-/// A decoded document chunk (`d-*.bin`).
+/// A decoded document chunk (`d<n>-<hash>.bin`).
 #[derive(Debug, Default)]
 pub struct Chunk {
     /// (url, title)
     pub pages: Vec<(String, String)>,
-    /// (local page, anchor, heading, text)
-    pub docs: Vec<(usize, String, String, String)>,
+    pub docs: Vec<ChunkDoc>,
+}
+
+/// A section of a document chunk.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ChunkDoc {
+    /// Index into the chunk's pages.
+    pub page: usize,
+    pub anchor: String,
+    pub heading: String,
+    /// 2 when the text stops before the section's end.
+    pub flags: u8,
+    pub text: String,
 }
 
 /// Inflates a gzipped file.
@@ -184,9 +195,13 @@ pub fn chunk(gzipped: &[u8]) -> Chunk {
         ..Chunk::default()
     };
     for _ in 0..r.varint() {
-        chunk
-            .docs
-            .push((r.varint(), r.string(), r.string(), r.string()));
+        chunk.docs.push(ChunkDoc {
+            page: r.varint(),
+            anchor: r.string(),
+            heading: r.string(),
+            flags: r.byte(),
+            text: r.string(),
+        });
     }
     r.end();
     chunk

@@ -250,13 +250,32 @@ fn document_chunks_hold_every_section() {
     assert_eq!(chunk.pages, [("/p/".to_string(), "Page".to_string())]);
     assert_eq!(
         chunk.docs,
-        [(
-            0,
-            "s2".to_string(),
-            "Part 2".to_string(),
-            "three".to_string()
-        )]
+        [decoder::ChunkDoc {
+            page: 0,
+            anchor: "s2".into(),
+            heading: "Part 2".into(),
+            flags: 0,
+            text: "three".into(),
+        }]
     );
+}
+
+#[test]
+fn document_chunks_keep_the_text_up_to_a_limit_and_say_when_they_cut_it() {
+    let long = "word ".repeat(100);
+    let index = index_of(&["short  text\n here", &long]);
+    let options = ShardOptions {
+        chunk_text_chars: 40,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    let hash = manifest(&files)["chunks"].as_str().unwrap().to_owned();
+    let chunk = decoder::chunk(&file(&files, &format!("d0-{hash}.bin")).bytes);
+    assert_eq!(chunk.docs[0].text, "short text here");
+    assert_eq!(chunk.docs[0].flags, 0);
+    // Cut at a space, within the limit; flag 2 says the section goes on.
+    assert_eq!(chunk.docs[1].text, "word ".repeat(8).trim_end());
+    assert_eq!(chunk.docs[1].flags, 2);
 }
 
 #[test]

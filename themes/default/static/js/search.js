@@ -221,23 +221,28 @@
           if (top.length > limit) top.pop();
         }
       }
-      // Every word of the matched stems that the loaded shards know is marked.
-      var matched = {};
+      // Every word of the matched stems that the loaded shards know is marked, and while
+      // typing every word the last one starts.
+      var matched = {}, last = typing && terms[terms.length - 1];
       expansions.forEach(function (list) {
         list.forEach(function (m) {
           matched[m.word] = 1;
           loaded[m.home].words.forEach(function (entry) { if (entry.stem === m.stem) matched[entry.word] = 1; });
         });
       });
-      return Promise.all(top.map(function (item) { return describe(item, expansions); })).then(function (items) {
-        return { total: total, items: items, matched: matched };
+      function marks(text) {
+        var pieces = words(text).join("");
+        return matched[pieces] || (last && pieces.indexOf(last) === 0);
+      }
+      return Promise.all(top.map(function (item) { return describe(item, expansions, marks); })).then(function (items) {
+        return { total: total, items: items, marks: marks };
       });
     });
   }
 
   // Title, heading, URL and text window of a result: from a hit the loaded shards carry,
-  // else from the section's document chunk.
-  function describe(item, expansions) {
+  // else from the section's document chunk, cut around the first matched word.
+  function describe(item, expansions, marks) {
     var best;
     expansions.forEach(function (list) {
       list.forEach(function (match) {
@@ -249,25 +254,33 @@
     if (best) return Promise.resolve({ doc: best.doc, text: best.text, flags: best.flags });
     var number = Math.floor(item.id / manifest.chunk_docs);
     return (chunks[number] || (chunks[number] = get("d" + number + "-" + manifest.chunks + ".bin").then(decodeChunk))).then(function (docs) {
-      var doc = docs[item.id % manifest.chunk_docs];
-      return { doc: doc, text: doc.text, flags: doc.text.length >= 350 ? 2 : 0 };
+      var doc = docs[item.id % manifest.chunk_docs], text = doc.text, size = manifest.window, found, at = 0;
+      while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
+      WORD.lastIndex = 0;
+      // A quarter of the window before the word, from a word start; the end at a space.
+      var start = Math.max(0, at - (size >> 2)), end;
+      if (start) start = text.indexOf(" ", start) + 1 || at;
+      if (start > at) start = at;
+      end = start + size;
+      if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+      else end = text.length;
+      return { doc: doc, text: text.slice(start, end), flags: (start ? 1 : 0) | (end < text.length ? 2 : doc.flags) };
     });
   }
   function decodeChunk(buffer) {
     var r = reader(buffer), pages = [], docs = [], n;
     r.byte();
     for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
-    for (n = r.num(); n--;) docs.push({ page: pages[r.num()], anchor: r.str(), heading: r.str(), text: r.str() });
+    for (n = r.num(); n--;) docs.push({ page: pages[r.num()], anchor: r.str(), heading: r.str(), flags: r.byte(), text: r.str() });
     return docs;
   }
 
   // Appends `text` to `parent`, wrapping the query's words in <mark>.
-  function appendMarked(parent, text, matched, last, typing) {
-    var at = 0, pattern = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu, found;
-    while ((found = pattern.exec(text))) {
-      var pieces = words(found[0]).join("");
-      var hit = matched[pieces] || (typing && last && pieces.indexOf(last) === 0);
-      if (!hit) continue;
+  var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
+  function appendMarked(parent, text, marks) {
+    var at = 0, found;
+    while ((found = WORD.exec(text))) {
+      if (!marks(found[0])) continue;
       parent.appendChild(document.createTextNode(text.slice(at, found.index)));
       var mark = document.createElement("mark");
       mark.textContent = found[0];
@@ -285,7 +298,6 @@
   }
 
   function render(found, query, started) {
-    var terms = words(query), typing = !/[\s\p{P}]$/u.test(query);
     results = found.items;
     list.textContent = "";
     results.forEach(function (result, i) {
@@ -301,7 +313,7 @@
       }
       var excerpt = element("span", "search-result-excerpt");
       var text = (result.flags & 1 ? "\u2026 " : "") + result.text + (result.flags & 2 ? " \u2026" : "");
-      appendMarked(excerpt, text, found.matched, terms[terms.length - 1], typing);
+      appendMarked(excerpt, text, found.marks);
       option.appendChild(excerpt);
       option.addEventListener("mousedown", function (event) { event.preventDefault(); });
       option.addEventListener("click", function () { open(i); });
