@@ -1,4 +1,4 @@
-//! The index as files: small shards with content-hashed names and one manifest.
+//! The index as files: small shards, document chunks and one manifest.
 //!
 //! A query should download only what its words need, in as few requests as possible. So
 //! words are cut into shards by their first two letters (typo tolerance never changes the
@@ -9,9 +9,15 @@
 //! best results are not among the hits a shard carries (two common words), the browser
 //! fetches those sections from the document chunks, which hold the start of every
 //! section's text, and cuts each excerpt around the first word the query matched. Chunk
-//! `n` holds documents
-//! `n × chunk_docs` onwards and is named `d<n>-<hash>.bin`, with one hash of all chunks in
-//! the manifest, so the browser names a document's chunk from its id alone.
+//! `n` holds documents `n × chunk_docs` onwards.
+//!
+//! Every file but the manifest (`search/index.json`, the one fixed name) is named by its
+//! kind, its number and one hash of the whole index: `t<n>-<hash>.bin` for term shard `n`,
+//! `v<n>-<hash>.bin` for vocabularies, `d<n>-<hash>.bin` for chunks. So the manifest
+//! needs no list of names and the browser names a document's chunk from its id alone, and
+//! since any change to the index changes the hash, every file can be cached forever. (A
+//! hash per file would save little: a change to the text changes the impacts, or shifts
+//! the document ids, in almost every shard.)
 //!
 //! Binary files are gzipped (hosts seldom compress them; the browser inflates them with
 //! `DecompressionStream`). The format is hand-written binary rather than JSON: numbers as LEB128 varints, words
@@ -31,8 +37,8 @@
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
 //!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
 //! words       = count { shared suffix stem }                      (front-coded, sorted)
-//! vocabulary  = the file name of the group's vocabulary when the shard holds only part of
-//!               a two-letter group (too big for one shard), else empty
+//! vocabulary  = 1 + the number of the group's vocabulary when the shard holds only part
+//!               of a two-letter group (too big for one shard), else 0
 //! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
 //!               holding it, its stem's document frequency)
 //! doc chunk   = 1 pages count { page anchor heading flags:u8 text } (consecutive doc ids;
@@ -99,31 +105,38 @@ struct Manifest {
     /// The first word (or two-letter group) of every term shard but the first, joined
     /// with spaces (words never hold one), in word order.
     from: String,
-    /// The hashes naming the term shards (`t-<hash>.bin`), eight hex digits each.
-    shards: String,
     /// Sections per document chunk.
     chunk_docs: usize,
-    /// The hash naming the document chunks: chunk `n` is `d<n>-<hash>.bin`.
-    chunks: String,
+    /// The hash in every file name: see [`path`].
+    hash: String,
 }
 
-/// The path of document chunk `number` of the chunks hashed `hash`.
-pub fn chunk_path(number: usize, hash: &str) -> String {
-    format!("{INDEX_DIR}/d{number}-{hash}.bin")
+/// The kinds of index files, by the letter that starts their names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `t`: a term shard.
+    Shard,
+    /// `v`: the vocabulary of a two-letter group split over several shards.
+    Vocabulary,
+    /// `d`: a document chunk.
+    Chunk,
 }
 
-/// One hash of a set of files, in order: sixteen hex digits.
-fn hash_all(files: &[Vec<u8>]) -> String {
-    let mut hasher = SipHasher13::new_with_keys(0, 0);
-    for bytes in files {
-        hasher.write_usize(bytes.len());
-        hasher.write(bytes);
-    }
-    format!("{:016x}", hasher.finish())
+/// The path of index file `number` of its kind: `search/<letter><number>-<hash>.bin`, the
+/// hash being one hash of every index file (the manifest's `hash`). The browser names any
+/// file from its number, and a changed index changes every name, so files can be cached
+/// forever.
+pub fn path(kind: FileKind, number: usize, hash: &str) -> String {
+    let letter = match kind {
+        FileKind::Shard => 't',
+        FileKind::Vocabulary => 'v',
+        FileKind::Chunk => 'd',
+    };
+    format!("{INDEX_DIR}/{letter}{number}-{hash}.bin")
 }
 
 /// Writes the index as files below [`INDEX_DIR`]: term shards, vocabularies of the groups
-/// split over several shards, document chunks, the list of chunks and the manifest.
+/// split over several shards, document chunks and the manifest.
 pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let doc_count = index.docs.len();
     let stems: Vec<EncodedStem> = index
@@ -132,51 +145,41 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         .map(|stem| EncodedStem::new(index, &stem.postings, doc_count, options))
         .collect();
     let plan = plan_shards(index, &stems, options);
-    let mut names = Names::default();
-    let mut files = Vec::new();
 
-    // One vocabulary per split group, named in each of the group's shards.
-    let mut vocabularies: HashMap<usize, String> = HashMap::new();
+    // One vocabulary per split group, numbered in each of the group's shards.
+    let mut vocabulary_numbers: HashMap<usize, usize> = HashMap::new();
+    let mut vocabularies: Vec<Vec<u8>> = Vec::new();
     for shard in &plan {
-        if shard.group_words.is_empty() || vocabularies.contains_key(&shard.group_words.start) {
+        if shard.group_words.is_empty() || vocabulary_numbers.contains_key(&shard.group_words.start)
+        {
             continue;
         }
+        vocabulary_numbers.insert(shard.group_words.start, vocabularies.len());
         let bytes = encode_vocabulary(index, &stems, &plan, shard.group_words.clone());
-        let file = names.binary("v", bytes);
-        vocabularies.insert(shard.group_words.start, file_name(&file.path));
-        files.push(file);
+        vocabularies.push(gzip(&bytes));
     }
-    let encoded: Vec<Vec<u8>> = plan
+    let shards: Vec<Vec<u8>> = plan
         .par_iter()
         .map(|shard| {
-            let vocabulary = vocabularies
+            let vocabulary = vocabulary_numbers
                 .get(&shard.group_words.start)
                 .filter(|_| !shard.group_words.is_empty())
-                .map_or("", String::as_str);
+                .copied();
             gzip(&encode_shard(index, &stems, shard, vocabulary))
         })
         .collect();
-    let mut hashes = String::new();
-    for bytes in encoded {
-        let file = names.file("t", "bin", bytes);
-        hashes.push_str(&file.path[INDEX_DIR.len() + 3..INDEX_DIR.len() + 11]);
-        files.push(file);
-    }
-
-    // Chunks are named by their number and one hash of them all, so the browser can name
-    // the chunk of any document without a list of names.
     let chunks: Vec<Vec<u8>> = index
         .docs
         .par_chunks(options.chunk_docs.max(1))
         .map(|docs| gzip(&encode_chunk(index, docs, options.chunk_text_chars)))
         .collect();
-    let chunk_hash = hash_all(&chunks);
-    for (number, bytes) in chunks.into_iter().enumerate() {
-        files.push(OutputFile {
-            path: chunk_path(number, &chunk_hash),
-            bytes,
-        });
-    }
+
+    let kinds = [
+        (FileKind::Shard, shards),
+        (FileKind::Vocabulary, vocabularies),
+        (FileKind::Chunk, chunks),
+    ];
+    let hash = hash_all(kinds.iter().flat_map(|(_, files)| files));
     let manifest = Manifest {
         version: 2,
         docs: doc_count,
@@ -188,10 +191,22 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
             .map(|s| s.from.as_str())
             .collect::<Vec<_>>()
             .join(" "),
-        shards: hashes,
         chunk_docs: options.chunk_docs.max(1),
-        chunks: chunk_hash,
+        hash: hash.clone(),
     };
+    let mut files: Vec<OutputFile> = kinds
+        .into_iter()
+        .flat_map(|(kind, files)| {
+            let hash = &hash;
+            files
+                .into_iter()
+                .enumerate()
+                .map(move |(number, bytes)| OutputFile {
+                    path: path(kind, number, hash),
+                    bytes,
+                })
+        })
+        .collect();
     files.push(OutputFile {
         path: MANIFEST.to_owned(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default(),
@@ -199,34 +214,14 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     files
 }
 
-/// Names files after a hash of their bytes, so they can be cached forever. Hashes are
-/// short (eight hex digits keep the manifest small), so a name already taken is hashed
-/// again with a counter until it is unique.
-#[derive(Default)]
-struct Names {
-    taken: std::collections::HashSet<String>,
-}
-
-impl Names {
-    /// A binary file: gzipped here, since hosts rarely compress `application/octet-stream`;
-    /// the browser inflates it with `DecompressionStream`.
-    fn binary(&mut self, prefix: &str, bytes: Vec<u8>) -> OutputFile {
-        self.file(prefix, "bin", gzip(&bytes))
+/// One hash of a list of files, in order: sixteen hex digits.
+fn hash_all<'a>(files: impl IntoIterator<Item = &'a Vec<u8>>) -> String {
+    let mut hasher = SipHasher13::new_with_keys(0, 0);
+    for bytes in files {
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
     }
-
-    fn file(&mut self, prefix: &str, extension: &str, bytes: Vec<u8>) -> OutputFile {
-        let mut salt = 0u64;
-        loop {
-            let mut hasher = SipHasher13::new_with_keys(salt, 0);
-            hasher.write(&bytes);
-            let hash = hasher.finish() >> 32;
-            let path = format!("{INDEX_DIR}/{prefix}-{hash:08x}.{extension}");
-            if self.taken.insert(path.clone()) {
-                return OutputFile { path, bytes };
-            }
-            salt += 1;
-        }
-    }
+    format!("{:016x}", hasher.finish())
 }
 
 /// Gzips `bytes` (in memory, so it cannot fail in practice; an error leaves them as they
@@ -238,10 +233,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
         Ok(compressed) => compressed,
         Err(_) => bytes.to_vec(),
     }
-}
-
-fn file_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
 /// A stem's postings and hits, encoded once and copied into every shard that needs them.
@@ -518,7 +509,7 @@ fn encode_shard(
     index: &SearchIndex,
     stems: &[EncodedStem],
     shard: &PlannedShard,
-    vocabulary: &str,
+    vocabulary: Option<usize>,
 ) -> Vec<u8> {
     let words = &index.words[shard.words.clone()];
     // Local stems in order of first use; local docs sorted by id; local pages by first use.
@@ -576,7 +567,7 @@ fn encode_shard(
         previous = word;
     }
     // The vocabulary of a group split over several shards: for typos and completions.
-    push_str(&mut out, vocabulary);
+    push_varint_usize(&mut out, vocabulary.map_or(0, |number| number + 1));
     out
 }
 

@@ -3,7 +3,7 @@
 //! `src/search/shards.rs`; every string is checked to be UTF-8 and every file to be read to
 //! its last byte.
 
-/// A decoded term shard (`t-*.bin`).
+/// A decoded term shard (`t<n>-<hash>.bin`).
 #[derive(Debug, Default)]
 pub struct TermShard {
     /// (url, title)
@@ -13,8 +13,8 @@ pub struct TermShard {
     pub stems: Vec<Stem>,
     /// (word, local stem)
     pub words: Vec<(String, usize)>,
-    /// The file name of the group's vocabulary, or empty.
-    pub vocabulary: String,
+    /// The number of the group's vocabulary (`v<n>-<hash>.bin`), if the group is split.
+    pub vocabulary: Option<usize>,
 }
 
 /// A stem of a term shard.
@@ -158,12 +158,12 @@ pub fn term_shard(gzipped: &[u8], doc_count: usize) -> TermShard {
         shard.words.push((word.clone(), r.varint()));
         previous = word;
     }
-    shard.vocabulary = r.string();
+    shard.vocabulary = r.varint().checked_sub(1);
     r.end();
     shard
 }
 
-/// Decodes a gzipped vocabulary: (word, shard, df).
+/// Decodes a gzipped vocabulary (`v<n>-<hash>.bin`): (word, shard, df).
 pub fn vocabulary(gzipped: &[u8]) -> Vec<(String, usize, usize)> {
     let bytes = gunzip(gzipped);
     let mut r = Reader {

@@ -97,7 +97,7 @@
       previous = previous.slice(0, r.num()) + r.str();
       words.push({ word: previous, stem: stems[r.num()] });
     }
-    return { words: words, vocabulary: r.str() };
+    return { words: words, vocabulary: r.num() };
   }
   function decodeVocabulary(buffer) {
     var r = reader(buffer), out = [], n, previous = "";
@@ -109,6 +109,10 @@
     return out;
   }
 
+  // Index files are named by kind, number and the index's hash (src/search/shards.rs).
+  function file(kind, number) {
+    return kind + number + "-" + manifest.hash + ".bin";
+  }
   function shardNumber(word) {
     var keys = manifest.keys, low = 0, high = keys.length - 1;
     while (low < high) {
@@ -118,7 +122,7 @@
     return low;
   }
   function loadShard(number) {
-    return shards[number] || (shards[number] = get("t-" + manifest.shards.substr(number * 8, 8) + ".bin")
+    return shards[number] || (shards[number] = get(file("t", number))
       .then(function (buffer) { return (loaded[number] = decodeShard(buffer, manifest.docs)); }));
   }
 
@@ -156,7 +160,7 @@
       var next = manifest.keys[number + 1];
       var wider = shard.vocabulary && ((!exact && limit) || (completing && next !== undefined && next < word + "\uffff"));
       var vocabulary = !wider ? local.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; }) :
-        vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(shard.vocabulary).then(decodeVocabulary));
+        vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(file("v", shard.vocabulary - 1)).then(decodeVocabulary));
       return Promise.resolve(vocabulary).then(function (entries) {
         var found = [], completions = [];
         entries.forEach(function (entry) {
@@ -253,7 +257,7 @@
     });
     if (best) return Promise.resolve({ doc: best.doc, text: best.text, flags: best.flags });
     var number = Math.floor(item.id / manifest.chunk_docs);
-    return (chunks[number] || (chunks[number] = get("d" + number + "-" + manifest.chunks + ".bin").then(decodeChunk))).then(function (docs) {
+    return (chunks[number] || (chunks[number] = get(file("d", number)).then(decodeChunk))).then(function (docs) {
       var doc = docs[item.id % manifest.chunk_docs], text = doc.text, size = manifest.window, found, at = 0;
       while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
       WORD.lastIndex = 0;
