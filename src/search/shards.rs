@@ -83,7 +83,7 @@ pub struct ShardOptions {
 impl Default for ShardOptions {
     fn default() -> Self {
         ShardOptions {
-            target_bytes: 36 * 1024,
+            target_bytes: 24 * 1024,
             hits: 8,
             window_chars: 72,
             chunk_docs: 12,
