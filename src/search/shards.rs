@@ -36,9 +36,13 @@
 //!               not among the hits gets the default impact)
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
 //!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
-//! words       = count { shared suffix stem }                      (front-coded, sorted)
-//! vocabulary  = 1 + the number of the group's vocabulary when the shard holds only part
-//!               of a two-letter group (too big for one shard), else 0
+//! words       = count { shared suffix ref }                       (front-coded, sorted)
+//!   ref > 0     a word of this shard, of local stem ref - 1
+//!   ref = 0     followed by `shard df`: a word of the shard's two-letter group that
+//!               another shard holds (listed when the group is split over several shards
+//!               and its vocabulary is small: typos and completions need no other file)
+//! vocabulary  = 1 + the number of the group's vocabulary file when the shard holds only
+//!               part of a two-letter group whose vocabulary is not listed in it, else 0
 //! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
 //!               holding it, its stem's document frequency)
 //! doc chunk   = 1 pages count { page anchor heading flags:u8 text } (consecutive doc ids;
@@ -72,6 +76,10 @@ pub struct ShardOptions {
     pub hits: usize,
     /// Characters of text in a hit's window.
     pub window_chars: usize,
+    /// The largest vocabulary of a split group (uncompressed bytes) listed in each of the
+    /// group's shards rather than in a file of its own: a typo or a completion then costs
+    /// no request for it.
+    pub inline_vocabulary_bytes: usize,
     /// Sections per document chunk: fewer make a result's chunk cheaper, more make fewer
     /// files.
     pub chunk_docs: usize,
@@ -86,6 +94,7 @@ impl Default for ShardOptions {
             target_bytes: 24 * 1024,
             hits: 8,
             window_chars: 72,
+            inline_vocabulary_bytes: 2048,
             chunk_docs: 12,
             chunk_text_chars: 720,
         }
@@ -146,26 +155,32 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         .collect();
     let plan = plan_shards(index, &stems, options);
 
-    // One vocabulary per split group, numbered in each of the group's shards.
-    let mut vocabulary_numbers: HashMap<usize, usize> = HashMap::new();
+    // The words of a split group: listed in each of its shards when that is small, else in
+    // one vocabulary file per group, numbered in each of them.
+    let mut group_vocabulary: HashMap<usize, Vocabulary> = HashMap::new();
     let mut vocabularies: Vec<Vec<u8>> = Vec::new();
     for shard in &plan {
-        if shard.group_words.is_empty() || vocabulary_numbers.contains_key(&shard.group_words.start)
-        {
+        let group = &shard.group_words;
+        if group.is_empty() || group_vocabulary.contains_key(&group.start) {
             continue;
         }
-        vocabulary_numbers.insert(shard.group_words.start, vocabularies.len());
-        let bytes = encode_vocabulary(index, &stems, &plan, shard.group_words.clone());
-        vocabularies.push(gzip(&bytes));
+        let bytes = encode_vocabulary(index, &stems, &plan, group.clone());
+        let vocabulary = if bytes.len() <= options.inline_vocabulary_bytes {
+            Vocabulary::Inline(group.clone())
+        } else {
+            vocabularies.push(gzip(&bytes));
+            Vocabulary::File(vocabularies.len() - 1)
+        };
+        group_vocabulary.insert(group.start, vocabulary);
     }
     let shards: Vec<Vec<u8>> = plan
         .par_iter()
         .map(|shard| {
-            let vocabulary = vocabulary_numbers
-                .get(&shard.group_words.start)
-                .filter(|_| !shard.group_words.is_empty())
-                .copied();
-            gzip(&encode_shard(index, &stems, shard, vocabulary))
+            let vocabulary = match group_vocabulary.get(&shard.group_words.start) {
+                Some(vocabulary) if !shard.group_words.is_empty() => vocabulary.clone(),
+                _ => Vocabulary::Own,
+            };
+            gzip(&encode_shard(index, &stems, &plan, shard, &vocabulary))
         })
         .collect();
     let chunks: Vec<Vec<u8>> = index
@@ -504,12 +519,29 @@ fn plan_shards(
     shards
 }
 
-/// Encodes term shard `number`.
+/// Where the browser finds the words of a shard's two-letter group that other shards hold.
+#[derive(Debug, Clone)]
+enum Vocabulary {
+    /// Nowhere: the shard holds whole groups.
+    Own,
+    /// In the shard itself: the range of `index.words` of the whole group.
+    Inline(std::ops::Range<usize>),
+    /// In vocabulary file `n`.
+    File(usize),
+}
+
+/// The number of the shard holding word `i` (an index into `index.words`).
+fn home_of(plan: &[PlannedShard], i: usize) -> usize {
+    plan.partition_point(|s| s.words.end <= i)
+}
+
+/// Encodes a term shard.
 fn encode_shard(
     index: &SearchIndex,
     stems: &[EncodedStem],
+    plan: &[PlannedShard],
     shard: &PlannedShard,
-    vocabulary: Option<usize>,
+    vocabulary: &Vocabulary,
 ) -> Vec<u8> {
     let words = &index.words[shard.words.clone()];
     // Local stems in order of first use; local docs sorted by id; local pages by first use.
@@ -559,15 +591,31 @@ fn encode_shard(
             push_str(&mut out, &hit.window);
         }
     }
-    push_varint_usize(&mut out, words.len());
+    // The shard's words; with an inline vocabulary, those of the rest of its group too, for
+    // typos and completions.
+    let listed = match vocabulary {
+        Vocabulary::Inline(group) => group.clone(),
+        _ => shard.words.clone(),
+    };
+    push_varint_usize(&mut out, listed.len());
     let mut previous = "";
-    for (word, stem) in words {
+    for i in listed {
+        let (word, stem) = &index.words[i];
         push_front_coded(&mut out, previous, word);
-        push_varint_usize(&mut out, stem_local[stem]);
+        if shard.words.contains(&i) {
+            push_varint_usize(&mut out, stem_local[stem] + 1);
+        } else {
+            out.push(0);
+            push_varint_usize(&mut out, home_of(plan, i));
+            push_varint_usize(&mut out, stems[*stem as usize].df);
+        }
         previous = word;
     }
-    // The vocabulary of a group split over several shards: for typos and completions.
-    push_varint_usize(&mut out, vocabulary.map_or(0, |number| number + 1));
+    let file = match vocabulary {
+        Vocabulary::File(number) => number + 1,
+        _ => 0,
+    };
+    push_varint_usize(&mut out, file);
     out
 }
 
@@ -585,8 +633,7 @@ fn encode_vocabulary(
     for i in group {
         let (word, stem) = &index.words[i];
         push_front_coded(&mut out, previous, word);
-        let home = plan.partition_point(|s| s.words.end <= i);
-        push_varint_usize(&mut out, home);
+        push_varint_usize(&mut out, home_of(plan, i));
         push_varint_usize(&mut out, stems[*stem as usize].df);
         previous = word;
     }

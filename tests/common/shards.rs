@@ -13,6 +13,8 @@ pub struct TermShard {
     pub stems: Vec<Stem>,
     /// (word, local stem)
     pub words: Vec<(String, usize)>,
+    /// Words of the shard's group that other shards hold: (word, shard, df).
+    pub others: Vec<(String, usize, usize)>,
     /// The number of the group's vocabulary (`v<n>-<hash>.bin`), if the group is split.
     pub vocabulary: Option<usize>,
 }
@@ -155,7 +157,10 @@ pub fn term_shard(gzipped: &[u8], doc_count: usize) -> TermShard {
     let mut previous = String::new();
     for _ in 0..r.varint() {
         let word = r.front_coded(&previous);
-        shard.words.push((word.clone(), r.varint()));
+        match r.varint() {
+            0 => shard.others.push((word.clone(), r.varint(), r.varint())),
+            stem => shard.words.push((word.clone(), stem - 1)),
+        }
         previous = word;
     }
     shard.vocabulary = r.varint().checked_sub(1);

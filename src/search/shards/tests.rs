@@ -173,14 +173,17 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
             assert_eq!(postings.len(), expected, "{word}");
             seen += 1;
         }
-        // The words of a split group point at the shard holding them.
+        // The words of a split group, in its vocabulary file or listed in the shard, point
+        // at the shard holding them.
+        let mut others = d.others.clone();
         if let Some(vocabulary) = d.vocabulary {
             let bytes = &numbered(&files, FileKind::Vocabulary, vocabulary).bytes;
-            for (word, home, df) in decode_vocabulary(bytes) {
-                let there = decode(&shards[home].bytes, index.docs.len());
-                let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
-                assert_eq!(there.stems[*stem].df, df);
-            }
+            others.extend(decode_vocabulary(bytes));
+        }
+        for (word, home, df) in others {
+            let there = decode(&shards[home].bytes, index.docs.len());
+            let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
+            assert_eq!(there.stems[*stem].df, df);
         }
     }
     assert_eq!(seen, index.words.len());
@@ -195,6 +198,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 2048,
+        inline_vocabulary_bytes: 0,
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
@@ -225,6 +229,52 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
         words.iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
         expected
     );
+}
+
+#[test]
+fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
+    let texts: Vec<String> = (0..40)
+        .map(|i| format!("co{i}x and more words {}", "filler ".repeat(20)))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let options = ShardOptions {
+        target_bytes: 1024,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    assert!(
+        !files.iter().any(|f| f.path.starts_with("search/v")),
+        "no vocabulary file"
+    );
+    let group: Vec<&str> = index
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.starts_with("co"))
+        .collect();
+    let shards = shard_files(&files);
+    let mut pieces = 0;
+    for (number, shard) in shards.iter().enumerate() {
+        let d = decode(&shard.bytes, index.docs.len());
+        if !d.words.iter().any(|(w, _)| w.starts_with("co")) {
+            continue;
+        }
+        pieces += 1;
+        assert_eq!(d.vocabulary, None);
+        // Its own words and the others of the group: the whole group, each word once.
+        let mut listed: Vec<&str> = d.words.iter().map(|(w, _)| w.as_str()).collect();
+        listed.extend(d.others.iter().map(|(w, _, _)| w.as_str()));
+        listed.sort_by(|a, b| word_order(a, b));
+        assert_eq!(listed, group);
+        for (word, home, df) in &d.others {
+            assert_ne!(*home, number);
+            let there = decode(&shards[*home].bytes, index.docs.len());
+            let (_, stem) = there.words.iter().find(|(w, _)| w == word).expect("word");
+            assert_eq!(there.stems[*stem].df, *df);
+        }
+    }
+    assert!(pieces >= 2, "the co group is split");
 }
 
 #[test]

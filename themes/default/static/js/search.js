@@ -67,7 +67,7 @@
     };
   }
   function decodeShard(buffer, docCount) {
-    var r = reader(buffer), pages = [], docs = [], stems = [], words = [], n, k, id = 0, previous;
+    var r = reader(buffer), pages = [], docs = [], stems = [], words = [], others = [], n, k, id = 0, previous;
     r.byte();
     for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
     for (n = r.num(); n--;) {
@@ -95,9 +95,11 @@
     }
     for (n = r.num(), previous = ""; n--;) {
       previous = previous.slice(0, r.num()) + r.str();
-      words.push({ word: previous, stem: stems[r.num()] });
+      k = r.num();
+      if (k) words.push({ word: previous, stem: stems[k - 1] });
+      else others.push({ word: previous, home: r.num(), df: r.num() });
     }
-    return { words: words, vocabulary: r.num() };
+    return { words: words, others: others, vocabulary: r.num() };
   }
   function decodeVocabulary(buffer) {
     var r = reader(buffer), out = [], n, previous = "";
@@ -155,11 +157,14 @@
     var number = shardNumber(word), key = group(word), length = Array.from(word).length;
     var limit = length >= 9 ? 2 : length >= 5 ? 1 : 0, completing = typing && length >= 2;
     return loadShard(number).then(function (shard) {
-      var local = shard.words.filter(function (entry) { return group(entry.word) === key; });
+      // The group's words this shard knows: its own, and those of the rest of its group
+      // when it lists them.
+      var local = shard.words.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; })
+        .concat(shard.others).filter(function (entry) { return group(entry.word) === key; });
       var exact = local.some(function (entry) { return entry.word === word; });
       var next = manifest.keys[number + 1];
       var wider = shard.vocabulary && ((!exact && limit) || (completing && next !== undefined && next < word + "\uffff"));
-      var vocabulary = !wider ? local.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; }) :
+      var vocabulary = !wider ? local :
         vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(file("v", shard.vocabulary - 1)).then(decodeVocabulary));
       return Promise.resolve(vocabulary).then(function (entries) {
         var found = [], completions = [];
