@@ -327,7 +327,7 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
         if name.ends_with(".json") {
             serde_json::from_slice::<serde_json::Value>(&bytes)
                 .unwrap_or_else(|e| panic!("search/{name} is not JSON: {e}"));
-        } else if name.starts_with("t-") {
+        } else if name.starts_with('t') {
             let shard = common::shards::term_shard(&bytes, doc_count);
             titles.extend(shard.pages.into_iter().map(|page| page.1));
             headings.extend(shard.docs.into_iter().map(|doc| doc.3));
@@ -338,14 +338,14 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
                     .flat_map(|stem| stem.hits)
                     .map(|hit| hit.3),
             );
-        } else if name.starts_with("d-") {
+        } else if name.starts_with('d') {
             let chunk = common::shards::chunk(&bytes);
             titles.extend(chunk.pages.into_iter().map(|page| page.1));
-            for (_, _, heading, text) in chunk.docs {
-                headings.push(heading);
-                texts.push(text);
+            for doc in chunk.docs {
+                headings.push(doc.heading);
+                texts.push(doc.text);
             }
-        } else if name.starts_with("v-") {
+        } else if name.starts_with('v') {
             common::shards::vocabulary(&bytes);
         } else {
             assert_eq!(name, "index.html", "unexpected file search/{name}");

@@ -1,4 +1,4 @@
-//! The index as files: small shards with content-hashed names and one manifest.
+//! The index as files: small shards, document chunks and one manifest.
 //!
 //! A query should download only what its words need, in as few requests as possible. So
 //! words are cut into shards by their first two letters (typo tolerance never changes the
@@ -7,7 +7,17 @@
 //! plus, for each stem's best sections, the page title, URL, heading and a text window
 //! around the match. A one-word query is one shard; a two-word query two. When a query's
 //! best results are not among the hits a shard carries (two common words), the browser
-//! fetches those sections from the document chunks.
+//! fetches those sections from the document chunks, which hold the start of every
+//! section's text, and cuts each excerpt around the first word the query matched. Chunk
+//! `n` holds documents `n × chunk_docs` onwards.
+//!
+//! Every file but the manifest (`search/index.json`, the one fixed name) is named by its
+//! kind, its number and one hash of the whole index: `t<n>-<hash>.bin` for term shard `n`,
+//! `v<n>-<hash>.bin` for vocabularies, `d<n>-<hash>.bin` for chunks. So the manifest
+//! needs no list of names and the browser names a document's chunk from its id alone, and
+//! since any change to the index changes the hash, every file can be cached forever. (A
+//! hash per file would save little: a change to the text changes the impacts, or shifts
+//! the document ids, in almost every shard.)
 //!
 //! Binary files are gzipped (hosts seldom compress them; the browser inflates them with
 //! `DecompressionStream`). The format is hand-written binary rather than JSON: numbers as LEB128 varints, words
@@ -26,12 +36,18 @@
 //!               not among the hits gets the default impact)
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
 //!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
-//! words       = count { shared suffix stem }                      (front-coded, sorted)
-//! vocabulary  = the file name of the group's vocabulary when the shard holds only part of
-//!               a two-letter group (too big for one shard), else empty
+//! words       = count { shared suffix ref }                       (front-coded, sorted)
+//!   ref > 0     a word of this shard, of local stem ref - 1
+//!   ref = 0     followed by `shard df`: a word of the shard's two-letter group that
+//!               another shard holds (listed when the group is split over several shards
+//!               and its vocabulary is small: typos and completions need no other file)
+//! vocabulary  = 1 + the number of the group's vocabulary file when the shard holds only
+//!               part of a two-letter group whose vocabulary is not listed in it, else 0
 //! vocab file  = 1 count { shared suffix shard df }    (every word of the group, the shard
 //!               holding it, its stem's document frequency)
-//! doc chunk   = 1 pages count { page anchor heading text }        (consecutive doc ids)
+//! doc chunk   = 1 pages count { page anchor heading flags:u8 text } (consecutive doc ids;
+//!               text: the section's first `chunk_text_chars` characters, cut at a space,
+//!               flags 2 when that is not the whole text)
 //! ```
 //!
 //! `shared` counts UTF-16 code units, as JavaScript strings do.
@@ -60,20 +76,27 @@ pub struct ShardOptions {
     pub hits: usize,
     /// Characters of text in a hit's window.
     pub window_chars: usize,
-    /// Sections per document chunk.
+    /// The largest vocabulary of a split group (uncompressed bytes) listed in each of the
+    /// group's shards rather than in a file of its own: a typo or a completion then costs
+    /// no request for it.
+    pub inline_vocabulary_bytes: usize,
+    /// Sections per document chunk: fewer make a result's chunk cheaper, more make fewer
+    /// files.
     pub chunk_docs: usize,
-    /// Characters of text kept per section in document chunks.
+    /// Characters of text kept per section in document chunks, for the browser to cut an
+    /// excerpt from around the words a query matched.
     pub chunk_text_chars: usize,
 }
 
 impl Default for ShardOptions {
     fn default() -> Self {
         ShardOptions {
-            target_bytes: 36 * 1024,
+            target_bytes: 24 * 1024,
             hits: 8,
             window_chars: 72,
-            chunk_docs: 64,
-            chunk_text_chars: 240,
+            inline_vocabulary_bytes: 2048,
+            chunk_docs: 12,
+            chunk_text_chars: 720,
         }
     }
 }
@@ -86,19 +109,43 @@ struct Manifest {
     docs: usize,
     /// Hits carried per stem: the browser shows at most this many results.
     hits: usize,
+    /// Characters in an excerpt: the browser cuts those of document chunks to this size.
+    window: usize,
     /// The first word (or two-letter group) of every term shard but the first, joined
     /// with spaces (words never hold one), in word order.
     from: String,
-    /// The hashes naming the term shards (`t-<hash>.bin`), eight hex digits each.
-    shards: String,
     /// Sections per document chunk.
     chunk_docs: usize,
-    /// The file listing the document chunks.
-    chunks: String,
+    /// The hash in every file name: see [`path`].
+    hash: String,
+}
+
+/// The kinds of index files, by the letter that starts their names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `t`: a term shard.
+    Shard,
+    /// `v`: the vocabulary of a two-letter group split over several shards.
+    Vocabulary,
+    /// `d`: a document chunk.
+    Chunk,
+}
+
+/// The path of index file `number` of its kind: `search/<letter><number>-<hash>.bin`, the
+/// hash being one hash of every index file (the manifest's `hash`). The browser names any
+/// file from its number, and a changed index changes every name, so files can be cached
+/// forever.
+pub fn path(kind: FileKind, number: usize, hash: &str) -> String {
+    let letter = match kind {
+        FileKind::Shard => 't',
+        FileKind::Vocabulary => 'v',
+        FileKind::Chunk => 'd',
+    };
+    format!("{INDEX_DIR}/{letter}{number}-{hash}.bin")
 }
 
 /// Writes the index as files below [`INDEX_DIR`]: term shards, vocabularies of the groups
-/// split over several shards, document chunks, the list of chunks and the manifest.
+/// split over several shards, document chunks and the manifest.
 pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let doc_count = index.docs.len();
     let stems: Vec<EncodedStem> = index
@@ -107,68 +154,74 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         .map(|stem| EncodedStem::new(index, &stem.postings, doc_count, options))
         .collect();
     let plan = plan_shards(index, &stems, options);
-    let mut names = Names::default();
-    let mut files = Vec::new();
 
-    // One vocabulary per split group, named in each of the group's shards.
-    let mut vocabularies: HashMap<usize, String> = HashMap::new();
+    // The words of a split group: listed in each of its shards when that is small, else in
+    // one vocabulary file per group, numbered in each of them.
+    let mut group_vocabulary: HashMap<usize, Vocabulary> = HashMap::new();
+    let mut vocabularies: Vec<Vec<u8>> = Vec::new();
     for shard in &plan {
-        if shard.group_words.is_empty() || vocabularies.contains_key(&shard.group_words.start) {
+        let group = &shard.group_words;
+        if group.is_empty() || group_vocabulary.contains_key(&group.start) {
             continue;
         }
-        let bytes = encode_vocabulary(index, &stems, &plan, shard.group_words.clone());
-        let file = names.binary("v", bytes);
-        vocabularies.insert(shard.group_words.start, file_name(&file.path));
-        files.push(file);
+        let bytes = encode_vocabulary(index, &stems, &plan, group.clone());
+        let vocabulary = if bytes.len() <= options.inline_vocabulary_bytes {
+            Vocabulary::Inline(group.clone())
+        } else {
+            vocabularies.push(gzip(&bytes));
+            Vocabulary::File(vocabularies.len() - 1)
+        };
+        group_vocabulary.insert(group.start, vocabulary);
     }
-    let encoded: Vec<Vec<u8>> = plan
+    let shards: Vec<Vec<u8>> = plan
         .par_iter()
         .map(|shard| {
-            let vocabulary = vocabularies
-                .get(&shard.group_words.start)
-                .filter(|_| !shard.group_words.is_empty())
-                .map_or("", String::as_str);
-            gzip(&encode_shard(index, &stems, shard, vocabulary))
+            let vocabulary = match group_vocabulary.get(&shard.group_words.start) {
+                Some(vocabulary) if !shard.group_words.is_empty() => vocabulary.clone(),
+                _ => Vocabulary::Own,
+            };
+            gzip(&encode_shard(index, &stems, &plan, shard, &vocabulary))
         })
         .collect();
-    let mut hashes = String::new();
-    for bytes in encoded {
-        let file = names.file("t", "bin", bytes);
-        hashes.push_str(&file.path[INDEX_DIR.len() + 3..INDEX_DIR.len() + 11]);
-        files.push(file);
-    }
-
     let chunks: Vec<Vec<u8>> = index
         .docs
         .par_chunks(options.chunk_docs.max(1))
         .map(|docs| gzip(&encode_chunk(index, docs, options.chunk_text_chars)))
         .collect();
-    let mut chunk_names = Vec::new();
-    for bytes in chunks {
-        let file = names.file("d", "bin", bytes);
-        chunk_names.push(file_name(&file.path));
-        files.push(file);
-    }
-    let chunk_list = names.file(
-        "chunks",
-        "json",
-        serde_json::to_vec(&chunk_names).unwrap_or_default(),
-    );
+
+    let kinds = [
+        (FileKind::Shard, shards),
+        (FileKind::Vocabulary, vocabularies),
+        (FileKind::Chunk, chunks),
+    ];
+    let hash = hash_all(kinds.iter().flat_map(|(_, files)| files));
     let manifest = Manifest {
-        version: 1,
+        version: 2,
         docs: doc_count,
         hits: options.hits,
+        window: options.window_chars,
         from: plan
             .iter()
             .skip(1)
             .map(|s| s.from.as_str())
             .collect::<Vec<_>>()
             .join(" "),
-        shards: hashes,
         chunk_docs: options.chunk_docs.max(1),
-        chunks: file_name(&chunk_list.path),
+        hash: hash.clone(),
     };
-    files.push(chunk_list);
+    let mut files: Vec<OutputFile> = kinds
+        .into_iter()
+        .flat_map(|(kind, files)| {
+            let hash = &hash;
+            files
+                .into_iter()
+                .enumerate()
+                .map(move |(number, bytes)| OutputFile {
+                    path: path(kind, number, hash),
+                    bytes: bytes.into(),
+                })
+        })
+        .collect();
     files.push(OutputFile {
         path: MANIFEST.to_owned(),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default().into(),
@@ -176,37 +229,14 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     files
 }
 
-/// Names files after a hash of their bytes, so they can be cached forever. Hashes are
-/// short (eight hex digits keep the manifest small), so a name already taken is hashed
-/// again with a counter until it is unique.
-#[derive(Default)]
-struct Names {
-    taken: std::collections::HashSet<String>,
-}
-
-impl Names {
-    /// A binary file: gzipped here, since hosts rarely compress `application/octet-stream`;
-    /// the browser inflates it with `DecompressionStream`.
-    fn binary(&mut self, prefix: &str, bytes: Vec<u8>) -> OutputFile {
-        self.file(prefix, "bin", gzip(&bytes))
+/// One hash of a list of files, in order: sixteen hex digits.
+fn hash_all<'a>(files: impl IntoIterator<Item = &'a Vec<u8>>) -> String {
+    let mut hasher = SipHasher13::new_with_keys(0, 0);
+    for bytes in files {
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
     }
-
-    fn file(&mut self, prefix: &str, extension: &str, bytes: Vec<u8>) -> OutputFile {
-        let mut salt = 0u64;
-        loop {
-            let mut hasher = SipHasher13::new_with_keys(salt, 0);
-            hasher.write(&bytes);
-            let hash = hasher.finish() >> 32;
-            let path = format!("{INDEX_DIR}/{prefix}-{hash:08x}.{extension}");
-            if self.taken.insert(path.clone()) {
-                return OutputFile {
-                    path,
-                    bytes: bytes.into(),
-                };
-            }
-            salt += 1;
-        }
-    }
+    format!("{:016x}", hasher.finish())
 }
 
 /// Gzips `bytes` (in memory, so it cannot fail in practice; an error leaves them as they
@@ -218,10 +248,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
         Ok(compressed) => compressed,
         Err(_) => bytes.to_vec(),
     }
-}
-
-fn file_name(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
 /// A stem's postings and hits, encoded once and copied into every shard that needs them.
@@ -493,12 +519,29 @@ fn plan_shards(
     shards
 }
 
-/// Encodes term shard `number`.
+/// Where the browser finds the words of a shard's two-letter group that other shards hold.
+#[derive(Debug, Clone)]
+enum Vocabulary {
+    /// Nowhere: the shard holds whole groups.
+    Own,
+    /// In the shard itself: the range of `index.words` of the whole group.
+    Inline(std::ops::Range<usize>),
+    /// In vocabulary file `n`.
+    File(usize),
+}
+
+/// The number of the shard holding word `i` (an index into `index.words`).
+fn home_of(plan: &[PlannedShard], i: usize) -> usize {
+    plan.partition_point(|s| s.words.end <= i)
+}
+
+/// Encodes a term shard.
 fn encode_shard(
     index: &SearchIndex,
     stems: &[EncodedStem],
+    plan: &[PlannedShard],
     shard: &PlannedShard,
-    vocabulary: &str,
+    vocabulary: &Vocabulary,
 ) -> Vec<u8> {
     let words = &index.words[shard.words.clone()];
     // Local stems in order of first use; local docs sorted by id; local pages by first use.
@@ -548,15 +591,31 @@ fn encode_shard(
             push_str(&mut out, &hit.window);
         }
     }
-    push_varint_usize(&mut out, words.len());
+    // The shard's words; with an inline vocabulary, those of the rest of its group too, for
+    // typos and completions.
+    let listed = match vocabulary {
+        Vocabulary::Inline(group) => group.clone(),
+        _ => shard.words.clone(),
+    };
+    push_varint_usize(&mut out, listed.len());
     let mut previous = "";
-    for (word, stem) in words {
+    for i in listed {
+        let (word, stem) = &index.words[i];
         push_front_coded(&mut out, previous, word);
-        push_varint_usize(&mut out, stem_local[stem]);
+        if shard.words.contains(&i) {
+            push_varint_usize(&mut out, stem_local[stem] + 1);
+        } else {
+            out.push(0);
+            push_varint_usize(&mut out, home_of(plan, i));
+            push_varint_usize(&mut out, stems[*stem as usize].df);
+        }
         previous = word;
     }
-    // The vocabulary of a group split over several shards: for typos and completions.
-    push_str(&mut out, vocabulary);
+    let file = match vocabulary {
+        Vocabulary::File(number) => number + 1,
+        _ => 0,
+    };
+    push_varint_usize(&mut out, file);
     out
 }
 
@@ -574,15 +633,16 @@ fn encode_vocabulary(
     for i in group {
         let (word, stem) = &index.words[i];
         push_front_coded(&mut out, previous, word);
-        let home = plan.partition_point(|s| s.words.end <= i);
-        push_varint_usize(&mut out, home);
+        push_varint_usize(&mut out, home_of(plan, i));
         push_varint_usize(&mut out, stems[*stem as usize].df);
         previous = word;
     }
     out
 }
 
-/// Encodes a chunk of consecutive documents, for results a term shard has no hit for.
+/// Encodes a chunk of consecutive documents, for results a term shard has no hit for: each
+/// one's text (the first `text_chars` characters), for the browser to cut the excerpt
+/// around the words it matched.
 fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> Vec<u8> {
     let mut out = vec![1u8];
     let page_local = push_pages(&mut out, index, docs.iter().map(|doc| doc.page));
@@ -591,7 +651,8 @@ fn encode_chunk(index: &SearchIndex, docs: &[SearchDoc], text_chars: usize) -> V
         push_varint_usize(&mut out, page_local[&doc.page]);
         push_str(&mut out, &doc.anchor);
         push_str(&mut out, &doc.heading);
-        let (text, _) = window(&doc.text, None, text_chars);
+        let (text, flags) = window(&doc.text, None, text_chars);
+        out.push(flags);
         push_str(&mut out, &text);
     }
     out

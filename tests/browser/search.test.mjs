@@ -2,22 +2,43 @@
 // and the page listing every page for readers without JavaScript.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axe, buildShippedSite, launch, openPage, serve } from './harness.mjs';
 
 let browser;
 let server;
+let output;
 before(async () => {
   browser = await launch();
-  const { output } = buildShippedSite({
-    // A page whose text holds markup, to check that excerpts show it as text.
-    edit: (root) =>
+  ({ output } = buildShippedSite({
+    edit: (root) => {
+      // A page whose text holds markup, to check that excerpts show it as text.
       writeFileSync(
         join(root, 'content', 'markup-test.md'),
         '---\ntitle: Markup in text\n---\nThe zanzibarian example `<script>alert(1)</script><img src=x onerror=alert(2)>` is plain text.\n',
-      ),
-  });
+      );
+      // Pages titled with one of two words outrank, for each word, the one page holding
+      // both: its excerpt comes from a document chunk, not from a hit a shard carries.
+      for (let i = 0; i < 10; i++) {
+        for (const word of ['quokka', 'wombat']) {
+          writeFileSync(join(root, 'content', `${word}-${i}.md`), `---\ntitle: ${word} notes ${i}\n---\nMore about the ${word}.\n`);
+        }
+      }
+      writeFileSync(
+        join(root, 'content', 'marsupials.md'),
+        `---\ntitle: Marsupials\n---\n${'Animals carry their young in a pouch for months. '.repeat(4)}Both the quokka and the wombat live in Australia.\n`,
+      );
+      // 300 words starting "qu": a group too big for one shard, with a small vocabulary.
+      for (let i = 0; i < 75; i++) {
+        const words = [0, 1, 2, 3].map((k) => `quagg${String(i * 4 + k).padStart(3, '0')}`).join(' ');
+        writeFileSync(
+          join(root, 'content', `quagga-${i}.md`),
+          `---\ntitle: Quagga notes ${i}\n---\nCodes ${words} for the striped horses of the plains, long gone.\n`,
+        );
+      }
+    },
+  }));
   server = await serve(output);
 });
 after(async () => {
@@ -91,6 +112,25 @@ describe('search', () => {
     }
   });
 
+  test('a typo finds its word in another shard of a split group, with no word list to fetch', async () => {
+    const shards = readdirSync(join(output, 'search')).filter((name) => /^t\d+-/.test(name));
+    assert.ok(shards.length >= 2, shards.join(' '));
+    const before = server.requests.length;
+    // "quagh010" sorts after every "quagg…" word, in the group's last shard; "quagg010"
+    // is in its first.
+    const { context, page } = await search('quagh010 ');
+    try {
+      const found = await results(page);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.equal(found[0].title, 'Quagga notes 2');
+      assert.deepEqual(found[0].marks, ['quagg010']);
+      const fetched = server.requests.slice(before).filter((url) => url.includes('/search/'));
+      assert.deepEqual(fetched.map((url) => url.replace(/\d+-[0-9a-f]+\.bin$/, '')), ['/search/index.json', '/search/t', '/search/t']);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the word being typed matches as a prefix, and every word must match', async () => {
     const { context, page } = await search('obsess');
     try {
@@ -105,6 +145,21 @@ describe('search', () => {
       assert.equal(await both.page.textContent('[data-search] [role=status]'), 'No results');
     } finally {
       await both.context.close();
+    }
+  });
+
+  test('a result no shard carries an excerpt for gets one around its words, from its chunk', async () => {
+    const { context, page, problems } = await search('quokka wombat');
+    try {
+      const found = await results(page);
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.equal(found[0].title, 'Marsupials');
+      assert.match(found[0].excerpt, /^\u2026 .*quokka and the wombat live in Australia\.$/);
+      assert.deepEqual(found[0].marks, ['quokka', 'wombat']);
+      assert.ok(server.requests.some((url) => /\/search\/d\d+-[0-9a-f]{16}\.bin$/.test(url)), 'fetched a chunk');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
     }
   });
 

@@ -3,7 +3,7 @@
 //! `src/search/shards.rs`; every string is checked to be UTF-8 and every file to be read to
 //! its last byte.
 
-/// A decoded term shard (`t-*.bin`).
+/// A decoded term shard (`t<n>-<hash>.bin`).
 #[derive(Debug, Default)]
 pub struct TermShard {
     /// (url, title)
@@ -13,8 +13,10 @@ pub struct TermShard {
     pub stems: Vec<Stem>,
     /// (word, local stem)
     pub words: Vec<(String, usize)>,
-    /// The file name of the group's vocabulary, or empty.
-    pub vocabulary: String,
+    /// Words of the shard's group that other shards hold: (word, shard, df).
+    pub others: Vec<(String, usize, usize)>,
+    /// The number of the group's vocabulary (`v<n>-<hash>.bin`), if the group is split.
+    pub vocabulary: Option<usize>,
 }
 
 /// A stem of a term shard.
@@ -27,13 +29,24 @@ pub struct Stem {
     pub hits: Vec<(usize, u8, u8, String)>,
 }
 
-/// A decoded document chunk (`d-*.bin`).
+/// A decoded document chunk (`d<n>-<hash>.bin`).
 #[derive(Debug, Default)]
 pub struct Chunk {
     /// (url, title)
     pub pages: Vec<(String, String)>,
-    /// (local page, anchor, heading, text)
-    pub docs: Vec<(usize, String, String, String)>,
+    pub docs: Vec<ChunkDoc>,
+}
+
+/// A section of a document chunk.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ChunkDoc {
+    /// Index into the chunk's pages.
+    pub page: usize,
+    pub anchor: String,
+    pub heading: String,
+    /// 2 when the text stops before the section's end.
+    pub flags: u8,
+    pub text: String,
 }
 
 /// Inflates a gzipped file.
@@ -144,15 +157,18 @@ pub fn term_shard(gzipped: &[u8], doc_count: usize) -> TermShard {
     let mut previous = String::new();
     for _ in 0..r.varint() {
         let word = r.front_coded(&previous);
-        shard.words.push((word.clone(), r.varint()));
+        match r.varint() {
+            0 => shard.others.push((word.clone(), r.varint(), r.varint())),
+            stem => shard.words.push((word.clone(), stem - 1)),
+        }
         previous = word;
     }
-    shard.vocabulary = r.string();
+    shard.vocabulary = r.varint().checked_sub(1);
     r.end();
     shard
 }
 
-/// Decodes a gzipped vocabulary: (word, shard, df).
+/// Decodes a gzipped vocabulary (`v<n>-<hash>.bin`): (word, shard, df).
 pub fn vocabulary(gzipped: &[u8]) -> Vec<(String, usize, usize)> {
     let bytes = gunzip(gzipped);
     let mut r = Reader {
@@ -184,9 +200,13 @@ pub fn chunk(gzipped: &[u8]) -> Chunk {
         ..Chunk::default()
     };
     for _ in 0..r.varint() {
-        chunk
-            .docs
-            .push((r.varint(), r.string(), r.string(), r.string()));
+        chunk.docs.push(ChunkDoc {
+            page: r.varint(),
+            anchor: r.string(),
+            heading: r.string(),
+            flags: r.byte(),
+            text: r.string(),
+        });
     }
     r.end();
     chunk

@@ -19,11 +19,14 @@ fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
     decoder::vocabulary(bytes)
 }
 
-fn file<'a>(files: &'a [OutputFile], name: &str) -> &'a OutputFile {
+/// Index file `number` of its kind, named with the manifest's hash.
+fn numbered(files: &[OutputFile], kind: FileKind, number: usize) -> &OutputFile {
+    let hash = manifest(files)["hash"].as_str().unwrap().to_owned();
+    let wanted = path(kind, number, &hash);
     files
         .iter()
-        .find(|f| f.path == format!("{INDEX_DIR}/{name}"))
-        .unwrap_or_else(|| panic!("no file {name}"))
+        .find(|f| f.path == wanted)
+        .unwrap_or_else(|| panic!("no file {wanted}"))
 }
 
 fn index_of(texts: &[&str]) -> SearchIndex {
@@ -56,11 +59,8 @@ fn manifest(files: &[OutputFile]) -> serde_json::Value {
 }
 
 fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
-    let manifest = manifest(files);
-    let hashes = manifest["shards"].as_str().unwrap().to_owned();
-    assert!(hashes.len().is_multiple_of(8));
-    (0..hashes.len() / 8)
-        .map(|i| file(files, &format!("t-{}.bin", &hashes[i * 8..i * 8 + 8])))
+    (0..shard_keys(files).len())
+        .map(|number| numbered(files, FileKind::Shard, number))
         .collect()
 }
 
@@ -99,11 +99,11 @@ fn a_small_index_is_one_shard_that_reads_back() {
     assert!(cats.hits[0].1 >= cats.hits[1].1);
     let windows: Vec<&str> = cats.hits.iter().map(|h| h.3.as_str()).collect();
     assert!(windows.contains(&"Cats chase mice."));
-    assert!(d.vocabulary.is_empty());
+    assert_eq!(d.vocabulary, None);
 }
 
 #[test]
-fn file_names_are_content_hashes_and_the_manifest_is_fixed() {
+fn file_names_carry_one_hash_of_the_index_and_the_manifest_is_fixed() {
     let a = write(&index_of(&["alpha beta"]), &ShardOptions::default());
     let b = write(&index_of(&["alpha beta"]), &ShardOptions::default());
     let c = write(&index_of(&["alpha gamma"]), &ShardOptions::default());
@@ -111,9 +111,25 @@ fn file_names_are_content_hashes_and_the_manifest_is_fixed() {
     assert_eq!(names(&a), names(&b), "deterministic");
     assert_ne!(shard_files(&a)[0].path, shard_files(&c)[0].path);
     assert!(names(&c).contains(&MANIFEST.to_string()));
+    let hash = manifest(&a)["hash"].as_str().unwrap().to_owned();
+    assert_eq!(hash.len(), 16);
+    assert_ne!(manifest(&c)["hash"], hash.as_str());
     for file in &a {
         assert!(file.path.starts_with("search/"), "{}", file.path);
+        assert!(
+            file.path == MANIFEST || file.path.ends_with(&format!("-{hash}.bin")),
+            "{}",
+            file.path
+        );
     }
+    assert_eq!(
+        names(&a),
+        [
+            "search/t0-".to_string() + &hash + ".bin",
+            "search/d0-".to_string() + &hash + ".bin",
+            MANIFEST.to_string()
+        ]
+    );
 }
 
 #[test]
@@ -157,13 +173,17 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
             assert_eq!(postings.len(), expected, "{word}");
             seen += 1;
         }
-        // The words of a split group point at the shard holding them.
-        if !d.vocabulary.is_empty() {
-            for (word, home, df) in decode_vocabulary(&file(&files, &d.vocabulary).bytes) {
-                let there = decode(&shards[home].bytes, index.docs.len());
-                let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
-                assert_eq!(there.stems[*stem].df, df);
-            }
+        // The words of a split group, in its vocabulary file or listed in the shard, point
+        // at the shard holding them.
+        let mut others = d.others.clone();
+        if let Some(vocabulary) = d.vocabulary {
+            let bytes = &numbered(&files, FileKind::Vocabulary, vocabulary).bytes;
+            others.extend(decode_vocabulary(bytes));
+        }
+        for (word, home, df) in others {
+            let there = decode(&shards[home].bytes, index.docs.len());
+            let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
+            assert_eq!(there.stems[*stem].df, df);
         }
     }
     assert_eq!(seen, index.words.len());
@@ -178,6 +198,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 2048,
+        inline_vocabulary_bytes: 0,
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
@@ -188,7 +209,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
         let d = decode(&shard.bytes, index.docs.len());
         if d.words.iter().any(|(w, _)| w.starts_with("co")) {
             pieces += 1;
-            vocabularies.insert(d.vocabulary.clone());
+            vocabularies.insert(d.vocabulary.expect("a split group's vocabulary"));
             // The first piece is keyed by the group, so any "co…" word leads to the group.
             assert!(key == "co" || key.starts_with("co"), "{key}");
         }
@@ -196,8 +217,8 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     assert!(pieces >= 2, "the co group is split");
     assert_eq!(vocabularies.len(), 1, "one vocabulary for the group");
     assert!(keys.contains(&"co".to_string()));
-    let name = vocabularies.into_iter().next().unwrap();
-    let words = decode_vocabulary(&file(&files, &name).bytes);
+    let number = vocabularies.into_iter().next().unwrap();
+    let words = decode_vocabulary(&numbered(&files, FileKind::Vocabulary, number).bytes);
     let expected: Vec<&str> = index
         .words
         .iter()
@@ -208,6 +229,52 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
         words.iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
         expected
     );
+}
+
+#[test]
+fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
+    let texts: Vec<String> = (0..40)
+        .map(|i| format!("co{i}x and more words {}", "filler ".repeat(20)))
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let options = ShardOptions {
+        target_bytes: 1024,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    assert!(
+        !files.iter().any(|f| f.path.starts_with("search/v")),
+        "no vocabulary file"
+    );
+    let group: Vec<&str> = index
+        .words
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .filter(|w| w.starts_with("co"))
+        .collect();
+    let shards = shard_files(&files);
+    let mut pieces = 0;
+    for (number, shard) in shards.iter().enumerate() {
+        let d = decode(&shard.bytes, index.docs.len());
+        if !d.words.iter().any(|(w, _)| w.starts_with("co")) {
+            continue;
+        }
+        pieces += 1;
+        assert_eq!(d.vocabulary, None);
+        // Its own words and the others of the group: the whole group, each word once.
+        let mut listed: Vec<&str> = d.words.iter().map(|(w, _)| w.as_str()).collect();
+        listed.extend(d.others.iter().map(|(w, _, _)| w.as_str()));
+        listed.sort_by(|a, b| word_order(a, b));
+        assert_eq!(listed, group);
+        for (word, home, df) in &d.others {
+            assert_ne!(*home, number);
+            let there = decode(&shards[*home].bytes, index.docs.len());
+            let (_, stem) = there.words.iter().find(|(w, _)| w == word).expect("word");
+            assert_eq!(there.stems[*stem].df, *df);
+        }
+    }
+    assert!(pieces >= 2, "the co group is split");
 }
 
 #[test]
@@ -240,24 +307,37 @@ fn document_chunks_hold_every_section() {
     let files = write(&index, &options);
     let manifest = manifest(&files);
     assert_eq!(manifest["chunk_docs"], 2);
-    let list = file(&files, manifest["chunks"].as_str().unwrap());
-    let names: Vec<String> = serde_json::from_slice(&list.bytes).unwrap();
-    assert_eq!(names.len(), 2);
-    let second = files
-        .iter()
-        .find(|f| f.path == format!("search/{}", names[1]))
-        .unwrap();
-    let chunk = decoder::chunk(&second.bytes);
+    let chunks: Vec<&OutputFile> = files.iter().filter(|f| f.path.contains("/d")).collect();
+    assert_eq!(chunks.len(), 2);
+    let chunk = decoder::chunk(&numbered(&files, FileKind::Chunk, 1).bytes);
     assert_eq!(chunk.pages, [("/p/".to_string(), "Page".to_string())]);
     assert_eq!(
         chunk.docs,
-        [(
-            0,
-            "s2".to_string(),
-            "Part 2".to_string(),
-            "three".to_string()
-        )]
+        [decoder::ChunkDoc {
+            page: 0,
+            anchor: "s2".into(),
+            heading: "Part 2".into(),
+            flags: 0,
+            text: "three".into(),
+        }]
     );
+}
+
+#[test]
+fn document_chunks_keep_the_text_up_to_a_limit_and_say_when_they_cut_it() {
+    let long = "word ".repeat(100);
+    let index = index_of(&["short  text\n here", &long]);
+    let options = ShardOptions {
+        chunk_text_chars: 40,
+        ..ShardOptions::default()
+    };
+    let files = write(&index, &options);
+    let chunk = decoder::chunk(&numbered(&files, FileKind::Chunk, 0).bytes);
+    assert_eq!(chunk.docs[0].text, "short text here");
+    assert_eq!(chunk.docs[0].flags, 0);
+    // Cut at a space, within the limit; flag 2 says the section goes on.
+    assert_eq!(chunk.docs[1].text, "word ".repeat(8).trim_end());
+    assert_eq!(chunk.docs[1].flags, 2);
 }
 
 #[test]

@@ -13,7 +13,7 @@
   var base = new URL(root.getAttribute("data-index"), location.href);
   var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 60;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
-  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {}, chunkNames;
+  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {};
   var decoder = new TextDecoder();
   var active = -1, results = [], generation = 0, timer;
 
@@ -67,7 +67,7 @@
     };
   }
   function decodeShard(buffer, docCount) {
-    var r = reader(buffer), pages = [], docs = [], stems = [], words = [], n, k, id = 0, previous;
+    var r = reader(buffer), pages = [], docs = [], stems = [], words = [], others = [], n, k, id = 0, previous;
     r.byte();
     for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
     for (n = r.num(); n--;) {
@@ -95,9 +95,11 @@
     }
     for (n = r.num(), previous = ""; n--;) {
       previous = previous.slice(0, r.num()) + r.str();
-      words.push({ word: previous, stem: stems[r.num()] });
+      k = r.num();
+      if (k) words.push({ word: previous, stem: stems[k - 1] });
+      else others.push({ word: previous, home: r.num(), df: r.num() });
     }
-    return { words: words, vocabulary: r.str() };
+    return { words: words, others: others, vocabulary: r.num() };
   }
   function decodeVocabulary(buffer) {
     var r = reader(buffer), out = [], n, previous = "";
@@ -109,6 +111,10 @@
     return out;
   }
 
+  // Index files are named by kind, number and the index's hash (src/search/shards.rs).
+  function file(kind, number) {
+    return kind + number + "-" + manifest.hash + ".bin";
+  }
   function shardNumber(word) {
     var keys = manifest.keys, low = 0, high = keys.length - 1;
     while (low < high) {
@@ -118,7 +124,7 @@
     return low;
   }
   function loadShard(number) {
-    return shards[number] || (shards[number] = get("t-" + manifest.shards.substr(number * 8, 8) + ".bin")
+    return shards[number] || (shards[number] = get(file("t", number))
       .then(function (buffer) { return (loaded[number] = decodeShard(buffer, manifest.docs)); }));
   }
 
@@ -151,12 +157,15 @@
     var number = shardNumber(word), key = group(word), length = Array.from(word).length;
     var limit = length >= 9 ? 2 : length >= 5 ? 1 : 0, completing = typing && length >= 2;
     return loadShard(number).then(function (shard) {
-      var local = shard.words.filter(function (entry) { return group(entry.word) === key; });
+      // The group's words this shard knows: its own, and those of the rest of its group
+      // when it lists them.
+      var local = shard.words.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; })
+        .concat(shard.others).filter(function (entry) { return group(entry.word) === key; });
       var exact = local.some(function (entry) { return entry.word === word; });
       var next = manifest.keys[number + 1];
       var wider = shard.vocabulary && ((!exact && limit) || (completing && next !== undefined && next < word + "\uffff"));
-      var vocabulary = !wider ? local.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; }) :
-        vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(shard.vocabulary).then(decodeVocabulary));
+      var vocabulary = !wider ? local :
+        vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(file("v", shard.vocabulary - 1)).then(decodeVocabulary));
       return Promise.resolve(vocabulary).then(function (entries) {
         var found = [], completions = [];
         entries.forEach(function (entry) {
@@ -221,23 +230,28 @@
           if (top.length > limit) top.pop();
         }
       }
-      // Every word of the matched stems that the loaded shards know is marked.
-      var matched = {};
+      // Every word of the matched stems that the loaded shards know is marked, and while
+      // typing every word the last one starts.
+      var matched = {}, last = typing && terms[terms.length - 1];
       expansions.forEach(function (list) {
         list.forEach(function (m) {
           matched[m.word] = 1;
           loaded[m.home].words.forEach(function (entry) { if (entry.stem === m.stem) matched[entry.word] = 1; });
         });
       });
-      return Promise.all(top.map(function (item) { return describe(item, expansions); })).then(function (items) {
-        return { total: total, items: items, matched: matched };
+      function marks(text) {
+        var pieces = words(text).join("");
+        return matched[pieces] || (last && pieces.indexOf(last) === 0);
+      }
+      return Promise.all(top.map(function (item) { return describe(item, expansions, marks); })).then(function (items) {
+        return { total: total, items: items, marks: marks };
       });
     });
   }
 
   // Title, heading, URL and text window of a result: from a hit the loaded shards carry,
-  // else from the section's document chunk.
-  function describe(item, expansions) {
+  // else from the section's document chunk, cut around the first matched word.
+  function describe(item, expansions, marks) {
     var best;
     expansions.forEach(function (list) {
       list.forEach(function (match) {
@@ -248,28 +262,34 @@
     });
     if (best) return Promise.resolve({ doc: best.doc, text: best.text, flags: best.flags });
     var number = Math.floor(item.id / manifest.chunk_docs);
-    return (chunkNames || (chunkNames = get(manifest.chunks, true))).then(function (names) {
-      return chunks[number] || (chunks[number] = get(names[number]).then(decodeChunk));
-    }).then(function (docs) {
-      var doc = docs[item.id % manifest.chunk_docs];
-      return { doc: doc, text: doc.text, flags: doc.text.length >= 350 ? 2 : 0 };
+    return (chunks[number] || (chunks[number] = get(file("d", number)).then(decodeChunk))).then(function (docs) {
+      var doc = docs[item.id % manifest.chunk_docs], text = doc.text, size = manifest.window, found, at = 0;
+      while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
+      WORD.lastIndex = 0;
+      // A quarter of the window before the word, from a word start; the end at a space.
+      var start = Math.max(0, at - (size >> 2)), end;
+      if (start) start = text.indexOf(" ", start) + 1 || at;
+      if (start > at) start = at;
+      end = start + size;
+      if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+      else end = text.length;
+      return { doc: doc, text: text.slice(start, end), flags: (start ? 1 : 0) | (end < text.length ? 2 : doc.flags) };
     });
   }
   function decodeChunk(buffer) {
     var r = reader(buffer), pages = [], docs = [], n;
     r.byte();
     for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
-    for (n = r.num(); n--;) docs.push({ page: pages[r.num()], anchor: r.str(), heading: r.str(), text: r.str() });
+    for (n = r.num(); n--;) docs.push({ page: pages[r.num()], anchor: r.str(), heading: r.str(), flags: r.byte(), text: r.str() });
     return docs;
   }
 
   // Appends `text` to `parent`, wrapping the query's words in <mark>.
-  function appendMarked(parent, text, matched, last, typing) {
-    var at = 0, pattern = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu, found;
-    while ((found = pattern.exec(text))) {
-      var pieces = words(found[0]).join("");
-      var hit = matched[pieces] || (typing && last && pieces.indexOf(last) === 0);
-      if (!hit) continue;
+  var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
+  function appendMarked(parent, text, marks) {
+    var at = 0, found;
+    while ((found = WORD.exec(text))) {
+      if (!marks(found[0])) continue;
       parent.appendChild(document.createTextNode(text.slice(at, found.index)));
       var mark = document.createElement("mark");
       mark.textContent = found[0];
@@ -287,7 +307,6 @@
   }
 
   function render(found, query, started) {
-    var terms = words(query), typing = !/[\s\p{P}]$/u.test(query);
     results = found.items;
     list.textContent = "";
     results.forEach(function (result, i) {
@@ -303,7 +322,7 @@
       }
       var excerpt = element("span", "search-result-excerpt");
       var text = (result.flags & 1 ? "\u2026 " : "") + result.text + (result.flags & 2 ? " \u2026" : "");
-      appendMarked(excerpt, text, found.matched, terms[terms.length - 1], typing);
+      appendMarked(excerpt, text, found.marks);
       option.appendChild(excerpt);
       option.addEventListener("mousedown", function (event) { event.preventDefault(); });
       option.addEventListener("click", function () { open(i); });
