@@ -99,10 +99,16 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
 };
 
-/** Bytes (as transferred) and requests a page makes from `start` on. */
+/**
+ * Bytes (as transferred) and requests a page makes from `start` on. The page's favicon is
+ * left out: the browser fetches it after the load event, so it fell into some counts and
+ * not others.
+ */
 function counter(page) {
   const requests = [];
-  page.on('requestfinished', (request) => requests.push(request));
+  page.on('requestfinished', (request) => {
+    if (!/\/favicon\.[a-z]+$/.test(new URL(request.url()).pathname)) requests.push(request);
+  });
   return async () => {
     let bytes = 0;
     for (const request of requests) {

@@ -95,8 +95,8 @@ impl Default for ShardOptions {
             hits: 8,
             window_chars: 72,
             inline_vocabulary_bytes: 2048,
-            chunk_docs: 12,
-            chunk_text_chars: 720,
+            chunk_docs: 16,
+            chunk_text_chars: 600,
         }
     }
 }

@@ -13,6 +13,8 @@
   var base = new URL(root.getAttribute("data-index"), location.href);
   var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 60;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
+  // A word as excerpts show it (apostrophes and accents in it).
+  var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
   var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {};
   var decoder = new TextDecoder();
   var active = -1, results = [], generation = 0, timer;
@@ -267,12 +269,12 @@
       while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
       WORD.lastIndex = 0;
       // A quarter of the window before the word, from a word start; the end at a space.
-      var start = Math.max(0, at - (size >> 2)), end;
+      var start = Math.max(0, at - (size >> 2)), end, space;
       if (start) start = text.indexOf(" ", start) + 1 || at;
       if (start > at) start = at;
-      end = start + size;
-      if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
-      else end = text.length;
+      end = Math.min(start + size, text.length);
+      space = text.lastIndexOf(" ", end);
+      if (end < text.length && space > start) end = space;
       return { doc: doc, text: text.slice(start, end), flags: (start ? 1 : 0) | (end < text.length ? 2 : doc.flags) };
     });
   }
@@ -285,7 +287,6 @@
   }
 
   // Appends `text` to `parent`, wrapping the query's words in <mark>.
-  var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
   function appendMarked(parent, text, marks) {
     var at = 0, found;
     while ((found = WORD.exec(text))) {
