@@ -11,7 +11,7 @@
   var list = form.querySelector("[role=listbox]");
   var status = form.querySelector("[role=status]");
   var base = new URL(root.getAttribute("data-index"), location.href);
-  var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 60;
+  var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 30;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
   // A word as excerpts show it (apostrophes and accents in it).
   var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
