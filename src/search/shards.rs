@@ -2,7 +2,8 @@
 //!
 //! A query should download only what its words need, in as few requests as possible. So
 //! words are cut into shards by their first two letters (typo tolerance never changes the
-//! first two letters, so a word's typo candidates are all in its own shard), and each shard
+//! first two letters, so a word's typo candidates are all in its own shard, or listed there
+//! or in a vocabulary file when a big group is split over several shards), and each shard
 //! carries everything needed to show its words' best hits: the postings with their impacts,
 //! plus, for each stem's best sections, the page title, URL, heading and a text window
 //! around the match. A one-word query is one shard; a two-word query two. When a query's
