@@ -269,6 +269,38 @@ describe('search', () => {
     }
   });
 
+  test('a manifest of another format is refused, and a failed one is asked for again', async () => {
+    const { context, page } = await openPage(browser);
+    try {
+      let answer = 'other format';
+      await page.route('**/search/index.json', async (route) => {
+        if (answer === 'pass') return route.continue();
+        if (answer === 'error') return route.fulfill({ status: 503, body: 'unavailable' });
+        // The real manifest, but of another format version: readable, and still refused.
+        const manifest = await (await route.fetch()).json();
+        return route.fulfill({ json: { ...manifest, version: 99 } });
+      });
+      await page.goto(server.url);
+      const input = page.locator('#cairn-search-input');
+      const status = page.locator('[data-search] [role=status]');
+      await input.click();
+      await input.fill('selfish');
+      await assert.doesNotReject(status.filter({ hasText: 'Search is not available right now' }).waitFor());
+      assert.equal(await page.locator('#cairn-search-results [role=option]').count(), 0);
+      assert.ok(await page.locator('.search-all').isVisible(), 'the link to every page stays');
+
+      answer = 'error';
+      await input.fill('selfis');
+      await page.waitForTimeout(300);
+      answer = 'pass';
+      await input.fill('selfish');
+      await page.waitForFunction(() => document.querySelector('#cairn-search-results').dataset.query === 'selfish');
+      assert.ok(await page.locator('#cairn-search-results [role=option]').count() > 0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('search.js loads only when the box is used', async () => {
     const { context, page } = await openPage(browser);
     try {

@@ -11,7 +11,7 @@
   var list = form.querySelector("[role=listbox]");
   var status = form.querySelector("[role=status]");
   var base = new URL(root.getAttribute("data-index"), location.href);
-  var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 30;
+  var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 30, INDEX_VERSION = 2;
   var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
   // A word as excerpts show it (apostrophes and accents in it).
   var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
@@ -29,11 +29,18 @@
       return new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
     });
   }
+  // The manifest of another index format (a page cached from an older deploy) is refused
+  // rather than misread; a manifest that failed to load is asked for again next query.
   function loadManifest() {
-    return ready || (ready = get(base.href, true).then(function (m) {
-      m.keys = [""].concat(m.from ? m.from.split(" ") : []);
-      manifest = m;
-    }));
+    if (!ready) {
+      ready = get(base.href, true).then(function (m) {
+        if (m.version !== INDEX_VERSION) throw new Error("index version " + m.version);
+        m.keys = [""].concat(m.from ? m.from.split(" ") : []);
+        manifest = m;
+      });
+      ready.catch(function () { ready = null; });
+    }
+    return ready;
   }
 
   // The same folding as the index: no accents, no apostrophes, lowercase, split at
