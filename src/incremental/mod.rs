@@ -49,6 +49,14 @@ pub fn drop_later<T: Send + 'static>(value: T) {
     drop(spawned);
 }
 
+/// Locks a cache's table. A panic while it was held (none is expected) leaves data that is
+/// still whole, so the poison is ignored.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Every cache of the build, kept from one build to the next.
 #[derive(Default)]
 pub struct BuildCache {

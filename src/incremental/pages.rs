@@ -9,11 +9,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use super::fingerprint::{FingerprintHasher, Fingerprinter};
+use super::lock;
 use crate::diagnostics::Diagnostic;
 use crate::output::OutputFile;
 use crate::templates::Templates;
@@ -73,8 +74,7 @@ impl PageCache {
         let generation = self.generation.load(std::sync::atomic::Ordering::Relaxed);
         let lookup = templates.lookup();
         let fingerprints = &self.fingerprints;
-        let previous =
-            std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
+        let previous = std::mem::take(&mut *lock(&self.entries));
         // Whether each lookup list (by address: `previous` holds them all) still holds.
         let verdicts: Mutex<HashMap<usize, bool>> = Mutex::default();
         let still_holds = |lookups: &Arc<Lookups>| {
@@ -147,12 +147,12 @@ impl PageCache {
                 result
             })
             .collect();
-        *self.entries.lock().unwrap_or_else(PoisonError::into_inner) = entries;
+        *lock(&self.entries) = entries;
         drop(previous);
         // Lists no cached page has any more.
         lock(&self.lookup_lists).retain(|list| Arc::strong_count(list) > 1);
         self.fingerprints.prune();
-        *self.stats.lock().unwrap_or_else(PoisonError::into_inner) = stats;
+        *lock(&self.stats) = stats;
         files
     }
 
@@ -169,7 +169,7 @@ impl PageCache {
 
     /// What the last build rendered and reused.
     pub fn stats(&self) -> Stats {
-        *self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+        *lock(&self.stats)
     }
 }
 
@@ -208,8 +208,4 @@ fn hash_text(text: &str) -> u64 {
     let mut hasher = FingerprintHasher::new();
     text.hash(&mut hasher);
     hasher.finish()
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

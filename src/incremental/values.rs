@@ -8,11 +8,12 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tera::Value;
 
 use super::fingerprint::FingerprintHasher;
+use super::lock;
 use crate::markdown::RenderedMarkdown;
 use crate::templates::context::markdown_fields;
 
@@ -99,25 +100,22 @@ impl ValueCache {
     /// Forgets the values no build used since the last call (dropped on another thread:
     /// a rebuild waiting to reload the browser need not wait for that).
     pub fn prune(&self) {
-        let mut unused_fields = Vec::new();
-        lock(&self.markdown).retain(|_, cached| {
-            let keep = cached.used.swap(false, Ordering::Relaxed);
-            if !keep {
-                unused_fields.push(cached.fields.clone());
-            }
-            keep
-        });
-        let mut built = lock(&self.built);
-        let (keep, unused): (HashMap<u64, Built>, HashMap<u64, Built>) = built
-            .drain()
-            .partition(|(_, built)| built.used.swap(false, Ordering::Relaxed));
-        *built = keep;
+        let unused_fields = drain_unused(&mut lock(&self.markdown), |f| &f.used);
+        let unused = drain_unused(&mut lock(&self.built), |b| &b.used);
         super::drop_later((unused_fields, unused));
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+/// Takes out the entries not used since the last call, and marks the rest unused.
+fn drain_unused<K: std::hash::Hash + Eq, V>(
+    table: &mut HashMap<K, V>,
+    used: impl Fn(&V) -> &AtomicBool,
+) -> Vec<V> {
+    let (keep, unused): (HashMap<K, V>, HashMap<K, V>) = table
+        .drain()
+        .partition(|(_, entry)| used(entry).swap(false, Ordering::Relaxed));
+    *table = keep;
+    unused.into_values().collect()
 }
 
 #[cfg(test)]

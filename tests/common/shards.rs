@@ -64,7 +64,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> u8 {
         self.at += 1;
         self.bytes[self.at - 1]
@@ -100,8 +100,11 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn version(&mut self) {
-        assert_eq!(self.byte(), 1, "version");
+    /// A reader of a decoded file, past its version byte.
+    fn open(bytes: &'a [u8]) -> Self {
+        let mut reader = Reader { bytes, at: 0 };
+        assert_eq!(reader.byte(), 1, "version");
+        reader
     }
 
     fn end(&self) {
@@ -113,11 +116,7 @@ impl Reader<'_> {
 /// `docs`).
 pub fn term_shard(gzipped: &[u8], doc_count: usize) -> TermShard {
     let bytes = gunzip(gzipped);
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    r.version();
+    let mut r = Reader::open(&bytes);
     let mut shard = TermShard {
         pages: r.pages(),
         ..TermShard::default()
@@ -171,11 +170,7 @@ pub fn term_shard(gzipped: &[u8], doc_count: usize) -> TermShard {
 /// Decodes a gzipped vocabulary (`v<n>-<hash>.bin`): (word, shard, df).
 pub fn vocabulary(gzipped: &[u8]) -> Vec<(String, usize, usize)> {
     let bytes = gunzip(gzipped);
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    r.version();
+    let mut r = Reader::open(&bytes);
     let mut previous = String::new();
     let mut words = Vec::new();
     for _ in 0..r.varint() {
@@ -190,11 +185,7 @@ pub fn vocabulary(gzipped: &[u8]) -> Vec<(String, usize, usize)> {
 /// Decodes a gzipped document chunk.
 pub fn chunk(gzipped: &[u8]) -> Chunk {
     let bytes = gunzip(gzipped);
-    let mut r = Reader {
-        bytes: &bytes,
-        at: 0,
-    };
-    r.version();
+    let mut r = Reader::open(&bytes);
     let mut chunk = Chunk {
         pages: r.pages(),
         ..Chunk::default()
