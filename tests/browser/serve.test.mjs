@@ -70,7 +70,8 @@ test('an edit reloads the page; a stylesheet change is swapped in place', async 
     // Wait until the reload script is connected, then edit the page.
     await live(page);
     edit('content/reasons/healing.md', (text) => `${text}\nA sentence added while serving.\n`);
-    await page.waitForFunction(() => document.body.textContent.includes('A sentence added while serving.'), null, { timeout: WAIT });
+    // While the reloaded document loads it may have no body yet.
+    await page.waitForFunction(() => document.body?.textContent.includes('A sentence added while serving.'), null, { timeout: WAIT });
 
     // Mark the document: a full reload would lose the mark.
     await page.evaluate(() => { window.cairnMark = 'kept'; });
