@@ -305,6 +305,33 @@ impl SearchIndex {
     }
 }
 
+/// An index of one page ("Page" at `/p/`) whose sections, `s0`, `s1`, … headed "Part 0",
+/// "Part 1", …, hold `texts`: for tests of what is built from an index.
+#[cfg(test)]
+pub(crate) fn index_of(texts: &[&str]) -> SearchIndex {
+    let pages = vec![SearchPage {
+        url: "/p/".into(),
+        title: "Page".into(),
+    }];
+    let docs = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| SearchDoc {
+            page: 0,
+            first: i == 0,
+            anchor: format!("s{i}"),
+            heading: format!("Part {i}"),
+            text: (*text).into(),
+        })
+        .collect();
+    SearchIndex::build(
+        pages,
+        docs,
+        &WordStemmer::for_language("en"),
+        FieldWeights::default(),
+    )
+}
+
 fn words_of(text: &str) -> Vec<String> {
     tokenize::tokens(text).into_iter().map(|t| t.word).collect()
 }

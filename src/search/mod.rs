@@ -6,6 +6,7 @@
 //! [`listing`] for the page that lists every page, which is what readers without
 //! JavaScript get.
 
+pub mod hits;
 pub mod index;
 pub mod listing;
 pub mod shards;

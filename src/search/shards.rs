@@ -5,12 +5,14 @@
 //! first two letters, so a word's typo candidates are all in its own shard, or listed there
 //! or in a vocabulary file when a big group is split over several shards), and each shard
 //! carries everything needed to show its words' best hits: the postings with their impacts,
-//! plus, for each stem's best sections, the page title, URL, heading and a text window
-//! around the match. A one-word query is one shard; a two-word query two. When a query's
-//! best results are not among the hits a shard carries (two common words), the browser
-//! fetches those sections from the document chunks, which hold the start of every
-//! section's text, and cuts each excerpt around the first word the query matched. Chunk
-//! `n` holds documents `n × chunk_docs` onwards.
+//! plus, for each stem's hits, the page title, URL, heading and a text window around the
+//! match. A one-word query is one shard; a two-word query two. The hits are each stem's
+//! best sections, and for common stems also the best sections of their pairs with other
+//! common stems ([`hits`]), so two common words find their results there too. When a
+//! query's best results are not among the hits its shards carry (a less common word with a
+//! common one, say), the browser fetches those sections from the document chunks, which
+//! hold the start of every section's text, and cuts each excerpt around the first word the
+//! query matched. Chunk `n` holds documents `n × chunk_docs` onwards.
 //!
 //! Every file but the manifest (`search/index.json`, the one fixed name) is named by its
 //! kind, its number and one hash of the whole index: `t<n>-<hash>.bin` for term shard `n`,
@@ -60,6 +62,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use siphasher::sip::SipHasher13;
 
+use super::hits::{self, HitOptions};
 use super::index::{Posting, SearchDoc, SearchIndex, word_order};
 use crate::output::OutputFile;
 
@@ -69,12 +72,12 @@ pub const INDEX_DIR: &str = "search";
 pub const MANIFEST: &str = "search/index.json";
 
 /// Sizes that decide how the index is cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ShardOptions {
     /// Aim for term shards of about this many bytes (before compression).
     pub target_bytes: usize,
-    /// Hits (sections shown as results) carried per stem.
-    pub hits: usize,
+    /// Which sections each stem carries as hits (results shown without a chunk).
+    pub hits: HitOptions,
     /// Characters of text in a hit's window.
     pub window_chars: usize,
     /// The largest vocabulary of a split group (uncompressed bytes) listed in each of the
@@ -93,7 +96,7 @@ impl Default for ShardOptions {
     fn default() -> Self {
         ShardOptions {
             target_bytes: 24 * 1024,
-            hits: 8,
+            hits: HitOptions::default(),
             window_chars: 72,
             inline_vocabulary_bytes: 2048,
             chunk_docs: 16,
@@ -108,7 +111,8 @@ struct Manifest {
     version: u32,
     /// Number of documents (sections), for bitmaps and BM25.
     docs: usize,
-    /// Hits carried per stem: the browser shows at most this many results.
+    /// The best sections every stem carries as hits: the browser shows at most this many
+    /// results.
     hits: usize,
     /// Characters in an excerpt: the browser cuts those of document chunks to this size.
     window: usize,
@@ -149,10 +153,21 @@ pub fn path(kind: FileKind, number: usize, hash: &str) -> String {
 /// split over several shards, document chunks and the manifest.
 pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let doc_count = index.docs.len();
+    let postings: Vec<EncodedPostings> = index
+        .stems
+        .par_iter()
+        .map(|stem| EncodedPostings::new(&stem.postings, doc_count))
+        .collect();
+    let fallbacks: Vec<Option<u8>> = postings.iter().map(|p| p.fallback).collect();
+    let chosen = hits::choose(index, &fallbacks, &options.hits);
     let stems: Vec<EncodedStem> = index
         .stems
         .par_iter()
-        .map(|stem| EncodedStem::new(index, &stem.postings, doc_count, options))
+        .zip(postings)
+        .zip(chosen)
+        .map(|((stem, postings), hits)| {
+            EncodedStem::new(index, &stem.postings, postings, &hits, options)
+        })
         .collect();
     let plan = plan_shards(index, &stems, options);
 
@@ -199,7 +214,7 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     let manifest = Manifest {
         version: 2,
         docs: doc_count,
-        hits: options.hits,
+        hits: options.hits.per_stem,
         window: options.window_chars,
         from: plan
             .iter()
@@ -251,11 +266,54 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     }
 }
 
+/// A stem's postings as a shard holds them: a list of documents and impacts, or, for
+/// common stems where that is smaller, a bitmap whose documents count at one impact.
+struct EncodedPostings {
+    /// Kind byte and postings.
+    bytes: Vec<u8>,
+    /// For a bitmap, the impact of documents that are not hits (the median).
+    fallback: Option<u8>,
+}
+
+impl EncodedPostings {
+    fn new(postings: &[Posting], doc_count: usize) -> EncodedPostings {
+        let mut list = Vec::with_capacity(postings.len() * 2);
+        let mut previous = 0;
+        for posting in postings {
+            push_varint(&mut list, posting.doc - previous);
+            list.push(posting.impact);
+            previous = posting.doc;
+        }
+        let bitmap_len = doc_count.div_ceil(8);
+        if list.len() <= 2 * bitmap_len {
+            let mut bytes = vec![0];
+            bytes.extend(list);
+            return EncodedPostings {
+                bytes,
+                fallback: None,
+            };
+        }
+        let mut bitmap = vec![0u8; bitmap_len];
+        for posting in postings {
+            bitmap[posting.doc as usize / 8] |= 1 << (posting.doc % 8);
+        }
+        let mut impacts: Vec<u8> = postings.iter().map(|p| p.impact).collect();
+        impacts.sort_unstable();
+        let fallback = impacts[impacts.len() / 2];
+        let mut bytes = vec![1, fallback];
+        bytes.extend(bitmap);
+        EncodedPostings {
+            bytes,
+            fallback: Some(fallback),
+        }
+    }
+}
+
 /// A stem's postings and hits, encoded once and copied into every shard that needs them.
 struct EncodedStem {
     /// Kind byte and postings.
     postings: Vec<u8>,
-    /// The best sections, best first, with their text windows.
+    /// The sections carried as hits, best first, with their text windows.
     hits: Vec<Hit>,
     df: usize,
 }
@@ -268,53 +326,31 @@ struct Hit {
 }
 
 impl EncodedStem {
+    /// `hits`: the documents to carry as hits (see [`hits::choose`]), best first.
     fn new(
         index: &SearchIndex,
         postings: &[Posting],
-        doc_count: usize,
+        encoded: EncodedPostings,
+        hits: &[u32],
         options: &ShardOptions,
     ) -> EncodedStem {
-        let mut list = Vec::with_capacity(postings.len() * 2);
-        let mut previous = 0;
-        for posting in postings {
-            push_varint(&mut list, posting.doc - previous);
-            list.push(posting.impact);
-            previous = posting.doc;
-        }
-        let bitmap_len = doc_count.div_ceil(8);
-        let encoded = if list.len() > 2 * bitmap_len {
-            let mut bitmap = vec![0u8; bitmap_len];
-            for posting in postings {
-                bitmap[posting.doc as usize / 8] |= 1 << (posting.doc % 8);
-            }
-            let mut impacts: Vec<u8> = postings.iter().map(|p| p.impact).collect();
-            impacts.sort_unstable();
-            let mut out = vec![1, impacts[impacts.len() / 2]];
-            out.extend(bitmap);
-            out
-        } else {
-            let mut out = vec![0];
-            out.extend(list);
-            out
-        };
-        let mut best: Vec<&Posting> = postings.iter().collect();
-        best.sort_by(|a, b| b.impact.cmp(&a.impact).then(a.doc.cmp(&b.doc)));
-        let hits = best
-            .into_iter()
-            .take(options.hits)
-            .map(|posting| {
+        let hits = hits
+            .iter()
+            .filter_map(|doc| {
+                let at = postings.binary_search_by_key(doc, |p| p.doc).ok()?;
+                let posting = &postings[at];
                 let text = &index.docs[posting.doc as usize].text;
                 let (window, flags) = window(text, posting.first, options.window_chars);
-                Hit {
+                Some(Hit {
                     doc: posting.doc,
                     impact: posting.impact,
                     flags,
                     window,
-                }
+                })
             })
             .collect();
         EncodedStem {
-            postings: encoded,
+            postings: encoded.bytes,
             hits,
             df: postings.len(),
         }

@@ -2,8 +2,7 @@
 //! takes) reads back what was written.
 
 use super::*;
-use crate::search::index::{FieldWeights, SearchDoc, SearchPage, word_order};
-use crate::search::tokenize::WordStemmer;
+use crate::search::index::{index_of, word_order};
 
 /// The decoder the integration tests use too: one reading of the format, beside the
 /// writer it checks.
@@ -27,30 +26,6 @@ fn numbered(files: &[OutputFile], kind: FileKind, number: usize) -> &OutputFile 
         .iter()
         .find(|f| f.path == wanted)
         .unwrap_or_else(|| panic!("no file {wanted}"))
-}
-
-fn index_of(texts: &[&str]) -> SearchIndex {
-    let pages = vec![SearchPage {
-        url: "/p/".into(),
-        title: "Page".into(),
-    }];
-    let docs = texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| SearchDoc {
-            page: 0,
-            first: i == 0,
-            anchor: format!("s{i}"),
-            heading: format!("Part {i}"),
-            text: (*text).into(),
-        })
-        .collect();
-    SearchIndex::build(
-        pages,
-        docs,
-        &WordStemmer::for_language("en"),
-        FieldWeights::default(),
-    )
 }
 
 fn manifest(files: &[OutputFile]) -> serde_json::Value {
@@ -290,7 +265,7 @@ fn very_common_stems_are_bitmaps() {
             let decoder::Stem { df, postings, hits } = &d.stems[*stem];
             assert_eq!(*df, 300);
             assert_eq!(postings.len(), 300);
-            assert_eq!(hits.len(), ShardOptions::default().hits);
+            assert_eq!(hits.len(), ShardOptions::default().hits.per_stem);
             found = true;
         }
     }
@@ -353,4 +328,127 @@ fn windows_surround_the_match_and_say_where_they_were_cut() {
     // Multi-byte text is cut on character boundaries.
     let (w, _) = window("ééé ééé ééé ééé", Some(8), 5);
     assert!(!w.is_empty());
+}
+
+/// The best sections holding both words, ranked from decoded shards as `search.js` ranks
+/// them (a bitmap's sections at its default impact unless a hit says otherwise), and
+/// whether each is among the hits the two shards carry.
+fn best_of_pair(
+    files: &[OutputFile],
+    doc_count: usize,
+    words: [&str; 2],
+    count: usize,
+) -> Vec<(u32, bool)> {
+    let keys = shard_keys(files);
+    let stems: Vec<(decoder::TermShard, usize)> = words
+        .iter()
+        .map(|word| {
+            let number = keys.partition_point(|k| word_order(k, word).is_le()) - 1;
+            let shard = decode(&numbered(files, FileKind::Shard, number).bytes, doc_count);
+            let stem = shard.words.iter().find(|(w, _)| w == word).unwrap().1;
+            (shard, stem)
+        })
+        .collect();
+    let scores: Vec<std::collections::HashMap<u32, u32>> = stems
+        .iter()
+        .map(|(shard, stem)| {
+            let stem = &shard.stems[*stem];
+            let mut scores: std::collections::HashMap<u32, u32> = stem
+                .postings
+                .iter()
+                .map(|(doc, impact)| (*doc, u32::from(*impact).pow(2)))
+                .collect();
+            for (local, impact, _, _) in &stem.hits {
+                let score = scores.entry(shard.docs[*local].0).or_default();
+                *score = (*score).max(u32::from(*impact).pow(2));
+            }
+            scores
+        })
+        .collect();
+    let mut both: Vec<(u32, u32)> = scores[0]
+        .iter()
+        .filter_map(|(doc, a)| scores[1].get(doc).map(|b| (a + b, *doc)))
+        .collect();
+    both.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    both.into_iter()
+        .take(count)
+        .map(|(_, doc)| {
+            let carried = stems.iter().any(|(shard, stem)| {
+                shard.stems[*stem]
+                    .hits
+                    .iter()
+                    .any(|(local, ..)| shard.docs[*local].0 == doc)
+            });
+            (doc, carried)
+        })
+        .collect()
+}
+
+#[test]
+fn two_common_words_find_their_best_sections_among_their_shards_hits() {
+    // 600 sections of words drawn at random (a fixed generator) from a skewed vocabulary:
+    // pairs of common words have hundreds of sections in common, ranked anywhere in each
+    // word's own list.
+    let vocabulary: Vec<String> = (0..60).map(|i| format!("w{i:02}x")).collect();
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    let texts: Vec<String> = (0..600)
+        .map(|_| {
+            let length = 5 + next() % 40;
+            (0..length)
+                .map(|_| {
+                    let a = next() % vocabulary.len();
+                    let b = next() % vocabulary.len();
+                    vocabulary[a.min(b)].as_str()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let index = index_of(&refs);
+    let options = ShardOptions {
+        target_bytes: 4096,
+        ..ShardOptions::default()
+    };
+    let per_stem = options.hits.per_stem;
+    let without = ShardOptions {
+        hits: hits::HitOptions {
+            most_common: 0,
+            ..options.hits
+        },
+        ..options
+    };
+    let (files, narrow) = (write(&index, &options), write(&index, &without));
+    assert!(
+        shard_files(&files).len() > 4,
+        "the words are spread over shards"
+    );
+    let docs = index.docs.len();
+    let mut pairs = 0;
+    let mut missed_without = 0;
+    for a in 0..12 {
+        for b in (a + 1)..12 {
+            let words = [vocabulary[a].as_str(), vocabulary[b].as_str()];
+            let best = best_of_pair(&files, docs, words, per_stem);
+            assert_eq!(best.len(), per_stem);
+            assert!(
+                best.iter().all(|(_, carried)| *carried),
+                "{words:?}: {best:?}"
+            );
+            let best_narrow = best_of_pair(&narrow, docs, words, per_stem);
+            missed_without += best_narrow.iter().filter(|(_, c)| !c).count();
+            pairs += 1;
+        }
+    }
+    // Without the pair pass, more than one section a pair would need a document chunk.
+    assert!(
+        missed_without > pairs,
+        "{missed_without} missed in {pairs} pairs"
+    );
 }
