@@ -5,10 +5,10 @@
 //! words: the best sections holding both rank anywhere in each word's own list (at 10,000
 //! pages, 100th to 1,500th), and each would cost the browser a request for its chunk. So
 //! for every pair of common stems the build ranks the sections holding both exactly as
-//! `search.js` does, and adds each of the best ones that neither stem carries yet to the
-//! stem it matches better. Since stems written as bitmaps score a section by its hit when
-//! it is one (and by the stem's median otherwise), adding hits can change another pair's
-//! best sections; the pass repeats until nothing is added.
+//! `search.js` does, and has one of the two stems carry each of the best ones that neither
+//! carries yet. One pass is enough: a section ranks higher after the pass only where it
+//! became a hit (stems written as bitmaps score their other sections at the stem's median),
+//! so any section that rises into a pair's best is a hit of that pair already.
 //!
 //! This is the pair index a two-word query needs, folded into the hits: only the sections
 //! that some pair's results need are added, so it costs a few megabytes at 10,000 pages
@@ -60,33 +60,21 @@ pub fn choose(
     let common = common_stems(index, options);
     if common.len() >= 2 && options.per_stem > 0 {
         let mut pairs = PairScores::new(index, &common, fallbacks, &hits, doc_count);
-        let mut changed: Vec<bool> = vec![true; common.len()];
-        // Each round only adds hits, and there are finitely many, so this ends; the bound
-        // is a guard, not a limit reached in practice.
-        for _ in 0..32 {
-            let added = pairs.uncovered(options.per_stem, &changed);
-            if added.is_empty() {
-                break;
+        for (a, b, doc) in pairs.uncovered(options.per_stem) {
+            if pairs.is_hit[a][doc as usize] || pairs.is_hit[b][doc as usize] {
+                continue; // added for another pair
             }
-            changed = vec![false; common.len()];
-            for (a, b, doc) in added {
-                // Each section goes to the stem of the pair with fewer hits so far, so
-                // that no shard grows much beyond the others (a stem that is strong in
-                // every section it is in, such as a word of a repeated code line, would
-                // otherwise collect the hits of all its pairs).
-                let (count_a, count_b) = (
-                    hits[common[a] as usize].len(),
-                    hits[common[b] as usize].len(),
-                );
-                if pairs.is_hit[a][doc as usize] || pairs.is_hit[b][doc as usize] {
-                    continue;
-                }
-                let slot = if count_a <= count_b { a } else { b };
-                if pairs.add_hit(slot, doc) {
-                    changed[slot] = true;
-                }
-                hits[common[slot] as usize].push(doc);
-            }
+            // Each section goes to the stem of the pair with fewer hits so far, so that no
+            // shard grows much beyond the others (a stem that is strong in every section it
+            // is in, such as a word of a repeated code line, would otherwise collect the
+            // hits of all its pairs).
+            let slot = if hits[common[a] as usize].len() <= hits[common[b] as usize].len() {
+                a
+            } else {
+                b
+            };
+            pairs.is_hit[slot][doc as usize] = true;
+            hits[common[slot] as usize].push(doc);
         }
         for &stem in &common {
             let postings = &index.stems[stem as usize].postings;
@@ -132,12 +120,11 @@ fn common_stems(index: &SearchIndex, options: &HitOptions) -> Vec<u32> {
     common
 }
 
-/// The common stems' scores for every section, as the browser computes them, kept up to
-/// date as hits are added.
+/// The common stems' scores for every section, as the browser computes them before the
+/// pairs' sections are added.
 struct PairScores<'a> {
     index: &'a SearchIndex,
     common: &'a [u32],
-    fallbacks: Vec<Option<u8>>,
     /// Per common stem, per section: the impact `search.js` uses (0 when absent).
     scores: Vec<Vec<u8>>,
     /// Per common stem, per section: whether it is a hit.
@@ -152,14 +139,10 @@ impl<'a> PairScores<'a> {
         hits: &[Vec<u32>],
         doc_count: usize,
     ) -> PairScores<'a> {
-        let fallbacks: Vec<Option<u8>> = common
-            .iter()
-            .map(|s| fallbacks.get(*s as usize).copied().flatten())
-            .collect();
         let (scores, is_hit) = common
             .par_iter()
-            .zip(fallbacks.par_iter())
-            .map(|(stem, fallback)| {
+            .map(|stem| {
+                let fallback = fallbacks.get(*stem as usize).copied().flatten();
                 let mut is_hit = vec![false; doc_count];
                 for doc in &hits[*stem as usize] {
                     is_hit[*doc as usize] = true;
@@ -167,7 +150,7 @@ impl<'a> PairScores<'a> {
                 let mut scores = vec![0u8; doc_count];
                 for posting in &index.stems[*stem as usize].postings {
                     scores[posting.doc as usize] =
-                        seen_impact(posting.impact, *fallback, is_hit[posting.doc as usize]);
+                        seen_impact(posting.impact, fallback, is_hit[posting.doc as usize]);
                 }
                 (scores, is_hit)
             })
@@ -175,36 +158,20 @@ impl<'a> PairScores<'a> {
         PairScores {
             index,
             common,
-            fallbacks,
             scores,
             is_hit,
         }
     }
 
-    /// Marks `doc` a hit of common stem `slot`; true when that raised its score there, so
-    /// that other pairs' best sections may change.
-    fn add_hit(&mut self, slot: usize, doc: u32) -> bool {
-        let d = doc as usize;
-        self.is_hit[slot][d] = true;
-        let postings = &self.index.stems[self.common[slot] as usize].postings;
-        let seen = seen_impact(impact_of(postings, doc), self.fallbacks[slot], true);
-        std::mem::replace(&mut self.scores[slot][d], seen) != seen
-    }
-
-    /// For every pair with a stem in `changed`: the best `count` sections holding both
-    /// that neither carries as a hit, as (slot a, slot b, section).
-    fn uncovered(&self, count: usize, changed: &[bool]) -> Vec<(usize, usize, u32)> {
+    /// For every pair: the best `count` sections holding both that neither carries as a
+    /// hit, as (slot a, slot b, section), in that order.
+    fn uncovered(&self, count: usize) -> Vec<(usize, usize, u32)> {
         let n = self.common.len();
         let mut added: Vec<(usize, usize, u32)> = (0..n)
             .into_par_iter()
-            .flat_map_iter(|a| {
-                ((a + 1)..n)
-                    .filter(move |b| changed[a] || changed[*b])
-                    .flat_map(move |b| self.pair(a, b, count))
-            })
+            .flat_map_iter(|a| ((a + 1)..n).flat_map(move |b| self.pair(a, b, count)))
             .collect();
         added.sort_unstable();
-        added.dedup();
         added
     }
 
