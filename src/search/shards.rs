@@ -74,8 +74,12 @@ pub const MANIFEST: &str = "search/index.json";
 /// Sizes that decide how the index is cut.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ShardOptions {
-    /// Aim for term shards of about this many bytes (before compression).
+    /// Aim for term shards of about this many bytes (before compression)…
     pub target_bytes: usize,
+    /// …or bigger, so that there is about one term shard per this many pages at most (0:
+    /// no limit). A small site's index is large for its size (every distinct word carries
+    /// its best sections), and its shards grow rather than outnumber its pages.
+    pub pages_per_shard: usize,
     /// Which sections each stem carries as hits (results shown without a chunk).
     pub hits: HitOptions,
     /// Characters of text in a hit's window.
@@ -96,6 +100,7 @@ impl Default for ShardOptions {
     fn default() -> Self {
         ShardOptions {
             target_bytes: 24 * 1024,
+            pages_per_shard: 2,
             hits: HitOptions::default(),
             window_chars: 72,
             inline_vocabulary_bytes: 2048,
@@ -438,8 +443,9 @@ fn group_of(word: &str) -> &str {
     }
 }
 
-/// Cuts the sorted words into shards of about `target_bytes`, whole two-letter groups
-/// together where they fit, a big group over several shards.
+/// Cuts the sorted words into shards of about `target_bytes` (or more, see
+/// [`ShardOptions::pages_per_shard`]), whole two-letter groups together where they fit, a
+/// big group over several shards.
 fn plan_shards(
     index: &SearchIndex,
     stems: &[EncodedStem],
@@ -468,6 +474,14 @@ fn plan_shards(
             .sum()
     };
 
+    let target = match options.pages_per_shard {
+        0 => options.target_bytes,
+        pages => {
+            let total: usize = groups.iter().map(group_cost).sum();
+            let most = (index.pages.len() / pages).max(1);
+            options.target_bytes.max(total.div_ceil(most))
+        }
+    };
     let mut shards: Vec<PlannedShard> = Vec::new();
     let mut current: Option<(usize, usize, usize)> = None; // (start, end, bytes)
     let close = |shards: &mut Vec<PlannedShard>, start: usize, end: usize| {
@@ -479,7 +493,7 @@ fn plan_shards(
     };
     for group in groups {
         let cost = group_cost(&group);
-        if cost > options.target_bytes {
+        if cost > target {
             if let Some((s, e, _)) = current.take() {
                 close(&mut shards, s, e);
             }
@@ -490,7 +504,7 @@ fn plan_shards(
             for i in group.clone() {
                 let stem = words[i].1 as usize;
                 let add = word_cost(i) + if seen.insert(stem) { costs[stem] } else { 0 };
-                if bytes > 0 && bytes + add > options.target_bytes {
+                if bytes > 0 && bytes + add > target {
                     shards.push(PlannedShard {
                         from: String::new(),
                         words: piece_start..i,
@@ -511,9 +525,7 @@ fn plan_shards(
             continue;
         }
         current = match current {
-            Some((s, _, bytes)) if bytes + cost <= options.target_bytes => {
-                Some((s, group.end, bytes + cost))
-            }
+            Some((s, _, bytes)) if bytes + cost <= target => Some((s, group.end, bytes + cost)),
             Some((s, e, _)) => {
                 close(&mut shards, s, e);
                 Some((group.start, group.end, cost))

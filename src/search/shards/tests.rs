@@ -129,6 +129,7 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 4096,
+        pages_per_shard: 0,
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
@@ -173,6 +174,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 2048,
+        pages_per_shard: 0,
         inline_vocabulary_bytes: 0,
         ..ShardOptions::default()
     };
@@ -215,6 +217,7 @@ fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 1024,
+        pages_per_shard: 0,
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
@@ -414,6 +417,7 @@ fn two_common_words_find_their_best_sections_among_their_shards_hits() {
     let index = index_of(&refs);
     let options = ShardOptions {
         target_bytes: 4096,
+        pages_per_shard: 0,
         ..ShardOptions::default()
     };
     let per_stem = options.hits.per_stem;
@@ -451,4 +455,47 @@ fn two_common_words_find_their_best_sections_among_their_shards_hits() {
         missed_without > pairs,
         "{missed_without} missed in {pairs} pairs"
     );
+}
+
+#[test]
+fn small_sites_get_bigger_shards_rather_than_more_shards_than_pages() {
+    use crate::search::index::{FieldWeights, SearchDoc, SearchPage};
+    use crate::search::tokenize::WordStemmer;
+    // Twenty pages of many distinct words: far more than 24 KB of index.
+    let pages: Vec<SearchPage> = (0..20)
+        .map(|i| SearchPage {
+            url: format!("/p{i}/"),
+            title: format!("Page {i}"),
+        })
+        .collect();
+    let docs: Vec<SearchDoc> = (0..20)
+        .map(|page| SearchDoc {
+            page,
+            first: true,
+            anchor: String::new(),
+            heading: String::new(),
+            text: (0..400)
+                .map(|j| format!("w{}x{}", (b'a' + (j % 26) as u8) as char, page * 400 + j))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect();
+    let index = SearchIndex::build(
+        pages,
+        docs,
+        &WordStemmer::for_language("en"),
+        FieldWeights::default(),
+    );
+    let shards = |pages_per_shard| {
+        let options = ShardOptions {
+            pages_per_shard,
+            ..ShardOptions::default()
+        };
+        shard_files(&write(&index, &options)).len()
+    };
+    let (unlimited, two, twenty) = (shards(0), shards(2), shards(20));
+    // Shards close at group boundaries, so they are about, not exactly, the limit.
+    assert!(unlimited > 20, "{unlimited} {two} {twenty}");
+    assert!(two <= 10 * 3 / 2, "{unlimited} {two} {twenty}");
+    assert!(twenty <= 2, "{unlimited} {two} {twenty}");
 }
