@@ -13,6 +13,7 @@ pub mod content;
 pub mod deploy;
 pub mod diagnostics;
 pub mod embedded_theme;
+pub mod escape;
 pub mod fingerprint;
 pub mod fuzzing;
 pub mod incremental;

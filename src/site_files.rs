@@ -6,27 +6,10 @@
 use std::fmt::Write;
 
 use crate::content::{Site, TAGS_PATH, alias_path};
+use crate::escape;
 use crate::output::OutputFile;
 use crate::quiz::CompiledFlow;
 use crate::render::RenderedSite;
-
-/// Escapes text for XML element content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters other than tab and newlines are not allowed in XML 1.0.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Every site file, ready to write.
 pub fn site_files(site: &Site, rendered: &RenderedSite, flows: &[CompiledFlow]) -> Vec<OutputFile> {
@@ -75,7 +58,7 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
         let _ = write!(
             xml,
             "  <url>\n    <loc>{}</loc>\n",
-            xml_escape(&base.permalink(&path))
+            escape::xml(&base.permalink(&path))
         );
         if let Some(day) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{day}</lastmod>");
@@ -118,33 +101,33 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = writeln!(xml, " xml:lang=\"{}\">", xml_escape(&site.config.language));
-    let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&site.config.title));
+    let _ = writeln!(xml, " xml:lang=\"{}\">", escape::xml(&site.config.language));
+    let _ = writeln!(xml, "  <title>{}</title>", escape::xml(&site.config.title));
     if !site.config.description.is_empty() {
         let _ = writeln!(
             xml,
             "  <subtitle>{}</subtitle>",
-            xml_escape(&site.config.description)
+            escape::xml(&site.config.description)
         );
     }
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&base.permalink("atom.xml"))
+        escape::xml(&base.permalink("atom.xml"))
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&base.absolute_root())
+        escape::xml(&base.absolute_root())
     );
-    let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&base.absolute_root()));
+    let _ = writeln!(xml, "  <id>{}</id>", escape::xml(&base.absolute_root()));
     let _ = writeln!(xml, "  <updated>{}</updated>", updated.rfc3339);
     let _ = writeln!(xml, "  <generator>cairn</generator>");
     if !site.config.author.is_empty() {
         let _ = writeln!(
             xml,
             "  <author><name>{}</name></author>",
-            xml_escape(&site.config.author)
+            escape::xml(&site.config.author)
         );
     }
     for index in dated.iter().take(site.config.feed_limit) {
@@ -156,14 +139,14 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
         let _ = writeln!(
             xml,
             "    <title>{}</title>",
-            xml_escape(&page.front.title.value)
+            escape::xml(&page.front.title.value)
         );
         let _ = writeln!(
             xml,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&permalink)
+            escape::xml(&permalink)
         );
-        let _ = writeln!(xml, "    <id>{}</id>", xml_escape(&permalink));
+        let _ = writeln!(xml, "    <id>{}</id>", escape::xml(&permalink));
         let _ = writeln!(xml, "    <published>{}</published>", date.rfc3339);
         let _ = writeln!(
             xml,
@@ -171,15 +154,15 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
             page.updated.as_ref().unwrap_or(date).rfc3339
         );
         for tag in &page.front.tags {
-            let _ = writeln!(xml, "    <category term=\"{}\"/>", xml_escape(&tag.value));
+            let _ = writeln!(xml, "    <category term=\"{}\"/>", escape::xml(&tag.value));
         }
         if let Some(description) = &page.front.description {
-            let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(description));
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape::xml(description));
         }
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>",
-            xml_escape(&md.html)
+            escape::xml(&md.html)
         );
         xml.push_str("  </entry>\n");
     }
@@ -207,10 +190,10 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
             };
             let html = format!(
                 "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
-                lang = xml_escape(&site.config.language),
-                title = xml_escape(&page.front.title.value),
-                canonical = xml_escape(&canonical),
-                target = xml_escape(&target),
+                lang = escape::xml(&site.config.language),
+                title = escape::xml(&page.front.title.value),
+                canonical = escape::xml(&canonical),
+                target = escape::xml(&target),
             );
             files.push(OutputFile {
                 path: file,
@@ -219,14 +202,4 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
         }
     }
     files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml_escape;
-
-    #[test]
-    fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
-    }
 }

@@ -3,7 +3,6 @@
 //! GitHub alerts; with heading ids and a table of contents, syntax
 //! highlighting, link resolution through the site, and sanitizing.
 
-mod escape;
 mod footnotes;
 mod headings;
 mod highlight;

@@ -9,7 +9,6 @@ use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd};
 
-use super::escape::{push_escaped, push_escaped_url};
 use super::footnotes::Footnotes;
 use super::headings::{self, IdRegistry};
 use super::links::LinkResolver;
@@ -19,6 +18,7 @@ use super::{
     Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
     highlight, sanitize,
 };
+use crate::escape::{push_html, push_url};
 
 /// How deeply quotes, lists and inline emphasis may nest in the output.
 /// Deeper levels are flattened (their content is kept, their tags are not):
@@ -397,7 +397,7 @@ impl<'a> PageWriter<'a> {
         if self.in_metadata_block {
             return;
         }
-        push_escaped(&mut self.html, text);
+        push_html(&mut self.html, text);
         if let Some(heading) = &mut self.open_heading {
             heading.title.push_str(text);
         }
@@ -463,7 +463,7 @@ impl<'a> PageWriter<'a> {
                 self.html.push('"');
                 if !image.title.is_empty() {
                     self.html.push_str(" title=\"");
-                    push_escaped(&mut self.html, &image.title);
+                    push_html(&mut self.html, &image.title);
                     self.html.push('"');
                 }
                 self.html.push_str(" loading=\"lazy\">");
@@ -471,7 +471,7 @@ impl<'a> PageWriter<'a> {
                 // The image's start was counted as an open tag.
                 self.open_tags = self.open_tags.saturating_sub(1);
             }
-            Event::Text(text) | Event::Code(text) => push_escaped(&mut self.html, text),
+            Event::Text(text) | Event::Code(text) => push_html(&mut self.html, text),
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
             _ => {}
         }
@@ -510,12 +510,12 @@ impl<'a> PageWriter<'a> {
         self.html.push_str("<a");
         if let Some(href) = href {
             self.html.push_str(" href=\"");
-            push_escaped_url(&mut self.html, &href);
+            push_url(&mut self.html, &href);
             self.html.push('"');
         }
         if !title.is_empty() {
             self.html.push_str(" title=\"");
-            push_escaped(&mut self.html, title);
+            push_html(&mut self.html, title);
             self.html.push('"');
         }
         self.html.push('>');
@@ -527,7 +527,7 @@ impl<'a> PageWriter<'a> {
         self.html.push_str("<img");
         if let Some(source) = source {
             self.html.push_str(" src=\"");
-            push_escaped_url(&mut self.html, &source);
+            push_url(&mut self.html, &source);
             self.html.push('"');
         }
         self.html.push_str(" alt=\"");
@@ -632,7 +632,7 @@ impl<'a> PageWriter<'a> {
         }
         match highlighted {
             Some(highlighted) => self.html.push_str(&highlighted),
-            None => push_escaped(&mut self.html, &block.code),
+            None => push_html(&mut self.html, &block.code),
         }
         self.html.push_str("</code></pre>\n");
         self.end_plain_block();

@@ -42,7 +42,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 pub fn script_tag(build: &str) -> String {
     format!(
         "<script src=\"{INTERNAL_PREFIX}livereload.js\" data-events=\"{INTERNAL_PREFIX}events\" data-overlay-css=\"{INTERNAL_PREFIX}overlay.css\" data-build=\"{}\" defer></script>",
-        super::overlay::escape_html(build)
+        crate::escape::html(build)
     )
 }
 

@@ -7,22 +7,7 @@
 use std::fmt::Write;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::escape;
 
 /// The overlay's HTML fragment for a failed build.
 pub fn render(problems: &Diagnostics) -> String {
@@ -68,14 +53,14 @@ fn diagnostic_html(diagnostic: &Diagnostic, html: &mut String) {
     let _ = writeln!(
         html,
         "<li class=\"cairn-diagnostic cairn-{severity}\">\n<p class=\"cairn-message\"><strong>{severity}</strong>: {}</p>",
-        escape_html(&diagnostic.message)
+        escape::html(&diagnostic.message)
     );
     let location = diagnostic.location();
     if !location.is_empty() {
         let _ = writeln!(
             html,
             "<p class=\"cairn-location\">{}</p>",
-            escape_html(&location)
+            escape::html(&location)
         );
     }
     if let Some(span) = &diagnostic.span {
@@ -91,19 +76,19 @@ fn diagnostic_html(diagnostic: &Diagnostic, html: &mut String) {
         let label = diagnostic
             .label
             .as_deref()
-            .map(|l| format!(" {}", escape_html(l)))
+            .map(|l| format!(" {}", escape::html(l)))
             .unwrap_or_default();
         let _ = writeln!(
             html,
             "<pre class=\"cairn-source\"><span class=\"cairn-line-number\">{number}</span> | {}\n{gutter} | {indent}<span class=\"cairn-caret\">{carets}{label}</span></pre>",
-            escape_html(&span.line_text)
+            escape::html(&span.line_text)
         );
     }
     if let Some(help) = &diagnostic.help {
         let _ = writeln!(
             html,
             "<p class=\"cairn-help\"><strong>help</strong>: {}</p>",
-            escape_html(help)
+            escape::html(help)
         );
     }
     html.push_str("</li>\n");

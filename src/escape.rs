@@ -1,8 +1,11 @@
-//! Escaping of text and attribute values for the HTML the renderer writes.
+//! Escaping for the markup cairn writes itself (Markdown's HTML, the feed, the sitemap,
+//! redirect pages, the serve overlay): one place, so every writer escapes the same way.
+//! Templates escape through Tera's autoescaping instead.
 
-/// Appends `text` to `out` with `&`, `<`, `>` and `"` replaced by entities,
-/// so it is safe both as element text and inside a double-quoted attribute.
-pub fn push_escaped(out: &mut String, text: &str) {
+/// Appends `text` to `out` with `&`, `<`, `>` and `"` replaced by entities, so it is safe
+/// both as element text and inside a double-quoted attribute (the only quoting cairn
+/// writes).
+pub fn push_html(out: &mut String, text: &str) {
     let mut unwritten_from = 0;
     for (index, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -19,10 +22,17 @@ pub fn push_escaped(out: &mut String, text: &str) {
     out.push_str(&text[unwritten_from..]);
 }
 
+/// `text` escaped as [`push_html`] does.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_html(&mut out, text);
+    out
+}
+
 /// Appends a URL to `out` for use in a double-quoted `href` or `src`:
 /// entities for HTML-special characters, percent-encoding for spaces and
 /// control characters (which would otherwise end or corrupt the URL).
-pub fn push_escaped_url(out: &mut String, url: &str) {
+pub fn push_url(out: &mut String, url: &str) {
     for character in url.chars() {
         match character {
             '&' => out.push_str("&amp;"),
@@ -38,20 +48,41 @@ pub fn push_escaped_url(out: &mut String, url: &str) {
     }
 }
 
+/// Escapes text for XML element content and attribute values: as [`push_html`], with
+/// `'` too, and without the control characters XML 1.0 does not allow.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn escaped(text: &str) -> String {
-        let mut out = String::new();
-        push_escaped(&mut out, text);
-        out
+        html(text)
     }
 
     fn escaped_url(url: &str) -> String {
         let mut out = String::new();
-        push_escaped_url(&mut out, url);
+        push_url(&mut out, url);
         out
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml("a<b>&\"'\u{1}\tc"), "a&lt;b&gt;&amp;&quot;&apos;\tc");
     }
 
     #[test]
