@@ -23,24 +23,7 @@ fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// `{{ value | json }}`: JSON that is safe inside a `<script>` element and an HTML attribute.
 fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let text = serde_json::to_string(value).map_err(Error::message)?;
-    Ok(Value::safe_string(&script_safe_json(&text)))
-}
-
-/// Escapes the characters that could end a `<script>` element or break out of HTML.
-pub fn script_safe_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\'' => out.push_str("\\u0027"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
-        }
-    }
-    out
+    Ok(Value::safe_string(&crate::escape::script_json(&text)))
 }
 
 #[cfg(test)]
