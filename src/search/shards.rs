@@ -104,7 +104,7 @@ impl Default for ShardOptions {
             hits: HitOptions::default(),
             window_chars: 72,
             inline_vocabulary_bytes: 2048,
-            chunk_docs: 16,
+            chunk_docs: 24,
             chunk_text_chars: 600,
         }
     }
