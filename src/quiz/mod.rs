@@ -1,7 +1,7 @@
 //! Quizzes: decision flows written in YAML, checked like code, published as static pages.
 //!
 //! A flow (`content/quiz/<name>.yaml`) has questions whose answers lead to further
-//! questions or to outcomes. [`compile`] checks it and reports every mistake with its
+//! questions or to outcomes. [`compile()`] checks it and reports every mistake with its
 //! line and column; [`pages`] turns a compiled flow into one static page per question and
 //! outcome plus the JSON `quiz.js` runs the flow from; [`export`] draws it.
 

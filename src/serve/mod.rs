@@ -3,7 +3,7 @@
 //!
 //! Three parts run side by side: the HTTP server (`http`, on tokio), the file watcher
 //! (`watch`, notify with its debouncer) and the rebuild loop, which runs the same pipeline as
-//! `cairn build` through an [`incremental::BuildCache`] so an edit redoes only what depends
+//! `cairn build` through an [`crate::incremental::BuildCache`] so an edit redoes only what depends
 //! on it. The served output is swapped in whole after each successful build; a failed build
 //! keeps the last good output and shows its errors over it.
 
