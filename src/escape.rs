@@ -2,18 +2,28 @@
 //! redirect pages, the serve overlay): one place, so every writer escapes the same way.
 //! Templates escape through Tera's autoescaping instead.
 
+/// The entity of a character that is markup in HTML or XML text and in double-quoted
+/// attributes, if it is one.
+fn entity(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        _ => None,
+    }
+}
+
 /// Appends `text` to `out` with `&`, `<`, `>` and `"` replaced by entities, so it is safe
 /// both as element text and inside a double-quoted attribute (the only quoting cairn
 /// writes).
 pub fn push_html(out: &mut String, text: &str) {
     let mut unwritten_from = 0;
+    // Byte by byte: the four characters are ASCII, and no byte of a longer character
+    // reads as one of them.
     for (index, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
+        let Some(entity) = entity(char::from(byte)) else {
+            continue;
         };
         out.push_str(&text[unwritten_from..index]);
         out.push_str(entity);
@@ -33,17 +43,14 @@ pub fn html(text: &str) -> String {
 /// entities for HTML-special characters, percent-encoding for spaces and
 /// control characters (which would otherwise end or corrupt the URL).
 pub fn push_url(out: &mut String, url: &str) {
-    for character in url.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_ascii_control() || c == ' ' => {
+    for c in url.chars() {
+        match (c, entity(c)) {
+            (_, Some(entity)) => out.push_str(entity),
+            ('\'', None) => out.push_str("&#39;"),
+            (c, None) if c.is_ascii_control() || c == ' ' => {
                 out.push_str(&format!("%{:02X}", c as u32));
             }
-            c => out.push(c),
+            (c, None) => out.push(c),
         }
     }
 }
@@ -53,14 +60,11 @@ pub fn push_url(out: &mut String, url: &str) {
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+        match (c, entity(c)) {
+            (_, Some(entity)) => out.push_str(entity),
+            ('\'', None) => out.push_str("&apos;"),
+            (c, None) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            (c, None) => out.push(c),
         }
     }
     out

@@ -78,10 +78,8 @@ pub fn choose(
         }
         for &stem in &common {
             let postings = &index.stems[stem as usize].postings;
-            hits[stem as usize].sort_by_key(|doc| {
-                let impact = impact_of(postings, *doc);
-                (std::cmp::Reverse(impact), *doc)
-            });
+            hits[stem as usize]
+                .sort_by_cached_key(|doc| (std::cmp::Reverse(impact_of(postings, *doc)), *doc));
         }
     }
     hits
@@ -272,8 +270,7 @@ mod tests {
                 }
             })
             .collect();
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let index = index(&refs);
+        let index = index(&texts);
         let options = HitOptions {
             per_stem: 3,
             common_share: 0.1,

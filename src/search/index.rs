@@ -308,7 +308,7 @@ impl SearchIndex {
 /// An index of one page ("Page" at `/p/`) whose sections, `s0`, `s1`, … headed "Part 0",
 /// "Part 1", …, hold `texts`: for tests of what is built from an index.
 #[cfg(test)]
-pub(crate) fn index_of(texts: &[&str]) -> SearchIndex {
+pub(crate) fn index_of(texts: &[impl AsRef<str>]) -> SearchIndex {
     let pages = vec![SearchPage {
         url: "/p/".into(),
         title: "Page".into(),
@@ -321,7 +321,7 @@ pub(crate) fn index_of(texts: &[&str]) -> SearchIndex {
             first: i == 0,
             anchor: format!("s{i}"),
             heading: format!("Part {i}"),
-            text: (*text).into(),
+            text: text.as_ref().into(),
         })
         .collect();
     SearchIndex::build(

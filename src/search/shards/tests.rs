@@ -125,8 +125,7 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
                 .join(" ")
         })
         .collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let index = index_of(&refs);
+    let index = index_of(&texts);
     let options = ShardOptions {
         target_bytes: 4096,
         pages_per_shard: 0,
@@ -170,8 +169,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let texts: Vec<String> = (0..200)
         .map(|i| format!("co{i}x co{}y and more words", i * 7))
         .collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let index = index_of(&refs);
+    let index = index_of(&texts);
     let options = ShardOptions {
         target_bytes: 2048,
         pages_per_shard: 0,
@@ -213,8 +211,7 @@ fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
     let texts: Vec<String> = (0..40)
         .map(|i| format!("co{i}x and more words {}", "filler ".repeat(20)))
         .collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let index = index_of(&refs);
+    let index = index_of(&texts);
     let options = ShardOptions {
         target_bytes: 1024,
         pages_per_shard: 0,
@@ -258,8 +255,7 @@ fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
 #[test]
 fn very_common_stems_are_bitmaps() {
     let texts: Vec<String> = (0..300).map(|i| format!("the word{i}")).collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let index = index_of(&refs);
+    let index = index_of(&texts);
     let files = write(&index, &ShardOptions::default());
     let mut found = false;
     for shard in shard_files(&files) {
@@ -413,8 +409,7 @@ fn two_common_words_find_their_best_sections_among_their_shards_hits() {
                 .join(" ")
         })
         .collect();
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let index = index_of(&refs);
+    let index = index_of(&texts);
     let options = ShardOptions {
         target_bytes: 4096,
         pages_per_shard: 0,
