@@ -12,6 +12,10 @@ use crate::yaml::{self, Spanned};
 /// The name of the config file at the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The site's cache folder, at its root: what one build keeps for the next (never
+/// published, safe to delete, and ignored by git in sites `cairn init` makes).
+pub const CACHE_DIR: &str = ".cairn";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -35,6 +39,8 @@ struct RawConfig {
     csp: Option<Spanned<String>>,
     #[serde(default)]
     sri: bool,
+    #[serde(default)]
+    follow_outside_symlinks: bool,
     #[serde(default)]
     extra: BTreeMap<String, JsonValue>,
 }
@@ -66,6 +72,9 @@ pub struct Config {
     pub csp: String,
     /// Add Subresource Integrity attributes to stylesheets and scripts.
     pub sri: bool,
+    /// Follow symbolic links that lead outside the site (off: such a link is an error,
+    /// so a link cannot publish a file from elsewhere on the build machine).
+    pub follow_outside_symlinks: bool,
     /// Free values for templates, as `config.extra` / `site.extra`.
     pub extra: BTreeMap<String, JsonValue>,
     /// The config file itself, for diagnostics.
@@ -76,6 +85,7 @@ impl Config {
     /// Reads and validates `site.yaml` under `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
+        crate::walk::check_file(&path, &crate::walk::Rules::for_site(root, false))?;
         let text = std::fs::read_to_string(&path).map_err(|error| {
             Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
                 .in_file(CONFIG_FILE)
@@ -150,6 +160,7 @@ impl Config {
             feed_limit: raw.feed_limit.unwrap_or(20),
             csp,
             sri: raw.sri,
+            follow_outside_symlinks: raw.follow_outside_symlinks,
             extra: raw.extra,
             source,
         })

@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use crate::content::{Site, alias_path};
 use crate::fingerprint::ASSETS_DIR;
-use crate::output::OutputFile;
+use crate::output::{Origin, OutputFile};
+use crate::paths::RelPath;
 
 /// The policy cairn's themes are built for: nothing inline, nothing from elsewhere.
 pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -61,24 +62,27 @@ pub fn deploy_files(site: &Site, csp: &str) -> Vec<OutputFile> {
     for page in &site.pages {
         let to = site.config.base_url.link(&page.site_path);
         for alias in &page.front.aliases {
-            if let Some(from) = alias_path(&alias.value) {
+            if let Ok(from) = alias_path(&alias.value) {
                 let _ = writeln!(redirects, "{} {to} 301", site.config.base_url.link(&from));
             }
         }
     }
     vec![
         OutputFile {
-            path: "_headers".into(),
+            path: RelPath::fixed("_headers"),
             bytes: headers.into_bytes().into(),
+            origin: Origin::generated("the headers file (_headers)"),
         },
         OutputFile {
-            path: "_redirects".into(),
+            path: RelPath::fixed("_redirects"),
             bytes: redirects.into_bytes().into(),
+            origin: Origin::generated("the redirects file (_redirects)"),
         },
         // GitHub Pages would otherwise run Jekyll and drop files starting with `_`.
         OutputFile {
-            path: ".nojekyll".into(),
+            path: RelPath::fixed(".nojekyll"),
             bytes: bytes::Bytes::new(),
+            origin: Origin::generated(".nojekyll"),
         },
     ]
 }

@@ -182,6 +182,34 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(index, _)| index)
 }
 
+/// An input/output error in plain words, without the operating system's error number.
+pub fn io_reason(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let words = match error.kind() {
+        ErrorKind::NotFound => "no such file or folder",
+        ErrorKind::PermissionDenied => "permission denied",
+        ErrorKind::AlreadyExists => "it already exists",
+        ErrorKind::StorageFull => "the disk is full",
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only",
+        ErrorKind::IsADirectory => "it is a folder, not a file",
+        ErrorKind::NotADirectory => "a part of the path is a file, not a folder",
+        ErrorKind::DirectoryNotEmpty => "the folder is not empty",
+        ErrorKind::InvalidFilename => "the name is not valid here",
+        ErrorKind::FileTooLarge => "the file is too large",
+        ErrorKind::Interrupted => "interrupted",
+        ErrorKind::InvalidData => "the file is not valid text",
+        _ => "",
+    };
+    if !words.is_empty() {
+        return words.to_string();
+    }
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
 /// A source file's text with a line index, so byte offsets become line:column.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -208,10 +236,13 @@ impl SourceFile {
 
     /// The display name of a file below `root`.
     pub fn display_name(root: &Path, path: &Path) -> String {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
+        let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+        // `\` separates folders only on Windows; elsewhere it is part of a name.
+        if cfg!(windows) {
+            name.replace('\\', "/")
+        } else {
+            name.into_owned()
+        }
     }
 
     /// Line, column and line text of a byte range (clamped to the file).
@@ -323,6 +354,14 @@ impl From<Diagnostic> for Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_are_words_without_error_numbers() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert_eq!(io_reason(&missing), "no such file or folder");
+        let raw = std::io::Error::from_raw_os_error(28);
+        assert!(!io_reason(&raw).contains("os error"), "{}", io_reason(&raw));
+    }
 
     #[test]
     fn byte_offsets_become_lines_and_character_columns() {

@@ -55,37 +55,63 @@ pub fn push_url(out: &mut String, url: &str) {
     }
 }
 
+/// True for characters XML 1.0 allows in a document: a feed or sitemap holding any other
+/// is not XML, and readers refuse all of it.
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Escapes text for XML element content and attribute values: as [`push_html`], with
-/// `'` too, and without the control characters XML 1.0 does not allow.
+/// `'` too, and without the characters XML 1.0 does not allow (C0 controls, U+FFFE,
+/// U+FFFF) or discourages (DEL and the C1 controls).
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match (c, entity(c)) {
             (_, Some(entity)) => out.push_str(entity),
             ('\'', None) => out.push_str("&apos;"),
-            (c, None) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            (c, None) if !xml_allowed(c) || c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
             (c, None) => out.push(c),
         }
     }
     out
 }
 
-/// JSON text made safe inside a `<script>` element and an HTML attribute: the characters
-/// that could end the element or break out of the markup become JSON escapes.
+/// JSON text made safe inside a `<script>` element and inside a single-quoted HTML
+/// attribute (`data-x='…'`): every character that could end the element, end the
+/// attribute or start an entity becomes a `\u` escape, so both contexts read the same
+/// JSON. The quotes that delimit JSON strings stay as they are (JSON needs them), which is
+/// why the attribute must be single-quoted; a quote *inside* a string becomes `\u0022`.
 pub fn script_json(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
         match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\'' => out.push_str("\\u0027"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            other => out.push(other),
+            // serde_json writes a quote in a string as `\"` and a backslash as `\\`.
+            '\\' => match chars.next() {
+                Some('"') => out.push_str("\\u0022"),
+                Some(next) => {
+                    out.push('\\');
+                    push_script_char(&mut out, next);
+                }
+                None => out.push('\\'),
+            },
+            other => push_script_char(&mut out, other),
         }
     }
     out
+}
+
+fn push_script_char(out: &mut String, c: char) {
+    match c {
+        '<' => out.push_str("\\u003c"),
+        '>' => out.push_str("\\u003e"),
+        '&' => out.push_str("\\u0026"),
+        '\'' => out.push_str("\\u0027"),
+        '\u{2028}' => out.push_str("\\u2028"),
+        '\u{2029}' => out.push_str("\\u2029"),
+        other => out.push(other),
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +131,8 @@ mod tests {
     #[test]
     fn xml_escapes_markup_and_drops_control_characters() {
         assert_eq!(xml("a<b>&\"'\u{1}\tc"), "a&lt;b&gt;&amp;&quot;&apos;\tc");
+        assert_eq!(xml("x\u{FFFF}y\u{FFFE}z\u{7F}\u{85}"), "xyz");
+        assert_eq!(xml("\u{10000}\u{FFFD}"), "\u{10000}\u{FFFD}");
     }
 
     #[test]

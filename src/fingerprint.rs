@@ -8,7 +8,9 @@ use base64::Engine;
 use sha2::{Digest, Sha384};
 
 use crate::config::BaseUrl;
+use crate::diagnostics::Diagnostic;
 use crate::output::{CopiedFile, OutputFile};
+use crate::paths::RelPath;
 
 /// The folder fingerprinted files are written to; hosts cache it as immutable.
 pub const ASSETS_DIR: &str = "assets/";
@@ -44,9 +46,9 @@ pub fn fingerprint(
     copies: Vec<CopiedFile>,
     generated: Vec<OutputFile>,
     base: &BaseUrl,
-) -> std::io::Result<(Vec<CopiedFile>, Vec<OutputFile>, AssetMap)> {
+) -> Result<(Vec<CopiedFile>, Vec<OutputFile>, AssetMap), Diagnostic> {
     // Later copies override earlier ones with the same path (site static over theme static).
-    let mut chosen: HashMap<String, usize> = HashMap::new();
+    let mut chosen: HashMap<RelPath, usize> = HashMap::new();
     for (index, copy) in copies.iter().enumerate() {
         chosen.insert(copy.path.clone(), index);
     }
@@ -57,10 +59,18 @@ pub fn fingerprint(
             continue;
         }
         if is_fingerprinted(&copy.path) {
-            let bytes = std::fs::read(&copy.source)?;
+            let bytes = std::fs::read(&copy.source).map_err(|error| {
+                Diagnostic::error(format!(
+                    "cannot read this file: {}",
+                    crate::diagnostics::io_reason(&error)
+                ))
+                .in_file(copy.origin.name.to_string())
+                .help("check that the file exists and that cairn may read it")
+            })?;
             to_hash.push(OutputFile {
                 path: copy.path,
                 bytes: bytes.into(),
+                origin: copy.origin,
             });
         } else {
             kept.push(copy);
@@ -87,17 +97,23 @@ pub fn fingerprint(
             "sha384-{}",
             base64::engine::general_purpose::STANDARD.encode(digest)
         );
-        let path = format!("{ASSETS_DIR}{}", hashed_name(&file.path, &hex));
+        let path = RelPath::new(&format!("{ASSETS_DIR}{}", hashed_name(&file.path, &hex)))
+            .map_err(|error| {
+                Diagnostic::error(error.message())
+                    .in_file(file.origin.name.to_string())
+                    .help(error.help())
+            })?;
         map.0.insert(
-            file.path.clone(),
+            file.path.to_string(),
             FingerprintedAsset {
-                path: path.clone(),
+                path: path.to_string(),
                 integrity,
             },
         );
         files.push(OutputFile {
             path,
             bytes: file.bytes,
+            origin: file.origin,
         });
     }
     Ok((kept, files, map))
@@ -153,6 +169,14 @@ fn absolute_css_urls(bytes: &[u8], css_path: &str, base: &BaseUrl) -> String {
 mod tests {
     use super::*;
 
+    fn generated(path: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile {
+            path: RelPath::new(path).unwrap(),
+            bytes: bytes.to_vec().into(),
+            origin: crate::output::Origin::generated("a test"),
+        }
+    }
+
     fn base() -> BaseUrl {
         BaseUrl::parse("https://example.org/guide/").unwrap()
     }
@@ -162,14 +186,8 @@ mod tests {
         let (kept, files, map) = fingerprint(
             Vec::new(),
             vec![
-                OutputFile {
-                    path: "css/a.css".into(),
-                    bytes: b"body{}".to_vec().into(),
-                },
-                OutputFile {
-                    path: "robots.txt".into(),
-                    bytes: b"x".to_vec().into(),
-                },
+                generated("css/a.css", b"body{}"),
+                generated("robots.txt", b"x"),
             ],
             &base(),
         )
@@ -183,21 +201,14 @@ mod tests {
         );
         assert_eq!(asset.path.len(), "assets/css/a.0123456789.css".len());
         assert!(asset.integrity.starts_with("sha384-"));
-        assert!(files.iter().any(|f| f.path == "robots.txt"));
+        assert!(files.iter().any(|f| f.path.as_str() == "robots.txt"));
     }
 
     #[test]
     fn the_hash_follows_the_content() {
         let run = |css: &[u8]| {
-            let (_, _, map) = fingerprint(
-                Vec::new(),
-                vec![OutputFile {
-                    path: "x.css".into(),
-                    bytes: css.to_vec().into(),
-                }],
-                &base(),
-            )
-            .unwrap();
+            let (_, _, map) =
+                fingerprint(Vec::new(), vec![generated("x.css", css)], &base()).unwrap();
             map.get("x.css").unwrap().path.clone()
         };
         assert_eq!(run(b"a{}"), run(b"a{}"));

@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod incremental;
 pub mod markdown;
 pub mod output;
+pub mod paths;
 pub mod quiz;
 pub mod render;
 pub mod scaffold;
@@ -30,6 +31,7 @@ pub mod suggest;
 pub mod templates;
 pub mod theme;
 pub mod timings;
+pub mod walk;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -118,7 +120,8 @@ impl RenderedOutput {
     pub fn complete_search(&mut self, cache: &incremental::BuildCache) {
         if let Some(deferred) = self.deferred_search.take() {
             let stale: std::collections::HashSet<String> = deferred.stale.iter().cloned().collect();
-            self.files.retain(|file| !stale.contains(&file.path));
+            self.files
+                .retain(|file| !stale.contains(file.path.as_str()));
             self.files.extend(deferred.build(&cache.search));
         }
     }
@@ -133,13 +136,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_output_dir(&options.root, &output_dir)?;
     let rendered = render_site(options)?;
     let mut timings = rendered.timings;
-    let write = output::write(&output_dir, rendered.files, rendered.copies).map_err(|error| {
-        Diagnostic::error(format!(
-            "cannot write the output folder {}: {error}",
-            output_dir.display()
-        ))
-        .help("check that the folder is writable and the disk is not full")
-    })?;
+    let manifest = output::manifest_path(&options.root, &output_dir);
+    let write = output::write(&output_dir, Some(manifest), rendered.files, rendered.copies)?;
     Ok(BuildReport {
         pages: rendered.site.pages.len(),
         sections: rendered.site.sections.len(),
@@ -219,21 +217,14 @@ pub fn render_site_cached(
     }
     timings.lap("compile quizzes");
     let generated_assets = vec![OutputFile {
-        path: "css/syntax.css".into(),
+        path: paths::RelPath::fixed("css/syntax.css"),
         bytes: bytes::Bytes::from_static(markdown::highlight_stylesheet().as_bytes()),
+        origin: output::Origin::generated("the highlighting stylesheet"),
     }];
+    let copies = static_copies(root, &chain, &site)?;
     let (copies, mut files, assets) = if options.fingerprint {
-        fingerprint::fingerprint(
-            static_copies(root, &chain, &site),
-            generated_assets,
-            &site.config.base_url,
-        )
-        .map_err(|error| {
-            Diagnostic::error(format!("cannot read a static file: {error}"))
-                .help("check that the theme's and the site's static files are readable")
-        })?
+        fingerprint::fingerprint(copies, generated_assets, &site.config.base_url)?
     } else {
-        let copies = static_copies(root, &chain, &site);
         (copies, generated_assets, fingerprint::AssetMap::default())
     };
     timings.lap("static assets");
@@ -262,6 +253,11 @@ pub fn render_site_cached(
     timings.lap("templates");
     files.extend(site_files::site_files(&site, &rendered, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
+    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
+    files.retain(|file| {
+        !(site_files::REPLACEABLE.contains(&file.path.as_str())
+            && copies.iter().any(|copy| copy.path == file.path))
+    });
     timings.lap("feeds and sitemap");
     if cache.is_none() {
         // A one-off build frees the template data before the index, the build's biggest
@@ -274,6 +270,7 @@ pub fn render_site_cached(
         search::site_index_files(&site, &rendered, cache.map(|c| &*c.search));
     files.extend(search_files);
     timings.lap("search index");
+    output::claim_all(&mut site.claims.clone(), &files, &copies)?;
     problems.sort();
     Ok(RenderedOutput {
         site,
@@ -285,31 +282,43 @@ pub fn render_site_cached(
     })
 }
 
-/// Static files in override order: the theme chain from the most general theme, then the
-/// site's `static/`, then content assets.
-fn static_copies(root: &Path, chain: &theme::ThemeChain, site: &Site) -> Vec<CopiedFile> {
-    let mut copies = Vec::new();
-    let mut dirs: Vec<PathBuf> = chain.0.iter().rev().map(|t| t.static_dir()).collect();
-    dirs.push(root.join("static"));
-    for dir in dirs {
-        let mut found: Vec<CopiedFile> = walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .map(|e| CopiedFile {
-                path: e
-                    .path()
-                    .strip_prefix(&dir)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-                source: e.path().to_path_buf(),
-            })
-            .collect();
-        found.sort_by(|a, b| a.path.cmp(&b.path));
-        copies.extend(found);
+/// Static files: the theme chain from the most general theme, then the site's `static/`
+/// (a later file replaces an earlier one at the same path), then content assets.
+fn static_copies(
+    root: &Path,
+    chain: &theme::ThemeChain,
+    site: &Site,
+) -> Result<Vec<CopiedFile>, Diagnostics> {
+    use output::{Kind, Origin};
+    let mut chosen: std::collections::BTreeMap<paths::RelPath, CopiedFile> = Default::default();
+    let mut problems = Diagnostics::default();
+    let site_rules = walk::Rules::for_site(root, site.config.follow_outside_symlinks);
+    let mut dirs: Vec<(PathBuf, walk::Rules)> = chain
+        .0
+        .iter()
+        .rev()
+        .map(|theme| (theme.static_dir(), theme.rules.clone()))
+        .collect();
+    dirs.push((root.join("static"), site_rules));
+    for (dir, rules) in dirs {
+        let (found, refused) = walk::files(&dir, &rules);
+        problems.extend(refused);
+        for file in found {
+            let name = diagnostics::SourceFile::display_name(root, &file.path);
+            chosen.insert(
+                file.rel.clone(),
+                CopiedFile {
+                    source: file.path,
+                    path: file.rel,
+                    origin: Origin::file(Kind::Static, name),
+                },
+            );
+        }
     }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut copies: Vec<CopiedFile> = chosen.into_values().collect();
     for asset in site
         .assets
         .iter()
@@ -318,7 +327,8 @@ fn static_copies(root: &Path, chain: &theme::ThemeChain, site: &Site) -> Vec<Cop
         copies.push(CopiedFile {
             source: asset.source.clone(),
             path: asset.output.clone(),
+            origin: Origin::file(Kind::Asset, &*asset.name),
         });
     }
-    copies
+    Ok(copies)
 }

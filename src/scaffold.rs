@@ -162,7 +162,7 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
             ),
         ),
         ("static/.gitkeep", String::new()),
-        (".gitignore", "/public/\n".to_string()),
+        (".gitignore", "/public/\n/.cairn/\n".to_string()),
     ];
     let mut written = Vec::new();
     for (rel, text) in files {

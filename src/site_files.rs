@@ -5,9 +5,14 @@
 
 use std::fmt::Write;
 
-use crate::content::{Site, TAGS_PATH, alias_path};
+use crate::content::{Site, TAGS_PATH, alias_file, alias_path};
 use crate::escape;
-use crate::output::OutputFile;
+use crate::output::{Kind, Origin, OutputFile};
+use crate::paths::RelPath;
+
+/// Files cairn generates that a file of the same name in the site's `static/` replaces:
+/// the site owner's own rules win over cairn's defaults.
+pub const REPLACEABLE: &[&str] = &["robots.txt", "_headers", "_redirects"];
 use crate::quiz::CompiledFlow;
 use crate::render::RenderedSite;
 
@@ -67,8 +72,9 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     }
     xml.push_str("</urlset>\n");
     OutputFile {
-        path: "sitemap.xml".into(),
+        path: RelPath::fixed("sitemap.xml"),
         bytes: xml.into_bytes().into(),
+        origin: Origin::generated("the sitemap"),
     }
 }
 
@@ -78,8 +84,9 @@ fn robots(site: &Site) -> OutputFile {
         site.config.base_url.permalink("sitemap.xml")
     );
     OutputFile {
-        path: "robots.txt".into(),
+        path: RelPath::fixed("robots.txt"),
         bytes: text.into_bytes().into(),
+        origin: Origin::generated("robots.txt"),
     }
 }
 
@@ -168,8 +175,9 @@ fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
     }
     xml.push_str("</feed>\n");
     Some(OutputFile {
-        path: "atom.xml".into(),
+        path: RelPath::fixed("atom.xml"),
         bytes: xml.into_bytes().into(),
+        origin: Origin::generated("the Atom feed"),
     })
 }
 
@@ -180,13 +188,12 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
         let target = site.config.base_url.link(&page.site_path);
         let canonical = site.config.base_url.permalink(&page.site_path);
         for alias in &page.front.aliases {
-            let Some(path) = alias_path(&alias.value) else {
+            // Refused aliases failed the build when the content was loaded.
+            let Some(file) = alias_path(&alias.value)
+                .ok()
+                .and_then(|path| RelPath::new(&alias_file(&path)).ok())
+            else {
                 continue;
-            };
-            let file = if path.ends_with('/') {
-                format!("{path}index.html")
-            } else {
-                path
             };
             let html = format!(
                 "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting to {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n",
@@ -198,6 +205,7 @@ fn aliases(site: &Site) -> Vec<OutputFile> {
             files.push(OutputFile {
                 path: file,
                 bytes: html.into_bytes().into(),
+                origin: Origin::file(Kind::Alias, &*page.source.name),
             });
         }
     }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::walk;
 use crate::yaml::{self, Spanned};
 
 #[derive(Debug, Deserialize)]
@@ -28,6 +29,9 @@ pub struct Theme {
     pub description: String,
     /// `themes/<name>/`.
     pub dir: PathBuf,
+    /// How its folders are walked: links confined to the site, or for the built-in theme
+    /// (unpacked outside the site) to its own folder.
+    pub rules: walk::Rules,
 }
 
 impl Theme {
@@ -46,6 +50,14 @@ impl Theme {
 #[derive(Debug, Clone)]
 pub struct ThemeChain(pub Vec<Theme>);
 
+impl ThemeChain {
+    /// How the site's own folders are walked, under the same link setting as the themes.
+    pub fn site_rules(&self, root: &Path) -> walk::Rules {
+        let follow = self.0.first().is_some_and(|t| t.rules.follow_outside);
+        walk::Rules::for_site(root, follow)
+    }
+}
+
 /// Resolves the site's theme and everything it extends.
 pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
     let themes_dir = root.join("themes");
@@ -57,9 +69,25 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
         .map(|r| (config.source.clone(), r));
     loop {
         let mut dir = themes_dir.join(&wanted);
+        let site_rules = walk::Rules::for_site(root, config.follow_outside_symlinks);
+        let mut rules = site_rules.clone();
         // A site without its own copy of the default theme uses the one built into cairn.
         if wanted == crate::embedded_theme::NAME && !dir.join("theme.yaml").is_file() {
             dir = crate::embedded_theme::default_theme_dir()?;
+            rules.confine = walk::canonical(&dir);
+        } else if !config.follow_outside_symlinks
+            && dir.exists()
+            && !walk::canonical(&dir).starts_with(&site_rules.confine)
+        {
+            let diagnostic = Diagnostic::error(format!(
+                "the theme folder themes/{wanted} is a link to a folder outside the site, {}",
+                walk::canonical(&dir).display()
+            ));
+            let diagnostic = match &named_at {
+                Some((source, range)) => diagnostic.at(source, range.clone()),
+                None => diagnostic.in_file(crate::config::CONFIG_FILE),
+            };
+            return Err(diagnostic.help("copy the theme into themes/, or set `follow_outside_symlinks: true` in site.yaml if you trust where it points"));
         }
         let valid_name = !wanted.is_empty()
             && wanted
@@ -94,6 +122,7 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
             return Err(diagnostic.help("remove `extends:` from one of them"));
         }
         let file_path = dir.join("theme.yaml");
+        walk::check_file(&file_path, &rules)?;
         let text = std::fs::read_to_string(&file_path).map_err(|error| {
             Diagnostic::error(format!("cannot read theme.yaml: {error}"))
                 .in_file(SourceFile::display_name(root, &file_path))
@@ -112,6 +141,7 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
             name: wanted.clone(),
             description: parsed.description.unwrap_or_default(),
             dir,
+            rules,
         });
         match parsed.extends {
             Some(parent) => {

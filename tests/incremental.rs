@@ -10,10 +10,10 @@ fn outputs(rendered: cairn::RenderedOutput) -> Vec<(String, Vec<u8>)> {
     let mut all: Vec<(String, Vec<u8>)> = rendered
         .files
         .into_iter()
-        .map(|f| (f.path, f.bytes.to_vec()))
+        .map(|f| (f.path.into(), f.bytes.to_vec()))
         .chain(rendered.copies.into_iter().map(|c| {
             let bytes = std::fs::read(&c.source).unwrap();
-            (c.path, bytes)
+            (c.path.into(), bytes)
         }))
         .collect();
     all.sort();

@@ -16,6 +16,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::output::{Kind, Origin, Registry};
+use crate::paths::RelPath;
 use crate::slug;
 use crate::yaml;
 use dates::PageDate;
@@ -82,7 +84,9 @@ pub struct Asset {
     /// Where it is read from.
     pub source: PathBuf,
     /// Path below the output root.
-    pub output: String,
+    pub output: RelPath,
+    /// How diagnostics name it (`content/blog/photo.jpg`).
+    pub name: String,
 }
 
 /// One tag and the pages carrying it.
@@ -148,6 +152,9 @@ pub struct Site {
     pub drafts: HashSet<String>,
     /// Keys of files that failed to load; links to them are not reported a second time.
     pub failed: HashSet<String>,
+    /// The output paths claimed by content (pages, sections, quizzes, aliases, assets);
+    /// later stages claim theirs in the same registry.
+    pub claims: Registry,
 }
 
 /// Options that change what is loaded.
@@ -188,7 +195,8 @@ pub fn load_cached(
             .help("create content/ with an _index.md for the home page, or start a site with `cairn init DIR`")
             .into());
     }
-    let (entries, walk_problems) = walk::walk(root, &content_dir);
+    let rules = crate::walk::Rules::for_site(root, config.follow_outside_symlinks);
+    let (entries, walk_problems) = walk::walk(&content_dir, &rules);
     problems.extend(walk_problems);
 
     let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
@@ -204,7 +212,7 @@ pub fn load_cached(
                 Some(cache) => cache.parse(root, entry),
                 None => parse_entry(root, entry),
             }
-            .map_err(|d| (entry.rel.clone(), d))
+            .map_err(|d| (entry.rel.to_string(), d))
         })
         .collect();
     let mut page_files = Vec::new();
@@ -246,7 +254,7 @@ pub fn load_cached(
         config: &config,
         sections: Vec::new(),
         section_by_dir: HashMap::new(),
-        claims: HashMap::new(),
+        registry: Registry::new(),
         problems: &mut problems,
     };
     builder.section_for("", &mut section_files);
@@ -274,7 +282,7 @@ pub fn load_cached(
             continue;
         }
         if front.draft && !options.drafts {
-            drafts.insert(entry.rel.clone());
+            drafts.insert(entry.rel.to_string());
             continue;
         }
         if let Some(page) = builder.page(&entry, source, front, &split) {
@@ -294,27 +302,42 @@ pub fn load_cached(
     for entry in &entries {
         match entry.kind {
             EntryKind::Asset => {
-                if let Some(bundle) = in_bundle(&entry.rel) {
-                    if let Some(index) = page_by_key.get(&format!("{bundle}/index.md")) {
-                        let page = &mut pages[*index];
-                        let inner = &entry.rel[bundle.len() + 1..];
-                        let output = format!("{}{inner}", page.site_path);
-                        asset_outputs.insert(entry.rel.clone(), output.clone());
-                        page.assets.push(Asset {
-                            source: entry.path.clone(),
-                            output,
-                        });
-                    }
+                let name = SourceFile::display_name(root, &entry.path);
+                if !builder.config.unsafe_html
+                    && let Some(problem) = runs_in_browser(&entry.rel, &name)
+                {
+                    builder.problems.push(problem);
                     continue;
                 }
-                let dir = parent_dir(&entry.rel);
-                let file_name = &entry.rel[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
-                let output = format!("{}{file_name}", dir_site_path(dir));
-                asset_outputs.insert(entry.rel.clone(), output.clone());
-                assets.push(Asset {
+                let output = match in_bundle(&entry.rel) {
+                    Some(bundle) => {
+                        let Some(index) = page_by_key.get(&format!("{bundle}/index.md")) else {
+                            continue;
+                        };
+                        let inner = &entry.rel[bundle.len() + 1..];
+                        format!("{}{inner}", pages[*index].site_path)
+                    }
+                    None => format!(
+                        "{}{}",
+                        dir_site_path(parent_dir(&entry.rel)),
+                        entry.rel.file_name()
+                    ),
+                };
+                let Some(output) = builder.claim(&output, Origin::file(Kind::Asset, &*name)) else {
+                    continue;
+                };
+                asset_outputs.insert(entry.rel.to_string(), output.to_string());
+                let asset = Asset {
                     source: entry.path.clone(),
                     output,
-                });
+                    name,
+                };
+                match in_bundle(&entry.rel)
+                    .and_then(|bundle| page_by_key.get(&format!("{bundle}/index.md")))
+                {
+                    Some(index) => pages[*index].assets.push(asset),
+                    None => assets.push(asset),
+                }
             }
             EntryKind::Flow => {
                 if let Some(flow) = flow_file(entry, root, &mut builder) {
@@ -325,7 +348,11 @@ pub fn load_cached(
         }
     }
 
-    let Builder { mut sections, .. } = builder;
+    let Builder {
+        mut sections,
+        registry,
+        ..
+    } = builder;
     for (index, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(index);
     }
@@ -363,6 +390,7 @@ pub fn load_cached(
         asset_outputs,
         drafts,
         failed,
+        claims: registry,
     };
     check_path_claims(&site, &mut problems);
     for (index, page) in site.pages.iter().enumerate() {
@@ -426,14 +454,11 @@ fn flow_file(entry: &Entry, root: &Path, builder: &mut Builder) -> Option<FlowFi
     }
     let site_path = format!("{QUIZ_DIR}/{slug}/");
     builder.claim(
-        &site_path,
-        Claim {
-            file: name,
-            span: None,
-        },
+        &format!("{site_path}index.html"),
+        Origin::file(Kind::Quiz, name),
     );
     Some(FlowFile {
-        key: entry.rel.clone(),
+        key: entry.rel.to_string(),
         path: entry.path.clone(),
         site_path,
     })
@@ -461,15 +486,9 @@ struct Builder<'a> {
     config: &'a Config,
     sections: Vec<Section>,
     section_by_dir: HashMap<String, usize>,
-    /// Site path → the file that claimed it first and where.
-    claims: HashMap<String, Claim>,
+    /// Every output path claimed so far.
+    registry: Registry,
     problems: &'a mut Diagnostics,
-}
-
-#[derive(Clone)]
-struct Claim {
-    file: String,
-    span: Option<(SourceFile, std::ops::Range<usize>)>,
 }
 
 impl Builder<'_> {
@@ -501,13 +520,8 @@ impl Builder<'_> {
             format!("{dir}/_index.md")
         };
         let site_path = dir_site_path(dir);
-        let claim = Claim {
-            file: source
-                .as_ref()
-                .map_or_else(|| format!("content/{dir}/"), |s| s.name.clone()),
-            span: None,
-        };
-        self.claim(&site_path, claim);
+        let origin = Origin::file(Kind::Section, section_name(source.as_ref(), dir));
+        self.claim(&format!("{site_path}index.html"), origin);
         if let (Some(source), Some(per_page)) = (&source, &front.paginate_by)
             && per_page.value == 0
         {
@@ -618,38 +632,33 @@ impl Builder<'_> {
         let mut files = SectionFiles::new();
         let section = self.section_for(&section_dir, &mut files);
         let site_path = format!("{}{slug}/", self.sections[section].site_path);
-        let claim_span = front
-            .slug
-            .as_ref()
-            .map(|s| (source.clone(), yaml::range_of(s, base)));
-        self.claim(
-            &site_path,
-            Claim {
-                file: source.name.clone(),
-                span: claim_span,
-            },
-        );
+        let mut origin = Origin::file(Kind::Page, &*source.name);
+        if let Some(slug) = &front.slug {
+            origin = origin.at(&source, yaml::range_of(slug, base));
+        }
+        self.claim(&format!("{site_path}index.html"), origin);
         for alias in &front.aliases {
             match alias_path(&alias.value) {
-                Some(path) => self.claim(
-                    &path,
-                    Claim {
-                        file: source.name.clone(),
-                        span: Some((source.clone(), yaml::range_of(alias, base))),
-                    },
-                ),
-                None => {
+                Ok(path) => {
+                    let origin = Origin::file(Kind::Alias, &*source.name)
+                        .at(&source, yaml::range_of(alias, base));
+                    self.claim(&alias_file(&path), origin);
+                }
+                Err(why) => {
                     self.problems.push(
-                        Diagnostic::error(format!("the alias `{}` is not a usable URL path", alias.value))
-                            .at(&source, yaml::range_of(alias, base))
-                            .help("write the old path from the site root, e.g. `/old/page/`, without `..`"),
+                        Diagnostic::error(format!(
+                            "the alias `{}` cannot be a URL path: {why}",
+                            alias.value
+                        ))
+                        .at(&source, yaml::range_of(alias, base))
+                        .help(ALIAS_HELP),
                     );
                     ok = false;
                 }
             }
         }
         ok.then(|| Page {
-            key: entry.rel.clone(),
+            key: entry.rel.to_string(),
             source,
             front,
             body_start: split.body_start,
@@ -663,27 +672,55 @@ impl Builder<'_> {
         })
     }
 
-    /// Records that `file` publishes `site_path`; a second claim is an error naming both.
-    fn claim(&mut self, site_path: &str, claim: Claim) {
-        let key = site_path.to_lowercase();
-        match self.claims.get(&key) {
-            Some(first) => {
-                let message = format!(
-                    "two files publish the same URL `/{site_path}`: {} and {}",
-                    first.file, claim.file
-                );
-                let help = "give one of them another file name or a different `slug:`";
-                let diagnostic = match &claim.span {
-                    Some((source, range)) => Diagnostic::error(message).at(source, range.clone()),
-                    None => Diagnostic::error(message).in_file(claim.file.clone()),
-                };
-                self.problems.push(diagnostic.help(help));
+    /// Claims the output file `path` for `origin` in the site's one registry; a second
+    /// source for it is an error naming both. The checked path, unless it was refused.
+    fn claim(&mut self, path: &str, origin: Origin) -> Option<RelPath> {
+        let checked = match RelPath::new(path) {
+            Ok(checked) => checked,
+            Err(error) => {
+                let diagnostic = Diagnostic::error(error.message()).help(error.help());
+                self.problems.push(match &origin.at {
+                    Some(at) => diagnostic.at(&at.0, at.1.clone()),
+                    None => diagnostic.in_file(origin.name.to_string()),
+                });
+                return None;
             }
-            None => {
-                self.claims.insert(key, claim);
+        };
+        match self.registry.claim(&checked, &origin) {
+            Ok(()) => Some(checked),
+            Err(problem) => {
+                self.problems.push(problem);
+                None
             }
         }
     }
+}
+
+/// How a section is named in messages: its `_index.md`, or its folder when it has none.
+pub fn section_name(source: Option<&SourceFile>, dir: &str) -> String {
+    match source {
+        Some(source) => source.name.clone(),
+        None if dir.is_empty() => "content/".to_string(),
+        None => format!("content/{dir}/"),
+    }
+}
+
+/// File types a browser runs (or renders with script): from `content/`, where any editor
+/// may add files, they would run on the site's own address, which its policy trusts.
+const RUNS_IN_BROWSER: &[&str] = &[
+    "html", "htm", "shtml", "xhtml", "xht", "xml", "xsl", "xslt", "svg", "svgz", "js", "mjs", "cjs",
+];
+
+/// The error for a content file a browser would run, unless `unsafe_html` allows it.
+fn runs_in_browser(rel: &RelPath, name: &str) -> Option<Diagnostic> {
+    let extension = rel.file_name().rsplit_once('.')?.1.to_ascii_lowercase();
+    RUNS_IN_BROWSER.contains(&extension.as_str()).then(|| {
+        Diagnostic::error(format!(
+            "content/ may not publish `.{extension}` files: a browser runs them, on the site's own address"
+        ))
+        .in_file(name.to_string())
+        .help("move it to static/ if the site's owner vouches for it, or set `unsafe_html: true` in site.yaml if every author is trusted")
+    })
 }
 
 fn parse_date(
@@ -706,28 +743,61 @@ fn parse_date(
     }
 }
 
-/// The output path an alias redirects from: `old/page/` or `old/page.html`; `None` if unsafe.
-pub fn alias_path(alias: &str) -> Option<String> {
-    let trimmed = alias.trim().trim_start_matches('/');
-    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty()).collect();
-    let safe = !parts.is_empty()
-        && parts.iter().all(|part| {
-            *part != ".."
-                && *part != "."
-                && !part.contains('\\')
-                && !part.contains(':')
-                && part
-                    .chars()
-                    .all(|c| !c.is_control() && c != '?' && c != '#')
-        });
-    if !safe {
-        return None;
+/// What aliases may look like, for the help line of a refused one.
+pub const ALIAS_HELP: &str = "write an old path of this site, e.g. `/old/page/` or `/old/page.html`: letters, digits and `- . _ ~ ! $ & ' ( ) + , ; = @`, no spaces, `*`, `:` or `..`";
+
+/// The path an alias redirects from: `old/page/` or `old/page.html`, or why it cannot be
+/// one. Hosts read `_redirects` lines split at spaces, with `*` and `:name` as wildcards,
+/// so an alias holds only characters that mean nothing there.
+pub fn alias_path(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim();
+    let Some(rest) = trimmed.strip_prefix('/').or(Some(trimmed)) else {
+        return Err("it is empty".into());
+    };
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return Err("it names the home page".into());
+    }
+    for part in &parts {
+        if *part == "." || *part == ".." {
+            return Err(format!("`{part}` is not allowed"));
+        }
+        if part.starts_with('.') {
+            return Err("a name may not start with `.`".into());
+        }
+        let bytes = part.as_bytes();
+        for (index, c) in part.char_indices() {
+            let allowed = c.is_ascii_alphanumeric()
+                || "-._~!$&'()+,;=@".contains(c)
+                || (!c.is_ascii() && c.is_alphanumeric())
+                || (c == '%'
+                    && bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit));
+            if !allowed {
+                let shown = match c {
+                    ' ' => "` ` (a space)".to_string(),
+                    c if c.is_control() => format!("`{}`", c.escape_debug()),
+                    c => format!("`{c}`"),
+                };
+                return Err(format!("{shown} is not allowed"));
+            }
+        }
     }
     let joined = parts.join("/");
     if joined.ends_with(".html") {
-        Some(joined)
+        Ok(joined)
     } else {
-        Some(format!("{joined}/"))
+        Ok(format!("{joined}/"))
+    }
+}
+
+/// The file an alias's redirect page is written to: `old/page/index.html` or
+/// `old/page.html`.
+pub fn alias_file(path: &str) -> String {
+    if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
     }
 }
 
@@ -866,10 +936,24 @@ mod tests {
 
     #[test]
     fn aliases_are_normalized_and_unsafe_ones_refused() {
-        assert_eq!(alias_path("/old/page"), Some("old/page/".into()));
-        assert_eq!(alias_path("old.html"), Some("old.html".into()));
-        assert_eq!(alias_path("/../../etc/"), None);
-        assert_eq!(alias_path("/"), None);
-        assert_eq!(alias_path("https://x.org/a"), None);
+        assert_eq!(alias_path("/old/page"), Ok("old/page/".into()));
+        assert_eq!(alias_path("old.html"), Ok("old.html".into()));
+        assert_eq!(alias_path("/caf%C3%A9/"), Ok("caf%C3%A9/".into()));
+        assert_eq!(alias_path("/café/"), Ok("café/".into()));
+        for (alias, why) in [
+            ("/../../etc/", "`..`"),
+            ("/", "home page"),
+            ("https://x.org/a", "`:`"),
+            ("/old page/", "a space"),
+            ("/blog/*", "`*`"),
+            ("/:splat", "`:`"),
+            ("/a%zz", "`%`"),
+            ("/a\\b", "`\\`"),
+            ("/.cairn-build", "start with `.`"),
+            ("/a?b=1", "`?`"),
+        ] {
+            let error = alias_path(alias).expect_err(alias);
+            assert!(error.contains(why), "{alias}: {error}");
+        }
     }
 }

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::paths::RelPath;
+use crate::walk::{Found, Rules};
 
 /// What a file under `content/` is, judged by its name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,77 +26,36 @@ pub enum EntryKind {
 pub struct Entry {
     /// Absolute (or root-joined) path on disk.
     pub path: PathBuf,
-    /// Path relative to `content/`, with `/` separators.
-    pub rel: String,
+    /// Path relative to `content/`, every name checked.
+    pub rel: RelPath,
     /// What the file is.
     pub kind: EntryKind,
 }
 
-/// Walks `content_dir` and classifies every file; unreadable entries become diagnostics.
+/// Walks `content_dir` and classifies every file; names and links that cannot be
+/// published become diagnostics (see [`crate::walk`]).
 ///
-/// Hidden files and folders (names starting with `.`) are skipped. Symlinks are followed;
-/// a loop or a broken link is reported, never followed forever.
-pub fn walk(site_root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let mut entries = Vec::new();
-    let mut problems = Vec::new();
-    let walker = WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
+/// Hidden files and folders (names starting with `.`, except `.well-known`) are skipped.
+pub fn walk(content_dir: &Path, rules: &Rules) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let (found, problems) = crate::walk::files(content_dir, rules);
+    let entries = found
         .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
-        });
-    for item in walker {
-        let entry = match item {
-            Ok(entry) => entry,
-            Err(error) => {
-                let file = error
-                    .path()
-                    .map(|p| SourceFile::display_name(site_root, p))
-                    .unwrap_or_else(|| "content".to_string());
-                let (message, help) = if error.loop_ancestor().is_some() {
-                    (
-                        "symbolic link loop under content/".to_string(),
-                        "remove the link that points back to one of its own parent folders",
-                    )
-                } else if error.io_error().map(|e| e.kind()) == Some(std::io::ErrorKind::NotFound) {
-                    (
-                        "broken symbolic link under content/".to_string(),
-                        "point the link at an existing file or remove it",
-                    )
-                } else {
-                    (
-                        format!("cannot read this path: {error}"),
-                        "check the file's permissions",
-                    )
-                };
-                problems.push(Diagnostic::error(message).in_file(file).help(help));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        let rel = path
-            .strip_prefix(content_dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let name = entry.file_name().to_string_lossy();
-        let kind = if name == "_index.md" {
-            EntryKind::SectionIndex
-        } else if name == "index.md" {
-            EntryKind::BundleIndex
-        } else if name.ends_with(".md") {
-            EntryKind::Page
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            EntryKind::Flow
-        } else {
-            EntryKind::Asset
-        };
-        entries.push(Entry { path, rel, kind });
-    }
+        .map(|Found { path, rel }| {
+            let name = rel.file_name();
+            let kind = if name == "_index.md" {
+                EntryKind::SectionIndex
+            } else if name == "index.md" {
+                EntryKind::BundleIndex
+            } else if name.ends_with(".md") {
+                EntryKind::Page
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                EntryKind::Flow
+            } else {
+                EntryKind::Asset
+            };
+            Entry { path, rel, kind }
+        })
+        .collect();
     (entries, problems)
 }
 
@@ -104,9 +63,12 @@ pub fn walk(site_root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic
 pub fn read_source(site_root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let name = SourceFile::display_name(site_root, path);
     let bytes = std::fs::read(path).map_err(|error| {
-        Diagnostic::error(format!("cannot read file: {error}"))
-            .in_file(name.clone())
-            .help("check that the file exists and that cairn may read it")
+        Diagnostic::error(format!(
+            "cannot read file: {}",
+            crate::diagnostics::io_reason(&error)
+        ))
+        .in_file(name.clone())
+        .help("check that the file exists and that cairn may read it")
     })?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),

@@ -92,13 +92,14 @@ impl PageCache {
             .par_iter()
             .map(|job| {
                 let fingerprint = job_fingerprint(job, generation, fingerprints);
-                if let Some(cached) = previous.get(&job.output)
+                if let Some(cached) = previous.get(job.output.as_str())
                     && cached.fingerprint == fingerprint
                     && still_holds(&cached.lookups)
                 {
                     let file = OutputFile {
                         path: job.output.clone(),
                         bytes: cached.html.clone(),
+                        origin: job.origin.clone(),
                     };
                     return (Ok(file), Some(cached.clone()), true);
                 }
@@ -124,6 +125,7 @@ impl PageCache {
                         let file = OutputFile {
                             path: job.output.clone(),
                             bytes: html,
+                            origin: job.origin.clone(),
                         };
                         (Ok(file), cached, false)
                     }
@@ -142,7 +144,7 @@ impl PageCache {
                     stats.rendered += 1;
                 }
                 if let (Ok(file), Some(cached)) = (&result, cached) {
-                    entries.insert(file.path.clone(), cached);
+                    entries.insert(file.path.to_string(), cached);
                 }
                 result
             })

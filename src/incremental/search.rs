@@ -58,7 +58,11 @@ impl SearchCache {
                 let deferred = DeferredIndex {
                     sources,
                     language: language.to_owned(),
-                    stale: last.files.iter().map(|file| file.path.clone()).collect(),
+                    stale: last
+                        .files
+                        .iter()
+                        .map(|file| file.path.to_string())
+                        .collect(),
                 };
                 (last.files.clone(), Some(deferred))
             }

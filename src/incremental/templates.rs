@@ -46,24 +46,20 @@ type Parsed = (Vec<(PathBuf, Option<FileStamp>)>, Arc<Templates>, u64);
 
 /// Every file in every templates folder the site uses, with its stamp, in a stable order.
 fn template_stamps(root: &Path, chain: &ThemeChain) -> Vec<(PathBuf, Option<FileStamp>)> {
-    let dirs = std::iter::once(root.join("templates"))
-        .chain(chain.0.iter().map(|theme| theme.templates_dir()));
+    let dirs = std::iter::once((root.join("templates"), chain.site_rules(root))).chain(
+        chain
+            .0
+            .iter()
+            .map(|theme| (theme.templates_dir(), theme.rules.clone())),
+    );
     let mut files = Vec::new();
-    for dir in dirs {
+    for (dir, rules) in dirs {
         // A marker per folder, so the chain itself is part of the comparison.
         files.push((dir.clone(), None));
-        for entry in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| {
-                e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.')
-            })
-        {
-            let path = entry.path().to_path_buf();
-            let stamp = FileStamp::of(&path);
-            files.push((path, stamp));
+        // Refused files are reported by the parse; here they only need no stamp.
+        for found in crate::walk::files(&dir, &rules).0 {
+            let stamp = FileStamp::of(&found.path);
+            files.push((found.path, stamp));
         }
     }
     files

@@ -14,7 +14,8 @@ use super::compile::CompiledFlow;
 use super::graph::NodeRef;
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::OutputFile;
+use crate::output::{Kind, Origin, OutputFile};
+use crate::paths::RelPath;
 use crate::templates::Templates;
 use crate::templates::context::SiteValues;
 
@@ -61,18 +62,32 @@ pub fn render(
             flow,
             site_path: &file.site_path,
         };
-        files.push(OutputFile {
-            path: format!("{}{DATA_FILE}", file.site_path),
-            bytes: data_json(flow, &urls).into_bytes().into(),
-        });
-        jobs.extend(page_jobs(site, values, flow, &urls));
+        let origin = Origin::file(
+            Kind::Quiz,
+            crate::diagnostics::SourceFile::display_name(&site.root, &file.path),
+        );
+        match checked(&format!("{}{DATA_FILE}", file.site_path), &origin) {
+            Ok(path) => files.push(OutputFile {
+                path,
+                bytes: data_json(flow, &urls).into_bytes().into(),
+                origin: origin.clone(),
+            }),
+            Err(problem) => problems.push(problem),
+        }
+        jobs.extend(
+            page_jobs(site, values, flow, &urls)
+                .into_iter()
+                .map(|(template, path, context)| (template, path, context, origin.clone())),
+        );
     }
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
-        .map(|(template, path, context)| {
+        .map(|(template, path, context, origin)| {
+            let path = checked(&path, &origin)?;
             templates.render(template, &context).map(|html| OutputFile {
                 path,
                 bytes: html.into_bytes().into(),
+                origin,
             })
         })
         .collect();
@@ -178,6 +193,16 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
         jobs.push((OUTCOME_TEMPLATE, format!("{path}index.html"), context));
     }
     jobs
+}
+
+/// A quiz file's output path, checked (a long quiz or node name can be too long for a
+/// file name).
+fn checked(path: &str, origin: &Origin) -> Result<RelPath, Diagnostic> {
+    RelPath::new(path).map_err(|error| {
+        Diagnostic::error(format!("cannot publish /{path}: {}", error.message()))
+            .in_file(origin.name.to_string())
+            .help(error.help())
+    })
 }
 
 /// `quiz` in quiz templates.

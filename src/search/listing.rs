@@ -99,7 +99,10 @@ pub fn job(
     };
     let mut job = crate::templates::pages::job(
         TEMPLATE.to_string(),
-        format!("{LISTING_PATH}index.html"),
+        crate::templates::pages::index_path(
+            LISTING_PATH,
+            &crate::output::Origin::generated("the page listing every page for search"),
+        )?,
         values,
         site,
         LISTING_PATH,

@@ -64,7 +64,11 @@ use siphasher::sip::SipHasher13;
 
 use super::hits::{self, HitOptions};
 use super::index::{Posting, SearchDoc, SearchIndex, word_order};
-use crate::output::OutputFile;
+use crate::output::{Origin, OutputFile};
+use crate::paths::RelPath;
+
+/// How collision messages name the index files.
+const ORIGIN: &str = "the search index";
 
 /// The folder under the output root that holds the index, and the manifest's name in it.
 pub const INDEX_DIR: &str = "search";
@@ -238,14 +242,16 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
                 .into_iter()
                 .enumerate()
                 .map(move |(number, bytes)| OutputFile {
-                    path: path(kind, number, hash),
+                    path: RelPath::fixed(path(kind, number, hash)),
                     bytes: bytes.into(),
+                    origin: Origin::generated(ORIGIN),
                 })
         })
         .collect();
     files.push(OutputFile {
-        path: MANIFEST.to_owned(),
+        path: RelPath::fixed(MANIFEST),
         bytes: serde_json::to_vec(&manifest).unwrap_or_default().into(),
+        origin: Origin::generated(ORIGIN),
     });
     files
 }

@@ -63,16 +63,16 @@ impl ServedSite {
         let csp = rendered.site.config.csp.clone();
         let mut files = HashMap::with_capacity(rendered.files.len() + rendered.copies.len());
         for file in rendered.files {
-            let bytes = match previous.and_then(|p| p.files.get(&file.path)) {
+            let bytes = match previous.and_then(|p| p.files.get(file.path.as_str())) {
                 Some(ServedFile::Generated(old)) if same_bytes(old, &file.bytes) => old.clone(),
                 _ => file.bytes,
             };
-            files.insert(file.path, ServedFile::Generated(bytes));
+            files.insert(file.path.into(), ServedFile::Generated(bytes));
         }
         for copy in rendered.copies {
             let stamp = FileStamp::of(&copy.source);
             files.insert(
-                copy.path,
+                copy.path.into(),
                 ServedFile::Copied {
                     source: copy.source,
                     stamp,
@@ -94,7 +94,7 @@ impl ServedSite {
             files.remove(path);
         }
         for file in fresh {
-            files.insert(file.path, ServedFile::Generated(file.bytes));
+            files.insert(file.path.into(), ServedFile::Generated(file.bytes));
         }
         ServedSite {
             files,

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use tera::{ErrorKind, Tera};
-use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::theme::ThemeChain;
@@ -44,15 +43,18 @@ impl Templates {
         let mut bare: HashMap<String, SourceFile> = HashMap::new();
         let mut problems = Diagnostics::default();
         let site_dir = root.join("templates");
-        let mut layers = vec![(None, site_dir)];
+        let mut layers = vec![(None, site_dir, chain.site_rules(root))];
         layers.extend(
             chain
                 .0
                 .iter()
-                .map(|t| (Some(t.name.clone()), t.templates_dir())),
+                .map(|t| (Some(t.name.clone()), t.templates_dir(), t.rules.clone())),
         );
-        for (theme, dir) in layers {
-            for (rel, path) in template_files(&dir) {
+        for (theme, dir, rules) in layers {
+            let (found, refused) = crate::walk::files(&dir, &rules);
+            problems.extend(refused);
+            for crate::walk::Found { path, rel } in found {
+                let rel = String::from(rel);
                 let display = SourceFile::display_name(root, &path);
                 let text = match std::fs::read_to_string(&path) {
                     Ok(text) => text,
@@ -91,6 +93,9 @@ impl Templates {
             // tera stops at the first error; later ones show up once it is fixed.
             problems.extend(load_diagnostics(&error, &files));
             return Err(problems);
+        }
+        for (_, source) in &sources {
+            problems.extend(filters::json_in_double_quotes(source));
         }
         for name in REQUIRED {
             if !tera.contains_template(name) {
@@ -157,27 +162,6 @@ impl Templates {
             })
             .map_err(|error| template_diagnostic(&error, &self.files))
     }
-}
-
-/// Every file under a templates folder, as (name relative to it, path).
-fn template_files(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    let mut files: Vec<(String, std::path::PathBuf)> = WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, e.path().to_path_buf())
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 /// Diagnostics for an error found while loading templates.

@@ -7,7 +7,8 @@ use super::Templates;
 use super::context::SiteValues;
 use crate::content::{Site, TAGS_PATH};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::OutputFile;
+use crate::output::{Kind, Origin, OutputFile};
+use crate::paths::RelPath;
 use crate::yaml;
 
 /// One HTML file to render: which template, where to, and with what.
@@ -15,7 +16,9 @@ pub struct Job {
     /// The template's name.
     pub template: String,
     /// Path below the output root.
-    pub output: String,
+    pub output: RelPath,
+    /// Who the page is for, for the output registry.
+    pub origin: Origin,
     /// The context's variables, kept as a list so a cache can fingerprint them.
     pub values: Vec<(&'static str, Value)>,
 }
@@ -85,7 +88,7 @@ pub fn render_pages_cached(
     more: impl IntoIterator<Item = Job>,
     cache: Option<&crate::incremental::PageCache>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let mut jobs = jobs(site, values);
+    let (mut jobs, mut problems) = jobs(site, values);
     jobs.extend(more);
     let results: Vec<Result<OutputFile, Diagnostic>> = match cache {
         Some(cache) => cache.render(&jobs, templates),
@@ -97,12 +100,12 @@ pub fn render_pages_cached(
                     .map(|html| OutputFile {
                         path: job.output,
                         bytes: html.into_bytes().into(),
+                        origin: job.origin,
                     })
             })
             .collect(),
     };
     let mut files = Vec::with_capacity(results.len());
-    let mut problems = Diagnostics::default();
     for result in results {
         match result {
             Ok(file) => files.push(file),
@@ -120,7 +123,7 @@ pub fn render_pages_cached(
 /// A job with the values every template gets: `site`, `current_path`, `current_url`.
 pub(crate) fn job(
     template: String,
-    output: String,
+    (output, origin): (RelPath, Origin),
     values: &SiteValues,
     site: &Site,
     site_path: &str,
@@ -128,6 +131,7 @@ pub(crate) fn job(
     Job {
         template,
         output,
+        origin,
         values: vec![
             ("site", values.site.clone()),
             (
@@ -151,12 +155,34 @@ pub(crate) fn base_context(values: &SiteValues, site: &Site, site_path: &str) ->
     context
 }
 
-fn index_path(site_path: &str) -> String {
-    format!("{site_path}index.html")
+/// The output file of a page at `site_path`, `<site_path>index.html`, checked.
+pub(crate) fn index_path(
+    site_path: &str,
+    origin: &Origin,
+) -> Result<(RelPath, Origin), Diagnostic> {
+    RelPath::new(&format!("{site_path}index.html"))
+        .map(|path| (path, origin.clone()))
+        .map_err(|error| {
+            let diagnostic =
+                Diagnostic::error(format!("cannot publish /{site_path}: {}", error.message()))
+                    .help(error.help());
+            match origin.kind {
+                Kind::Generated => diagnostic,
+                _ => diagnostic.in_file(origin.name.to_string()),
+            }
+        })
 }
 
-fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
+fn jobs(site: &Site, values: &SiteValues) -> (Vec<Job>, Diagnostics) {
     let mut jobs = Vec::new();
+    let mut problems = Diagnostics::default();
+    let mut checked = |site_path: &str, origin: &Origin| match index_path(site_path, origin) {
+        Ok(path) => Some(path),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
     for (index, page) in site.pages.iter().enumerate() {
         let section = &site.sections[page.section];
         let template = page
@@ -165,13 +191,11 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             .as_ref()
             .or(section.front.page_template.as_ref())
             .map_or_else(|| "page.html".to_string(), |t| t.value.clone());
-        let mut job = job(
-            template,
-            index_path(&page.site_path),
-            values,
-            site,
-            &page.site_path,
-        );
+        let origin = Origin::file(Kind::Page, &*page.source.name);
+        let Some(output) = checked(&page.site_path, &origin) else {
+            continue;
+        };
+        let mut job = job(template, output, values, site, &page.site_path);
         job.insert("page", values.pages[index].clone());
         jobs.push(job);
     }
@@ -193,27 +217,25 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             .iter()
             .map(|i| values.page_summaries[*i].clone())
             .collect();
+        let origin = Origin::file(
+            Kind::Section,
+            crate::content::section_name(section.source.as_ref(), &section.dir),
+        );
         for (site_path, paginator) in paginate(site, &section.site_path, &list, per_page) {
-            let mut job = job(
-                template.clone(),
-                index_path(&site_path),
-                values,
-                site,
-                &site_path,
-            );
+            let Some(output) = checked(&site_path, &origin) else {
+                continue;
+            };
+            let mut job = job(template.clone(), output, values, site, &site_path);
             job.insert("section", values.sections[index].clone());
             job.insert("paginator", paginator);
             jobs.push(job);
         }
     }
-    if !site.tags.is_empty() {
-        let mut list_job = job(
-            "taxonomy_list.html".into(),
-            index_path(TAGS_PATH),
-            values,
-            site,
-            TAGS_PATH,
-        );
+    let tag_pages = Origin::generated("the tag pages");
+    if !site.tags.is_empty()
+        && let Some(output) = checked(TAGS_PATH, &tag_pages)
+    {
+        let mut list_job = job("taxonomy_list.html".into(), output, values, site, TAGS_PATH);
         list_job.insert("taxonomy", values.tags.clone());
         jobs.push(list_job);
         for (index, term) in site.tags.iter().enumerate() {
@@ -225,9 +247,12 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
             for (site_path, paginator) in
                 paginate(site, &term.site_path, &list, site.config.tags_paginate_by)
             {
+                let Some(output) = checked(&site_path, &tag_pages) else {
+                    continue;
+                };
                 let mut job = job(
                     "taxonomy_single.html".into(),
-                    index_path(&site_path),
+                    output,
                     values,
                     site,
                     &site_path,
@@ -241,12 +266,15 @@ fn jobs(site: &Site, values: &SiteValues) -> Vec<Job> {
     }
     jobs.push(job(
         "404.html".into(),
-        "404.html".into(),
+        (
+            RelPath::fixed("404.html"),
+            Origin::generated("the 404 page"),
+        ),
         values,
         site,
         "404.html",
     ));
-    jobs
+    (jobs, problems)
 }
 
 /// Splits a list into pagers: `(site path, paginator value)` for each; one pager without

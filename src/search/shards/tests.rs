@@ -82,7 +82,7 @@ fn file_names_carry_one_hash_of_the_index_and_the_manifest_is_fixed() {
     let a = write(&index_of(&["alpha beta"]), &ShardOptions::default());
     let b = write(&index_of(&["alpha beta"]), &ShardOptions::default());
     let c = write(&index_of(&["alpha gamma"]), &ShardOptions::default());
-    let names = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    let names = |files: &[OutputFile]| files.iter().map(|f| f.path.to_string()).collect::<Vec<_>>();
     assert_eq!(names(&a), names(&b), "deterministic");
     assert_ne!(shard_files(&a)[0].path, shard_files(&c)[0].path);
     assert!(names(&c).contains(&MANIFEST.to_string()));

@@ -1,0 +1,460 @@
+//! Writing one build into the output folder without ever leaving it torn.
+//!
+//! Files arrive while the build runs ([`Writer::put`], from any thread). A file whose
+//! bytes are already on disk is left alone; any other is written to a staging folder
+//! inside the output folder, `.cairn-staging/`, so the files being served are not touched
+//! yet. Only [`Writer::commit`], called once every page has rendered, renames the staged
+//! files into place (a rename replaces a file whole: no reader ever sees half of one),
+//! removes files the build no longer makes and records the manifest. A build that fails
+//! before that drops the writer, which removes the staging folder: the previous output is
+//! exactly as it was. If the commit itself fails half-way (a full disk, a file that cannot
+//! be replaced), the error says how many files were already replaced, and the next
+//! successful build completes the rest.
+//!
+//! The staging folder is one folder rather than a temporary name beside each file: a
+//! build that is killed leaves a single hidden folder, which the next build removes.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use super::manifest::{self, Entry, Manifest};
+use super::{MARKER, WriteReport};
+
+/// What the marker file says to whoever opens it.
+const MARKER_TEXT: &str = "This folder is built by cairn; it is replaced on every build.\n";
+use crate::paths::RelPath;
+
+/// The folder, inside the output folder, that holds files until they are committed.
+pub const STAGING: &str = ".cairn-staging";
+
+/// Why the commit failed, and how far it got.
+#[derive(Debug)]
+pub struct CommitError {
+    /// What went wrong.
+    pub error: std::io::Error,
+    /// The file it went wrong on, if one.
+    pub path: Option<PathBuf>,
+    /// Files already replaced in the output folder.
+    pub replaced: usize,
+    /// Files the build changed in all.
+    pub changed: usize,
+}
+
+/// One build's files on their way into the output folder.
+pub struct Writer {
+    output: PathBuf,
+    staging: PathBuf,
+    /// Where the manifest is kept, if anywhere.
+    manifest: Option<PathBuf>,
+    previous: Manifest,
+    /// What the new manifest records of files left unchanged.
+    kept: Mutex<Vec<(RelPath, Entry)>>,
+    /// Files written to the staging folder: where they go, the staged file, its entry.
+    staged: Mutex<Vec<(RelPath, PathBuf, Entry)>>,
+    /// Every path this build makes, to find the stale ones.
+    paths: Mutex<HashSet<RelPath>>,
+    counter: AtomicUsize,
+    committed: bool,
+}
+
+impl Writer {
+    /// Opens `output` for a build: creates it if needed, marks it as cairn's, reads the
+    /// last build's manifest from `manifest` (kept outside the output, so it is never
+    /// published) and clears what a killed build may have staged.
+    pub fn open(output: &Path, manifest: Option<PathBuf>) -> std::io::Result<Writer> {
+        std::fs::create_dir_all(output)?;
+        let marker = output.join(MARKER);
+        if !marker.is_file() {
+            std::fs::write(&marker, MARKER_TEXT)?;
+        }
+        let staging = output.join(STAGING);
+        remove_any(&staging)?;
+        std::fs::create_dir(&staging)?;
+        Ok(Writer {
+            output: output.to_path_buf(),
+            previous: manifest.as_deref().map(Manifest::read).unwrap_or_default(),
+            manifest,
+            staging,
+            kept: Mutex::new(Vec::new()),
+            staged: Mutex::new(Vec::new()),
+            paths: Mutex::new(HashSet::new()),
+            counter: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Hands over one file. Unchanged bytes are recognised from the manifest without
+    /// reading the file back; changed ones are staged.
+    pub fn put(&self, path: &RelPath, bytes: &[u8]) -> std::io::Result<()> {
+        lock(&self.paths).insert(path.clone());
+        let hash = manifest::hash(bytes);
+        let size = bytes.len() as u64;
+        let target = path.under(&self.output);
+        if let Some(entry) = self.previous.0.get(path.as_str())
+            && entry.hash == hash
+            && entry.size == size
+            && Manifest::still_on_disk(entry, &target)
+        {
+            lock(&self.kept).push((path.clone(), *entry));
+            return Ok(());
+        }
+        // No manifest entry, or the file was changed by hand: compare what is there.
+        if let Some(meta) = self.regular_file(&target)
+            && meta.len() == size
+            && std::fs::read(&target)? == bytes
+        {
+            let entry = Entry {
+                hash,
+                size,
+                modified: manifest::modified(&meta),
+            };
+            lock(&self.kept).push((path.clone(), entry));
+            return Ok(());
+        }
+        let number = self.counter.fetch_add(1, Ordering::Relaxed);
+        let staged = self.staging.join(number.to_string());
+        std::fs::write(&staged, bytes)?;
+        let entry = Entry {
+            hash,
+            size,
+            modified: (0, 0),
+        };
+        lock(&self.staged).push((path.clone(), staged, entry));
+        Ok(())
+    }
+
+    /// Hands over a file to copy from `source` (read now, so a later change to the source
+    /// cannot reach this build's output).
+    pub fn copy(&self, path: &RelPath, source: &Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(source)?;
+        self.put(path, &bytes)
+    }
+
+    /// The metadata of `target` if it is a regular file inside the output folder, reached
+    /// through real folders only (never a link leading elsewhere).
+    fn regular_file(&self, target: &Path) -> Option<std::fs::Metadata> {
+        let meta = std::fs::symlink_metadata(target).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let parent = std::fs::canonicalize(target.parent()?).ok()?;
+        let output = std::fs::canonicalize(&self.output).ok()?;
+        parent.starts_with(output).then_some(meta)
+    }
+
+    /// Puts every staged file in place, removes stale files and records the manifest.
+    pub fn commit(mut self) -> Result<WriteReport, CommitError> {
+        let mut staged = std::mem::take(&mut *lock(&self.staged));
+        staged.sort_by(|a, b| a.0.cmp(&b.0));
+        let changed = staged.len();
+        let fail = |error: std::io::Error, path: Option<PathBuf>, replaced: usize| CommitError {
+            error,
+            path,
+            replaced,
+            changed,
+        };
+        // Folders first, one at a time (many files share them), then the renames.
+        let mut made: HashSet<String> = HashSet::new();
+        for (path, _, _) in &staged {
+            let dir = path.parent();
+            if !dir.is_empty() && !made.contains(dir) {
+                ensure_dir(&self.output, dir)
+                    .map_err(|e| fail(e, Some(self.output.join(dir)), 0))?;
+                made.insert(dir.to_string());
+            }
+        }
+        let replaced = AtomicUsize::new(0);
+        let renamed: Result<Vec<(RelPath, Entry)>, CommitError> = staged
+            .par_iter()
+            .map(|(path, from, entry)| {
+                let target = path.under(&self.output);
+                let result = (|| {
+                    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+                        std::fs::remove_dir_all(&target)?;
+                    }
+                    std::fs::rename(from, &target)?;
+                    std::fs::symlink_metadata(&target)
+                })();
+                match result {
+                    Ok(meta) => {
+                        replaced.fetch_add(1, Ordering::Relaxed);
+                        let mut entry = *entry;
+                        entry.modified = manifest::modified(&meta);
+                        Ok((path.clone(), entry))
+                    }
+                    Err(error) => Err(fail(error, Some(target), replaced.load(Ordering::Relaxed))),
+                }
+            })
+            .collect();
+        let renamed = renamed.map_err(|mut error| {
+            error.replaced = replaced.load(Ordering::Relaxed);
+            error
+        })?;
+        let paths = std::mem::take(&mut *lock(&self.paths));
+        let removed = remove_stale(&self.output, &paths).map_err(|e| fail(e, None, changed))?;
+        let mut next = Manifest::default();
+        let kept = std::mem::take(&mut *lock(&self.kept));
+        let unchanged = kept.len();
+        for (path, entry) in kept.into_iter().chain(renamed) {
+            next.0.insert(path.into(), entry);
+        }
+        // Without a manifest the next build compares by reading: slower, still right.
+        if let Some(path) = &self.manifest {
+            let _ = next.write(path);
+        }
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(WriteReport {
+            written: changed,
+            unchanged,
+            removed,
+        })
+    }
+}
+
+impl Drop for Writer {
+    /// A writer dropped without a commit leaves the output as it was.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Removes whatever is at `path` (a link or file is removed, not followed).
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// Makes `dir` (below `output`) a real folder, name by name: a file or a link in the way
+/// belongs to an earlier build and is removed, never followed.
+fn ensure_dir(output: &Path, dir: &str) -> std::io::Result<()> {
+    let mut path = output.to_path_buf();
+    for name in dir.split('/') {
+        path.push(name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => std::fs::remove_file(&path)?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(error),
+        }
+        std::fs::create_dir(&path)?;
+    }
+    Ok(())
+}
+
+/// Removes files no longer produced, then folders left empty. Links are removed as
+/// files, never followed.
+fn remove_stale(output: &Path, keep: &HashSet<RelPath>) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    let walker = walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() != 1 || entry.file_name() != STAGING);
+    for entry in walker {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.path().to_path_buf());
+            continue;
+        }
+        let wanted = RelPath::below(output, entry.path())
+            .is_ok_and(|rel| rel.as_str() == MARKER || keep.contains(&rel));
+        if !wanted {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        if std::fs::read_dir(&dir)?.next().is_none() {
+            std::fs::remove_dir(&dir)?;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Beside the output folder, as a site's cache folder is.
+    fn manifest_of(out: &Path) -> PathBuf {
+        out.with_extension("manifest")
+    }
+
+    fn path(text: &str) -> RelPath {
+        RelPath::new(text).unwrap()
+    }
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> WriteReport {
+        let writer = Writer::open(out, Some(manifest_of(out))).unwrap();
+        for (name, text) in files {
+            writer.put(&path(name), text.as_bytes()).unwrap();
+        }
+        writer.commit().unwrap()
+    }
+
+    #[test]
+    fn rewrites_only_changed_files_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = build(&out, &[("a/index.html", "A"), ("b/index.html", "B")]);
+        assert_eq!(first.written, 2);
+        let second = build(&out, &[("a/index.html", "A"), ("c.html", "C")]);
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
+        assert!(!out.join("b").exists());
+        assert!(!out.join(STAGING).exists());
+    }
+
+    #[test]
+    fn nothing_changes_until_the_commit_and_a_dropped_writer_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "old")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        writer.put(&path("index.html"), b"new").unwrap();
+        writer.put(&path("extra/index.html"), b"x").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        drop(writer);
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!out.join("extra").exists());
+        assert!(!out.join(STAGING).exists());
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_back_when_the_manifest_vouches_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "A")]);
+        // Unreadable but unchanged by size and time: the manifest is enough.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let file = out.join("a.html");
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+            let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+            writer.put(&path("a.html"), b"A").unwrap();
+            let report = writer.commit().unwrap();
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert_eq!((report.written, report.unchanged), (0, 1));
+        }
+    }
+
+    #[test]
+    fn a_file_edited_by_hand_is_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "AAAA")]);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(out.join("a.html"), "BBBB").unwrap();
+        let report = build(&out, &[("a.html", "AAAA")]);
+        assert_eq!(report.written, 1);
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "AAAA");
+        // With the manifest gone, unchanged files are recognised by reading them.
+        std::fs::remove_file(manifest_of(&out)).unwrap();
+        let report = build(&out, &[("a.html", "AAAA")]);
+        assert_eq!((report.written, report.unchanged), (0, 1));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_output_are_replaced_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("keep.txt"), "keep").unwrap();
+        build(&out, &[("index.html", "home")]);
+        std::os::unix::fs::symlink(&elsewhere, out.join("blog")).unwrap();
+        build(&out, &[("index.html", "home"), ("blog/index.html", "blog")]);
+        assert!(out.join("blog").symlink_metadata().unwrap().is_dir());
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "keep"
+        );
+        assert!(!elsewhere.join("index.html").exists());
+    }
+
+    #[test]
+    fn a_file_may_become_a_folder_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("x", "file")]);
+        build(&out, &[("x/index.html", "in a folder")]);
+        assert!(out.join("x").is_dir());
+        build(&out, &[("x", "file again")]);
+        assert_eq!(
+            std::fs::read_to_string(out.join("x")).unwrap(),
+            "file again"
+        );
+    }
+
+    #[test]
+    fn a_commit_that_fails_half_way_counts_what_it_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "A"), ("b.html", "B"), ("c.html", "C")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        for name in ["a.html", "b.html", "c.html"] {
+            writer.put(&path(name), b"new").unwrap();
+        }
+        // One staged file vanishes, as when the disk fails under the build.
+        std::fs::remove_file(out.join(STAGING).join("1")).unwrap();
+        let error = writer.commit().unwrap_err();
+        assert_eq!(error.changed, 3);
+        assert!(error.replaced <= 2, "{error:?}");
+        // Every file is whole: the old bytes or the new ones, never a part.
+        for name in ["a.html", "b.html", "c.html"] {
+            let text = std::fs::read_to_string(out.join(name)).unwrap();
+            assert!(
+                ["A", "B", "C", "new"].contains(&text.as_str()),
+                "{name}: {text}"
+            );
+        }
+        // The next build completes the rest.
+        let report = build(
+            &out,
+            &[("a.html", "new"), ("b.html", "new"), ("c.html", "new")],
+        );
+        assert_eq!(report.written + report.unchanged, 3);
+        for name in ["a.html", "b.html", "c.html"] {
+            assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), "new");
+        }
+    }
+
+    #[test]
+    fn what_a_killed_build_staged_is_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("a.html", "A")]);
+        std::fs::create_dir_all(out.join(STAGING)).unwrap();
+        std::fs::write(out.join(STAGING).join("7"), "half").unwrap();
+        build(&out, &[("a.html", "A")]);
+        assert!(!out.join(STAGING).exists());
+    }
+}
