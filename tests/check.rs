@@ -219,10 +219,12 @@ fn external_links_are_checked_with_a_timeout_and_a_pause_per_host() {
         ),
     );
     let mut with_external = options(&site);
+    // The server is on the loopback address, which is only probed when allowed.
     with_external.external = Some(ExternalOptions {
         timeout: Duration::from_secs(1),
         concurrency: 4,
         host_delay: Duration::from_millis(200),
+        allow_private: true,
     });
     let started = Instant::now();
     let report = check(&with_external);
@@ -233,20 +235,27 @@ fn external_links_are_checked_with_a_timeout_and_a_pause_per_host() {
         .into_iter()
         .filter(|l| l.starts_with("error"))
         .collect();
-    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found.len(), 3, "{found:#?}");
     assert_eq!(
         found[0],
         format!(
             "error content/_index.md:5:83: the external link `{server}/missing` answered 404 Not Found (linked 2 times)"
         )
     );
+    // A private address gets HEAD only, never the GET retry.
+    assert_eq!(
+        found[1],
+        format!(
+            "error content/_index.md:6:11: the external link `{server}/no-head` answered 405 Method Not Allowed"
+        )
+    );
     assert!(
-        found[1].starts_with(&format!(
+        found[2].starts_with(&format!(
             "error content/_index.md:6:50: the external link `{server}/slow` "
         )),
         "{found:#?}"
     );
-    // One host: four requests (plus a GET after the refused HEAD) with a pause between them.
+    // One host: four requests with a pause between them.
     assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
 
@@ -254,4 +263,149 @@ fn external_links_are_checked_with_a_timeout_and_a_pause_per_host() {
     let report = check(&options(&site));
     assert_eq!(report.external, 0);
     assert_eq!(report.problems.error_count(), 0, "{:#?}", lines(&report));
+}
+
+/// A web server on 127.0.0.1 that answers HEAD with 405 and GET with 200, and the request
+/// lines it received (`HEAD /a`), one per connection.
+fn start_counting_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let request: Vec<&str> = first.split_whitespace().take(2).collect();
+            log.lock().unwrap().push(request.join(" "));
+            let status = if first.starts_with("HEAD") {
+                "405 Method Not Allowed"
+            } else {
+                "200 OK"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (port, seen)
+}
+
+fn external(allow_private: bool) -> Option<ExternalOptions> {
+    Some(ExternalOptions {
+        timeout: Duration::from_secs(2),
+        concurrency: 4,
+        host_delay: Duration::ZERO,
+        allow_private,
+    })
+}
+
+/// A site whose home page links each of `urls`, one per line.
+fn site_linking(urls: &[String]) -> TestSite {
+    let site = TestSite::minimal();
+    site.write(
+        "content/post.md",
+        "---\ntitle: Post\ndescription: A post.\ndate: 2024-01-01\ntags: [a]\n---\n## Post\n",
+    );
+    let links: String = urls
+        .iter()
+        .map(|url| format!("[link]({url})\n\n"))
+        .collect();
+    site.write(
+        "content/_index.md",
+        &format!("---\ntitle: Home\ndescription: Home.\n---\n{links}"),
+    );
+    site
+}
+
+#[test]
+fn links_to_private_addresses_are_refused_without_any_connection() {
+    let (port, seen) = start_counting_server();
+    // Every spelling of this machine, and the cloud metadata address.
+    let spellings = [
+        ("127.0.0.1", "127.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("2130706433", "127.0.0.1"),
+        ("0x7f000001", "127.0.0.1"),
+        ("0x7f.1", "127.0.0.1"),
+        ("0.0.0.0", "0.0.0.0"),
+        ("[::ffff:127.0.0.1]", "::ffff:127.0.0.1"),
+        ("[::]", "::"),
+        ("[::1]", "::1"),
+        ("localhost.", "localhost."),
+        ("169.254.169.254", "169.254.169.254"),
+    ];
+    let urls: Vec<String> = spellings
+        .iter()
+        .map(|(host, _)| format!("http://{host}:{port}/"))
+        .collect();
+    let site = site_linking(&urls);
+    let mut guarded = options(&site);
+    guarded.external = external(false);
+    let report = check(&guarded);
+    assert_eq!(report.external, spellings.len());
+    let mut expected: Vec<String> = spellings
+        .iter()
+        .zip(&urls)
+        .enumerate()
+        .map(|(i, ((_, shown), url))| {
+            format!(
+                "warning content/_index.md:{}:8: the external link `{url}` points at a private or local address ({shown}); cairn does not probe those",
+                5 + 2 * i
+            )
+        })
+        .collect();
+    expected.sort();
+    let mut found = lines(&report);
+    found.sort();
+    assert_eq!(found, expected);
+    assert!(
+        report
+            .problems
+            .0
+            .iter()
+            .all(|d| d.help.as_deref() == Some("use --allow-private to check it anyway"))
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+}
+
+#[test]
+fn allowed_private_addresses_are_asked_with_head_and_never_get() {
+    let (port, seen) = start_counting_server();
+    let url = format!("http://127.0.0.1:{port}/no-head");
+    let site = site_linking(std::slice::from_ref(&url));
+    let mut allowed = options(&site);
+    allowed.external = external(true);
+    let report = check(&allowed);
+    assert_eq!(
+        lines(&report),
+        [format!(
+            "error content/_index.md:5:8: the external link `{url}` answered 405 Method Not Allowed"
+        )]
+    );
+    assert_eq!(*seen.lock().unwrap(), ["HEAD /no-head"]);
+}
+
+#[test]
+fn allow_private_needs_external() {
+    let site = TestSite::minimal();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["check", "--allow-private", "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--external"));
 }

@@ -221,9 +221,17 @@ pub fn check(options: &CheckOptions) -> CheckReport {
                     .message
                     .push_str(&format!(" (linked {count} times)"));
             }
-            report.problems.push(diagnostic.help(
-                "fix or remove the link; if the site is only down for now, check again later",
-            ));
+            // A private address was not asked: that is not a broken link, only an unchecked one.
+            let help = match failure.kind {
+                external::FailureKind::Broken => {
+                    "fix or remove the link; if the site is only down for now, check again later"
+                }
+                external::FailureKind::Private => {
+                    diagnostic.severity = Severity::Warning;
+                    "use --allow-private to check it anyway"
+                }
+            };
+            report.problems.push(diagnostic.help(help));
         }
     }
     finish(report, options.strict)

@@ -33,6 +33,10 @@ pub struct CheckArgs {
     /// Pause between two requests to the same host, in milliseconds.
     #[arg(long, default_value_t = 500, value_name = "MS")]
     host_delay: u64,
+    /// With --external, also probe links to private and local addresses (localhost, 10.x,
+    /// 192.168.x…), with HEAD only. Off by default, so a site's links cannot map your network.
+    #[arg(long, requires = "external")]
+    allow_private: bool,
 }
 
 /// Checks the site and prints the problems grouped by file.
@@ -51,6 +55,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             timeout: Duration::from_secs(args.timeout.max(1)),
             concurrency: args.concurrency.max(1),
             host_delay: Duration::from_millis(args.host_delay),
+            allow_private: args.allow_private,
         }),
     };
     let report = cairn::check::check(&options);
