@@ -388,8 +388,10 @@ fn a_hundred_concurrent_requests_are_served() {
                 stream.set_read_timeout(Some(WAIT)).unwrap();
                 stream
                     .write_all(
-                        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .as_bytes(),
+                        format!(
+                            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        )
+                        .as_bytes(),
                     )
                     .unwrap();
                 let mut bytes = Vec::new();
@@ -629,6 +631,111 @@ fn closed_by_server(stream: &mut TcpStream) -> bool {
             error.kind(),
             std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
         ),
+    }
+}
+
+// DNS rebinding: a page of another site that made its name resolve to 127.0.0.1 still sends
+// its own name as Host, and gets nothing but 421 from any route.
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let port = served.address.port();
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("docs.localhost:{port}"),
+    ] {
+        let response = served.raw(&get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 200, "{host}: {}", response.head);
+        let script = served.raw(&get_with_host(&host, "/__cairn/livereload.js"));
+        assert_eq!(script.status, 200, "{host}: {}", script.head);
+    }
+    // HTTP/1.0 has no Host.
+    assert_eq!(served.raw("GET /guide/ HTTP/1.0\r\n\r\n").status, 200);
+
+    for host in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("198.51.100.7:{port}"),
+    ] {
+        for path in [
+            "/guide/",
+            "/__cairn/events",
+            "/__cairn/livereload.js",
+            "/__cairn/overlay.css",
+            "/nowhere",
+        ] {
+            let response = served.raw(&get_with_host(&host, path));
+            assert_eq!(response.status, 421, "{host}{path}: {}", response.head);
+            let text = response.text();
+            assert!(
+                text.contains(&format!("Open http://127.0.0.1:{port}/ instead")),
+                "{text}"
+            );
+            assert!(!text.contains("<"), "{text}");
+        }
+    }
+    // The name in an absolute request target counts too, and so does any second Host.
+    for request in [
+        "GET http://attacker.example/guide/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        "GET /guide/ HTTP/1.1\r\nHost: localhost\r\nHost: attacker.example\r\nConnection: close\r\n\r\n",
+    ] {
+        assert_eq!(served.raw(request).status, 421, "{request:?}");
+    }
+}
+
+/// An address of this machine other than loopback, if it has one (the one it would use to
+/// reach the documentation network; a UDP connect sends nothing).
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("198.51.100.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+// DNS rebinding with --bind 0.0.0.0: the machine's own IP literal is answered, names are not.
+#[test]
+fn bound_to_every_address_the_machine_s_ip_is_answered_but_no_name() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start_with(&site, &["--bind", "0.0.0.0"]);
+    let port = served.address.port();
+    // The URL printed on start, http://0.0.0.0:PORT/, reaches loopback and is answered.
+    let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+    let printed = raw_at(
+        loopback,
+        &get_with_host(&served.address.to_string(), "/guide/"),
+    );
+    assert_eq!(printed.status, 200, "{}", printed.head);
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("this machine has no address but loopback; nothing more to check here");
+        return;
+    };
+    let address = SocketAddr::new(ip, port);
+    for host in [
+        format!("{ip}:{port}"),
+        ip.to_string(),
+        format!("localhost:{port}"),
+    ] {
+        let response = raw_at(address, &get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 200, "{host}: {}", response.head);
+    }
+    for host in [
+        format!("mybox.example:{port}"),
+        format!("198.51.100.7:{port}"),
+    ] {
+        let response = raw_at(address, &get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 421, "{host}: {}", response.head);
+        assert!(
+            response
+                .text()
+                .contains(&format!("Open http://{ip}:{port}/ instead")),
+            "{}",
+            response.text()
+        );
     }
 }
 
