@@ -35,6 +35,7 @@ fn main() {
         poll: false,
         debounce: cairn::serve::DEFAULT_DEBOUNCE,
         color: false,
+        limits: cairn::serve::guard::Limits::default(),
     };
     let started = Instant::now();
     let server = match cairn::serve::Server::start(options) {

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use cairn::serve::guard::Limits;
 use common::TestSite;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -58,12 +59,7 @@ impl Served {
 
     /// Sends a raw request and returns the parsed response.
     fn raw(&self, request: &str) -> Response {
-        let mut stream = TcpStream::connect_timeout(&self.address, WAIT).expect("connect");
-        stream.set_read_timeout(Some(WAIT)).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        Response::parse(&bytes)
+        raw_at(self.address, request)
     }
 
     fn get(&self, path: &str) -> Response {
@@ -97,23 +93,18 @@ impl Served {
 
     /// Opens the reload event stream, as the page of build `build` would.
     fn events(&self, build: &str) -> Events {
-        let mut stream = TcpStream::connect_timeout(&self.address, WAIT).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_millis(200)))
-            .unwrap();
-        stream
-            .write_all(
-                format!(
-                    "GET /__cairn/events?build={build} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            )
-            .unwrap();
-        Events {
-            stream,
-            seen: String::new(),
-        }
+        Events::open(self.address, build)
     }
+}
+
+/// Sends a raw request to `address` and returns the parsed response.
+fn raw_at(address: SocketAddr, request: &str) -> Response {
+    let mut stream = TcpStream::connect_timeout(&address, WAIT).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    Response::parse(&bytes)
 }
 
 impl Drop for Served {
@@ -175,6 +166,26 @@ struct Events {
 }
 
 impl Events {
+    /// Opens the reload event stream at `address`, as the page of build `build` would.
+    fn open(address: SocketAddr, build: &str) -> Events {
+        let mut stream = TcpStream::connect_timeout(&address, WAIT).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        stream
+            .write_all(
+                format!(
+                    "GET /__cairn/events?build={build} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .unwrap();
+        Events {
+            stream,
+            seen: String::new(),
+        }
+    }
+
     /// Waits for the next event named `name`; returns its data. Earlier events are skipped.
     /// The data of the next `name` event that contains `needle`, skipping others of that
     /// name: a save the watcher sees in two steps (truncated, then written) can give a
@@ -377,8 +388,10 @@ fn a_hundred_concurrent_requests_are_served() {
                 stream.set_read_timeout(Some(WAIT)).unwrap();
                 stream
                     .write_all(
-                        format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                            .as_bytes(),
+                        format!(
+                            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        )
+                        .as_bytes(),
                     )
                     .unwrap();
                 let mut bytes = Vec::new();
@@ -590,4 +603,234 @@ fn a_first_build_that_fails_shows_its_errors_until_fixed() {
     site.write("content/about.md", &about);
     events.wait_for("reload");
     served.eventually("/guide/about/", |r| r.status == 200);
+}
+
+/// `cairn serve` in this process, with limits a test can wait out.
+fn serve_in_process(site: &TestSite, limits: Limits) -> cairn::serve::Server {
+    cairn::serve::Server::start(cairn::serve::ServeOptions {
+        build: site.options(),
+        address: "127.0.0.1:0".parse().unwrap(),
+        poll: false,
+        debounce: cairn::serve::DEFAULT_DEBOUNCE,
+        color: false,
+        limits,
+    })
+    .unwrap_or_else(|problems| panic!("{}", problems.render(false)))
+}
+
+fn get_with_host(host: &str, path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+}
+
+/// Whether the server has closed `stream`: the read ends (or is reset) instead of timing out.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut bytes = Vec::new();
+    match stream.read_to_end(&mut bytes) {
+        Ok(_) => true,
+        Err(error) => !matches!(
+            error.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+// DNS rebinding: a page of another site that made its name resolve to 127.0.0.1 still sends
+// its own name as Host, and gets nothing but 421 from any route.
+#[test]
+fn only_requests_for_this_machine_are_answered() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let port = served.address.port();
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("docs.localhost:{port}"),
+    ] {
+        let response = served.raw(&get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 200, "{host}: {}", response.head);
+        let script = served.raw(&get_with_host(&host, "/__cairn/livereload.js"));
+        assert_eq!(script.status, 200, "{host}: {}", script.head);
+    }
+    // HTTP/1.0 has no Host.
+    assert_eq!(served.raw("GET /guide/ HTTP/1.0\r\n\r\n").status, 200);
+
+    for host in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("198.51.100.7:{port}"),
+    ] {
+        for path in [
+            "/guide/",
+            "/__cairn/events",
+            "/__cairn/livereload.js",
+            "/__cairn/overlay.css",
+            "/nowhere",
+        ] {
+            let response = served.raw(&get_with_host(&host, path));
+            assert_eq!(response.status, 421, "{host}{path}: {}", response.head);
+            let text = response.text();
+            assert!(
+                text.contains(&format!("Open http://127.0.0.1:{port}/ instead")),
+                "{text}"
+            );
+            assert!(!text.contains("<"), "{text}");
+        }
+    }
+    // The name in an absolute request target counts too, and so does any second Host.
+    for request in [
+        "GET http://attacker.example/guide/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        "GET /guide/ HTTP/1.1\r\nHost: localhost\r\nHost: attacker.example\r\nConnection: close\r\n\r\n",
+    ] {
+        assert_eq!(served.raw(request).status, 421, "{request:?}");
+    }
+}
+
+/// An address of this machine other than loopback, if it has one (the one it would use to
+/// reach the documentation network; a UDP connect sends nothing).
+fn non_loopback_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("198.51.100.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+// DNS rebinding with --bind 0.0.0.0: the machine's own IP literal is answered, names are not.
+#[test]
+fn bound_to_every_address_the_machine_s_ip_is_answered_but_no_name() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start_with(&site, &["--bind", "0.0.0.0"]);
+    let port = served.address.port();
+    // The URL printed on start, http://0.0.0.0:PORT/, reaches loopback and is answered.
+    let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+    let printed = raw_at(
+        loopback,
+        &get_with_host(&served.address.to_string(), "/guide/"),
+    );
+    assert_eq!(printed.status, 200, "{}", printed.head);
+    let Some(ip) = non_loopback_ip() else {
+        eprintln!("this machine has no address but loopback; nothing more to check here");
+        return;
+    };
+    let address = SocketAddr::new(ip, port);
+    for host in [
+        format!("{ip}:{port}"),
+        ip.to_string(),
+        format!("localhost:{port}"),
+    ] {
+        let response = raw_at(address, &get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 200, "{host}: {}", response.head);
+    }
+    for host in [
+        format!("mybox.example:{port}"),
+        format!("198.51.100.7:{port}"),
+    ] {
+        let response = raw_at(address, &get_with_host(&host, "/guide/"));
+        assert_eq!(response.status, 421, "{host}: {}", response.head);
+        assert!(
+            response
+                .text()
+                .contains(&format!("Open http://{ip}:{port}/ instead")),
+            "{}",
+            response.text()
+        );
+    }
+}
+
+// Slowloris: connections that send half a request, or nothing, are closed once the header
+// timeout passes (the old server kept them open for good).
+#[test]
+fn half_sent_requests_are_closed_after_the_header_timeout() {
+    let site = TestSite::fixture("basic");
+    let server = serve_in_process(
+        &site,
+        Limits {
+            header_read_timeout: Duration::from_secs(1),
+            ..Limits::default()
+        },
+    );
+    let mut streams: Vec<TcpStream> = ["GET /guide/ HTTP/1.1\r\nHost: local", "GET /gu", ""]
+        .iter()
+        .map(|sent| {
+            let mut stream = TcpStream::connect_timeout(&server.address, WAIT).unwrap();
+            stream.set_read_timeout(Some(WAIT)).unwrap();
+            stream.write_all(sent.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    for (i, stream) in streams.iter_mut().enumerate() {
+        assert!(closed_by_server(stream), "connection {i} is still open");
+    }
+    let response = raw_at(server.address, &get_with_host("localhost", "/guide/"));
+    assert_eq!(response.status, 200);
+}
+
+// Slowloris: the header timeout does not cut the event stream, which is long-lived by design.
+#[test]
+fn the_event_stream_outlives_the_header_timeout() {
+    let site = TestSite::fixture("basic");
+    let server = serve_in_process(
+        &site,
+        Limits {
+            header_read_timeout: Duration::from_secs(1),
+            ..Limits::default()
+        },
+    );
+    let page = raw_at(
+        server.address,
+        &get_with_host("localhost", "/guide/blog/first/"),
+    );
+    let mut events = Events::open(server.address, &page.build());
+    std::thread::sleep(Duration::from_secs(3));
+    let source = std::fs::read_to_string(site.root().join("content/blog/first.md")).unwrap();
+    site.write(
+        "content/blog/first.md",
+        &source.replace("Details here.", "Edited after the timeout."),
+    );
+    events.wait_for("reload");
+}
+
+// Slowloris: past the connection cap, a connection waits (it is not served, and holds no
+// file descriptor of the server) until another closes; then it is served.
+#[test]
+fn connections_beyond_the_cap_wait_until_one_closes() {
+    let site = TestSite::fixture("basic");
+    let server = serve_in_process(
+        &site,
+        Limits {
+            header_read_timeout: Duration::from_secs(60),
+            max_connections: 2,
+        },
+    );
+    let mut idle: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect_timeout(&server.address, WAIT).unwrap())
+        .collect();
+    let mut waiting = TcpStream::connect_timeout(&server.address, WAIT).unwrap();
+    waiting
+        .write_all(get_with_host("localhost", "/guide/").as_bytes())
+        .unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    match waiting.read(&mut byte) {
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) => {}
+        other => panic!("a connection past the cap was answered: {other:?}"),
+    }
+
+    drop(idle.pop());
+    waiting.set_read_timeout(Some(WAIT)).unwrap();
+    let mut bytes = Vec::new();
+    let _ = waiting.read_to_end(&mut bytes);
+    assert_eq!(Response::parse(&bytes).status, 200);
+
+    drop(idle);
+    let response = raw_at(server.address, &get_with_host("localhost", "/guide/"));
+    assert_eq!(response.status, 200);
 }

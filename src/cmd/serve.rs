@@ -47,6 +47,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         poll: args.poll,
         debounce: cairn::serve::DEFAULT_DEBOUNCE,
         color,
+        limits: cairn::serve::guard::Limits::default(),
     };
     let server = match cairn::serve::Server::start(options) {
         Ok(server) => server,

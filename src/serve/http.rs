@@ -28,13 +28,15 @@ const OVERLAY_CSS: &str = include_str!("overlay.css");
 /// with the site's files, so a violation shows up while writing, not after deploying).
 const FALLBACK_CSP: &str = crate::deploy::DEFAULT_CSP;
 
-/// The router: serve-only files first, then the site.
+/// The router: serve-only files first, then the site; every request, whatever its route,
+/// passes the Host check first.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/__cairn/events", get(events))
         .route("/__cairn/livereload.js", get(script))
         .route("/__cairn/overlay.css", get(overlay_css))
         .fallback(site_file)
+        .layer(axum::middleware::from_fn(super::guard::check_host))
         .with_state(shared)
 }
 

@@ -7,6 +7,7 @@
 //! on it. The served output is swapped in whole after each successful build; a failed build
 //! keeps the last good output and shows its errors over it.
 
+pub mod guard;
 pub mod http;
 pub mod overlay;
 pub mod paths;
@@ -42,6 +43,9 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// Print diagnostics with colors.
     pub color: bool,
+    /// How long a client may take to send request headers, and how many connections are
+    /// served at once ([`guard::Limits::default`] unless testing).
+    pub limits: guard::Limits,
 }
 
 /// What the open pages must do after a rebuild.
@@ -321,7 +325,7 @@ impl Server {
             .local_addr()
             .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
         let app = http::router(shared.clone());
-        let server = runtime.spawn(async move { axum::serve(listener, app).await });
+        let server = runtime.spawn(guard::serve(listener, app, options.limits));
         let watcher = watch::Watcher::start(&options, rebuilder)?;
         let base_path = shared
             .snapshot()
