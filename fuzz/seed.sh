@@ -17,3 +17,10 @@ seed() {
 
 seed front_matter_markdown md
 seed quiz_flow yaml
+
+# file_names: every path of the fixtures, the content and the themes, one per input.
+mkdir -p fuzz/corpus/file_names
+find tests/fixtures content themes -type f | while read -r file; do
+  printf '%s' "$file" > "fuzz/corpus/file_names/$(echo "$file" | tr '/' '_')"
+done
+echo "seeded $(ls fuzz/corpus/file_names | wc -l) inputs into fuzz/corpus/file_names"

@@ -64,3 +64,78 @@ pub fn quiz_flow(data: &[u8]) {
         let _ = crate::quiz::export::render(written, crate::quiz::export::Format::Dot);
     }
 }
+
+/// File names, as a pull request could bring them, turned into output paths the ways the
+/// build does (a static file, a content asset, a bundle asset, an alias): every path that
+/// is accepted must name a file below the output folder. `data` is up to a few names
+/// separated by `/`; on Unix a name may hold any byte but `/` and NUL.
+pub fn file_names(data: &[u8]) {
+    use crate::paths::RelPath;
+    let root = std::path::Path::new("/site/public");
+    let names: Vec<std::ffi::OsString> = data
+        .split(|byte| *byte == b'/')
+        .filter(|name| !name.contains(&0))
+        .map(os_name)
+        .collect();
+    let checked = RelPath::from_names(names.iter().map(std::ffi::OsString::as_os_str));
+    if let Ok(rel) = &checked {
+        assert_inside(root, &rel.under(root));
+        for output in [
+            crate::content::asset_output(rel, None),
+            crate::content::asset_output(rel, Some((rel.parent(), "post/"))),
+            crate::content::asset_output(rel, Some(("", "post/"))),
+        ] {
+            if let Ok(path) = RelPath::new(&output) {
+                assert_inside(root, &path.under(root));
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(data);
+    if let Ok(path) = RelPath::new(&text) {
+        assert_inside(root, &path.under(root));
+    }
+    if let Ok(alias) = crate::content::alias_path(&text) {
+        assert!(
+            !alias.contains(['*', ':', ' ', '\\', '\n', '\r', '\t']),
+            "an alias that hosts would read as a rule: {alias:?}"
+        );
+        let path = RelPath::new(&crate::content::alias_file(&alias))
+            .unwrap_or_else(|error| panic!("an accepted alias is not a plain path: {error}"));
+        assert_inside(root, &path.under(root));
+    }
+}
+
+#[cfg(unix)]
+fn os_name(bytes: &[u8]) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(bytes).to_os_string()
+}
+
+#[cfg(not(unix))]
+fn os_name(bytes: &[u8]) -> std::ffi::OsString {
+    String::from_utf8_lossy(bytes).into_owned().into()
+}
+
+/// `path` is `root` followed by plain names only, with nothing a file system would read
+/// as a way out (`..`, a root, a drive, a separator inside a name).
+fn assert_inside(root: &std::path::Path, path: &std::path::Path) {
+    use std::path::Component;
+    let rest = path
+        .strip_prefix(root)
+        .unwrap_or_else(|_| panic!("{} is not below {}", path.display(), root.display()));
+    for component in rest.components() {
+        let Component::Normal(name) = component else {
+            panic!(
+                "{} leaves {} at {component:?}",
+                path.display(),
+                root.display()
+            );
+        };
+        let name = name.to_string_lossy();
+        assert!(
+            !name.contains('\\') && !name.is_empty() && !name.contains('\0'),
+            "{name:?} in {}",
+            path.display()
+        );
+    }
+}

@@ -314,14 +314,9 @@ pub fn load_cached(
                         let Some(index) = page_by_key.get(&format!("{bundle}/index.md")) else {
                             continue;
                         };
-                        let inner = &entry.rel[bundle.len() + 1..];
-                        format!("{}{inner}", pages[*index].site_path)
+                        asset_output(&entry.rel, Some((&bundle, &pages[*index].site_path)))
                     }
-                    None => format!(
-                        "{}{}",
-                        dir_site_path(parent_dir(&entry.rel)),
-                        entry.rel.file_name()
-                    ),
+                    None => asset_output(&entry.rel, None),
                 };
                 let Some(output) = builder.claim(&output, Origin::file(Kind::Asset, &*name)) else {
                     continue;
@@ -462,6 +457,19 @@ fn flow_file(entry: &Entry, root: &Path, builder: &mut Builder) -> Option<FlowFi
         path: entry.path.clone(),
         site_path,
     })
+}
+
+/// Where a file from `content/` is published: beside its page when it is in a bundle
+/// (`bundle` = the bundle's folder and the page's site path), else in its folder's URL
+/// (folders slugified, the file name kept).
+pub fn asset_output(rel: &RelPath, bundle: Option<(&str, &str)>) -> String {
+    match bundle {
+        Some((dir, page_path)) => {
+            let inner = rel.get(dir.len() + 1..).unwrap_or(rel.file_name());
+            format!("{page_path}{inner}")
+        }
+        None => format!("{}{}", dir_site_path(rel.parent()), rel.file_name()),
+    }
 }
 
 /// The folder part of a content-relative path (`""` at the top).
@@ -764,6 +772,12 @@ pub fn alias_path(alias: &str) -> Result<String, String> {
         }
         if part.starts_with('.') {
             return Err("a name may not start with `.`".into());
+        }
+        if part.len() > crate::paths::MAX_NAME_BYTES {
+            return Err(format!(
+                "a name is longer than {} bytes",
+                crate::paths::MAX_NAME_BYTES
+            ));
         }
         let bytes = part.as_bytes();
         for (index, c) in part.char_indices() {
