@@ -9,12 +9,11 @@ use serde_json::Value as JsonValue;
 use crate::diagnostics::{Diagnostic, SourceFile};
 use crate::yaml::{self, Spanned};
 
-/// The name of the config file at the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::paths::CONFIG_FILE;
 
-/// The site's cache folder, at its root: what one build keeps for the next (never
-/// published, safe to delete, and ignored by git in sites `cairn init` makes).
-pub const CACHE_DIR: &str = ".cairn";
+/// The policy cairn's themes are built for: nothing inline, nothing from elsewhere. A
+/// site's `csp:` replaces it.
+pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,7 +144,7 @@ impl Config {
                 );
             }
             Some(csp) => csp.value.trim().to_string(),
-            None => crate::deploy::DEFAULT_CSP.to_string(),
+            None => DEFAULT_CSP.to_string(),
         };
         Ok(Config {
             title: raw.title.value,

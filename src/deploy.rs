@@ -6,13 +6,10 @@
 
 use std::fmt::Write;
 
-use crate::content::{Site, alias_path};
-use crate::fingerprint::ASSETS_DIR;
+use crate::content::Site;
 use crate::output::{Origin, OutputFile};
 use crate::paths::RelPath;
-
-/// The policy cairn's themes are built for: nothing inline, nothing from elsewhere.
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+use crate::paths::{ASSETS_DIR, alias_path};
 
 /// Headers sent with every file, besides the policy.
 pub const SECURITY_HEADERS: &[(&str, &str)] = &[
@@ -93,7 +90,7 @@ mod tests {
 
     #[test]
     fn meta_policy_drops_what_meta_cannot_carry() {
-        let meta = csp_for_meta(DEFAULT_CSP);
+        let meta = csp_for_meta(crate::config::DEFAULT_CSP);
         assert!(!meta.contains("frame-ancestors"));
         assert!(meta.starts_with("default-src 'self'; script-src 'self'"));
         assert!(meta.ends_with("form-action 'self'"));

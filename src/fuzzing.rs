@@ -94,12 +94,12 @@ pub fn file_names(data: &[u8]) {
     if let Ok(path) = RelPath::new(&text) {
         assert_inside(root, &path.under(root));
     }
-    if let Ok(alias) = crate::content::alias_path(&text) {
+    if let Ok(alias) = crate::paths::alias_path(&text) {
         assert!(
             !alias.contains(['*', ':', ' ', '\\', '\n', '\r', '\t']),
             "an alias that hosts would read as a rule: {alias:?}"
         );
-        let path = RelPath::new(&crate::content::alias_file(&alias))
+        let path = RelPath::new(&crate::paths::alias_file(&alias))
             .unwrap_or_else(|error| panic!("an accepted alias is not a plain path: {error}"));
         assert_inside(root, &path.under(root));
     }

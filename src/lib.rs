@@ -7,6 +7,7 @@
 // the failure path, so their size costs nothing worth boxing them for.
 #![allow(clippy::result_large_err)]
 
+pub mod assets;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -14,10 +15,10 @@ pub mod deploy;
 pub mod diagnostics;
 pub mod embedded_theme;
 pub mod escape;
-pub mod fingerprint;
 pub mod fuzzing;
 pub mod incremental;
 pub mod markdown;
+pub mod memo;
 pub mod output;
 pub mod paths;
 pub mod quiz;
@@ -27,14 +28,16 @@ pub mod search;
 pub mod serve;
 pub mod site_files;
 pub mod slug;
+pub mod stamp;
 pub mod suggest;
+pub mod sync;
 pub mod templates;
 pub mod theme;
 pub mod timings;
 pub mod walk;
 pub mod yaml;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use config::{BaseUrl, Config};
@@ -216,17 +219,11 @@ pub fn render_site_cached(
         return Err(problems);
     }
     timings.lap("compile quizzes");
-    let generated_assets = vec![OutputFile {
-        path: paths::RelPath::fixed("css/syntax.css"),
-        bytes: bytes::Bytes::from_static(markdown::highlight_stylesheet().as_bytes()),
-        origin: output::Origin::generated("the highlighting stylesheet"),
-    }];
-    let copies = static_copies(root, &chain, &site)?;
-    let (copies, mut files, assets) = if options.fingerprint {
-        fingerprint::fingerprint(copies, generated_assets, &site.config.base_url)?
-    } else {
-        (copies, generated_assets, fingerprint::AssetMap::default())
-    };
+    let assets::Assets {
+        copies,
+        mut files,
+        map: assets,
+    } = assets::collect(root, &chain, &site, options.fingerprint)?;
     timings.lap("static assets");
     let values = SiteValues::build_cached(&site, &rendered, cache.map(|c| &c.values));
     let previous_lookup = templates.lookup();
@@ -280,55 +277,4 @@ pub fn render_site_cached(
         timings,
         deferred_search,
     })
-}
-
-/// Static files: the theme chain from the most general theme, then the site's `static/`
-/// (a later file replaces an earlier one at the same path), then content assets.
-fn static_copies(
-    root: &Path,
-    chain: &theme::ThemeChain,
-    site: &Site,
-) -> Result<Vec<CopiedFile>, Diagnostics> {
-    use output::{Kind, Origin};
-    let mut chosen: std::collections::BTreeMap<paths::RelPath, CopiedFile> = Default::default();
-    let mut problems = Diagnostics::default();
-    let site_rules = walk::Rules::for_site(root, site.config.follow_outside_symlinks);
-    let mut dirs: Vec<(PathBuf, walk::Rules)> = chain
-        .0
-        .iter()
-        .rev()
-        .map(|theme| (theme.static_dir(), theme.rules.clone()))
-        .collect();
-    dirs.push((root.join("static"), site_rules));
-    for (dir, rules) in dirs {
-        let (found, refused) = walk::files(&dir, &rules);
-        problems.extend(refused);
-        for file in found {
-            let name = diagnostics::SourceFile::display_name(root, &file.path);
-            chosen.insert(
-                file.rel.clone(),
-                CopiedFile {
-                    source: file.path,
-                    path: file.rel,
-                    origin: Origin::file(Kind::Static, name),
-                },
-            );
-        }
-    }
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let mut copies: Vec<CopiedFile> = chosen.into_values().collect();
-    for asset in site
-        .assets
-        .iter()
-        .chain(site.pages.iter().flat_map(|p| &p.assets))
-    {
-        copies.push(CopiedFile {
-            source: asset.source.clone(),
-            path: asset.output.clone(),
-            origin: Origin::file(Kind::Asset, &*asset.name),
-        });
-    }
-    Ok(copies)
 }

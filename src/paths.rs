@@ -6,11 +6,22 @@
 //! `\` into `/`, lets a file name walk out of it. A [`RelPath`] can only be built from
 //! components that are plain names, so joining one onto a folder always stays below it.
 //!
-//! This module is a leaf: it depends on nothing else in cairn.
+//! It also holds the URL helpers and the names of the folders and files every stage
+//! agrees on. This module is a leaf: it depends on nothing else in cairn.
 
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The name of the config file at the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site's cache folder, at its root: what one build keeps for the next (never
+/// published, safe to delete, and ignored by git in sites `cairn init` makes).
+pub const CACHE_DIR: &str = ".cairn";
+
+/// The output folder fingerprinted files are written to; hosts cache it as immutable.
+pub const ASSETS_DIR: &str = "assets/";
 
 /// The longest file name most file systems accept, in bytes.
 pub const MAX_NAME_BYTES: usize = 255;
@@ -247,6 +258,84 @@ impl From<RelPath> for String {
     }
 }
 
+/// Joins a relative link onto the folder of `from` (a content key, `/`-separated),
+/// refusing to climb out of the top.
+pub fn join(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// What aliases may look like, for the help line of a refused one.
+pub const ALIAS_HELP: &str = "write an old path of this site, e.g. `/old/page/` or `/old/page.html`: letters, digits and `- . _ ~ ! $ & ' ( ) + , ; = @`, no spaces, `*`, `:` or `..`";
+
+/// The path an alias redirects from: `old/page/` or `old/page.html`, or why it cannot be
+/// one. Hosts read `_redirects` lines split at spaces, with `*` and `:name` as wildcards,
+/// so an alias holds only characters that mean nothing there.
+pub fn alias_path(alias: &str) -> Result<String, String> {
+    let trimmed = alias.trim();
+    let Some(rest) = trimmed.strip_prefix('/').or(Some(trimmed)) else {
+        return Err("it is empty".into());
+    };
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return Err("it names the home page".into());
+    }
+    for part in &parts {
+        if *part == "." || *part == ".." {
+            return Err(format!("`{part}` is not allowed"));
+        }
+        if part.starts_with('.') {
+            return Err("a name may not start with `.`".into());
+        }
+        if part.len() > MAX_NAME_BYTES {
+            return Err(format!("a name is longer than {MAX_NAME_BYTES} bytes"));
+        }
+        let bytes = part.as_bytes();
+        for (index, c) in part.char_indices() {
+            let allowed = c.is_ascii_alphanumeric()
+                || "-._~!$&'()+,;=@".contains(c)
+                || (!c.is_ascii() && c.is_alphanumeric())
+                || (c == '%'
+                    && bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit));
+            if !allowed {
+                let shown = match c {
+                    ' ' => "` ` (a space)".to_string(),
+                    c if c.is_control() => format!("`{}`", c.escape_debug()),
+                    c => format!("`{c}`"),
+                };
+                return Err(format!("{shown} is not allowed"));
+            }
+        }
+    }
+    let joined = parts.join("/");
+    if joined.ends_with(".html") {
+        Ok(joined)
+    } else {
+        Ok(format!("{joined}/"))
+    }
+}
+
+/// The file an alias's redirect page is written to: `old/page/index.html` or
+/// `old/page.html`.
+pub fn alias_file(path: &str) -> String {
+    if path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +426,41 @@ mod tests {
             RelPath::from_names([name]),
             Err(PathError::NotUtf8(_))
         ));
+    }
+
+    #[test]
+    fn aliases_are_normalized_and_unsafe_ones_refused() {
+        assert_eq!(alias_path("/old/page"), Ok("old/page/".into()));
+        assert_eq!(alias_path("old.html"), Ok("old.html".into()));
+        assert_eq!(alias_path("/caf%C3%A9/"), Ok("caf%C3%A9/".into()));
+        assert_eq!(alias_path("/café/"), Ok("café/".into()));
+        for (alias, why) in [
+            ("/../../etc/", "`..`"),
+            ("/", "home page"),
+            ("https://x.org/a", "`:`"),
+            ("/old page/", "a space"),
+            ("/blog/*", "`*`"),
+            ("/:splat", "`:`"),
+            ("/a%zz", "`%`"),
+            ("/a\\b", "`\\`"),
+            ("/.cairn-build", "start with `.`"),
+            ("/a?b=1", "`?`"),
+        ] {
+            let error = alias_path(alias).expect_err(alias);
+            assert!(error.contains(why), "{alias}: {error}");
+        }
+    }
+
+    #[test]
+    fn relative_links_are_joined_without_climbing_out() {
+        assert_eq!(
+            join("reasons/healing.md", "../faq.md").as_deref(),
+            Some("faq.md")
+        );
+        assert_eq!(
+            join("_index.md", "reasons/x.md").as_deref(),
+            Some("reasons/x.md")
+        );
+        assert_eq!(join("a.md", "../x.md"), None);
     }
 }

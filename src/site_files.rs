@@ -5,10 +5,10 @@
 
 use std::fmt::Write;
 
-use crate::content::{Site, TAGS_PATH, alias_file, alias_path};
+use crate::content::{Site, TAGS_PATH};
 use crate::escape;
 use crate::output::{Kind, Origin, OutputFile};
-use crate::paths::RelPath;
+use crate::paths::{RelPath, alias_file, alias_path};
 
 /// Files cairn generates that a file of the same name in the site's `static/` replaces:
 /// the site owner's own rules win over cairn's defaults.

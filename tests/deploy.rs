@@ -23,7 +23,7 @@ fn netlify_toml_carries_the_same_policy_and_headers_as_cairn() {
     let values = all["values"].as_table().unwrap();
     assert_eq!(
         values["Content-Security-Policy"].as_str(),
-        Some(cairn::deploy::DEFAULT_CSP)
+        Some(cairn::config::DEFAULT_CSP)
     );
     for (name, value) in cairn::deploy::SECURITY_HEADERS {
         assert_eq!(values[*name].as_str(), Some(*value), "{name}");
@@ -59,7 +59,7 @@ fn builds_write_headers_redirects_and_nojekyll() {
     let headers = site.read("_headers");
     assert!(headers.contains(&format!(
         "/guide/*\n  Content-Security-Policy: {}\n",
-        cairn::deploy::DEFAULT_CSP
+        cairn::config::DEFAULT_CSP
     )));
     assert!(
         headers.contains("/guide/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n")
@@ -78,7 +78,7 @@ fn every_page_carries_the_policy_without_frame_ancestors() {
     let meta = page.attr("meta[http-equiv='Content-Security-Policy']", "content");
     assert_eq!(
         meta,
-        cairn::deploy::csp_for_meta(cairn::deploy::DEFAULT_CSP)
+        cairn::deploy::csp_for_meta(cairn::config::DEFAULT_CSP)
     );
     assert!(!meta.contains("frame-ancestors"));
 }

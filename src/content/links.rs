@@ -54,22 +54,6 @@ pub fn is_external(target: &str) -> bool {
     }
 }
 
-/// Joins a relative link onto the folder of `from` (a content key), refusing to climb out.
-pub fn join(from: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 impl Site {
     /// Resolves a link target written in the page or section `from` (a content key).
     pub fn resolve_link(&self, from: &str, target: &str) -> Resolved {
@@ -82,7 +66,7 @@ impl Site {
         };
         let path_part = path_part.split('?').next().unwrap_or(path_part);
         let decoded = percent_decode(path_part);
-        let Some(key) = join(from, &decoded) else {
+        let Some(key) = crate::paths::join(from, &decoded) else {
             return Resolved::Broken {
                 message: format!("the link `{target}` climbs out of content/"),
                 help: Some(
@@ -197,19 +181,6 @@ mod tests {
         for target in ["faq.md", "../reasons/healing.md#x", "img/photo.png"] {
             assert!(!is_external(target), "{target}");
         }
-    }
-
-    #[test]
-    fn joins_relative_paths_without_escaping() {
-        assert_eq!(
-            join("reasons/healing.md", "../faq.md").as_deref(),
-            Some("faq.md")
-        );
-        assert_eq!(
-            join("_index.md", "reasons/x.md").as_deref(),
-            Some("reasons/x.md")
-        );
-        assert_eq!(join("a.md", "../x.md"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::output::{Kind, Origin, Registry};
-use crate::paths::RelPath;
+use crate::paths::{ALIAS_HELP, RelPath, alias_file, alias_path};
 use crate::slug;
 use crate::yaml;
 use dates::PageDate;
@@ -751,70 +751,6 @@ fn parse_date(
     }
 }
 
-/// What aliases may look like, for the help line of a refused one.
-pub const ALIAS_HELP: &str = "write an old path of this site, e.g. `/old/page/` or `/old/page.html`: letters, digits and `- . _ ~ ! $ & ' ( ) + , ; = @`, no spaces, `*`, `:` or `..`";
-
-/// The path an alias redirects from: `old/page/` or `old/page.html`, or why it cannot be
-/// one. Hosts read `_redirects` lines split at spaces, with `*` and `:name` as wildcards,
-/// so an alias holds only characters that mean nothing there.
-pub fn alias_path(alias: &str) -> Result<String, String> {
-    let trimmed = alias.trim();
-    let Some(rest) = trimmed.strip_prefix('/').or(Some(trimmed)) else {
-        return Err("it is empty".into());
-    };
-    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.is_empty() {
-        return Err("it names the home page".into());
-    }
-    for part in &parts {
-        if *part == "." || *part == ".." {
-            return Err(format!("`{part}` is not allowed"));
-        }
-        if part.starts_with('.') {
-            return Err("a name may not start with `.`".into());
-        }
-        if part.len() > crate::paths::MAX_NAME_BYTES {
-            return Err(format!(
-                "a name is longer than {} bytes",
-                crate::paths::MAX_NAME_BYTES
-            ));
-        }
-        let bytes = part.as_bytes();
-        for (index, c) in part.char_indices() {
-            let allowed = c.is_ascii_alphanumeric()
-                || "-._~!$&'()+,;=@".contains(c)
-                || (!c.is_ascii() && c.is_alphanumeric())
-                || (c == '%'
-                    && bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit));
-            if !allowed {
-                let shown = match c {
-                    ' ' => "` ` (a space)".to_string(),
-                    c if c.is_control() => format!("`{}`", c.escape_debug()),
-                    c => format!("`{c}`"),
-                };
-                return Err(format!("{shown} is not allowed"));
-            }
-        }
-    }
-    let joined = parts.join("/");
-    if joined.ends_with(".html") {
-        Ok(joined)
-    } else {
-        Ok(format!("{joined}/"))
-    }
-}
-
-/// The file an alias's redirect page is written to: `old/page/index.html` or
-/// `old/page.html`.
-pub fn alias_file(path: &str) -> String {
-    if path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
 fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
     let title = |i: usize| pages[i].front.title.value.to_lowercase();
     match sort_by {
@@ -941,33 +877,5 @@ impl Site {
             .collect();
         sort_by_date(&mut dated, &self.pages);
         dated
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::alias_path;
-
-    #[test]
-    fn aliases_are_normalized_and_unsafe_ones_refused() {
-        assert_eq!(alias_path("/old/page"), Ok("old/page/".into()));
-        assert_eq!(alias_path("old.html"), Ok("old.html".into()));
-        assert_eq!(alias_path("/caf%C3%A9/"), Ok("caf%C3%A9/".into()));
-        assert_eq!(alias_path("/café/"), Ok("café/".into()));
-        for (alias, why) in [
-            ("/../../etc/", "`..`"),
-            ("/", "home page"),
-            ("https://x.org/a", "`:`"),
-            ("/old page/", "a space"),
-            ("/blog/*", "`*`"),
-            ("/:splat", "`:`"),
-            ("/a%zz", "`%`"),
-            ("/a\\b", "`\\`"),
-            ("/.cairn-build", "start with `.`"),
-            ("/a?b=1", "`?`"),
-        ] {
-            let error = alias_path(alias).expect_err(alias);
-            assert!(error.contains(why), "{alias}: {error}");
-        }
     }
 }

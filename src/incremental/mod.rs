@@ -27,15 +27,14 @@ mod markdown;
 mod pages;
 mod search;
 mod sources;
-mod stamp;
 mod templates;
 mod values;
 
+pub use crate::stamp::FileStamp;
 pub use markdown::{MarkdownCache, Stats as MarkdownStats};
 pub use pages::{PageCache, Stats as PageStats};
 pub use search::{DeferredIndex, SearchCache};
 pub use sources::ParseCache;
-pub use stamp::FileStamp;
 pub use templates::TemplateCache;
 pub use values::{ValueCache, value_key};
 

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::stamp::FileStamp;
 use crate::content::walk::Entry;
 use crate::content::{Parsed, parse_entry};
 use crate::diagnostics::Diagnostic;
+use crate::stamp::FileStamp;
 
 /// Parsed content files (front matter and text) by path.
 #[derive(Default)]

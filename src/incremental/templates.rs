@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::stamp::FileStamp;
 use crate::diagnostics::Diagnostics;
+use crate::stamp::FileStamp;
 use crate::templates::Templates;
 use crate::theme::ThemeChain;
 

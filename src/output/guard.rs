@@ -28,7 +28,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
             return refuse(&format!("it is inside the site's {source_dir}/ folder"));
         }
     }
-    if output.join(crate::config::CONFIG_FILE).exists() || output.join("content").exists() {
+    if output.join(crate::paths::CONFIG_FILE).exists() || output.join("content").exists() {
         return refuse(
             "it holds a site (site.yaml or content/), and building would delete its files",
         );

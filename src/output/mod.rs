@@ -64,7 +64,7 @@ pub struct WriteReport {
 pub fn manifest_path(site_root: &Path, output: &Path) -> PathBuf {
     let key = xxhash_rust::xxh3::xxh3_64(resolve(output).to_string_lossy().as_bytes());
     site_root
-        .join(crate::config::CACHE_DIR)
+        .join(crate::paths::CACHE_DIR)
         .join(format!("output-{key:016x}.manifest"))
 }
 

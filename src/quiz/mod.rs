@@ -78,7 +78,7 @@ fn quiz_aliases(site: &Site) -> HashMap<String, &str> {
             page.front
                 .aliases
                 .iter()
-                .filter_map(|alias| content::alias_path(&alias.value).ok())
+                .filter_map(|alias| crate::paths::alias_path(&alias.value).ok())
                 .filter(|path| path.starts_with(content::QUIZ_DIR))
                 .map(|path| (path.to_lowercase(), page.source.name.as_str()))
         })

@@ -26,7 +26,7 @@ const OVERLAY_CSS: &str = include_str!("overlay.css");
 
 /// The policy for pages served before any build succeeded (the site's own policy is sent
 /// with the site's files, so a violation shows up while writing, not after deploying).
-const FALLBACK_CSP: &str = crate::deploy::DEFAULT_CSP;
+const FALLBACK_CSP: &str = crate::config::DEFAULT_CSP;
 
 /// The router: serve-only files first, then the site; every request, whatever its route,
 /// passes the Host check first.

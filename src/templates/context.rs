@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value as JsonValue;
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
+use crate::assets::AssetMap;
 use crate::content::{Page, Section, Site, TagTerm};
-use crate::fingerprint::AssetMap;
 use crate::incremental::{ValueCache, value_key};
 use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::render::RenderedSite;

@@ -152,7 +152,7 @@ fn absolute_css_urls(bytes: &[u8], css_path: &str, base: &BaseUrl) -> String {
             && !target.starts_with('#')
             && !target.contains(':');
         if relative {
-            let joined = crate::content::links::join(&format!("{dir}/x"), target)
+            let joined = crate::paths::join(&format!("{dir}/x"), target)
                 .unwrap_or_else(|| target.to_string());
             let q = quote.map(String::from).unwrap_or_default();
             out.push_str(&format!("{q}{}{q}", base.link(&joined)));

@@ -1,0 +1,101 @@
+//! Assets: the files published as they are (the theme's and the site's `static/`, files
+//! from `content/`) and the stylesheets cairn generates, with stylesheets and scripts
+//! fingerprinted for caching.
+
+pub mod fingerprint;
+
+use std::path::{Path, PathBuf};
+
+use crate::content::Site;
+use crate::diagnostics::{self, Diagnostics};
+use crate::output::{CopiedFile, Kind, Origin, OutputFile};
+use crate::paths::RelPath;
+use crate::theme::ThemeChain;
+use crate::walk;
+
+pub use fingerprint::AssetMap;
+
+/// The site's assets, ready to publish.
+pub struct Assets {
+    /// Files copied as they are.
+    pub copies: Vec<CopiedFile>,
+    /// Generated and fingerprinted files.
+    pub files: Vec<OutputFile>,
+    /// Original path → fingerprinted file, for `get_url` in templates.
+    pub map: AssetMap,
+}
+
+/// Collects every asset of the site, fingerprinting stylesheets and scripts when asked
+/// (`cairn serve` does not, so a stylesheet keeps its URL and can be swapped in place).
+pub fn collect(
+    root: &Path,
+    chain: &ThemeChain,
+    site: &Site,
+    fingerprint: bool,
+) -> Result<Assets, Diagnostics> {
+    let generated = vec![OutputFile {
+        path: RelPath::fixed("css/syntax.css"),
+        bytes: bytes::Bytes::from_static(crate::markdown::highlight_stylesheet().as_bytes()),
+        origin: Origin::generated("the highlighting stylesheet"),
+    }];
+    let copies = static_copies(root, chain, site)?;
+    if !fingerprint {
+        return Ok(Assets {
+            copies,
+            files: generated,
+            map: AssetMap::default(),
+        });
+    }
+    let (copies, files, map) = fingerprint::fingerprint(copies, generated, &site.config.base_url)?;
+    Ok(Assets { copies, files, map })
+}
+
+/// Static files: the theme chain from the most general theme, then the site's `static/`
+/// (a later file replaces an earlier one at the same path), then content assets.
+fn static_copies(
+    root: &Path,
+    chain: &ThemeChain,
+    site: &Site,
+) -> Result<Vec<CopiedFile>, Diagnostics> {
+    let mut chosen: std::collections::BTreeMap<RelPath, CopiedFile> = Default::default();
+    let mut problems = Diagnostics::default();
+    let site_rules = walk::Rules::for_site(root, site.config.follow_outside_symlinks);
+    let mut dirs: Vec<(PathBuf, walk::Rules)> = chain
+        .0
+        .iter()
+        .rev()
+        .map(|theme| (theme.static_dir(), theme.rules.clone()))
+        .collect();
+    dirs.push((root.join("static"), site_rules));
+    for (dir, rules) in dirs {
+        let (found, refused) = walk::files(&dir, &rules);
+        problems.extend(refused);
+        for file in found {
+            let name = diagnostics::SourceFile::display_name(root, &file.path);
+            chosen.insert(
+                file.rel.clone(),
+                CopiedFile {
+                    source: file.path,
+                    path: file.rel,
+                    origin: Origin::file(Kind::Static, name),
+                },
+            );
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let mut copies: Vec<CopiedFile> = chosen.into_values().collect();
+    for asset in site
+        .assets
+        .iter()
+        .chain(site.pages.iter().flat_map(|p| &p.assets))
+    {
+        copies.push(CopiedFile {
+            source: asset.source.clone(),
+            path: asset.output.clone(),
+            origin: Origin::file(Kind::Asset, &*asset.name),
+        });
+    }
+    Ok(copies)
+}
