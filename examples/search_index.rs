@@ -30,9 +30,13 @@ fn main() {
         std::process::exit(1);
     };
     let config = Config::load(&root).unwrap_or_else(|d| fail(d.into()));
-    let (site, _) = content::load(&root, config, LoadOptions { drafts: false })
+    let off = cairn::memo::Memo::off();
+    let (site, _) = content::load(&root, config, LoadOptions { drafts: false }, &off)
         .unwrap_or_else(|problems| fail(problems));
-    let rendered = cairn::render::render_site(&site).unwrap_or_else(|problems| fail(problems));
+    let (rendered, problems) = cairn::render::markdown(&site, &cairn::memo::Memo::off());
+    if problems.has_errors() {
+        fail(problems);
+    }
     let started = Instant::now();
     let (pages, docs) = cairn::search::documents(&site, &rendered);
     let sections = docs.len();

@@ -90,7 +90,7 @@ fn print_rebuild_stages(site: &Path, page: &Path, original: &str) {
     let mut last = None;
     for n in 0..4 {
         std::fs::write(page, format!("{original}\nStage edit {n}.\n")).expect("write the page");
-        let rendered = match cairn::render_site_cached(&options, Some(&cache)) {
+        let rendered = match cairn::generate(&options, &cache) {
             Ok(rendered) => rendered,
             Err(problems) => {
                 eprint!("{}", problems.render(false));
@@ -99,7 +99,7 @@ fn print_rebuild_stages(site: &Path, page: &Path, original: &str) {
         };
         cache.finish_build(true);
         last = Some(rendered.timings.render());
-        cairn::incremental::drop_later(rendered);
+        cache.release(rendered);
     }
     if let Some(table) = last {
         println!("\nstages of one rebuild (search index deferred, as in serve):\n{table}");

@@ -1,7 +1,11 @@
 //! cairn: a static site generator. Markdown with YAML front matter in, a themed static site out.
 //!
-//! The build is a one-way pipeline of plain data, readable in [`build`]:
-//! load (config, theme, templates, content) → render Markdown → template → site files → emit.
+//! The build is a one-way pipeline of plain data, readable in [`build`] and [`generate`]:
+//! load (config, theme, templates, content) → render Markdown → template values →
+//! templates (one list of page jobs: pages, sections, tags, the search listing, quizzes) →
+//! site files → search index → write. Every stage takes its memo from a
+//! [`incremental::BuildCache`]: a one-off build passes memos that remember nothing, and
+//! `cairn serve` keeps one cache for its whole run, so it redoes only what an edit changed.
 
 // Errors are `Diagnostic`s, which carry the source line for display. They are only built on
 // the failure path, so their size costs nothing worth boxing them for.
@@ -44,8 +48,8 @@ use config::{BaseUrl, Config};
 use content::{LoadOptions, Site};
 use diagnostics::{Diagnostic, Diagnostics};
 use output::{CopiedFile, OutputFile, WriteReport};
-use templates::Templates;
-use templates::context::SiteValues;
+use render::SiteMarkdown;
+use templates::SiteValues;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -100,74 +104,154 @@ pub struct BuildReport {
     pub timings: timings::StageTimings,
 }
 
-/// A site rendered in memory: every file it would write, nothing written yet.
-pub struct RenderedOutput {
+/// Everything a build makes before the search index and writing: the site, its rendered
+/// Markdown and every file but the index.
+pub struct Generated {
     /// The loaded site.
     pub site: Site,
+    /// Every page's rendered Markdown (the search index is made from it).
+    pub markdown: SiteMarkdown,
     /// Generated files (pages, feeds, sitemap…).
     pub files: Vec<OutputFile>,
     /// Files copied as they are (theme and site static files, content assets).
     pub copies: Vec<CopiedFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
+    /// What the build made again and what it reused.
+    pub stats: incremental::RebuildStats,
     /// Wall and CPU time of each stage so far.
     pub timings: timings::StageTimings,
-    /// With a cache only (`cairn serve`): the new search index, still to make when the
-    /// indexed text changed (`files` then holds the last build's index files).
-    pub deferred_search: Option<search::DeferredIndex>,
 }
 
-impl RenderedOutput {
-    /// Makes the deferred search index, if there is one, in place of the last build's
-    /// index files: the output is then exactly what a full build gives.
-    pub fn complete_search(&mut self, cache: &incremental::BuildCache) {
-        if let Some(deferred) = self.deferred_search.take() {
-            let stale: std::collections::HashSet<String> = deferred.stale.iter().cloned().collect();
-            self.files
-                .retain(|file| !stale.contains(file.path.as_str()));
-            self.files.extend(deferred.build(&cache.search));
-        }
-    }
-}
-
-/// Builds the site: renders everything in memory, then writes the output folder.
+/// Builds the site: every stage in order, then the output folder written.
 ///
-/// On any error nothing is written, so the previous output stays as it was.
+/// A failed build writes nothing, so the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
-    let rendered = render_site(options)?;
-    let mut timings = rendered.timings;
+    let mut generated = build_in_memory(options, &incremental::BuildCache::off())?;
     let manifest = output::manifest_path(&options.root, &output_dir);
-    let write = output::write(&output_dir, Some(manifest), rendered.files, rendered.copies)?;
+    let write = output::write(
+        &output_dir,
+        Some(manifest),
+        generated.files,
+        generated.copies,
+    )?;
+    generated.timings.lap("write");
     Ok(BuildReport {
-        pages: rendered.site.pages.len(),
-        sections: rendered.site.sections.len(),
+        pages: generated.site.pages.len(),
+        sections: generated.site.sections.len(),
         write,
-        warnings: rendered.warnings,
+        warnings: generated.warnings,
         elapsed: started.elapsed(),
-        timings: {
-            timings.lap("write");
-            timings
-        },
+        timings: generated.timings,
     })
 }
 
-/// Runs every stage up to, not including, writing files.
-pub fn render_site(options: &BuildOptions) -> Result<RenderedOutput, Diagnostics> {
-    render_site_cached(options, None)
+/// Every stage but writing: [`generate`], then the search index, then every output path
+/// claimed in the site's registry. What `cairn check` inspects.
+pub fn build_in_memory(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+) -> Result<Generated, Diagnostics> {
+    let mut generated = generate(options, cache)?;
+    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
+    generated.files.extend(index);
+    generated.timings.lap("search index");
+    output::claim_all(
+        &mut generated.site.claims.clone(),
+        &generated.files,
+        &generated.copies,
+    )?;
+    Ok(generated)
 }
 
-/// [`render_site`], reusing what an earlier build through the same `cache` made where its
-/// inputs did not change (`cairn serve`); the result is the same as a full build's.
-pub fn render_site_cached(
+/// Runs every stage up to, not including, the search index and writing files, taking
+/// what it can from `cache`.
+pub fn generate(
     options: &BuildOptions,
-    cache: Option<&incremental::BuildCache>,
-) -> Result<RenderedOutput, Diagnostics> {
+    cache: &incremental::BuildCache,
+) -> Result<Generated, Diagnostics> {
     let root = options.root.as_path();
     let mut timings = timings::StageTimings::start();
-    let mut config = Config::load(root)?;
+    let config = load_config(options)?;
+    let chain = theme::resolve(root, &config)?;
+    let templates = templates::load(root, &chain, &cache.templates)?;
+    timings.lap("config and templates");
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+    };
+    let (site, mut problems) = content::load(root, config, load_options, &cache.sources)?;
+    problems.extend(templates::jobs::check_template_names(&site, &templates).0);
+    timings.lap("load content");
+    let (markdown, markdown_problems) = render::markdown(&site, &cache.markdown);
+    problems.extend(markdown_problems.0);
+    timings.lap("render Markdown");
+    timings.part("of which highlighting", markdown.stats.highlighting);
+    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
+    let (flows, quiz_problems) = quiz::compile_site(&site, &markdown);
+    problems.extend(quiz_problems.0);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    timings.lap("compile quizzes");
+    let assets = assets::collect(root, &chain, &site, options.fingerprint)?;
+    let mut files = assets.files;
+    timings.lap("static assets");
+    let values = SiteValues::build(&site, &markdown, &cache.values);
+    templates.set_site(values.lookup(&site, assets.map));
+    let (mut jobs, job_problems) = templates::jobs::site_jobs(&site, &values);
+    problems.extend(job_problems.0);
+    jobs.extend(search::listing::job(
+        &site,
+        &markdown,
+        &values,
+        &templates,
+        &cache.values,
+    )?);
+    let (quiz_jobs, quiz_files, quiz_problems) =
+        quiz::pages::jobs(&site, &flows, &values, &templates);
+    jobs.extend(quiz_jobs);
+    files.extend(quiz_files);
+    problems.extend(quiz_problems.0);
+    let (pages, page_problems, page_stats) =
+        templates::render::render(jobs, &templates, &cache.pages);
+    problems.extend(page_problems.0);
+    files.extend(pages);
+    // The site data goes before the index, the build's biggest step.
+    cache.release((templates.take_site(), values));
+    if problems.has_errors() {
+        problems.sort();
+        return Err(problems);
+    }
+    timings.lap("templates");
+    files.extend(site_files::site_files(&site, &markdown, &flows));
+    files.extend(deploy::deploy_files(&site, &site.config.csp));
+    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
+    files.retain(|file| {
+        !(site_files::REPLACEABLE.contains(&file.path.as_str())
+            && assets.copies.iter().any(|copy| copy.path == file.path))
+    });
+    timings.lap("feeds and sitemap");
+    problems.sort();
+    Ok(Generated {
+        stats: incremental::RebuildStats {
+            markdown: markdown.stats,
+            pages: page_stats,
+        },
+        site,
+        markdown,
+        files,
+        copies: assets.copies,
+        warnings: problems,
+        timings,
+    })
+}
+
+/// Reads `site.yaml`, with the options' overrides applied.
+fn load_config(options: &BuildOptions) -> Result<Config, Diagnostic> {
+    let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.base_url = BaseUrl::parse(url).map_err(|message| {
             Diagnostic::error(message)
@@ -178,103 +262,5 @@ pub fn render_site_cached(
         // Integrity values name fingerprinted files; without them there is nothing to pin.
         config.sri = false;
     }
-    let chain = theme::resolve(root, &config)?;
-    let templates = match cache {
-        Some(cache) => {
-            let (templates, generation) = cache.templates.load(root, &chain)?;
-            cache.pages.set_template_generation(generation);
-            templates
-        }
-        None => std::sync::Arc::new(Templates::load(root, &chain)?),
-    };
-    timings.lap("config and templates");
-    let load_options = LoadOptions {
-        drafts: options.drafts,
-    };
-    let (site, mut problems) =
-        content::load_cached(root, config, load_options, cache.map(|c| &c.sources))?;
-    problems.extend(templates::pages::check_template_names(&site, &templates).0);
-    timings.lap("load content");
-    let (rendered, render_problems) =
-        render::render_markdown_cached(&site, cache.map(|c| &c.markdown));
-    problems.extend(render_problems.0);
-    timings.lap("render Markdown");
-    if cache.is_none() {
-        // With a cache, most pages were rendered by earlier builds: their time is not this
-        // build's.
-        timings.part(
-            "of which highlighting",
-            rendered
-                .pages
-                .iter()
-                .chain(&rendered.sections)
-                .map(|page| page.highlight_time)
-                .sum(),
-        );
-    }
-    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
-    let (flows, quiz_problems) = quiz::compile_site(&site, &rendered);
-    problems.extend(quiz_problems.0);
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    timings.lap("compile quizzes");
-    let assets::Assets {
-        copies,
-        mut files,
-        map: assets,
-    } = assets::collect(root, &chain, &site, options.fingerprint)?;
-    timings.lap("static assets");
-    let values = SiteValues::build_cached(&site, &rendered, cache.map(|c| &c.values));
-    let previous_lookup = templates.lookup();
-    templates.set_site(values.lookup(&site, assets));
-    if cache.is_some() {
-        incremental::drop_later(previous_lookup);
-    }
-    // The page listing every page for search is rendered with the others.
-    let listing = search::listing::job(
-        &site,
-        &rendered,
-        &values,
-        &templates,
-        cache.map(|c| &c.values),
-    )?;
-    files.extend(templates::pages::render_pages_cached(
-        &site,
-        &values,
-        &templates,
-        listing,
-        cache.map(|c| &c.pages),
-    )?);
-    files.extend(quiz::pages::render(&site, &flows, &values, &templates)?);
-    timings.lap("templates");
-    files.extend(site_files::site_files(&site, &rendered, &flows));
-    files.extend(deploy::deploy_files(&site, &site.config.csp));
-    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
-    files.retain(|file| {
-        !(site_files::REPLACEABLE.contains(&file.path.as_str())
-            && copies.iter().any(|copy| copy.path == file.path))
-    });
-    timings.lap("feeds and sitemap");
-    if cache.is_none() {
-        // A one-off build frees the template data before the index, the build's biggest
-        // step. Serve leaves the lookup in place: the next build drops it off the reload's
-        // path (`incremental::drop_later`).
-        templates.clear_site();
-        drop(values);
-    }
-    let (search_files, deferred_search) =
-        search::site_index_files(&site, &rendered, cache.map(|c| &*c.search));
-    files.extend(search_files);
-    timings.lap("search index");
-    output::claim_all(&mut site.claims.clone(), &files, &copies)?;
-    problems.sort();
-    Ok(RenderedOutput {
-        site,
-        files,
-        copies,
-        warnings: problems,
-        timings,
-        deferred_search,
-    })
+    Ok(config)
 }

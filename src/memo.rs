@@ -77,6 +77,8 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     }
 
     /// The remembered value for `key` if `holds` says it still holds, marked as used.
+    /// `holds` runs under the memo's lock, so it must be quick (a stamp compared); a longer
+    /// check belongs after [`Memo::get`].
     pub fn get_if(&self, key: &K, holds: impl FnOnce(&V) -> bool) -> Option<V> {
         let shard = lock(self.shard(key)?);
         let slot = shard.get(key)?;

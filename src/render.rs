@@ -1,10 +1,13 @@
-//! Render: every page's and section's Markdown to HTML, in parallel, then check anchors.
+//! The Markdown stage: every page's and section's Markdown to HTML, in parallel and
+//! through the memo, then anchors checked.
 //!
 //! Links are resolved while rendering (the content model knows every URL); anchors can only
 //! be checked once every page has its heading ids, so they are collected and checked after.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -12,45 +15,71 @@ use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::{self, LinkTarget, MarkdownOptions, RenderedMarkdown};
+use crate::memo::Memo;
+use crate::sync::lock;
 
 /// The rendered Markdown of every page and section, by the same indices as in [`Site`].
 ///
 /// Shared (`Arc`) so that `cairn serve` can keep them between builds without copying.
-pub struct RenderedSite {
+pub struct SiteMarkdown {
     /// One per `site.pages`.
     pub pages: Vec<Arc<RenderedMarkdown>>,
     /// One per `site.sections` (empty for sections without `_index.md`).
     pub sections: Vec<Arc<RenderedMarkdown>>,
+    /// What this build rendered and reused.
+    pub stats: Stats,
 }
 
-/// Renders all Markdown; broken links and anchors are reported together.
-pub fn render_site(site: &Site) -> Result<RenderedSite, Diagnostics> {
-    let (rendered, problems) = render_markdown(site);
-    if problems.has_errors() {
-        Err(problems)
-    } else {
-        Ok(rendered)
-    }
+/// How many pages this build rendered and reused, and the time spent highlighting code
+/// in the ones it rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Pages and sections rendered.
+    pub rendered: usize,
+    /// Pages and sections reused from an earlier build.
+    pub reused: usize,
+    /// Highlighting time of the pages rendered.
+    pub highlighting: Duration,
 }
 
-/// Renders all Markdown and returns it with every problem found, also when there are
-/// errors: later checks (the quiz stage) still need the headings of the pages that rendered.
-pub fn render_markdown(site: &Site) -> (RenderedSite, Diagnostics) {
-    render_markdown_cached(site, None)
+/// Markdown rendered by earlier builds, by content key, with what it was made from.
+///
+/// A page's HTML depends on its own text and on what each of its links resolves to (a URL,
+/// an asset, or a broken-link message that names the closest existing file). Rendering
+/// records every resolution; a later build resolves the same link texts against the new
+/// site and reuses the HTML only when every answer is the same. So renaming a page
+/// re-renders exactly the pages that link to it, and nothing else.
+pub type MarkdownMemo = Memo<String, Arc<Remembered>>;
+
+/// One page's rendered Markdown and what it was made from.
+pub struct Remembered {
+    text: Arc<str>,
+    body_start: usize,
+    options: MarkdownOptions,
+    links: Vec<(String, LinkTarget)>,
+    rendered: Arc<RenderedMarkdown>,
 }
 
-/// [`render_markdown`], reusing the Markdown an earlier build rendered when `cache` is given
-/// (`cairn serve`): a page is rendered again only when its text or one of its links changed.
-pub fn render_markdown_cached(
-    site: &Site,
-    cache: Option<&crate::incremental::MarkdownCache>,
-) -> (RenderedSite, Diagnostics) {
+/// Renders all Markdown, through the memo, and returns it with every problem found (broken
+/// links and anchors), also when there are errors: later checks (the quiz stage) still need
+/// the headings of the pages that rendered.
+pub fn markdown(site: &Site, memo: &MarkdownMemo) -> (SiteMarkdown, Diagnostics) {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
     };
-    let render = |key: &str, source: &SourceFile, body_start: usize| match cache {
-        Some(cache) => cache.render(site, key, source, body_start, &options),
-        None => Arc::new(render_one(site, key, source, body_start, &options)),
+    let rendered = AtomicUsize::new(0);
+    let highlighting = Mutex::new(Duration::ZERO);
+    let render = |key: &str, source: &SourceFile, body_start: usize| {
+        // Checked outside the memo's lock: resolving the links takes a while.
+        if let Some(remembered) = memo.get(&key.to_string())
+            && still_holds(&remembered, site, key, source, body_start, &options)
+        {
+            return remembered.rendered.clone();
+        }
+        let markdown = render_remembering(site, key, source, body_start, &options, memo);
+        rendered.fetch_add(1, Ordering::Relaxed);
+        *lock(&highlighting) += markdown.highlight_time;
+        markdown
     };
     let pages: Vec<Arc<RenderedMarkdown>> = site
         .pages
@@ -65,10 +94,80 @@ pub fn render_markdown_cached(
             None => Arc::new(markdown::render("", &options, &|_| LinkTarget::Unchanged)),
         })
         .collect();
-    let rendered = RenderedSite { pages, sections };
+    let rendered = rendered.into_inner();
+    let with_source =
+        site.pages.len() + site.sections.iter().filter(|s| s.source.is_some()).count();
+    let stats = Stats {
+        rendered,
+        reused: with_source.saturating_sub(rendered),
+        highlighting: highlighting.into_inner().unwrap_or_default(),
+    };
+    let markdown = SiteMarkdown {
+        pages,
+        sections,
+        stats,
+    };
+    let problems = check(site, &markdown);
+    (markdown, problems)
+}
 
+/// True when what `remembered` was made from is what the page is now.
+fn still_holds(
+    remembered: &Remembered,
+    site: &Site,
+    key: &str,
+    source: &SourceFile,
+    body_start: usize,
+    options: &MarkdownOptions,
+) -> bool {
+    (Arc::ptr_eq(&remembered.text, &source.text) || remembered.text == source.text)
+        && remembered.body_start == body_start
+        && remembered.options == *options
+        && remembered
+            .links
+            .iter()
+            .all(|(target, resolved)| link_target(site, key, target) == *resolved)
+}
+
+/// Renders one page, recording how each link resolved, and remembers the result.
+fn render_remembering(
+    site: &Site,
+    key: &str,
+    source: &SourceFile,
+    body_start: usize,
+    options: &MarkdownOptions,
+    memo: &MarkdownMemo,
+) -> Arc<RenderedMarkdown> {
+    let links = Mutex::new(Vec::new());
+    let body = &source.text[body_start..];
+    let rendered = Arc::new(markdown::render(body, options, &|target| {
+        let resolved = link_target(site, key, target);
+        if memo.is_on() {
+            lock(&links).push((target.to_string(), resolved.clone()));
+        }
+        resolved
+    }));
+    if memo.is_on() {
+        let mut links = links.into_inner().unwrap_or_default();
+        links.sort_by(|a, b| a.0.cmp(&b.0));
+        links.dedup_by(|a, b| a.0 == b.0);
+        let remembered = Remembered {
+            text: source.text.clone(),
+            body_start,
+            options: options.clone(),
+            links,
+            rendered: rendered.clone(),
+        };
+        memo.insert(key.to_string(), Arc::new(remembered));
+    }
+    rendered
+}
+
+/// The problems the renderer found in every page, and links to anchors that do not exist
+/// (which can only be checked once every page has its heading ids).
+fn check(site: &Site, rendered: &SiteMarkdown) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    let ids = heading_ids(site, &rendered);
+    let ids = heading_ids(site, rendered);
     let sources = site
         .pages
         .iter()
@@ -84,13 +183,13 @@ pub fn render_markdown_cached(
         let Some(source) = source else { continue };
         report(site, key, source, body_start, markdown, &ids, &mut problems);
     }
-    (rendered, problems)
+    problems
 }
 
 /// The heading ids of every page and section, by content key, for anchor checks.
 pub fn heading_ids<'a>(
     site: &'a Site,
-    rendered: &'a RenderedSite,
+    rendered: &'a SiteMarkdown,
 ) -> HashMap<&'a str, HashSet<&'a str>> {
     site.pages
         .iter()
@@ -127,17 +226,6 @@ pub fn link_target(site: &Site, from: &str, target: &str) -> LinkTarget {
         },
         Resolved::Broken { message, help } => LinkTarget::Broken { message, help },
     }
-}
-
-fn render_one(
-    site: &Site,
-    key: &str,
-    source: &SourceFile,
-    body_start: usize,
-    options: &MarkdownOptions,
-) -> RenderedMarkdown {
-    let body = &source.text[body_start..];
-    markdown::render(body, options, &|target| link_target(site, key, target))
 }
 
 fn report(

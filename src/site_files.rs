@@ -14,10 +14,10 @@ use crate::paths::{RelPath, alias_file, alias_path};
 /// the site owner's own rules win over cairn's defaults.
 pub const REPLACEABLE: &[&str] = &["robots.txt", "_headers", "_redirects"];
 use crate::quiz::CompiledFlow;
-use crate::render::RenderedSite;
+use crate::render::SiteMarkdown;
 
 /// Every site file, ready to write.
-pub fn site_files(site: &Site, rendered: &RenderedSite, flows: &[CompiledFlow]) -> Vec<OutputFile> {
+pub fn site_files(site: &Site, rendered: &SiteMarkdown, flows: &[CompiledFlow]) -> Vec<OutputFile> {
     let mut files = vec![sitemap(site, flows), robots(site)];
     if let Some(feed) = atom(site, rendered) {
         files.push(feed);
@@ -91,7 +91,7 @@ fn robots(site: &Site) -> OutputFile {
 }
 
 /// The Atom feed of dated pages, newest first; `None` when no page has a date.
-fn atom(site: &Site, rendered: &RenderedSite) -> Option<OutputFile> {
+fn atom(site: &Site, rendered: &SiteMarkdown) -> Option<OutputFile> {
     let dated = site.dated_pages();
     let newest = dated.first()?;
     let base = &site.config.base_url;

@@ -6,7 +6,7 @@ use cairn::incremental::BuildCache;
 use common::TestSite;
 
 /// Every generated file and copy of a build, sorted, for comparison.
-fn outputs(rendered: cairn::RenderedOutput) -> Vec<(String, Vec<u8>)> {
+fn outputs(rendered: cairn::Generated) -> Vec<(String, Vec<u8>)> {
     let mut all: Vec<(String, Vec<u8>)> = rendered
         .files
         .into_iter()
@@ -22,12 +22,13 @@ fn outputs(rendered: cairn::RenderedOutput) -> Vec<(String, Vec<u8>)> {
 
 /// Rebuilds through the cache and checks the result against a fresh full build.
 fn assert_same_as_full(site: &TestSite, cache: &BuildCache) -> cairn::incremental::RebuildStats {
-    let incremental = cairn::render_site_cached(&site.options(), Some(cache)).map(|mut output| {
-        output.complete_search(cache);
-        output
-    });
-    let stats = cache.finish_build(incremental.is_ok());
-    let full = cairn::render_site(&site.options());
+    let incremental = cairn::build_in_memory(&site.options(), cache);
+    cache.finish_build(incremental.is_ok());
+    let stats = incremental
+        .as_ref()
+        .map(|generated| generated.stats)
+        .unwrap_or_default();
+    let full = cairn::build_in_memory(&site.options(), &BuildCache::off());
     match (incremental, full) {
         (Ok(a), Ok(b)) => {
             let (a, b) = (outputs(a), outputs(b));

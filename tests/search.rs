@@ -28,8 +28,10 @@ fn site() -> TestSite {
 fn index_of(site: &TestSite, drafts: bool) -> SearchIndex {
     let root = site.root();
     let config = Config::load(root).expect("config");
-    let (loaded, _) = content::load(root, config, LoadOptions { drafts }).expect("content");
-    let rendered = cairn::render::render_site(&loaded).expect("render");
+    let off = cairn::memo::Memo::off();
+    let (loaded, _) = content::load(root, config, LoadOptions { drafts }, &off).expect("content");
+    let (rendered, problems) = cairn::render::markdown(&loaded, &cairn::memo::Memo::off());
+    assert!(!problems.has_errors(), "{}", problems.render(false));
     let (pages, docs) = cairn::search::documents(&loaded, &rendered);
     SearchIndex::build(
         pages,

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
-use crate::{BuildOptions, render_site};
+use crate::{BuildOptions, build_in_memory};
 pub use external::ExternalOptions;
 use html::PageFacts;
 use targets::Target;
@@ -64,7 +64,8 @@ struct Finding {
 
 /// Checks the site; never fails itself, everything found is in the report.
 pub fn check(options: &CheckOptions) -> CheckReport {
-    let rendered = match render_site(&options.build) {
+    let cache = crate::incremental::BuildCache::off();
+    let rendered = match build_in_memory(&options.build, &cache) {
         Ok(rendered) => rendered,
         Err(problems) => {
             return finish(

@@ -14,7 +14,7 @@ use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::{self, LinkTarget, MarkdownOptions};
-use crate::render::{self, RenderedSite};
+use crate::render::{self, SiteMarkdown};
 
 /// A flow without errors, ready to become pages.
 #[derive(Debug, Clone)]
@@ -88,14 +88,14 @@ pub struct SiteLinks<'a> {
     /// The loaded site.
     pub site: &'a Site,
     /// Its rendered Markdown, for heading titles.
-    pub rendered: &'a RenderedSite,
+    pub rendered: &'a SiteMarkdown,
     /// Heading ids by content key.
     pub ids: HashMap<&'a str, HashSet<&'a str>>,
 }
 
 impl<'a> SiteLinks<'a> {
     /// Indexes the site's headings once, for all flows.
-    pub fn new(site: &'a Site, rendered: &'a RenderedSite) -> Self {
+    pub fn new(site: &'a Site, rendered: &'a SiteMarkdown) -> Self {
         SiteLinks {
             site,
             rendered,

@@ -24,11 +24,12 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::MarkdownOptions;
-use crate::render::{self, RenderedSite};
+use crate::memo::Memo;
+use crate::render::{self, SiteMarkdown};
 
 /// Compiles every flow of the site in parallel; also refuses a question or outcome whose
 /// page would land on the URL of a page or section.
-pub fn compile_site(site: &Site, rendered: &RenderedSite) -> (Vec<CompiledFlow>, Diagnostics) {
+pub fn compile_site(site: &Site, rendered: &SiteMarkdown) -> (Vec<CompiledFlow>, Diagnostics) {
     let links = SiteLinks::new(site, rendered);
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
@@ -213,11 +214,11 @@ fn failed(problem: Diagnostic, site_root: Option<PathBuf>) -> FileCheck {
 }
 
 /// The site's content and rendered Markdown, whatever problems the other files have.
-fn load_site(root: &Path) -> Result<(Site, RenderedSite), &'static str> {
+fn load_site(root: &Path) -> Result<(Site, SiteMarkdown), &'static str> {
     let config = Config::load(root).map_err(|_| "the site's site.yaml has errors")?;
-    let (site, _) = content::load(root, config, LoadOptions::default())
+    let (site, _) = content::load(root, config, LoadOptions::default(), &Memo::off())
         .map_err(|_| "the site's content/ folder cannot be read")?;
-    let (rendered, _) = render::render_markdown(&site);
+    let (rendered, _) = render::markdown(&site, &Memo::off());
     Ok((site, rendered))
 }
 

@@ -6,9 +6,8 @@
 //! answers given. `/quiz/<name>/flow.json` carries the same flow for `quiz.js`, which runs
 //! it in place.
 
-use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Value;
 
 use super::compile::CompiledFlow;
 use super::graph::NodeRef;
@@ -16,8 +15,7 @@ use crate::content::Site;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Kind, Origin, OutputFile};
 use crate::paths::RelPath;
-use crate::templates::Templates;
-use crate::templates::context::SiteValues;
+use crate::templates::{Job, SiteValues, Templates};
 
 /// The template for question pages.
 pub const QUESTION_TEMPLATE: &str = "quiz_question.html";
@@ -26,17 +24,17 @@ pub const OUTCOME_TEMPLATE: &str = "quiz_outcome.html";
 /// The file, in each quiz's folder, that holds the flow for `quiz.js`.
 pub const DATA_FILE: &str = "flow.json";
 
-/// Every page and data file of every flow, rendered in parallel.
-pub fn render(
+/// The pages of every flow, as template jobs, and each flow's data file.
+pub fn jobs(
     site: &Site,
     flows: &[CompiledFlow],
     values: &SiteValues,
     templates: &Templates,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    if flows.is_empty() {
-        return Ok(Vec::new());
-    }
+) -> (Vec<Job>, Vec<OutputFile>, Diagnostics) {
     let mut problems = Diagnostics::default();
+    if flows.is_empty() {
+        return (Vec::new(), Vec::new(), problems);
+    }
     for name in [QUESTION_TEMPLATE, OUTCOME_TEMPLATE] {
         if !templates.contains(name) {
             problems.push(
@@ -49,7 +47,7 @@ pub fn render(
         }
     }
     if problems.has_errors() {
-        return Err(problems);
+        return (Vec::new(), Vec::new(), problems);
     }
     let mut files = Vec::new();
     let mut jobs = Vec::new();
@@ -74,34 +72,9 @@ pub fn render(
             }),
             Err(problem) => problems.push(problem),
         }
-        jobs.extend(
-            page_jobs(site, values, flow, &urls)
-                .into_iter()
-                .map(|(template, path, context)| (template, path, context, origin.clone())),
-        );
+        page_jobs(site, values, flow, &urls, &origin, &mut jobs, &mut problems);
     }
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .into_par_iter()
-        .map(|(template, path, context, origin)| {
-            let path = checked(&path, &origin)?;
-            templates.render(template, &context).map(|html| OutputFile {
-                path,
-                bytes: html.into_bytes().into(),
-                origin,
-            })
-        })
-        .collect();
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    if problems.has_errors() {
-        problems.sort();
-        return Err(problems);
-    }
-    Ok(files)
+    (jobs, files, problems)
 }
 
 /// Where each node of one flow is published.
@@ -134,9 +107,34 @@ impl Urls<'_> {
     }
 }
 
-type Job = (&'static str, String, Context);
+/// A job for the quiz page at `site_path`, with the values every template gets.
+fn quiz_job(
+    template: &str,
+    site_path: &str,
+    (site, values, origin): (&Site, &SiteValues, &Origin),
+    quiz: &Value,
+) -> Result<Job, Diagnostic> {
+    let output = checked(&format!("{site_path}index.html"), origin)?;
+    let mut job = crate::templates::jobs::job(
+        template.to_string(),
+        (output, origin.clone()),
+        values,
+        site,
+        site_path,
+    );
+    job.insert("quiz", quiz.clone());
+    Ok(job)
+}
 
-fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls) -> Vec<Job> {
+fn page_jobs(
+    site: &Site,
+    values: &SiteValues,
+    flow: &CompiledFlow,
+    urls: &Urls,
+    origin: &Origin,
+    jobs: &mut Vec<Job>,
+    problems: &mut Diagnostics,
+) {
     let base = &site.config.base_url;
     let quiz = Value::from_serializable(&QuizValue {
         key: &flow.key,
@@ -149,7 +147,7 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
         question_count: flow.questions.len(),
         outcome_count: flow.outcomes.len(),
     });
-    let mut jobs = Vec::new();
+    let common = (site, values, origin);
     for (index, question) in flow.questions.iter().enumerate() {
         let node = NodeRef::Question(index);
         let value = QuestionValue {
@@ -171,11 +169,13 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
                 })
                 .collect(),
         };
-        let path = urls.path(node);
-        let mut context = crate::templates::pages::base_context(values, site, &path);
-        context.insert_value("quiz", quiz.clone());
-        context.insert("question", &value);
-        jobs.push((QUESTION_TEMPLATE, format!("{path}index.html"), context));
+        match quiz_job(QUESTION_TEMPLATE, &urls.path(node), common, &quiz) {
+            Ok(mut job) => {
+                job.insert("question", Value::from_serializable(&value));
+                jobs.push(job);
+            }
+            Err(problem) => problems.push(problem),
+        }
     }
     for (index, outcome) in flow.outcomes.iter().enumerate() {
         let node = NodeRef::Outcome(index);
@@ -186,13 +186,14 @@ fn page_jobs(site: &Site, values: &SiteValues, flow: &CompiledFlow, urls: &Urls)
             url: urls.link(node),
             read: outcome.read.iter().map(ReadValue::from).collect(),
         };
-        let path = urls.path(node);
-        let mut context = crate::templates::pages::base_context(values, site, &path);
-        context.insert_value("quiz", quiz.clone());
-        context.insert("outcome", &value);
-        jobs.push((OUTCOME_TEMPLATE, format!("{path}index.html"), context));
+        match quiz_job(OUTCOME_TEMPLATE, &urls.path(node), common, &quiz) {
+            Ok(mut job) => {
+                job.insert("outcome", Value::from_serializable(&value));
+                jobs.push(job);
+            }
+            Err(problem) => problems.push(problem),
+        }
     }
-    jobs
 }
 
 /// A quiz file's output path, checked (a long quiz or node name can be too long for a

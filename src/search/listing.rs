@@ -10,12 +10,10 @@ use tera::Value;
 use super::{Entry, searchable};
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{ValueCache, value_key};
 use crate::markdown::TocEntry;
-use crate::render::RenderedSite;
-use crate::templates::Templates;
-use crate::templates::context::SiteValues;
-use crate::templates::pages::Job;
+use crate::render::SiteMarkdown;
+use crate::templates::values::{ValueMemo, value_key};
+use crate::templates::{Job, SiteValues, Templates};
 
 /// Where the listing page is published.
 pub const LISTING_PATH: &str = "search/";
@@ -24,7 +22,7 @@ pub const TEMPLATE: &str = "search_page.html";
 
 /// One page or section in the listing, as the template sees it (`listing` is a list of
 /// these, in reading order). Hashed as it is serialized: the hash keys the listing's value
-/// in the [`ValueCache`], so that an edit to a page's text alone keeps the listing.
+/// in the [`ValueMemo`], so that an edit to a page's text alone keeps the listing.
 #[derive(Debug, Hash, Serialize)]
 struct ListedPage<'a> {
     title: &'a str,
@@ -39,14 +37,14 @@ struct ListedPage<'a> {
 
 /// The job that renders the listing page, or `None` when the theme has no template for
 /// it. A page or section of the site published at `/search/` is an error: the two would
-/// overwrite each other. With `cache`, the listing's value is the last build's while no
-/// listed page changed, so the page cache reuses the page.
+/// overwrite each other. Through the memo, the listing's value is the last build's while no
+/// listed page changed, so the page memo reuses the page.
 pub fn job(
     site: &Site,
-    rendered: &RenderedSite,
+    rendered: &SiteMarkdown,
     values: &SiteValues,
     templates: &Templates,
-    cache: Option<&ValueCache>,
+    memo: &ValueMemo,
 ) -> Result<Option<Job>, Diagnostic> {
     if !templates.contains(TEMPLATE) {
         return Ok(None);
@@ -93,13 +91,14 @@ pub fn job(
         })
         .collect();
     let make = || Value::from_serializable(&listing);
-    let listing = match cache {
-        Some(cache) => cache.value(value_key("listing", &listing, &[]), &[], make),
-        None => make(),
+    let listing = if memo.is_on() {
+        memo.value(value_key("listing", &listing, &[]), &[], make)
+    } else {
+        make()
     };
-    let mut job = crate::templates::pages::job(
+    let mut job = crate::templates::jobs::job(
         TEMPLATE.to_string(),
-        crate::templates::pages::index_path(
+        crate::templates::jobs::index_path(
             LISTING_PATH,
             &crate::output::Origin::generated("the page listing every page for search"),
         )?,

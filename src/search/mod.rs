@@ -9,6 +9,7 @@
 pub mod hits;
 pub mod index;
 pub mod listing;
+mod memo;
 pub mod shards;
 pub mod tokenize;
 
@@ -17,11 +18,11 @@ use std::sync::Arc;
 use crate::content::Site;
 use crate::markdown::RenderedMarkdown;
 use crate::output::OutputFile;
-use crate::render::RenderedSite;
+use crate::render::SiteMarkdown;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
 use tokenize::WordStemmer;
 
-pub use crate::incremental::DeferredIndex;
+pub use memo::{SearchMemo, index_remembering};
 
 /// A page or section of the site, in reading order: home, its pages, then each
 /// subsection the same way.
@@ -84,7 +85,7 @@ impl SearchSource {
 }
 
 /// Every searchable page and section, in reading order.
-pub fn sources(site: &Site, rendered: &RenderedSite) -> Vec<SearchSource> {
+pub fn sources(site: &Site, rendered: &SiteMarkdown) -> Vec<SearchSource> {
     let base = &site.config.base_url;
     searchable(site)
         .into_iter()
@@ -104,7 +105,7 @@ pub fn sources(site: &Site, rendered: &RenderedSite) -> Vec<SearchSource> {
 }
 
 /// The pages and heading sections to index.
-pub fn documents(site: &Site, rendered: &RenderedSite) -> (Vec<SearchPage>, Vec<SearchDoc>) {
+pub fn documents(site: &Site, rendered: &SiteMarkdown) -> (Vec<SearchPage>, Vec<SearchDoc>) {
     documents_of(&sources(site, rendered))
 }
 
@@ -152,21 +153,7 @@ pub fn index_files(
     shards::write(&index, &shards::ShardOptions::default())
 }
 
-/// The index files of the site. With `cache` (`cairn serve`), the last build's are reused
-/// while the indexed text is the same, and when it changed they are still returned, with
-/// the work of making the new ones as a [`DeferredIndex`], so that the browser can reload
-/// before the index is made again.
-pub fn site_index_files(
-    site: &Site,
-    rendered: &RenderedSite,
-    cache: Option<&crate::incremental::SearchCache>,
-) -> (Vec<OutputFile>, Option<DeferredIndex>) {
-    let language = &site.config.language;
-    match cache {
-        Some(cache) => cache.index_files(sources(site, rendered), language),
-        None => {
-            let (pages, docs) = documents(site, rendered);
-            (index_files(pages, docs, language), None)
-        }
-    }
+/// The index files of the site, through the memo.
+pub fn site_index(site: &Site, rendered: &SiteMarkdown, memo: &SearchMemo) -> Vec<OutputFile> {
+    index_remembering(sources(site, rendered), &site.config.language, memo)
 }

@@ -22,7 +22,8 @@ use tokio::sync::broadcast;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::{BuildCache, RebuildStats};
-use crate::{BuildOptions, render_site_cached};
+use crate::search::{self, SearchSource};
+use crate::{BuildOptions, output};
 use served::{Reload, ServedSite};
 
 /// How long files must be quiet before a rebuild starts. Editors finish a save (write, or
@@ -135,6 +136,14 @@ pub struct BuildOutcome {
     pub warnings: Diagnostics,
 }
 
+/// A search index to make once the pages are published.
+struct PendingIndex {
+    sources: Vec<SearchSource>,
+    language: String,
+    /// The paths of the index files served meanwhile.
+    stale: Vec<String>,
+}
+
 /// Runs the site's builds and publishes each result to the server.
 pub struct Rebuilder {
     options: BuildOptions,
@@ -175,66 +184,23 @@ impl Rebuilder {
     /// Builds the site through the cache and publishes the result.
     pub fn rebuild(&mut self) -> BuildOutcome {
         let started = Instant::now();
-        let rendered = render_site_cached(&self.options, Some(&self.cache));
-        let stats = self.cache.finish_build(rendered.is_ok());
-        let previous = self.shared.snapshot();
-        match rendered {
-            Ok(mut rendered) => {
-                let warnings = rendered.warnings.clone();
-                let deferred_search = rendered.deferred_search.take();
-                let site = ServedSite::new(rendered, previous.site.as_deref());
-                let (reload, build) = match &previous.site {
-                    Some(old) => {
-                        let changes = site.changes_since(old);
-                        let reload = Reload::for_changes(&changes, &site.base_path);
-                        let build = if reload == Reload::Nothing {
-                            previous.build.clone()
-                        } else {
-                            self.next_build_name()
-                        };
-                        (reload, build)
-                    }
-                    None => (Reload::Page, self.next_build_name()),
-                };
-                let site = Arc::new(site);
-                self.shared.replace(ServeState {
-                    site: Some(site.clone()),
-                    errors: None,
-                    build,
-                });
-                let event = match &reload {
-                    Reload::Nothing if previous.errors.is_some() => Some(BrowserEvent::Clear),
-                    Reload::Nothing => None,
-                    Reload::Stylesheets(paths) if previous.errors.is_none() => {
-                        Some(BrowserEvent::Stylesheets(paths.clone()))
-                    }
-                    _ => Some(BrowserEvent::Reload),
-                };
-                if let Some(event) = event {
-                    let _ = self.shared.events.send(event);
-                }
-                // The pages are served and the browser told; now the search index, which
-                // is most of a build's work. It is made on its own thread, so that neither
-                // this reload nor the next edit's waits for it; a newer build's site is
-                // never replaced by it.
-                if let Some(deferred) = deferred_search {
-                    use std::sync::atomic::Ordering;
-                    let number = self.latest_search.fetch_add(1, Ordering::SeqCst) + 1;
-                    let latest = self.latest_search.clone();
-                    let cache = self.cache.search.clone();
-                    let shared = self.shared.clone();
-                    let job = move || {
-                        if latest.load(Ordering::SeqCst) != number {
-                            return;
-                        }
-                        let stale = deferred.stale.clone();
-                        let fresh = deferred.build(&cache);
-                        shared.update_site(&site, site.replacing(&stale, fresh));
-                    };
-                    match &self.search_pool {
-                        Some(pool) => pool.spawn(job),
-                        None => job(),
-                    }
+        let generated = crate::generate(&self.options, &self.cache).and_then(|mut generated| {
+            let pending = self.search_files(&mut generated);
+            output::claim_all(
+                &mut generated.site.claims.clone(),
+                &generated.files,
+                &generated.copies,
+            )?;
+            Ok((generated, pending))
+        });
+        self.cache.finish_build(generated.is_ok());
+        match generated {
+            Ok((generated, pending)) => {
+                let stats = generated.stats;
+                let warnings = generated.warnings.clone();
+                let (site, reload) = self.publish(generated);
+                if let Some(pending) = pending {
+                    self.index_later(site, pending);
                 }
                 BuildOutcome {
                     elapsed: started.elapsed(),
@@ -243,22 +209,112 @@ impl Rebuilder {
                     warnings,
                 }
             }
-            Err(mut problems) => {
-                problems.sort();
-                let html = Arc::new(overlay::render(&problems));
-                self.shared.replace(ServeState {
-                    site: previous.site.clone(),
-                    errors: Some(html.clone()),
-                    build: previous.build.clone(),
-                });
-                let _ = self.shared.events.send(BrowserEvent::Errors(html));
-                BuildOutcome {
-                    elapsed: started.elapsed(),
-                    result: Err(problems),
-                    reload: None,
-                    warnings: Diagnostics::default(),
-                }
+            Err(problems) => self.show_errors(problems, started),
+        }
+    }
+
+    /// Adds the search index files to `generated`: the last ones while they still hold,
+    /// made now on the first build, and otherwise the last ones for the moment, with the
+    /// sources of the new index to make once the pages are published.
+    fn search_files(&self, generated: &mut crate::Generated) -> Option<PendingIndex> {
+        let sources = search::sources(&generated.site, &generated.markdown);
+        let language = generated.site.config.language.clone();
+        let memo = &self.cache.search;
+        if let Some(files) = memo.reusable(&sources, &language) {
+            generated.files.extend(files);
+            return None;
+        }
+        let last = memo.last_files();
+        if last.is_empty() {
+            generated
+                .files
+                .extend(search::index_remembering(sources, &language, memo));
+            return None;
+        }
+        let stale = last.iter().map(|file| file.path.to_string()).collect();
+        generated.files.extend(last);
+        Some(PendingIndex {
+            sources,
+            language,
+            stale,
+        })
+    }
+
+    /// Serves the new build and tells the open pages what to do.
+    fn publish(&mut self, generated: crate::Generated) -> (Arc<ServedSite>, Reload) {
+        let previous = self.shared.snapshot();
+        let site = ServedSite::new(generated, previous.site.as_deref());
+        let (reload, build) = match &previous.site {
+            Some(old) => {
+                let changes = site.changes_since(old);
+                let reload = Reload::for_changes(&changes, &site.base_path);
+                let build = if reload == Reload::Nothing {
+                    previous.build.clone()
+                } else {
+                    self.next_build_name()
+                };
+                (reload, build)
             }
+            None => (Reload::Page, self.next_build_name()),
+        };
+        let site = Arc::new(site);
+        self.shared.replace(ServeState {
+            site: Some(site.clone()),
+            errors: None,
+            build,
+        });
+        let event = match &reload {
+            Reload::Nothing if previous.errors.is_some() => Some(BrowserEvent::Clear),
+            Reload::Nothing => None,
+            Reload::Stylesheets(paths) if previous.errors.is_none() => {
+                Some(BrowserEvent::Stylesheets(paths.clone()))
+            }
+            _ => Some(BrowserEvent::Reload),
+        };
+        if let Some(event) = event {
+            let _ = self.shared.events.send(event);
+        }
+        (site, reload)
+    }
+
+    /// Makes the new search index after the pages are served: it is most of a build's
+    /// work, so it runs on its own thread, and neither this reload nor the next edit's
+    /// waits for it; a newer build's site is never replaced by it.
+    fn index_later(&self, site: Arc<ServedSite>, pending: PendingIndex) {
+        use std::sync::atomic::Ordering;
+        let number = self.latest_search.fetch_add(1, Ordering::SeqCst) + 1;
+        let latest = self.latest_search.clone();
+        let memo = self.cache.search.clone();
+        let shared = self.shared.clone();
+        let job = move || {
+            if latest.load(Ordering::SeqCst) != number {
+                return;
+            }
+            let fresh = search::index_remembering(pending.sources, &pending.language, &memo);
+            shared.update_site(&site, site.replacing(&pending.stale, fresh));
+        };
+        match &self.search_pool {
+            Some(pool) => pool.spawn(job),
+            None => job(),
+        }
+    }
+
+    /// Keeps serving the last good build and shows the errors over it.
+    fn show_errors(&self, mut problems: Diagnostics, started: Instant) -> BuildOutcome {
+        let previous = self.shared.snapshot();
+        problems.sort();
+        let html = Arc::new(overlay::render(&problems));
+        self.shared.replace(ServeState {
+            site: previous.site.clone(),
+            errors: Some(html.clone()),
+            build: previous.build.clone(),
+        });
+        let _ = self.shared.events.send(BrowserEvent::Errors(html));
+        BuildOutcome {
+            elapsed: started.elapsed(),
+            result: Err(problems),
+            reload: None,
+            warnings: Diagnostics::default(),
         }
     }
 

@@ -5,8 +5,8 @@ use bytes::Bytes;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use crate::RenderedOutput;
-use crate::incremental::FileStamp;
+use crate::Generated;
+use crate::stamp::FileStamp;
 
 /// One file of the served output.
 #[derive(Debug, Clone)]
@@ -56,9 +56,9 @@ pub struct ServedSite {
 }
 
 impl ServedSite {
-    /// Takes a rendered site; later entries win, as when writing the output folder.
+    /// Takes a built site (its output paths already claimed, so no two files share one).
     /// Files with the same bytes as in `previous` share its copy.
-    pub fn new(rendered: RenderedOutput, previous: Option<&ServedSite>) -> ServedSite {
+    pub fn new(rendered: Generated, previous: Option<&ServedSite>) -> ServedSite {
         let base_path = rendered.site.config.base_url.path().to_string();
         let csp = rendered.site.config.csp.clone();
         let mut files = HashMap::with_capacity(rendered.files.len() + rendered.copies.len());

@@ -5,13 +5,24 @@
 //! (`base.html`) is the most specific one: the site's `templates/` first, then the theme,
 //! then the themes it extends. Templates are parsed once per build.
 
-pub mod context;
 pub mod deps;
 mod filters;
-pub mod pages;
+pub mod functions;
+pub mod jobs;
+mod loaded;
+pub mod render;
+pub mod value_hash;
+pub mod values;
+
+pub use jobs::Job;
+pub use loaded::{TemplateMemo, load};
+pub use render::PageMemo;
+pub use values::{SiteValues, ValueMemo};
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tera::{ErrorKind, Tera};
 
@@ -22,8 +33,14 @@ use crate::theme::ThemeChain;
 pub struct Templates {
     tera: Tera,
     files: HashMap<String, SourceFile>,
-    lookup: context::LookupSlot,
+    lookup: functions::LookupSlot,
+    /// Tells this parse from every other in this process: pages rendered by another
+    /// template set are not reused.
+    generation: u64,
 }
+
+/// The number of the next parse.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
 
 /// Every template a theme must provide (possibly through the theme it extends).
 pub const REQUIRED: &[&str] = &[
@@ -83,8 +100,8 @@ impl Templates {
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         filters::register(&mut tera);
-        let lookup = context::LookupSlot::default();
-        context::register_functions(&mut tera, lookup.clone());
+        let lookup = functions::LookupSlot::default();
+        functions::register_functions(&mut tera, lookup.clone());
         let files: HashMap<String, SourceFile> = sources.iter().cloned().collect();
         let batch = sources
             .iter()
@@ -120,6 +137,7 @@ impl Templates {
             tera,
             files,
             lookup,
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -133,19 +151,24 @@ impl Templates {
         self.files.keys().map(String::as_str)
     }
 
+    /// The number telling this parse from every other.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Gives templates access to site data through functions (`get_page` and friends).
-    pub fn set_site(&self, lookup: context::SiteLookup) {
+    pub fn set_site(&self, lookup: functions::SiteLookup) {
         self.lookup.set(lookup);
     }
 
-    /// Withdraws the site data from the template functions, so that it can be freed once
-    /// every page is rendered.
-    pub fn clear_site(&self) {
-        self.lookup.clear();
+    /// Withdraws the site data from the template functions once every page is rendered;
+    /// the caller decides when it is freed.
+    pub fn take_site(&self) -> Option<Arc<functions::SiteLookup>> {
+        self.lookup.take()
     }
 
     /// The site data the template functions see in the current build.
-    pub fn lookup(&self) -> Option<std::sync::Arc<context::SiteLookup>> {
+    pub fn lookup(&self) -> Option<Arc<functions::SiteLookup>> {
         self.lookup.current()
     }
 

@@ -1,22 +1,25 @@
-//! Template context: the values templates see, built once per build and shared.
+//! Template values: what templates see of the site, built once per build and shared.
 //!
 //! Each page's and section's value is built once (tera values are reference-counted, so a
 //! section listing a hundred pages shares them instead of copying), and the site-wide value
 //! is serialized once, not per page.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value as JsonValue;
-use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
+use tera::Value;
 
+use super::functions::SiteLookup;
+use super::value_hash::ValueHasher;
 use crate::assets::AssetMap;
 use crate::content::{Page, Section, Site, TagTerm};
-use crate::incremental::{ValueCache, value_key};
 use crate::markdown::{RenderedMarkdown, TocEntry};
-use crate::render::RenderedSite;
+use crate::memo::Memo;
+use crate::render::SiteMarkdown;
 
 /// Reading speed used for `reading_time`, in words per minute.
 pub const WORDS_PER_MINUTE: usize = 200;
@@ -73,7 +76,7 @@ pub struct TagContext {
 }
 
 /// What every list of pages shows about a page (`section.pages`, `term.pages`, `get_page`).
-/// Hashed as it is serialized: the hash keys its value in the [`ValueCache`].
+/// Hashed as it is serialized: the hash keys its value in the [`ValueMemo`].
 #[derive(Debug, Hash, Serialize)]
 struct PageSummary<'a> {
     key: &'a str,
@@ -97,33 +100,108 @@ struct PageSummary<'a> {
     search: bool,
 }
 
-/// Site data the template functions (`get_page`, `get_section`, `get_taxonomy`) can reach.
-pub struct SiteLookup {
-    /// Content key → full page value (with content).
-    pub pages: HashMap<String, Value>,
-    /// Content key → section value (with its pages).
-    pub sections: HashMap<String, Value>,
-    /// Taxonomy name → taxonomy value.
-    pub taxonomies: HashMap<String, Value>,
-    /// The site's base path, for `get_url`.
-    pub base_path: String,
-    /// Fingerprinted assets, for `get_url` and `get_integrity`.
-    pub assets: AssetMap,
+/// Template values made by earlier builds: those made from a page's rendered Markdown
+/// alone (its content split at headings, its table of contents), by the identity of that
+/// Markdown (which the Markdown memo keeps while the page is unchanged); and page values,
+/// by a hash of what they are made from. A reused value keeps its address, by which the
+/// value hashes know it, so an unchanged page is told without hashing its values again.
+pub struct ValueMemo {
+    fields: Memo<usize, Arc<Fields>>,
+    built: Memo<u64, Arc<Built>>,
 }
 
-impl SiteLookup {
-    /// What `get_url(path=…)` returns: the root-relative URL, fingerprinted for assets.
-    pub fn url_for(&self, path: &str) -> String {
-        let path = self
-            .assets
-            .get(path)
-            .map_or(path.trim_start_matches('/'), |asset| asset.path.as_str());
-        format!("{}{path}", self.base_path)
+/// The Markdown fields of one page.
+struct Fields {
+    /// Held so the address the entry is keyed by cannot be reused by another page.
+    _markdown: Arc<RenderedMarkdown>,
+    fields: Vec<(&'static str, Value)>,
+}
+
+/// A value made from inputs keyed by hash.
+struct Built {
+    /// The rendered Markdown whose addresses the key was made from, held for the same
+    /// reason.
+    _markdown: Vec<Arc<RenderedMarkdown>>,
+    value: Value,
+}
+
+/// The key of a value made from `inputs` (and from the rendered Markdown of `markdown`, by
+/// identity): a 64-bit hash, as value hashes are.
+pub fn value_key(kind: &str, inputs: &impl Hash, markdown: &[&Arc<RenderedMarkdown>]) -> u64 {
+    let mut hasher = ValueHasher::new();
+    kind.hash(&mut hasher);
+    inputs.hash(&mut hasher);
+    for md in markdown {
+        (Arc::as_ptr(md) as usize).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+impl Default for ValueMemo {
+    /// A memo that remembers.
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ValueMemo {
+    /// A memo that remembers across builds.
+    pub fn new() -> ValueMemo {
+        ValueMemo {
+            fields: Memo::new(),
+            built: Memo::new(),
+        }
     }
 
-    /// What `get_integrity(path=…)` returns, if `path` is a fingerprinted asset.
-    pub fn integrity_for(&self, path: &str) -> Option<&str> {
-        self.assets.get(path).map(|asset| asset.integrity.as_str())
+    /// A memo that remembers nothing.
+    pub fn off() -> ValueMemo {
+        ValueMemo {
+            fields: Memo::off(),
+            built: Memo::off(),
+        }
+    }
+
+    /// True when it remembers.
+    pub fn is_on(&self) -> bool {
+        self.built.is_on()
+    }
+
+    /// The Markdown fields of a page, made once per rendered Markdown.
+    fn fields(&self, markdown: &Arc<RenderedMarkdown>) -> Vec<(&'static str, Value)> {
+        let key = Arc::as_ptr(markdown) as usize;
+        self.fields
+            .get_or_make(key, || {
+                Arc::new(Fields {
+                    _markdown: markdown.clone(),
+                    fields: markdown_fields(markdown),
+                })
+            })
+            .fields
+            .clone()
+    }
+
+    /// The value under `key` (see [`value_key`]): the one an earlier build made, or one
+    /// `make` makes now. `markdown` is what the key took by address.
+    pub fn value(
+        &self,
+        key: u64,
+        markdown: &[&Arc<RenderedMarkdown>],
+        make: impl FnOnce() -> Value,
+    ) -> Value {
+        self.built
+            .get_or_make(key, || {
+                Arc::new(Built {
+                    _markdown: markdown.iter().map(|md| Arc::clone(md)).collect(),
+                    value: make(),
+                })
+            })
+            .value
+            .clone()
+    }
+
+    /// Forgets the values no build used since the last sweep; returns what it dropped.
+    pub fn sweep(&self) -> Box<dyn Send> {
+        Box::new((self.fields.sweep(), self.built.sweep()))
     }
 }
 
@@ -144,22 +222,10 @@ pub struct SiteValues {
 }
 
 impl SiteValues {
-    /// Builds every template value of the site.
-    pub fn build(site: &Site, rendered: &RenderedSite) -> SiteValues {
-        Self::build_cached(site, rendered, None)
-    }
-
-    /// [`SiteValues::build`], taking the values made from each page's Markdown alone from
-    /// `cache` when given (`cairn serve`), so an unchanged page's are not made again.
-    pub fn build_cached(
-        site: &Site,
-        rendered: &RenderedSite,
-        cache: Option<&ValueCache>,
-    ) -> SiteValues {
-        let markdown_fields = |md: &Arc<RenderedMarkdown>| match cache {
-            Some(cache) => cache.fields(md),
-            None => markdown_fields(md),
-        };
+    /// Builds every template value of the site, taking from `memo` what an earlier build
+    /// made from the same inputs.
+    pub fn build(site: &Site, rendered: &SiteMarkdown, memo: &ValueMemo) -> SiteValues {
+        let markdown_fields = |md: &Arc<RenderedMarkdown>| memo.fields(md);
         let base = &site.config.base_url;
         let site_value = Value::from_serializable(&SiteContext {
             title: &site.config.title,
@@ -186,14 +252,12 @@ impl SiteValues {
             .zip(&rendered.pages)
             .map(|(page, md)| {
                 let summary = page_summary(site, page, md, &tag_contexts);
-                match cache {
-                    Some(cache) => {
-                        let key = value_key("summary", &summary, &[]);
-                        let value = cache.value(key, &[], || Value::from_serializable(&summary));
-                        (key, value)
-                    }
-                    None => (0, Value::from_serializable(&summary)),
+                if !memo.is_on() {
+                    return (0, Value::from_serializable(&summary));
                 }
+                let key = value_key("summary", &summary, &[]);
+                let value = memo.value(key, &[], || Value::from_serializable(&summary));
+                (key, value)
             })
             .unzip();
         let section_links: Vec<LinkContext> = site
@@ -207,13 +271,11 @@ impl SiteValues {
                 let links = page_links(site, index, &section_links);
                 let md = &rendered.pages[index];
                 let make = || full_page(markdown_fields(md), &page_summaries[index], &links);
-                match cache {
-                    Some(cache) => {
-                        let key = value_key("page", &(summary_keys[index], &links), &[md]);
-                        cache.value(key, &[md], make)
-                    }
-                    None => make(),
+                if !memo.is_on() {
+                    return make();
                 }
+                let key = value_key("page", &(summary_keys[index], &links), &[md]);
+                memo.value(key, &[md], make)
             })
             .collect();
         let sections: Vec<Value> = (0..site.sections.len())
@@ -510,110 +572,4 @@ fn section_value(
             ("subsections", subsections.into()),
         ],
     )
-}
-
-/// The site data behind the template functions. Functions are registered when templates
-/// are parsed (tera checks that called functions exist), before the site is rendered; the
-/// slot is filled once the data exists, and refilled on each rebuild when templates are reused.
-#[derive(Clone, Default)]
-pub struct LookupSlot(Arc<RwLock<Option<Arc<SiteLookup>>>>);
-
-impl LookupSlot {
-    /// Publishes the data of the current build.
-    pub fn set(&self, lookup: SiteLookup) {
-        let mut guard = self.0.write().unwrap_or_else(PoisonError::into_inner);
-        *guard = Some(Arc::new(lookup));
-    }
-
-    /// Withdraws the data of the current build, once every template is rendered.
-    pub fn clear(&self) {
-        *self.0.write().unwrap_or_else(PoisonError::into_inner) = None;
-    }
-
-    /// The data of the current build, if published.
-    pub fn current(&self) -> Option<Arc<SiteLookup>> {
-        self.0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    fn get(&self) -> TeraResult<Arc<SiteLookup>> {
-        let guard = self.0.read().unwrap_or_else(PoisonError::into_inner);
-        guard
-            .clone()
-            .ok_or_else(|| Error::message("site data is not available while templates load"))
-    }
-}
-
-/// Registers `get_page`, `get_section`, `get_taxonomy`, `get_url` and `get_integrity`.
-pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
-    let pages = slot.clone();
-    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let lookup = pages.get()?;
-        super::deps::note(super::deps::Dependency::Page(path.trim_start_matches('/').to_string()));
-        lookup.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
-            Error::message(format!(
-                "get_page: no page `{path}` (name it by its path under content/, e.g. `reasons/healing.md`)"
-            ))
-        })
-    });
-    let sections = slot.clone();
-    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let key = path.trim_start_matches('/').trim_end_matches('/');
-        let key = if key.is_empty() {
-            "_index.md".to_string()
-        } else if key.ends_with("_index.md") {
-            key.to_string()
-        } else {
-            format!("{key}/_index.md")
-        };
-        let lookup = sections.get()?;
-        super::deps::note(super::deps::Dependency::Section(key.clone()));
-        lookup.sections.get(&key).cloned().ok_or_else(|| {
-            Error::message(format!(
-                "get_section: no section `{path}` (name it like `reasons/_index.md`, or `_index.md` for home)"
-            ))
-        })
-    });
-    let taxonomies = slot.clone();
-    tera.register_function(
-        "get_taxonomy",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let name = kwargs.must_get::<&str>("name")?;
-            let lookup = taxonomies.get()?;
-            super::deps::note(super::deps::Dependency::Taxonomy(name.to_string()));
-            lookup.taxonomies.get(name).cloned().ok_or_else(|| {
-                Error::message(format!(
-                    "get_taxonomy: no taxonomy `{name}` (cairn has `tags`)"
-                ))
-            })
-        },
-    );
-    let urls = slot.clone();
-    tera.register_function(
-        "get_url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let lookup = urls.get()?;
-            super::deps::note(super::deps::Dependency::Url(path.to_string()));
-            Ok(Value::from(lookup.url_for(path)))
-        },
-    );
-    let hashes = slot;
-    tera.register_function(
-        "get_integrity",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let lookup = hashes.get()?;
-            super::deps::note(super::deps::Dependency::Integrity(path.to_string()));
-            lookup.integrity_for(path).map(Value::from).ok_or_else(|| {
-                Error::message(format!(
-                    "get_integrity: `{path}` is not a fingerprinted stylesheet or script"
-                ))
-            })
-        },
-    );
 }

@@ -1,24 +1,24 @@
-//! Fingerprints of template values: a 64-bit hash of everything a template can read.
+//! Value hashes: a 64-bit hash of everything a template can read, to tell an unchanged
+//! page's context without comparing it.
 //!
 //! Many values are shared: between pages of one build (a section's page list, the tag
-//! taxonomy) and between builds (a page's content, kept by `ValueCache` while its
+//! taxonomy) and between builds (a page's content, kept by the value memo while its
 //! Markdown is unchanged). Their hashes are memoized by the address of their shared,
 //! reference-counted data. The memo holds a clone of every value it knows, so that address
 //! cannot be reused by another value while the entry exists; entries no build used are
-//! dropped by [`Fingerprinter::prune`].
+//! swept with the other memos.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 use tera::Value;
 use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
-/// The hasher of fingerprints: xxh3 runs at memory speed on the long strings page values hold
+use crate::memo::Memo;
+
+/// The hasher of values: xxh3 runs at memory speed on the long strings page values hold
 /// (std's SipHash took most of a rebuild's time on a 1,000-page site). Not DoS-resistant,
 /// which does not matter for hashing the site's own values.
-pub type FingerprintHasher = Xxh3Default;
+pub type ValueHasher = Xxh3Default;
 
 /// Strings at least this long are hashed on their own and memoized (page contents).
 const LONG_STRING: usize = 512;
@@ -27,9 +27,6 @@ const LONG_STRING: usize = 512;
 /// ones (breadcrumbs, tags of a page) cost less to hash than to look up.
 const LONG_LIST: usize = 16;
 
-/// The memo is split by address so parallel jobs rarely wait for each other's lock.
-const SHARDS: usize = 16;
-
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Map,
@@ -37,91 +34,66 @@ enum Kind {
     Text,
 }
 
-struct Entry {
-    /// Keeps the hashed data alive, so its address names it alone.
-    _value: Value,
-    hash: u64,
-    used: AtomicBool,
+/// A memo of value hashes, by the address of shared maps, arrays and long strings; each
+/// entry keeps the value it hashed alive, so its address names it alone.
+pub struct ValueHashes {
+    memo: Memo<(usize, Kind), (Value, u64)>,
 }
 
-/// A memo of value hashes, by the address of shared maps, arrays and long strings.
-#[derive(Default)]
-pub struct Fingerprinter {
-    memo: [Mutex<HashMap<(usize, Kind), Entry>>; SHARDS],
+impl Default for ValueHashes {
+    /// A memo that remembers.
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
-impl Fingerprinter {
-    /// The hash of `value`, from the memo when this map, array or long string was hashed before.
+impl ValueHashes {
+    /// A memo that remembers across builds (split for parallel use).
+    pub fn new() -> ValueHashes {
+        ValueHashes {
+            memo: Memo::sharded(),
+        }
+    }
+
+    /// A memo that remembers nothing.
+    pub fn off() -> ValueHashes {
+        ValueHashes { memo: Memo::off() }
+    }
+
+    /// The hash of `value`, from the memo when this map, array or long string was hashed
+    /// before.
     pub fn shared(&self, value: &Value) -> u64 {
         let Some(key) = address(value) else {
             return self.hash(value);
         };
-        if let Some(entry) = self
-            .shard(key)
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-        {
-            entry.used.store(true, Ordering::Relaxed);
-            return entry.hash;
+        if let Some((_, hash)) = self.memo.get(&key) {
+            return hash;
         }
         let hash = self.hash(value);
-        self.shard(key)
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(
-                key,
-                Entry {
-                    _value: value.clone(),
-                    hash,
-                    used: AtomicBool::new(true),
-                },
-            );
+        self.memo.insert(key, (value.clone(), hash));
         hash
     }
 
-    /// Drops the entries no hash used since the last call (on another thread: they hold
-    /// the previous build's values, whose freeing a rebuild need not wait for).
-    pub fn prune(&self) {
-        let mut unused = Vec::new();
-        for shard in &self.memo {
-            let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-            let keep: HashMap<(usize, Kind), Entry> = shard
-                .drain()
-                .filter_map(|(key, entry)| {
-                    if entry.used.swap(false, Ordering::Relaxed) {
-                        Some((key, entry))
-                    } else {
-                        unused.push(entry);
-                        None
-                    }
-                })
-                .collect();
-            *shard = keep;
-        }
-        super::drop_later(unused);
-    }
-
-    fn shard(&self, (address, _): (usize, Kind)) -> &Mutex<HashMap<(usize, Kind), Entry>> {
-        // Allocations are aligned, so the low bits carry no information.
-        &self.memo[(address >> 4) % SHARDS]
+    /// Forgets the hashes no build asked for since the last sweep; returns their values.
+    pub fn sweep(&self) -> Vec<(Value, u64)> {
+        self.memo.sweep()
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.memo.iter().map(|s| s.lock().unwrap().len()).sum()
+        self.memo.len()
     }
 
     fn hash(&self, value: &Value) -> u64 {
         if let Some(text) = value.as_str()
             && text.len() >= LONG_STRING
         {
-            let mut hasher = FingerprintHasher::new();
+            let mut hasher = ValueHasher::new();
             value.is_safe().hash(&mut hasher);
             xxh3_64(text.as_bytes()).hash(&mut hasher);
             return hasher.finish();
         }
-        let mut hasher = FingerprintHasher::new();
+        let mut hasher = ValueHasher::new();
         feed(value, &mut hasher, self);
         hasher.finish()
     }
@@ -144,13 +116,13 @@ fn address(value: &Value) -> Option<(usize, Kind)> {
 /// The hash of a whole value, every nested part included, without a memo.
 #[cfg(test)]
 pub fn deep(value: &Value) -> u64 {
-    Fingerprinter::default().hash(value)
+    ValueHashes::off().hash(value)
 }
 
 /// Feeds a value to the hasher. Maps inside lists (pages in a section's or a tag's list) and
 /// long strings (contents) are the values shared most, so they go through the memo; what a
 /// value contributes depends only on its content, memo or not.
-fn feed(value: &Value, hasher: &mut FingerprintHasher, memo: &Fingerprinter) {
+fn feed(value: &Value, hasher: &mut ValueHasher, memo: &ValueHashes) {
     // The kind goes first so that, say, the string "1" and the number 1 differ.
     std::mem::discriminant(&value.kind()).hash(hasher);
     if let Some(text) = value.as_str() {
@@ -226,7 +198,7 @@ mod tests {
 
     #[test]
     fn shared_values_are_memoized_by_address_and_pruned_when_unused() {
-        let fingerprints = Fingerprinter::default();
+        let fingerprints = ValueHashes::new();
         let list = Value::from(vec![Value::from("x"), Value::from("y")]);
         let copy = list.clone();
         assert_eq!(fingerprints.shared(&list), deep(&list));
@@ -239,10 +211,10 @@ mod tests {
         );
         assert_eq!(fingerprints.shared(&pages), deep(&pages));
         assert_eq!(fingerprints.len(), 2 + LONG_LIST, "two lists and the pages");
-        fingerprints.prune();
+        fingerprints.sweep();
         assert_eq!(fingerprints.len(), 2 + LONG_LIST, "all used once");
         fingerprints.shared(&list);
-        fingerprints.prune();
+        fingerprints.sweep();
         assert_eq!(fingerprints.len(), 1, "only the list was used again");
     }
 }

@@ -1,13 +1,14 @@
-//! The template stage: every page, section, tag page and the 404 page through tera.
+//! The template stage's jobs: one per HTML file, for every page, section (and its
+//! pagers), tag page and the 404 page. Other stages add theirs (the search listing, quiz
+//! pages), and all are rendered together by [`super::render`].
 
-use rayon::prelude::*;
 use tera::{Context, Value};
 
 use super::Templates;
-use super::context::SiteValues;
+use super::values::SiteValues;
 use crate::content::{Site, TAGS_PATH};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{Kind, Origin, OutputFile};
+use crate::output::{Kind, Origin};
 use crate::paths::RelPath;
 use crate::yaml;
 
@@ -77,49 +78,6 @@ pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
     problems
 }
 
-/// Renders every HTML page of the site and the `more` jobs (the search listing), in
-/// parallel; all template errors are reported. With `cache` (`cairn serve`), pages an
-/// earlier build rendered are reused: a page is rendered again only when its template, its
-/// context or the site data its template looked up changed.
-pub fn render_pages_cached(
-    site: &Site,
-    values: &SiteValues,
-    templates: &Templates,
-    more: impl IntoIterator<Item = Job>,
-    cache: Option<&crate::incremental::PageCache>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    let (mut jobs, mut problems) = jobs(site, values);
-    jobs.extend(more);
-    let results: Vec<Result<OutputFile, Diagnostic>> = match cache {
-        Some(cache) => cache.render(&jobs, templates),
-        None => jobs
-            .into_par_iter()
-            .map(|job| {
-                templates
-                    .render(&job.template, &job.context())
-                    .map(|html| OutputFile {
-                        path: job.output,
-                        bytes: html.into_bytes().into(),
-                        origin: job.origin,
-                    })
-            })
-            .collect(),
-    };
-    let mut files = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(diagnostic) => problems.push(diagnostic),
-        }
-    }
-    if problems.has_errors() {
-        problems.sort();
-        Err(problems)
-    } else {
-        Ok(files)
-    }
-}
-
 /// A job with the values every template gets: `site`, `current_path`, `current_url`.
 pub(crate) fn job(
     template: String,
@@ -146,15 +104,6 @@ pub(crate) fn job(
     }
 }
 
-/// The values every template gets: `site`, `current_path`, `current_url`.
-pub(crate) fn base_context(values: &SiteValues, site: &Site, site_path: &str) -> Context {
-    let mut context = Context::new();
-    context.insert_value("site", values.site.clone());
-    context.insert("current_path", &site.config.base_url.link(site_path));
-    context.insert("current_url", &site.config.base_url.permalink(site_path));
-    context
-}
-
 /// The output file of a page at `site_path`, `<site_path>index.html`, checked.
 pub(crate) fn index_path(
     site_path: &str,
@@ -173,7 +122,9 @@ pub(crate) fn index_path(
         })
 }
 
-fn jobs(site: &Site, values: &SiteValues) -> (Vec<Job>, Diagnostics) {
+/// The jobs of every page, section (with its pagers), tag page and the 404 page; paths
+/// that cannot be published are reported.
+pub fn site_jobs(site: &Site, values: &SiteValues) -> (Vec<Job>, Diagnostics) {
     let mut jobs = Vec::new();
     let mut problems = Diagnostics::default();
     let mut checked = |site_path: &str, origin: &Origin| match index_path(site_path, origin) {
