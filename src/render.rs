@@ -152,7 +152,7 @@ fn report(
     let shift = |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
     for problem in &rendered.problems {
         problems.push(
-            Diagnostic::error(problem.message.clone())
+            Diagnostic::with_severity(problem.severity, problem.message.clone())
                 .at(source, shift(&problem.range))
                 .maybe_help(problem.help.clone()),
         );

@@ -184,6 +184,60 @@ fn huge_pages_many_headings_and_deep_nesting_build_in_bounded_time() {
 }
 
 #[test]
+fn raw_html_nested_a_hundred_thousand_deep_is_a_located_error_in_build_and_check() {
+    let deep = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    for unsafe_html in [false, true] {
+        let site = TestSite::minimal();
+        site.write(
+            "site.yaml",
+            &format!("title: T\nbase_url: https://example.org/\nunsafe_html: {unsafe_html}\n"),
+        );
+        site.write(
+            "content/deep.md",
+            &format!("---\ntitle: Deep\n---\n{deep}\n"),
+        );
+        let started = std::time::Instant::now();
+        let problems = site.build_err();
+        let report = cairn::check::check(&cairn::check::CheckOptions {
+            build: site.options(),
+            strict: false,
+            external: None,
+        });
+        // Generous: this guards against the quadratic parse (minutes before the limit).
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "took {:?}",
+            started.elapsed()
+        );
+        for found in [&problems, &report.problems] {
+            let [problem] = found.0.as_slice() else {
+                panic!("{}", found.render(false));
+            };
+            assert_eq!(
+                problem.message,
+                "raw HTML is nested more than 256 elements deep"
+            );
+            assert_eq!(problem.location(), "content/deep.md:4:1281");
+        }
+    }
+}
+
+#[test]
+fn raw_html_nested_two_hundred_deep_builds() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/deep.md",
+        &format!(
+            "---\ntitle: Deep\n---\n{}x{}\n",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        ),
+    );
+    site.build();
+    assert!(site.read("deep/index.html").contains(&"<div>".repeat(200)));
+}
+
+#[test]
 fn yaml_alias_bombs_are_refused_with_a_location() {
     let site = TestSite::minimal();
     let mut bomb =

@@ -7,6 +7,7 @@ mod footnotes;
 mod headings;
 mod highlight;
 mod links;
+mod nesting;
 mod sanitize;
 mod sections;
 mod summary;
@@ -17,6 +18,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Options, Parser};
 use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Severity;
 
 pub use headings::slugify;
 pub use highlight::highlight_stylesheet;
@@ -124,6 +127,8 @@ pub struct Heading {
 /// A problem found while rendering, such as a broken link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MarkdownProblem {
+    /// Errors fail the build; warnings (a code block left unhighlighted) are only reported.
+    pub severity: Severity,
     /// Byte range in the Markdown source that the problem is about.
     pub range: Range<usize>,
     /// What is wrong.

@@ -16,8 +16,9 @@ use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
     Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
-    highlight, sanitize,
+    highlight, nesting, sanitize,
 };
+use crate::diagnostics::Severity;
 use crate::escape::{push_html, push_url};
 
 /// How deeply quotes, lists and inline emphasis may nest in the output.
@@ -85,6 +86,8 @@ struct PageWriter<'a> {
     wrapper_depth: usize,
     summary: SummaryCollector,
     contains_raw_html: bool,
+    /// Set when the page's raw HTML nests too deeply: it is then written as escaped text.
+    escape_raw_html: bool,
     /// Bytes of code that may still be highlighted on this page.
     highlight_budget: usize,
     /// Time spent in the highlighter so far.
@@ -118,6 +121,7 @@ impl<'a> PageWriter<'a> {
             wrapper_depth: 0,
             summary: SummaryCollector::default(),
             contains_raw_html: false,
+            escape_raw_html: false,
             highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
             highlight_time: std::time::Duration::ZERO,
             headings: Vec::new(),
@@ -130,6 +134,7 @@ impl<'a> PageWriter<'a> {
     /// Writes every event of the page, in order.
     fn write_all(&mut self, events: &[SpannedEvent<'_>]) {
         self.register_ids(events);
+        self.check_raw_html_depth(events);
         let mut index = 0;
         while index < events.len() {
             index = self.write_event(events, index);
@@ -213,10 +218,7 @@ impl<'a> PageWriter<'a> {
                 self.write_text(math);
                 self.html.push_str("</span>");
             }
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                self.contains_raw_html = true;
-                self.html.push_str(raw);
-            }
+            Event::Html(raw) | Event::InlineHtml(raw) => self.write_raw_html(raw),
             Event::FootnoteReference(label) => {
                 self.footnotes.write_reference(&mut self.html, label)
             }
@@ -440,10 +442,67 @@ impl<'a> PageWriter<'a> {
         if summary::is_more_marker(&content) {
             self.summary.more_marker(&self.html, top_level);
         } else {
-            self.contains_raw_html = true;
-            self.html.push_str(&content);
+            self.write_raw_html(&content);
         }
         end + 1
+    }
+
+    /// Writes raw HTML as it is (to be sanitized later, unless the site allows it), or as
+    /// escaped text when the page's raw HTML nests too deeply.
+    fn write_raw_html(&mut self, raw: &str) {
+        if self.escape_raw_html {
+            push_html(&mut self.html, raw);
+        } else {
+            self.contains_raw_html = true;
+            self.html.push_str(raw);
+        }
+    }
+
+    /// Refuses raw HTML that holds more than [`nesting::MAX_RAW_HTML_DEPTH`] elements open,
+    /// before anything parses it (see [`nesting`]): the error points at the tag that goes
+    /// over, and the page's raw HTML is written as escaped text, in both sanitizing modes.
+    fn check_raw_html_depth(&mut self, events: &[SpannedEvent<'_>]) {
+        let mut pieces: Vec<(&str, &Range<usize>)> = Vec::new();
+        let mut open_images = 0usize;
+        let mut in_html_block = false;
+        for (event, range) in events {
+            match event {
+                Event::Start(Tag::Image { .. }) => open_images += 1,
+                Event::End(TagEnd::Image) => open_images = open_images.saturating_sub(1),
+                Event::Start(Tag::HtmlBlock) => in_html_block = true,
+                Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+                // Raw HTML in an image description is dropped from the `alt` text.
+                Event::Html(raw) | Event::InlineHtml(raw) if open_images == 0 => {
+                    pieces.push((raw, range));
+                }
+                Event::Text(raw) if in_html_block => pieces.push((raw, range)),
+                _ => {}
+            }
+        }
+        let limit = nesting::MAX_RAW_HTML_DEPTH;
+        let Some((index, offset)) =
+            nesting::first_too_deep(pieces.iter().map(|(raw, _)| *raw), limit)
+        else {
+            return;
+        };
+        let Some((raw, range)) = pieces.get(index) else {
+            return;
+        };
+        // The piece is the source text as written, except that a container's markers
+        // (`> `, list indentation) may have been taken off the front of its line.
+        let piece_start = range.end.saturating_sub(raw.len()).max(range.start);
+        let tag = raw.get(offset..).unwrap_or_default();
+        let tag_len = tag.find('>').map_or(tag.len(), |end| end + 1);
+        let start = piece_start + offset;
+        self.problems.push(MarkdownProblem {
+            severity: Severity::Error,
+            range: start..start + tag_len,
+            message: format!("raw HTML is nested more than {limit} elements deep"),
+            help: Some(format!(
+                "flatten it: close elements before opening new ones, so that no more than {limit} are open at once"
+            )),
+        });
+        self.escape_raw_html = true;
     }
 
     /// Writes an event inside an image description, which becomes the `alt`
@@ -551,6 +610,7 @@ impl<'a> PageWriter<'a> {
                 let claimed = self.ids.claim_explicit(explicit);
                 if claimed.renamed {
                     self.problems.push(MarkdownProblem {
+                        severity: Severity::Error,
                         range: heading.range.clone(),
                         message: format!(
                             "the heading id `{explicit}` is already used on this page"
