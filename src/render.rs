@@ -47,6 +47,7 @@ pub fn render_markdown_cached(
 ) -> (RenderedSite, Diagnostics) {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
+        ..MarkdownOptions::default()
     };
     let render = |key: &str, source: &SourceFile, body_start: usize| match cache {
         Some(cache) => cache.render(site, key, source, body_start, &options),

@@ -238,6 +238,35 @@ fn raw_html_nested_two_hundred_deep_builds() {
 }
 
 #[test]
+fn code_with_a_200_kb_line_is_written_plain_with_a_warning_at_its_fence() {
+    let site = TestSite::minimal();
+    let line = "echo ".repeat(40_000);
+    site.write(
+        "content/code.md",
+        &format!("---\ntitle: Code\n---\nIntro.\n\n```sh\nls\n{line}\n```\n"),
+    );
+    let started = std::time::Instant::now();
+    let report = site.build();
+    // Generous: this guards against the highlighter's slowness on long lines.
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+    let [warning] = report.warnings.0.as_slice() else {
+        panic!("{}", report.warnings.render(false));
+    };
+    assert_eq!(warning.location(), "content/code.md:6:1");
+    assert_eq!(
+        warning.message,
+        "this code block was left unhighlighted: its line 2 is longer than 5000 characters"
+    );
+    assert!(site.read("code/index.html").contains(&format!(
+        "<pre class=\"code\" data-lang=\"sh\"><code class=\"language-sh\">ls\n{line}\n</code></pre>"
+    )));
+}
+
+#[test]
 fn yaml_alias_bombs_are_refused_with_a_location() {
     let site = TestSite::minimal();
     let mut bomb =

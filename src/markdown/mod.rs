@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::Severity;
 
 pub use headings::slugify;
-pub use highlight::highlight_stylesheet;
+pub use highlight::{HighlightBudget, highlight_stylesheet};
 pub use sections::{HtmlSection, SplitPage, html_to_text, split_at_h2};
 
 /// Options that change how Markdown becomes HTML, from site.yaml.
@@ -32,6 +32,10 @@ pub struct MarkdownOptions {
     /// Keep raw HTML and dangerous link schemes exactly as written instead of
     /// sanitizing them; only for sites whose every author is trusted.
     pub unsafe_html: bool,
+    /// Bytes of code the build may still highlight, shared by every page rendered with
+    /// these options (a clone shares it); not part of the site's configuration.
+    #[serde(skip)]
+    pub highlight_budget: HighlightBudget,
 }
 
 /// What a link target in the page resolves to; the caller (the site model) decides.

@@ -39,7 +39,14 @@ fn render_safe(source: &str) -> RenderedMarkdown {
 }
 
 fn render_unsafe(source: &str) -> RenderedMarkdown {
-    render(source, &MarkdownOptions { unsafe_html: true }, &no_links)
+    render(
+        source,
+        &MarkdownOptions {
+            unsafe_html: true,
+            ..MarkdownOptions::default()
+        },
+        &no_links,
+    )
 }
 
 fn assert_contains(html: &str, expected: &str) {
@@ -663,7 +670,14 @@ fn raw_html_nested_too_deeply_is_an_error_and_written_as_text_in_both_modes() {
     );
     for unsafe_html in [false, true] {
         let started = Instant::now();
-        let page = render(&source, &MarkdownOptions { unsafe_html }, &no_links);
+        let page = render(
+            &source,
+            &MarkdownOptions {
+                unsafe_html,
+                ..MarkdownOptions::default()
+            },
+            &no_links,
+        );
         // Generous: the sanitizer took minutes on this before the limit.
         assert!(
             started.elapsed() < Duration::from_secs(1),
@@ -697,7 +711,14 @@ fn raw_html_nested_too_deeply_is_an_error_and_written_as_text_in_both_modes() {
 fn raw_html_nested_two_hundred_deep_is_kept() {
     let source = format!("{}x{}\n", "<div>".repeat(200), "</div>".repeat(200));
     for unsafe_html in [false, true] {
-        let page = render(&source, &MarkdownOptions { unsafe_html }, &no_links);
+        let page = render(
+            &source,
+            &MarkdownOptions {
+                unsafe_html,
+                ..MarkdownOptions::default()
+            },
+            &no_links,
+        );
         assert!(page.problems.is_empty(), "{:?}", page.problems);
         assert_eq!(page.html.matches("<div>").count(), 200);
     }
@@ -774,7 +795,10 @@ See [setup](#setup) and [the note](#fn-1).\n\n[^a]: First.\n[^b]: Second.\n";
 fn ids_are_unique_and_every_fragment_link_has_a_target() {
     for options in [
         MarkdownOptions::default(),
-        MarkdownOptions { unsafe_html: true },
+        MarkdownOptions {
+            unsafe_html: true,
+            ..MarkdownOptions::default()
+        },
     ] {
         let page = render(KITCHEN_SINK, &options, &site_links);
         let document = scraper::Html::parse_fragment(&page.html);

@@ -56,6 +56,8 @@ struct OpenHeading {
 struct OpenCodeBlock {
     language: Option<String>,
     code: String,
+    /// The whole block in the source; it starts at the fence.
+    range: Range<usize>,
 }
 
 /// An image whose description is being written into its `alt` attribute.
@@ -90,6 +92,8 @@ struct PageWriter<'a> {
     escape_raw_html: bool,
     /// Bytes of code that may still be highlighted on this page.
     highlight_budget: usize,
+    /// Set once a block was left plain for the page's budget, so the page warns once.
+    page_budget_warned: bool,
     /// Time spent in the highlighter so far.
     highlight_time: std::time::Duration,
     headings: Vec<Heading>,
@@ -123,6 +127,7 @@ impl<'a> PageWriter<'a> {
             contains_raw_html: false,
             escape_raw_html: false,
             highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
+            page_budget_warned: false,
             highlight_time: std::time::Duration::ZERO,
             headings: Vec::new(),
             problems: Vec::new(),
@@ -287,6 +292,7 @@ impl<'a> PageWriter<'a> {
                 self.open_code_block = Some(OpenCodeBlock {
                     language,
                     code: String::new(),
+                    range: range.clone(),
                 });
             }
             // Handled with look-ahead in `write_html_block`.
@@ -681,15 +687,8 @@ impl<'a> PageWriter<'a> {
             self.html.push_str("><code>");
         }
         let started = std::time::Instant::now();
-        let highlighted = block
-            .language
-            .as_deref()
-            .filter(|_| block.code.len() <= self.highlight_budget)
-            .and_then(|language| highlight::highlight_code(&block.code, language));
+        let highlighted = self.highlight_block(&block);
         self.highlight_time += started.elapsed();
-        if highlighted.is_some() {
-            self.highlight_budget -= block.code.len();
-        }
         match highlighted {
             Some(highlighted) => self.html.push_str(&highlighted),
             None => push_html(&mut self.html, &block.code),
@@ -698,6 +697,68 @@ impl<'a> PageWriter<'a> {
         self.end_plain_block();
         self.plain_text.push_str(&block.code);
         self.end_plain_block();
+    }
+
+    /// The highlighted HTML of a code block, or `None` to write it as plain text: when its
+    /// language is unknown (silently), or when it is over one of the highlighting bounds
+    /// (with a warning at its fence saying which).
+    fn highlight_block(&mut self, block: &OpenCodeBlock) -> Option<String> {
+        let syntax = highlight::syntax_for(block.language.as_deref()?)?;
+        let size = block.code.len();
+        if let Err(reason) = highlight::check_size(&block.code) {
+            self.left_plain_because(block, reason);
+            return None;
+        }
+        if size > self.highlight_budget {
+            if !self.page_budget_warned {
+                self.page_budget_warned = true;
+                let message = format!(
+                    "this code block and the ones after it were left unhighlighted: the page has more than {} of code to highlight",
+                    human_size(highlight::PAGE_HIGHLIGHT_BUDGET_BYTES)
+                );
+                let help = "move some of the code to other pages; or drop the language after the fences of blocks that need no colors";
+                self.left_plain(block, message, help);
+            }
+            return None;
+        }
+        let site_budget = &self.options.highlight_budget;
+        if let Err(first) = site_budget.take(size) {
+            if first {
+                let message = format!(
+                    "code highlighting stopped at this code block: the site has more than {} of code to highlight",
+                    human_size(site_budget.total())
+                );
+                let help = "blocks rendered after this one are plain text; drop the language after the fences of large blocks that need no colors";
+                self.left_plain(block, message, help);
+            }
+            return None;
+        }
+        self.highlight_budget -= size;
+        let time_limit = highlight::BLOCK_HIGHLIGHT_TIME_LIMIT;
+        match highlight::highlight(&block.code, syntax, time_limit) {
+            Ok(html) => Some(html),
+            Err(highlight::LeftPlain::Failed) => None,
+            Err(reason) => {
+                self.left_plain_because(block, reason);
+                None
+            }
+        }
+    }
+
+    /// Warns at the fence of `block` that it was written as plain text for `reason`.
+    fn left_plain_because(&mut self, block: &OpenCodeBlock, reason: highlight::LeftPlain) {
+        let message = format!("this code block was left unhighlighted: {reason}");
+        self.left_plain(block, message, reason.help());
+    }
+
+    /// Warns at the fence of `block` that it was written as plain text.
+    fn left_plain(&mut self, block: &OpenCodeBlock, message: String, help: &str) {
+        self.problems.push(MarkdownProblem {
+            severity: Severity::Warning,
+            range: block.range.clone(),
+            message,
+            help: Some(help.to_owned()),
+        });
     }
 
     /// Assembles the result: sanitizes when raw HTML was written (and the
@@ -781,6 +842,16 @@ fn starts_with_task_marker(following: &[SpannedEvent<'_>]) -> bool {
     )
 }
 
+/// A size in bytes as people read it: "64 MB", "512 KB", "20 bytes".
+fn human_size(bytes: usize) -> String {
+    const KB: usize = 1024;
+    match bytes {
+        b if b >= KB * KB && b % (KB * KB) == 0 => format!("{} MB", b / (KB * KB)),
+        b if b >= KB && b % KB == 0 => format!("{} KB", b / KB),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// Trims `text` and replaces each run of whitespace with one space.
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -792,7 +863,8 @@ mod tests {
 
     #[test]
     fn highlighting_stops_when_the_page_budget_is_spent() {
-        let source = "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n";
+        let source =
+            "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n\n```rust\nlet c = 3;\n```\n";
         let events: Vec<_> =
             pulldown_cmark::Parser::new_ext(source, super::super::parser_options())
                 .into_offset_iter()
@@ -802,11 +874,95 @@ mod tests {
         let mut writer = PageWriter::new(&options, &resolve);
         writer.highlight_budget = "let a = 1;\n".len();
         writer.write_all(&events);
-        let html = writer.finish().html;
-        let (first, second) = html.split_once("</pre>").unwrap_or_default();
-        assert!(first.contains("<span class=\"hl-"), "{first}");
-        assert!(!second.contains("<span"), "{second}");
-        assert!(second.contains("let b = 2;"), "{second}");
+        let page = writer.finish();
+        let blocks: Vec<&str> = page.html.split("</pre>").collect();
+        assert!(blocks[0].contains("<span class=\"hl-"), "{}", blocks[0]);
+        assert!(!blocks[1].contains("<span"), "{}", blocks[1]);
+        assert!(blocks[1].contains("let b = 2;"), "{}", blocks[1]);
+        assert!(!blocks[2].contains("<span"), "{}", blocks[2]);
+        // One warning for the page, at the fence of the first block left plain.
+        let [warning] = page.problems.as_slice() else {
+            panic!("{:?}", page.problems);
+        };
+        assert_eq!(warning.severity, Severity::Warning);
+        assert_eq!(
+            warning.range.start,
+            source.find("```rust\nlet b").unwrap_or_default()
+        );
+        assert_eq!(
+            warning.message,
+            "this code block and the ones after it were left unhighlighted: the page has more than 512 KB of code to highlight"
+        );
+    }
+
+    #[test]
+    fn a_block_with_a_long_line_is_left_plain_with_a_warning_quickly() {
+        let line = "echo ".repeat(40_000);
+        let source = format!("Text.\n\n```sh\nls\n{line}\n```\n");
+        let options = MarkdownOptions::default();
+        let started = std::time::Instant::now();
+        let page = super::super::render(&source, &options, &|_| LinkTarget::Unchanged);
+        // Generous: this grammar took seconds on a line this long.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+        // Exactly the markup of a block the highlighter does not know.
+        let plain = super::super::render(
+            &format!("Text.\n\n```sh\nls\n{line}\n```\n").replace("```sh", "```no-such-language"),
+            &options,
+            &|_| LinkTarget::Unchanged,
+        );
+        assert_eq!(page.html, plain.html.replace("no-such-language", "sh"));
+        let [warning] = page.problems.as_slice() else {
+            panic!("{:?}", page.problems);
+        };
+        assert_eq!(warning.severity, Severity::Warning);
+        assert_eq!(warning.range.start, "Text.\n\n".len());
+        assert_eq!(
+            warning.message,
+            "this code block was left unhighlighted: its line 2 is longer than 5000 characters"
+        );
+        assert!(plain.problems.is_empty());
+    }
+
+    #[test]
+    fn the_site_budget_is_shared_by_pages_and_warns_once() {
+        let options = MarkdownOptions {
+            highlight_budget: highlight::HighlightBudget::new(25),
+            ..MarkdownOptions::default()
+        };
+        let page = "```rust\nlet a = 1;\n```\n";
+        let render = || super::super::render(page, &options, &|_| LinkTarget::Unchanged);
+        let (first, second, third) = (render(), render(), render());
+        for highlighted in [&first, &second] {
+            assert!(
+                highlighted.html.contains("<span class=\"hl-"),
+                "{}",
+                highlighted.html
+            );
+            assert!(highlighted.problems.is_empty());
+        }
+        assert!(!third.html.contains("<span"), "{}", third.html);
+        let [warning] = third.problems.as_slice() else {
+            panic!("{:?}", third.problems);
+        };
+        assert_eq!(
+            warning.message,
+            "code highlighting stopped at this code block: the site has more than 25 bytes of code to highlight"
+        );
+        let fourth = render();
+        assert!(!fourth.html.contains("<span"));
+        assert!(fourth.problems.is_empty(), "the build warns once");
+        assert_eq!(fourth.html, third.html);
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(64 * 1024 * 1024), "64 MB");
+        assert_eq!(human_size(512 * 1024), "512 KB");
+        assert_eq!(human_size(25), "25 bytes");
     }
 
     #[test]
