@@ -47,7 +47,7 @@ pub const BLOCK_HIGHLIGHT_TIME_LIMIT: Duration = Duration::from_secs(2);
 ///
 /// Once it is spent, later blocks are written plain; which blocks those are depends on the
 /// order the threads render pages in, which matters only for a site with more code than
-/// [`SITE_HIGHLIGHT_BUDGET_BYTES`]. Budgets compare equal: they bound work, they are not an
+/// the budget (64 MB by default). Budgets compare equal: they bound work, they are not an
 /// option that changes what a page means.
 #[derive(Debug, Clone)]
 pub struct HighlightBudget {

@@ -485,6 +485,9 @@ impl<'a> PageWriter<'a> {
                 _ => {}
             }
         }
+        if pieces.is_empty() {
+            return;
+        }
         let limit = nesting::MAX_RAW_HTML_DEPTH;
         let Some((index, offset)) =
             nesting::first_too_deep(pieces.iter().map(|(raw, _)| *raw), limit)
