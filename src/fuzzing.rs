@@ -23,7 +23,10 @@ pub fn content_file(data: &[u8]) {
     };
     let body = &source.text[body_start..];
     for unsafe_html in [false, true] {
-        let options = MarkdownOptions { unsafe_html };
+        let options = MarkdownOptions {
+            unsafe_html,
+            ..MarkdownOptions::default()
+        };
         let rendered = markdown::render(body, &options, &|target: &str| match target.len() % 3 {
             0 => LinkTarget::Unchanged,
             1 => LinkTarget::Internal {

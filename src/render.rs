@@ -66,6 +66,7 @@ pub struct Remembered {
 pub fn markdown(site: &Site, memo: &MarkdownMemo) -> (SiteMarkdown, Diagnostics) {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
+        ..MarkdownOptions::default()
     };
     let rendered = AtomicUsize::new(0);
     let highlighting = Mutex::new(Duration::ZERO);
@@ -240,7 +241,7 @@ fn report(
     let shift = |range: &std::ops::Range<usize>| body_start + range.start..body_start + range.end;
     for problem in &rendered.problems {
         problems.push(
-            Diagnostic::error(problem.message.clone())
+            Diagnostic::with_severity(problem.severity, problem.message.clone())
                 .at(source, shift(&problem.range))
                 .maybe_help(problem.help.clone()),
         );

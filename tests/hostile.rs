@@ -184,6 +184,89 @@ fn huge_pages_many_headings_and_deep_nesting_build_in_bounded_time() {
 }
 
 #[test]
+fn raw_html_nested_a_hundred_thousand_deep_is_a_located_error_in_build_and_check() {
+    let deep = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    for unsafe_html in [false, true] {
+        let site = TestSite::minimal();
+        site.write(
+            "site.yaml",
+            &format!("title: T\nbase_url: https://example.org/\nunsafe_html: {unsafe_html}\n"),
+        );
+        site.write(
+            "content/deep.md",
+            &format!("---\ntitle: Deep\n---\n{deep}\n"),
+        );
+        let started = std::time::Instant::now();
+        let problems = site.build_err();
+        let report = cairn::check::check(&cairn::check::CheckOptions {
+            build: site.options(),
+            strict: false,
+            external: None,
+        });
+        // Generous: this guards against the quadratic parse (minutes before the limit).
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "took {:?}",
+            started.elapsed()
+        );
+        for found in [&problems, &report.problems] {
+            let [problem] = found.0.as_slice() else {
+                panic!("{}", found.render(false));
+            };
+            assert_eq!(
+                problem.message,
+                "raw HTML is nested more than 256 elements deep"
+            );
+            assert_eq!(problem.location(), "content/deep.md:4:1281");
+        }
+    }
+}
+
+#[test]
+fn raw_html_nested_two_hundred_deep_builds() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/deep.md",
+        &format!(
+            "---\ntitle: Deep\n---\n{}x{}\n",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        ),
+    );
+    site.build();
+    assert!(site.read("deep/index.html").contains(&"<div>".repeat(200)));
+}
+
+#[test]
+fn code_with_a_200_kb_line_is_written_plain_with_a_warning_at_its_fence() {
+    let site = TestSite::minimal();
+    let line = "echo ".repeat(40_000);
+    site.write(
+        "content/code.md",
+        &format!("---\ntitle: Code\n---\nIntro.\n\n```sh\nls\n{line}\n```\n"),
+    );
+    let started = std::time::Instant::now();
+    let report = site.build();
+    // Generous: this guards against the highlighter's slowness on long lines.
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+    let [warning] = report.warnings.0.as_slice() else {
+        panic!("{}", report.warnings.render(false));
+    };
+    assert_eq!(warning.location(), "content/code.md:6:1");
+    assert_eq!(
+        warning.message,
+        "this code block was left unhighlighted: its line 2 is longer than 5000 characters"
+    );
+    assert!(site.read("code/index.html").contains(&format!(
+        "<pre class=\"code\" data-lang=\"sh\"><code class=\"language-sh\">ls\n{line}\n</code></pre>"
+    )));
+}
+
+#[test]
 fn yaml_alias_bombs_are_refused_with_a_location() {
     let site = TestSite::minimal();
     let mut bomb =

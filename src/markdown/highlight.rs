@@ -1,11 +1,19 @@
 //! Syntax highlighting of fenced code with syntect, written as CSS classes
 //! (never inline styles), and the stylesheet for those classes.
+//!
+//! syntect's regexes manage a few hundred KB a second on ordinary code and slow down badly
+//! on very long lines, so highlighting has bounds: per line, per block (size and time), per
+//! page and per build. A block over any of them is written as plain escaped text, exactly as
+//! a block in an unknown language, and the renderer warns about it.
 
-use std::sync::LazyLock;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Prefix of every highlighting class, so they never clash with theme classes.
@@ -15,14 +23,131 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// highlighter's cost is not worth it and pathological inputs stay cheap.
 const MAX_HIGHLIGHTED_BYTES: usize = 256 * 1024;
 
-/// A code block with a line longer than this is written as plain text too
-/// (minified or generated code, where regex scanning gets slow).
-const MAX_HIGHLIGHTED_LINE_BYTES: usize = 16 * 1024;
+/// A code block with a line longer than this many characters is written as plain text
+/// too (minified or generated code): some grammars take time in the square of a line's
+/// length, and no real code line comes close.
+const MAX_HIGHLIGHTED_LINE_CHARS: usize = 5_000;
 
 /// Highlighting is skipped for a page's code blocks once this many bytes of
 /// its code have been highlighted (further blocks are plain escaped text): syntect's pure-Rust regexes manage a few
 /// hundred KB per second, so this bounds the time one page can take.
 pub const PAGE_HIGHLIGHT_BUDGET_BYTES: usize = 512 * 1024;
+
+/// Bytes of code one build may highlight, across all its pages: a few minutes of one core
+/// at syntect's speed, while 10,000 pages with a 2 KB code block each need 20 MB.
+pub const SITE_HIGHLIGHT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+
+/// How long highlighting one block may take; the highlighter is stopped between lines once
+/// it is spent and the block is written plain. Only pathological blocks come near it, so
+/// only their output depends on the machine's speed; every other block is highlighted the
+/// same everywhere.
+pub const BLOCK_HIGHLIGHT_TIME_LIMIT: Duration = Duration::from_secs(2);
+
+/// Bytes of code a build may still highlight, shared by every page it renders in parallel.
+///
+/// Once it is spent, later blocks are written plain; which blocks those are depends on the
+/// order the threads render pages in, which matters only for a site with more code than
+/// the budget (64 MB by default). Budgets compare equal: they bound work, they are not an
+/// option that changes what a page means.
+#[derive(Debug, Clone)]
+pub struct HighlightBudget {
+    remaining: Arc<AtomicUsize>,
+    total: usize,
+    /// Set by the first block the budget refuses, so the build warns once.
+    exhausted: Arc<AtomicBool>,
+}
+
+impl HighlightBudget {
+    /// A budget of `bytes` bytes of code, for a build or for tests.
+    pub fn new(bytes: usize) -> Self {
+        HighlightBudget {
+            remaining: Arc::new(AtomicUsize::new(bytes)),
+            total: bytes,
+            exhausted: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The size the budget started with.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Takes `bytes` from the budget; `Err(first)` when too little is left, `first` being
+    /// true for the first refusal of the build (the one to warn about).
+    pub fn take(&self, bytes: usize) -> Result<(), bool> {
+        let taken = self
+            .remaining
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            });
+        match taken {
+            Ok(_) => Ok(()),
+            Err(_) => Err(!self.exhausted.swap(true, Ordering::Relaxed)),
+        }
+    }
+}
+
+impl Default for HighlightBudget {
+    fn default() -> Self {
+        HighlightBudget::new(SITE_HIGHLIGHT_BUDGET_BYTES)
+    }
+}
+
+impl PartialEq for HighlightBudget {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for HighlightBudget {}
+
+/// Why a block in a language the highlighter knows was written plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftPlain {
+    /// The block is larger than the per-block limit.
+    TooLarge,
+    /// The block's line (1-based, within the block) is longer than the per-line limit.
+    LongLine(usize),
+    /// Highlighting took longer than [`BLOCK_HIGHLIGHT_TIME_LIMIT`].
+    TooSlow,
+    /// The highlighter failed on it (a grammar error; nothing the author can fix).
+    Failed,
+}
+
+impl LeftPlain {
+    /// What the author can do about it, for the warning's help line.
+    pub fn help(self) -> &'static str {
+        match self {
+            LeftPlain::LongLine(_) => {
+                "break up the long line; or, if the block needs no colors, drop the language after the fence"
+            }
+            LeftPlain::TooLarge | LeftPlain::TooSlow | LeftPlain::Failed => {
+                "split the block into smaller ones; or, if it needs no colors, drop the language after the fence"
+            }
+        }
+    }
+}
+
+impl fmt::Display for LeftPlain {
+    /// The reason, as it ends the sentence "this code block was left unhighlighted: …".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeftPlain::TooLarge => {
+                write!(f, "it is larger than {} KB", MAX_HIGHLIGHTED_BYTES / 1024)
+            }
+            LeftPlain::LongLine(line) => write!(
+                f,
+                "its line {line} is longer than {MAX_HIGHLIGHTED_LINE_CHARS} characters"
+            ),
+            LeftPlain::TooSlow => write!(
+                f,
+                "highlighting it took longer than {} seconds",
+                BLOCK_HIGHLIGHT_TIME_LIMIT.as_secs()
+            ),
+            LeftPlain::Failed => write!(f, "the highlighter failed on it"),
+        }
+    }
+}
 
 /// The syntect theme used for light pages.
 const LIGHT_THEME: &str = "InspiredGitHub";
@@ -32,28 +157,45 @@ const DARK_THEME: &str = "base16-ocean.dark";
 /// syntect's bundled grammars, loaded once per process on first use.
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
-/// Highlights `code` as `language` (a fence token such as `rust` or `py`) and
-/// returns the inner HTML of the `<code>` element: escaped text in classed
-/// `<span>`s. Returns `None` when the language is unknown, the block is too
-/// large to be worth it, or the highlighter fails; the caller then writes
-/// escaped plain text.
-pub fn highlight_code(code: &str, language: &str) -> Option<String> {
-    if code.len() > MAX_HIGHLIGHTED_BYTES
-        || code
-            .lines()
-            .any(|line| line.len() > MAX_HIGHLIGHTED_LINE_BYTES)
-    {
-        return None;
+/// The grammar for `language` (a fence token such as `rust` or `py`), `None` when the
+/// highlighter does not know it.
+pub fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
+    SYNTAXES.find_syntax_by_token(language)
+}
+
+/// Checks the cheap limits (block size, line length) before any time is spent on `code`.
+pub fn check_size(code: &str) -> Result<(), LeftPlain> {
+    if code.len() > MAX_HIGHLIGHTED_BYTES {
+        return Err(LeftPlain::TooLarge);
     }
-    let syntaxes = &*SYNTAXES;
-    let syntax = syntaxes.find_syntax_by_token(language)?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+    let long_line = code.lines().position(|line| {
+        line.len() > MAX_HIGHLIGHTED_LINE_CHARS && line.chars().count() > MAX_HIGHLIGHTED_LINE_CHARS
+    });
+    match long_line {
+        Some(index) => Err(LeftPlain::LongLine(index + 1)),
+        None => Ok(()),
+    }
+}
+
+/// Highlights `code` with `syntax` and returns the inner HTML of the `<code>` element:
+/// escaped text in classed `<span>`s. Gives up between lines once `time_limit` has passed.
+/// The caller checks [`check_size`] first and writes escaped plain text on an error.
+pub fn highlight(
+    code: &str,
+    syntax: &SyntaxReference,
+    time_limit: Duration,
+) -> Result<String, LeftPlain> {
+    let started = Instant::now();
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
+        if started.elapsed() >= time_limit {
+            return Err(LeftPlain::TooSlow);
+        }
         generator
             .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+            .map_err(|_| LeftPlain::Failed)?;
     }
-    Some(generator.finalize())
+    Ok(generator.finalize())
 }
 
 /// CSS for the highlighting classes: a light theme and a dark one, each
@@ -155,6 +297,12 @@ fn strip_comments(css: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Highlights as the renderer does, with the size checks and the time limit.
+    fn highlight_code(code: &str, language: &str) -> Option<String> {
+        check_size(code).ok()?;
+        highlight(code, syntax_for(language)?, BLOCK_HIGHLIGHT_TIME_LIMIT).ok()
+    }
+
     #[test]
     fn known_language_gets_prefixed_classes_and_no_styles() {
         let html = highlight_code("fn main() { let x = 1; }\n", "rust").unwrap_or_default();
@@ -176,11 +324,45 @@ mod tests {
     }
 
     #[test]
-    fn huge_blocks_and_lines_are_not_highlighted() {
-        let long_line = "a".repeat(MAX_HIGHLIGHTED_LINE_BYTES + 1);
-        assert_eq!(highlight_code(&long_line, "rust"), None);
+    fn huge_blocks_and_long_lines_are_refused_before_highlighting() {
+        let long_line = format!("ok\n{}\n", "a".repeat(MAX_HIGHLIGHTED_LINE_CHARS + 1));
+        assert_eq!(check_size(&long_line), Err(LeftPlain::LongLine(2)));
+        // Characters count, not bytes.
+        let wide = "é".repeat(MAX_HIGHLIGHTED_LINE_CHARS);
+        assert_eq!(check_size(&wide), Ok(()));
         let many_lines = "x\n".repeat(MAX_HIGHLIGHTED_BYTES);
-        assert_eq!(highlight_code(&many_lines, "rust"), None);
+        assert_eq!(check_size(&many_lines), Err(LeftPlain::TooLarge));
+        assert_eq!(
+            LeftPlain::LongLine(2).to_string(),
+            "its line 2 is longer than 5000 characters"
+        );
+    }
+
+    #[test]
+    fn highlighting_stops_between_lines_when_the_time_is_spent() {
+        let syntax = syntax_for("rust").map(|s| s.name.clone());
+        assert_eq!(syntax.as_deref(), Some("Rust"));
+        let Some(rust) = syntax_for("rust") else {
+            return;
+        };
+        let code = "let a = 1;\n".repeat(10);
+        assert_eq!(
+            highlight(&code, rust, Duration::ZERO),
+            Err(LeftPlain::TooSlow)
+        );
+        assert!(highlight(&code, rust, BLOCK_HIGHLIGHT_TIME_LIMIT).is_ok());
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_refuses_once_spent() {
+        let budget = HighlightBudget::new(10);
+        let shared = budget.clone();
+        assert_eq!(budget.take(6), Ok(()));
+        assert_eq!(shared.take(6), Err(true));
+        assert_eq!(budget.take(6), Err(false));
+        assert_eq!(shared.take(4), Ok(()));
+        assert_eq!(budget.take(1), Err(false));
+        assert_eq!(budget.total(), 10);
     }
 
     #[test]

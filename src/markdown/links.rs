@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::{AnchorRef, LinkTarget, MarkdownProblem};
+use crate::diagnostics::Severity;
 
 /// Resolves one page's link and image destinations through the site, and
 /// keeps the anchors to check later and the broken links found.
@@ -75,6 +76,7 @@ impl<'a> LinkResolver<'a> {
                 }
                 LinkTarget::Broken { message, help } => {
                     self.problems.push(MarkdownProblem {
+                        severity: Severity::Error,
                         range: range.clone(),
                         message,
                         help,

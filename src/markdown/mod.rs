@@ -7,6 +7,7 @@ mod footnotes;
 mod headings;
 mod highlight;
 mod links;
+mod nesting;
 mod sanitize;
 mod sections;
 mod summary;
@@ -18,8 +19,10 @@ use std::ops::Range;
 use pulldown_cmark::{Options, Parser};
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostics::Severity;
+
 pub use headings::slugify;
-pub use highlight::highlight_stylesheet;
+pub use highlight::{HighlightBudget, highlight_stylesheet};
 pub use sections::{HtmlSection, SplitPage, html_to_text, split_at_h2};
 
 /// Options that change how Markdown becomes HTML, from site.yaml.
@@ -29,6 +32,10 @@ pub struct MarkdownOptions {
     /// Keep raw HTML and dangerous link schemes exactly as written instead of
     /// sanitizing them; only for sites whose every author is trusted.
     pub unsafe_html: bool,
+    /// Bytes of code the build may still highlight, shared by every page rendered with
+    /// these options (a clone shares it); not part of the site's configuration.
+    #[serde(skip)]
+    pub highlight_budget: HighlightBudget,
 }
 
 /// What a link target in the page resolves to; the caller (the site model) decides.
@@ -124,6 +131,8 @@ pub struct Heading {
 /// A problem found while rendering, such as a broken link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MarkdownProblem {
+    /// Errors fail the build; warnings (a code block left unhighlighted) are only reported.
+    pub severity: Severity,
     /// Byte range in the Markdown source that the problem is about.
     pub range: Range<usize>,
     /// What is wrong.

@@ -39,7 +39,14 @@ fn render_safe(source: &str) -> RenderedMarkdown {
 }
 
 fn render_unsafe(source: &str) -> RenderedMarkdown {
-    render(source, &MarkdownOptions { unsafe_html: true }, &no_links)
+    render(
+        source,
+        &MarkdownOptions {
+            unsafe_html: true,
+            ..MarkdownOptions::default()
+        },
+        &no_links,
+    )
 }
 
 fn assert_contains(html: &str, expected: &str) {
@@ -655,6 +662,77 @@ fn deep_nesting_with_raw_html_is_sanitized_without_panicking() {
 }
 
 #[test]
+fn raw_html_nested_too_deeply_is_an_error_and_written_as_text_in_both_modes() {
+    let source = format!(
+        "Intro.\n\n{}x{}\n",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    for unsafe_html in [false, true] {
+        let started = Instant::now();
+        let page = render(
+            &source,
+            &MarkdownOptions {
+                unsafe_html,
+                ..MarkdownOptions::default()
+            },
+            &no_links,
+        );
+        // Generous: the sanitizer took minutes on this before the limit.
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+        let [problem] = page.problems.as_slice() else {
+            panic!("{:?}", page.problems);
+        };
+        assert_eq!(problem.severity, crate::diagnostics::Severity::Error);
+        assert_eq!(
+            problem.message,
+            "raw HTML is nested more than 256 elements deep"
+        );
+        // The 257th `<div>`.
+        let start = "Intro.\n\n".len() + 256 * "<div>".len();
+        assert_eq!(problem.range, start..start + "<div>".len());
+        assert!(
+            problem
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("flatten it")
+        );
+        assert_lacks(&page.html, "<div>");
+        assert_contains(&page.html, "&lt;div&gt;&lt;div&gt;");
+    }
+}
+
+#[test]
+fn raw_html_nested_two_hundred_deep_is_kept() {
+    let source = format!("{}x{}\n", "<div>".repeat(200), "</div>".repeat(200));
+    for unsafe_html in [false, true] {
+        let page = render(
+            &source,
+            &MarkdownOptions {
+                unsafe_html,
+                ..MarkdownOptions::default()
+            },
+            &no_links,
+        );
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        assert_eq!(page.html.matches("<div>").count(), 200);
+    }
+    // Nesting counts across blocks and inline HTML, in page order.
+    let blocks = format!(
+        "{}\n\ntext {}\n",
+        "<section>\n\n".repeat(200),
+        "<span>".repeat(100)
+    );
+    let page = render_safe(&blocks);
+    assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
+}
+
+#[test]
 fn ten_thousand_headings_stay_fast_and_unique() {
     let source: String = (0..10_000).map(|_| "## Same\n\ntext\n\n").collect();
     let page = render_within(&source, Duration::from_secs(5));
@@ -717,7 +795,10 @@ See [setup](#setup) and [the note](#fn-1).\n\n[^a]: First.\n[^b]: Second.\n";
 fn ids_are_unique_and_every_fragment_link_has_a_target() {
     for options in [
         MarkdownOptions::default(),
-        MarkdownOptions { unsafe_html: true },
+        MarkdownOptions {
+            unsafe_html: true,
+            ..MarkdownOptions::default()
+        },
     ] {
         let page = render(KITCHEN_SINK, &options, &site_links);
         let document = scraper::Html::parse_fragment(&page.html);

@@ -16,8 +16,9 @@ use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
     Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
-    highlight, sanitize,
+    highlight, nesting, sanitize,
 };
+use crate::diagnostics::Severity;
 use crate::escape::{push_html, push_url};
 
 /// How deeply quotes, lists and inline emphasis may nest in the output.
@@ -55,6 +56,8 @@ struct OpenHeading {
 struct OpenCodeBlock {
     language: Option<String>,
     code: String,
+    /// The whole block in the source; it starts at the fence.
+    range: Range<usize>,
 }
 
 /// An image whose description is being written into its `alt` attribute.
@@ -85,8 +88,12 @@ struct PageWriter<'a> {
     wrapper_depth: usize,
     summary: SummaryCollector,
     contains_raw_html: bool,
+    /// Set when the page's raw HTML nests too deeply: it is then written as escaped text.
+    escape_raw_html: bool,
     /// Bytes of code that may still be highlighted on this page.
     highlight_budget: usize,
+    /// Set once a block was left plain for the page's budget, so the page warns once.
+    page_budget_warned: bool,
     /// Time spent in the highlighter so far.
     highlight_time: std::time::Duration,
     headings: Vec<Heading>,
@@ -118,7 +125,9 @@ impl<'a> PageWriter<'a> {
             wrapper_depth: 0,
             summary: SummaryCollector::default(),
             contains_raw_html: false,
+            escape_raw_html: false,
             highlight_budget: highlight::PAGE_HIGHLIGHT_BUDGET_BYTES,
+            page_budget_warned: false,
             highlight_time: std::time::Duration::ZERO,
             headings: Vec::new(),
             problems: Vec::new(),
@@ -130,6 +139,7 @@ impl<'a> PageWriter<'a> {
     /// Writes every event of the page, in order.
     fn write_all(&mut self, events: &[SpannedEvent<'_>]) {
         self.register_ids(events);
+        self.check_raw_html_depth(events);
         let mut index = 0;
         while index < events.len() {
             index = self.write_event(events, index);
@@ -213,10 +223,7 @@ impl<'a> PageWriter<'a> {
                 self.write_text(math);
                 self.html.push_str("</span>");
             }
-            Event::Html(raw) | Event::InlineHtml(raw) => {
-                self.contains_raw_html = true;
-                self.html.push_str(raw);
-            }
+            Event::Html(raw) | Event::InlineHtml(raw) => self.write_raw_html(raw),
             Event::FootnoteReference(label) => {
                 self.footnotes.write_reference(&mut self.html, label)
             }
@@ -285,6 +292,7 @@ impl<'a> PageWriter<'a> {
                 self.open_code_block = Some(OpenCodeBlock {
                     language,
                     code: String::new(),
+                    range: range.clone(),
                 });
             }
             // Handled with look-ahead in `write_html_block`.
@@ -440,10 +448,70 @@ impl<'a> PageWriter<'a> {
         if summary::is_more_marker(&content) {
             self.summary.more_marker(&self.html, top_level);
         } else {
-            self.contains_raw_html = true;
-            self.html.push_str(&content);
+            self.write_raw_html(&content);
         }
         end + 1
+    }
+
+    /// Writes raw HTML as it is (to be sanitized later, unless the site allows it), or as
+    /// escaped text when the page's raw HTML nests too deeply.
+    fn write_raw_html(&mut self, raw: &str) {
+        if self.escape_raw_html {
+            push_html(&mut self.html, raw);
+        } else {
+            self.contains_raw_html = true;
+            self.html.push_str(raw);
+        }
+    }
+
+    /// Refuses raw HTML that holds more than [`nesting::MAX_RAW_HTML_DEPTH`] elements open,
+    /// before anything parses it (see [`nesting`]): the error points at the tag that goes
+    /// over, and the page's raw HTML is written as escaped text, in both sanitizing modes.
+    fn check_raw_html_depth(&mut self, events: &[SpannedEvent<'_>]) {
+        let mut pieces: Vec<(&str, &Range<usize>)> = Vec::new();
+        let mut open_images = 0usize;
+        let mut in_html_block = false;
+        for (event, range) in events {
+            match event {
+                Event::Start(Tag::Image { .. }) => open_images += 1,
+                Event::End(TagEnd::Image) => open_images = open_images.saturating_sub(1),
+                Event::Start(Tag::HtmlBlock) => in_html_block = true,
+                Event::End(TagEnd::HtmlBlock) => in_html_block = false,
+                // Raw HTML in an image description is dropped from the `alt` text.
+                Event::Html(raw) | Event::InlineHtml(raw) if open_images == 0 => {
+                    pieces.push((raw, range));
+                }
+                Event::Text(raw) if in_html_block => pieces.push((raw, range)),
+                _ => {}
+            }
+        }
+        if pieces.is_empty() {
+            return;
+        }
+        let limit = nesting::MAX_RAW_HTML_DEPTH;
+        let Some((index, offset)) =
+            nesting::first_too_deep(pieces.iter().map(|(raw, _)| *raw), limit)
+        else {
+            return;
+        };
+        let Some((raw, range)) = pieces.get(index) else {
+            return;
+        };
+        // The piece is the source text as written, except that a container's markers
+        // (`> `, list indentation) may have been taken off the front of its line.
+        let piece_start = range.end.saturating_sub(raw.len()).max(range.start);
+        let tag = raw.get(offset..).unwrap_or_default();
+        let tag_len = tag.find('>').map_or(tag.len(), |end| end + 1);
+        let start = piece_start + offset;
+        self.problems.push(MarkdownProblem {
+            severity: Severity::Error,
+            range: start..start + tag_len,
+            message: format!("raw HTML is nested more than {limit} elements deep"),
+            help: Some(format!(
+                "flatten it: close elements before opening new ones, so that no more than {limit} are open at once"
+            )),
+        });
+        self.escape_raw_html = true;
     }
 
     /// Writes an event inside an image description, which becomes the `alt`
@@ -551,6 +619,7 @@ impl<'a> PageWriter<'a> {
                 let claimed = self.ids.claim_explicit(explicit);
                 if claimed.renamed {
                     self.problems.push(MarkdownProblem {
+                        severity: Severity::Error,
                         range: heading.range.clone(),
                         message: format!(
                             "the heading id `{explicit}` is already used on this page"
@@ -621,15 +690,8 @@ impl<'a> PageWriter<'a> {
             self.html.push_str("><code>");
         }
         let started = std::time::Instant::now();
-        let highlighted = block
-            .language
-            .as_deref()
-            .filter(|_| block.code.len() <= self.highlight_budget)
-            .and_then(|language| highlight::highlight_code(&block.code, language));
+        let highlighted = self.highlight_block(&block);
         self.highlight_time += started.elapsed();
-        if highlighted.is_some() {
-            self.highlight_budget -= block.code.len();
-        }
         match highlighted {
             Some(highlighted) => self.html.push_str(&highlighted),
             None => push_html(&mut self.html, &block.code),
@@ -638,6 +700,68 @@ impl<'a> PageWriter<'a> {
         self.end_plain_block();
         self.plain_text.push_str(&block.code);
         self.end_plain_block();
+    }
+
+    /// The highlighted HTML of a code block, or `None` to write it as plain text: when its
+    /// language is unknown (silently), or when it is over one of the highlighting bounds
+    /// (with a warning at its fence saying which).
+    fn highlight_block(&mut self, block: &OpenCodeBlock) -> Option<String> {
+        let syntax = highlight::syntax_for(block.language.as_deref()?)?;
+        let size = block.code.len();
+        if let Err(reason) = highlight::check_size(&block.code) {
+            self.left_plain_because(block, reason);
+            return None;
+        }
+        if size > self.highlight_budget {
+            if !self.page_budget_warned {
+                self.page_budget_warned = true;
+                let message = format!(
+                    "this code block and the ones after it were left unhighlighted: the page has more than {} of code to highlight",
+                    human_size(highlight::PAGE_HIGHLIGHT_BUDGET_BYTES)
+                );
+                let help = "move some of the code to other pages; or drop the language after the fences of blocks that need no colors";
+                self.left_plain(block, message, help);
+            }
+            return None;
+        }
+        let site_budget = &self.options.highlight_budget;
+        if let Err(first) = site_budget.take(size) {
+            if first {
+                let message = format!(
+                    "code highlighting stopped at this code block: the site has more than {} of code to highlight",
+                    human_size(site_budget.total())
+                );
+                let help = "blocks rendered after this one are plain text; drop the language after the fences of large blocks that need no colors";
+                self.left_plain(block, message, help);
+            }
+            return None;
+        }
+        self.highlight_budget -= size;
+        let time_limit = highlight::BLOCK_HIGHLIGHT_TIME_LIMIT;
+        match highlight::highlight(&block.code, syntax, time_limit) {
+            Ok(html) => Some(html),
+            Err(highlight::LeftPlain::Failed) => None,
+            Err(reason) => {
+                self.left_plain_because(block, reason);
+                None
+            }
+        }
+    }
+
+    /// Warns at the fence of `block` that it was written as plain text for `reason`.
+    fn left_plain_because(&mut self, block: &OpenCodeBlock, reason: highlight::LeftPlain) {
+        let message = format!("this code block was left unhighlighted: {reason}");
+        self.left_plain(block, message, reason.help());
+    }
+
+    /// Warns at the fence of `block` that it was written as plain text.
+    fn left_plain(&mut self, block: &OpenCodeBlock, message: String, help: &str) {
+        self.problems.push(MarkdownProblem {
+            severity: Severity::Warning,
+            range: block.range.clone(),
+            message,
+            help: Some(help.to_owned()),
+        });
     }
 
     /// Assembles the result: sanitizes when raw HTML was written (and the
@@ -721,6 +845,16 @@ fn starts_with_task_marker(following: &[SpannedEvent<'_>]) -> bool {
     )
 }
 
+/// A size in bytes as people read it: "64 MB", "512 KB", "20 bytes".
+fn human_size(bytes: usize) -> String {
+    const KB: usize = 1024;
+    match bytes {
+        b if b >= KB * KB && b % (KB * KB) == 0 => format!("{} MB", b / (KB * KB)),
+        b if b >= KB && b % KB == 0 => format!("{} KB", b / KB),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// Trims `text` and replaces each run of whitespace with one space.
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -732,7 +866,8 @@ mod tests {
 
     #[test]
     fn highlighting_stops_when_the_page_budget_is_spent() {
-        let source = "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n";
+        let source =
+            "```rust\nlet a = 1;\n```\n\n```rust\nlet b = 2;\n```\n\n```rust\nlet c = 3;\n```\n";
         let events: Vec<_> =
             pulldown_cmark::Parser::new_ext(source, super::super::parser_options())
                 .into_offset_iter()
@@ -742,11 +877,95 @@ mod tests {
         let mut writer = PageWriter::new(&options, &resolve);
         writer.highlight_budget = "let a = 1;\n".len();
         writer.write_all(&events);
-        let html = writer.finish().html;
-        let (first, second) = html.split_once("</pre>").unwrap_or_default();
-        assert!(first.contains("<span class=\"hl-"), "{first}");
-        assert!(!second.contains("<span"), "{second}");
-        assert!(second.contains("let b = 2;"), "{second}");
+        let page = writer.finish();
+        let blocks: Vec<&str> = page.html.split("</pre>").collect();
+        assert!(blocks[0].contains("<span class=\"hl-"), "{}", blocks[0]);
+        assert!(!blocks[1].contains("<span"), "{}", blocks[1]);
+        assert!(blocks[1].contains("let b = 2;"), "{}", blocks[1]);
+        assert!(!blocks[2].contains("<span"), "{}", blocks[2]);
+        // One warning for the page, at the fence of the first block left plain.
+        let [warning] = page.problems.as_slice() else {
+            panic!("{:?}", page.problems);
+        };
+        assert_eq!(warning.severity, Severity::Warning);
+        assert_eq!(
+            warning.range.start,
+            source.find("```rust\nlet b").unwrap_or_default()
+        );
+        assert_eq!(
+            warning.message,
+            "this code block and the ones after it were left unhighlighted: the page has more than 512 KB of code to highlight"
+        );
+    }
+
+    #[test]
+    fn a_block_with_a_long_line_is_left_plain_with_a_warning_quickly() {
+        let line = "echo ".repeat(40_000);
+        let source = format!("Text.\n\n```sh\nls\n{line}\n```\n");
+        let options = MarkdownOptions::default();
+        let started = std::time::Instant::now();
+        let page = super::super::render(&source, &options, &|_| LinkTarget::Unchanged);
+        // Generous: this grammar took seconds on a line this long.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+        // Exactly the markup of a block the highlighter does not know.
+        let plain = super::super::render(
+            &format!("Text.\n\n```sh\nls\n{line}\n```\n").replace("```sh", "```no-such-language"),
+            &options,
+            &|_| LinkTarget::Unchanged,
+        );
+        assert_eq!(page.html, plain.html.replace("no-such-language", "sh"));
+        let [warning] = page.problems.as_slice() else {
+            panic!("{:?}", page.problems);
+        };
+        assert_eq!(warning.severity, Severity::Warning);
+        assert_eq!(warning.range.start, "Text.\n\n".len());
+        assert_eq!(
+            warning.message,
+            "this code block was left unhighlighted: its line 2 is longer than 5000 characters"
+        );
+        assert!(plain.problems.is_empty());
+    }
+
+    #[test]
+    fn the_site_budget_is_shared_by_pages_and_warns_once() {
+        let options = MarkdownOptions {
+            highlight_budget: highlight::HighlightBudget::new(25),
+            ..MarkdownOptions::default()
+        };
+        let page = "```rust\nlet a = 1;\n```\n";
+        let render = || super::super::render(page, &options, &|_| LinkTarget::Unchanged);
+        let (first, second, third) = (render(), render(), render());
+        for highlighted in [&first, &second] {
+            assert!(
+                highlighted.html.contains("<span class=\"hl-"),
+                "{}",
+                highlighted.html
+            );
+            assert!(highlighted.problems.is_empty());
+        }
+        assert!(!third.html.contains("<span"), "{}", third.html);
+        let [warning] = third.problems.as_slice() else {
+            panic!("{:?}", third.problems);
+        };
+        assert_eq!(
+            warning.message,
+            "code highlighting stopped at this code block: the site has more than 25 bytes of code to highlight"
+        );
+        let fourth = render();
+        assert!(!fourth.html.contains("<span"));
+        assert!(fourth.problems.is_empty(), "the build warns once");
+        assert_eq!(fourth.html, third.html);
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(64 * 1024 * 1024), "64 MB");
+        assert_eq!(human_size(512 * 1024), "512 KB");
+        assert_eq!(human_size(25), "25 bytes");
     }
 
     #[test]

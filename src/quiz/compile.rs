@@ -267,7 +267,7 @@ impl Texts<'_> {
         for problem in &rendered.problems {
             let range = self.locate(text, &problem.range);
             self.problems.push(
-                Diagnostic::error(problem.message.clone())
+                Diagnostic::with_severity(problem.severity, problem.message.clone())
                     .at(self.source, range)
                     .maybe_help(problem.help.clone()),
             );

@@ -7,8 +7,8 @@
 
 use std::collections::HashSet;
 
-use super::graph::{Graph, NodeRef};
-use super::schema::{FlowSource, Step};
+use super::graph::{Graph, MAX_LISTED, NodeRef};
+use super::schema::{FlowSource, OutcomeSource, Step};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 
 /// Runs every test of `flow` on `graph`, reporting failures and untested outcomes.
@@ -43,20 +43,36 @@ pub fn run(flow: &FlowSource, graph: &Graph, source: &SourceFile, problems: &mut
             }
         }
     }
-    for (index, outcome) in flow.outcomes.iter().enumerate() {
-        if !reached.contains(&index) {
-            problems.push(
-                Diagnostic::warning(format!(
-                    "no test reaches the outcome `{}`",
-                    outcome.id.value
-                ))
-                .at(source, outcome.id.range.clone())
-                .help(format!(
-                    "add a test under `tests:` with the answers that lead here and `outcome: {}`",
-                    outcome.id.value
-                )),
-            );
-        }
+    let untested: Vec<&OutcomeSource> = (flow.outcomes.iter().enumerate())
+        .filter(|(index, _)| !reached.contains(index))
+        .map(|(_, outcome)| outcome)
+        .collect();
+    for outcome in untested.iter().take(MAX_LISTED) {
+        problems.push(
+            Diagnostic::warning(format!(
+                "no test reaches the outcome `{}`",
+                outcome.id.value
+            ))
+            .at(source, outcome.id.range.clone())
+            .help(format!(
+                "add a test under `tests:` with the answers that lead here and `outcome: {}`",
+                outcome.id.value
+            )),
+        );
+    }
+    // A generated flow may have thousands: the first few say what to do.
+    if let Some(first) = untested.get(MAX_LISTED) {
+        problems.push(
+            Diagnostic::warning(format!(
+                "…and {} more outcomes that no test reaches",
+                untested.len() - MAX_LISTED
+            ))
+            .at(source, first.id.range.clone())
+            .label("the first of them")
+            .help(format!(
+                "only the first {MAX_LISTED} are listed: add tests for those and check the flow again to see the rest"
+            )),
+        );
     }
 }
 

@@ -5,12 +5,81 @@
 //! at least one outcome. On such a graph the progress numbers are well defined: a question
 //! is at step 1 + its shortest distance from `start`, out of at most that step plus the
 //! longest chain of questions still ahead of it.
+//!
+//! Every check is linear in the size of the flow, and so is the report: a generated flow of
+//! thousands of questions can have a problem at each of them (or a cycle through all of
+//! them at each), so each kind of problem is listed at most [`MAX_LISTED`] times and the rest
+//! are summed up in one more diagnostic, and a long cycle is shown by its first and last ids.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use super::schema::{FlowSource, Text};
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
+
+/// How many problems of one kind a flow lists before the rest are summed up in one note.
+pub const MAX_LISTED: usize = 20;
+
+/// How many ids of a long cycle are shown before the `…`; its last two ids and the id it
+/// returns to are shown too.
+const CYCLE_IDS_SHOWN: usize = 6;
+
+/// How many ids a help line lists before "and N more".
+const HELP_IDS_SHOWN: usize = 10;
+
+/// The kinds of problem a flow can have at many of its nodes, counted separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    UnsafeId,
+    DuplicateId,
+    BrokenNext,
+    FewAnswers,
+    DuplicateLabel,
+    SameTarget,
+    Unreachable,
+    Cycle,
+    DeadEnd,
+}
+
+impl Kind {
+    /// The note that stands for `count` more problems of this kind, after those listed.
+    fn summary(self, count: usize) -> (Severity, String) {
+        let (severity, what) = match self {
+            Kind::UnsafeId => (Severity::Error, "ids that are not URL-safe"),
+            Kind::DuplicateId => (Severity::Error, "ids used twice"),
+            Kind::BrokenNext => (
+                Severity::Error,
+                "`next` values that name no question or outcome",
+            ),
+            Kind::FewAnswers => (Severity::Error, "questions with fewer than two answers"),
+            Kind::DuplicateLabel => (
+                Severity::Error,
+                "answers that repeat a label of their question",
+            ),
+            Kind::SameTarget => (
+                Severity::Warning,
+                "questions that send every answer to one place",
+            ),
+            Kind::Unreachable => (
+                Severity::Error,
+                "questions and outcomes that cannot be reached from `start`",
+            ),
+            Kind::Cycle => (Severity::Error, "cycles"),
+            Kind::DeadEnd => (
+                Severity::Error,
+                "questions from which no path leads to an outcome",
+            ),
+        };
+        (severity, format!("…and {count} more {what}"))
+    }
+}
+
+/// Problems of one kind not listed, and where the first of them is.
+#[derive(Debug)]
+struct Unlisted {
+    count: usize,
+    first: Range<usize>,
+}
 
 /// Where an answer leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,26 +108,39 @@ pub fn check(flow: &FlowSource, source: &SourceFile, problems: &mut Diagnostics)
         flow,
         source,
         problems,
+        listed: BTreeMap::new(),
+        unlisted: BTreeMap::new(),
     };
-    let ids = checker.ids();
-    let start = checker.start(&ids);
-    let (targets, guesses) = checker.edges(&ids);
-    checker.answers(&targets);
-    let mut graph = Graph {
-        start,
-        targets,
-        progress: Vec::new(),
-    };
-    let Some(start) = start else {
-        return graph;
-    };
-    checker.reachable(&graph, start, &guesses);
-    let acyclic = checker.cycles(&graph);
-    checker.dead_ends(&graph);
-    if acyclic {
-        graph.progress = progress(&graph, start);
-    }
+    let graph = checker.graph();
+    checker.sum_up();
     graph
+}
+
+/// `ids` as a help line lists them: in backticks, the first few, then how many more.
+fn id_list<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let total = ids.len();
+    let mut shown: Vec<String> = ids
+        .take(HELP_IDS_SHOWN)
+        .map(|id| format!("`{id}`"))
+        .collect();
+    if total > HELP_IDS_SHOWN {
+        shown.push(format!("and {} more", total - HELP_IDS_SHOWN));
+    }
+    shown.join(", ")
+}
+
+/// A cycle as its ids, `a → b → c → a`; a long one shows its first ids, `…`, and its last.
+fn cycle_path(ids: &[&str]) -> String {
+    let mut shown: Vec<&str> = Vec::new();
+    if ids.len() > CYCLE_IDS_SHOWN + 2 {
+        shown.extend(&ids[..CYCLE_IDS_SHOWN]);
+        shown.push("…");
+        shown.extend(&ids[ids.len() - 2..]);
+    } else {
+        shown.extend(ids);
+    }
+    shown.extend(ids.first());
+    shown.join(" → ")
 }
 
 /// True for ids that can be a URL segment as they are: lowercase ASCII letters, digits,
@@ -74,11 +156,62 @@ struct Checker<'a> {
     flow: &'a FlowSource,
     source: &'a SourceFile,
     problems: &'a mut Diagnostics,
+    /// How many problems of each kind were listed.
+    listed: BTreeMap<Kind, usize>,
+    /// The problems of each kind past [`MAX_LISTED`].
+    unlisted: BTreeMap<Kind, Unlisted>,
 }
 
 impl Checker<'_> {
     fn push(&mut self, diagnostic: Diagnostic, range: Range<usize>) {
         self.problems.push(diagnostic.at(self.source, range));
+    }
+
+    /// True when one more problem of `kind` is to be listed; otherwise it is counted, at
+    /// `range`, for the note that sums up the rest.
+    fn listing(&mut self, kind: Kind, range: &Range<usize>) -> bool {
+        let listed = self.listed.entry(kind).or_default();
+        if *listed < MAX_LISTED {
+            *listed += 1;
+            return true;
+        }
+        self.unlisted
+            .entry(kind)
+            .or_insert_with(|| Unlisted {
+                count: 0,
+                first: range.clone(),
+            })
+            .count += 1;
+        false
+    }
+
+    /// Lists a problem of `kind` at `range`, or counts it when enough are listed.
+    fn report(
+        &mut self,
+        kind: Kind,
+        diagnostic: impl FnOnce(&Self) -> Diagnostic,
+        range: Range<usize>,
+    ) {
+        if self.listing(kind, &range) {
+            let diagnostic = diagnostic(self);
+            self.push(diagnostic, range);
+        }
+    }
+
+    /// One note per kind of problem for those past [`MAX_LISTED`].
+    fn sum_up(&mut self) {
+        for (kind, unlisted) in std::mem::take(&mut self.unlisted) {
+            let (severity, message) = kind.summary(unlisted.count);
+            let help = format!(
+                "only the first {MAX_LISTED} are listed: fix those and check the flow again to see the rest"
+            );
+            self.push(
+                Diagnostic::with_severity(severity, message)
+                    .label("the first of them")
+                    .help(help),
+                unlisted.first,
+            );
+        }
     }
 
     fn kind_of(&self, node: NodeRef) -> &'static str {
@@ -95,6 +228,29 @@ impl Checker<'_> {
         }
     }
 
+    /// Checks everything and builds the graph.
+    fn graph(&mut self) -> Graph {
+        let ids = self.ids();
+        let start = self.start(&ids);
+        let (targets, guesses) = self.edges(&ids);
+        self.answers(&targets);
+        let mut graph = Graph {
+            start,
+            targets,
+            progress: Vec::new(),
+        };
+        let Some(start) = start else {
+            return graph;
+        };
+        self.reachable(&graph, start, &guesses);
+        let acyclic = self.cycles(&graph);
+        self.dead_ends(&graph);
+        if acyclic {
+            graph.progress = progress(&graph, start);
+        }
+        graph
+    }
+
     /// Every id → its node; duplicates (across questions and outcomes) and unsafe ids refused.
     fn ids(&mut self) -> HashMap<String, NodeRef> {
         let mut ids: HashMap<String, NodeRef> = HashMap::new();
@@ -105,30 +261,44 @@ impl Checker<'_> {
         for node in all {
             let id = self.id_of(node).clone();
             if !is_url_safe(&id.value) {
-                let slug = crate::slug::slugify(&id.value);
-                let help = if slug.is_empty() {
-                    "ids become URLs (/quiz/<name>/<id>/): use lowercase letters, digits, `-` and `_`".to_string()
-                } else {
-                    format!(
-                        "ids become URLs (/quiz/<name>/<id>/): use lowercase letters, digits, `-` and `_`, e.g. `{slug}`"
-                    )
-                };
-                let message = format!("the id `{}` is not URL-safe", id.value);
-                self.push(Diagnostic::error(message).help(help), id.range.clone());
+                self.report(
+                    Kind::UnsafeId,
+                    |_| {
+                        let slug = crate::slug::slugify(&id.value);
+                        let help = if slug.is_empty() {
+                            "ids become URLs (/quiz/<name>/<id>/): use lowercase letters, digits, `-` and `_`".to_string()
+                        } else {
+                            format!(
+                                "ids become URLs (/quiz/<name>/<id>/): use lowercase letters, digits, `-` and `_`, e.g. `{slug}`"
+                            )
+                        };
+                        let message = format!("the id `{}` is not URL-safe", id.value);
+                        Diagnostic::error(message).help(help)
+                    },
+                    id.range.clone(),
+                );
             }
             match ids.get(&id.value) {
                 Some(first) => {
                     let first = *first;
-                    let first_span = self.source.span(self.id_of(first).range.clone());
-                    let message = format!(
-                        "the id `{}` is used twice: by a {} on line {} and by this {}",
-                        id.value,
-                        self.kind_of(first),
-                        first_span.line,
-                        self.kind_of(node)
+                    self.report(
+                        Kind::DuplicateId,
+                        |checker| {
+                            let first_span =
+                                checker.source.span(checker.id_of(first).range.clone());
+                            let message = format!(
+                                "the id `{}` is used twice: by a {} on line {} and by this {}",
+                                id.value,
+                                checker.kind_of(first),
+                                first_span.line,
+                                checker.kind_of(node)
+                            );
+                            let help =
+                                "each question and outcome needs its own id: rename one of them";
+                            Diagnostic::error(message).help(help)
+                        },
+                        id.range.clone(),
                     );
-                    let help = "each question and outcome needs its own id: rename one of them";
-                    self.push(Diagnostic::error(message).help(help), id.range.clone());
                 }
                 None => {
                     ids.insert(id.value.clone(), node);
@@ -168,25 +338,21 @@ impl Checker<'_> {
         if self.flow.questions.is_empty() {
             return "the flow has no questions yet: add them under `nodes:`".to_string();
         }
-        let ids: Vec<String> = self
-            .flow
-            .questions
-            .iter()
-            .map(|q| format!("`{}`", q.id.value))
-            .collect();
-        format!("{lead}; the questions are {}", ids.join(", "))
+        let ids = self.flow.questions.iter().map(|q| q.id.value.as_str());
+        format!("{lead}; the questions are {}", id_list(ids))
     }
 
     /// Resolves every `next`. A `next` naming nothing is reported; when it is a near miss of
     /// an id, that id is returned as a guess, so the node it meant is not also reported as
-    /// unreachable.
+    /// unreachable (for the listed ones: looking for a near miss takes a pass over every id).
     fn edges(
         &mut self,
         ids: &HashMap<String, NodeRef>,
     ) -> (Vec<Vec<Option<NodeRef>>>, Vec<NodeRef>) {
         let mut guesses = Vec::new();
         let mut targets = Vec::new();
-        for question in &self.flow.questions {
+        let flow = self.flow;
+        for question in &flow.questions {
             let mut row = Vec::new();
             for answer in &question.answers {
                 let Some(next) = &answer.next else {
@@ -198,10 +364,13 @@ impl Checker<'_> {
                     continue;
                 }
                 row.push(None);
+                if !self.listing(Kind::BrokenNext, &next.range) {
+                    continue;
+                }
                 let best = crate::suggest::closest(&next.value, ids.keys().map(String::as_str));
                 let help = match best {
                     Some(best) => {
-                        guesses.push(ids[best]);
+                        guesses.extend(ids.get(best).copied());
                         format!("did you mean `{best}`?")
                     }
                     None => {
@@ -223,50 +392,65 @@ impl Checker<'_> {
 
     /// At least two answers, distinct labels, and a warning when all lead to one place.
     fn answers(&mut self, targets: &[Vec<Option<NodeRef>>]) {
-        for (index, question) in self.flow.questions.iter().enumerate() {
+        let flow = self.flow;
+        for (index, question) in flow.questions.iter().enumerate() {
             let Some(answers_key) = question.answers_key.clone() else {
                 continue;
             };
             if question.answers.len() < 2 {
                 let count = match question.answers.len() {
-                    0 => "no answers".to_string(),
-                    _ => "only one answer".to_string(),
+                    0 => "no answers",
+                    _ => "only one answer",
                 };
                 let message = format!("the question `{}` has {count}", question.id.value);
                 let help = "a question needs at least two answers to choose from";
-                self.push(Diagnostic::error(message).help(help), answers_key.clone());
+                self.report(
+                    Kind::FewAnswers,
+                    |_| Diagnostic::error(message).help(help),
+                    answers_key.clone(),
+                );
             }
             let mut seen: HashMap<String, &Text> = HashMap::new();
             for label in question.answers.iter().filter_map(|a| a.label.as_ref()) {
                 let folded = label.value.trim().to_lowercase();
                 if let Some(first) = seen.get(&folded) {
-                    let line = self.source.span(first.range.clone()).line;
-                    let message = format!(
-                        "two answers of `{}` have the label `{}`",
-                        question.id.value,
-                        label.value.trim()
+                    let first = first.range.clone();
+                    self.report(
+                        Kind::DuplicateLabel,
+                        |checker| {
+                            let line = checker.source.span(first).line;
+                            let message = format!(
+                                "two answers of `{}` have the label `{}`",
+                                question.id.value,
+                                label.value.trim()
+                            );
+                            let help = format!(
+                                "the first is on line {line}; give each answer a label of its own"
+                            );
+                            Diagnostic::error(message).help(help)
+                        },
+                        label.range.clone(),
                     );
-                    let help =
-                        format!("the first is on line {line}; give each answer a label of its own");
-                    self.push(Diagnostic::error(message).help(help), label.range.clone());
                 } else {
                     seen.insert(folded, label);
                 }
             }
             let row = &targets[index];
             if row.len() >= 2 && row.iter().all(|t| t.is_some() && *t == row[0]) {
-                let target = row[0]
-                    .map(|t| self.id_of(t).value.clone())
-                    .unwrap_or_default();
-                let message = format!(
-                    "every answer of `{}` leads to `{target}`",
-                    question.id.value
-                );
-                let help = "the answer changes nothing: send the answers to different places, or remove the question";
-                self.problems.push(
-                    Diagnostic::warning(message)
-                        .at(self.source, answers_key)
-                        .help(help),
+                self.report(
+                    Kind::SameTarget,
+                    |checker| {
+                        let target = row[0]
+                            .map(|t| checker.id_of(t).value.clone())
+                            .unwrap_or_default();
+                        let message = format!(
+                            "every answer of `{}` leads to `{target}`",
+                            question.id.value
+                        );
+                        let help = "the answer changes nothing: send the answers to different places, or remove the question";
+                        Diagnostic::warning(message).help(help)
+                    },
+                    answers_key,
                 );
             }
         }
@@ -294,87 +478,114 @@ impl Checker<'_> {
                 continue;
             }
             let id = self.id_of(node).clone();
-            let message = format!(
-                "the {} `{}` cannot be reached from `start`",
-                self.kind_of(node),
-                id.value
+            self.report(
+                Kind::Unreachable,
+                |checker| {
+                    let message = format!(
+                        "the {} `{}` cannot be reached from `start`",
+                        checker.kind_of(node),
+                        id.value
+                    );
+                    let help = format!(
+                        "no path of answers leads here: point an answer's `next` at `{}`, or remove it",
+                        id.value
+                    );
+                    Diagnostic::error(message).help(help)
+                },
+                id.range,
             );
-            let help = format!(
-                "no path of answers leads here: point an answer's `next` at `{}`, or remove it",
-                id.value
-            );
-            self.push(Diagnostic::error(message).help(help), id.range);
         }
     }
 
     /// Reports every cycle once, at the `next` that closes it. True when there is none.
+    ///
+    /// One depth-first walk: an answer leading back to a question still on the walk's path
+    /// closes a cycle, which runs down the walk's tree from that question to the answer's.
+    /// Every question and answer is visited once, so the walk is linear however many
+    /// cycles there are; only the listed cycles are followed through the tree to show them.
     fn cycles(&mut self, graph: &Graph) -> bool {
-        #[derive(Clone, Copy, PartialEq)]
-        enum Mark {
-            New,
-            OnPath,
-            Done,
-        }
         let count = self.flow.questions.len();
-        let mut marks = vec![Mark::New; count];
-        let mut acyclic = true;
-        // Each cycle once, however many answers close it: keyed by its questions, rotated
-        // to start at the smallest index.
-        let mut reported: HashSet<Vec<usize>> = HashSet::new();
+        let mut visited = vec![false; count];
+        let mut on_path = vec![false; count];
+        // Each question's parent in the walk's tree.
+        let mut parent: Vec<Option<usize>> = vec![None; count];
+        // Every answer that closes a cycle: (question, answer, question led back to).
+        let mut closing: Vec<(usize, usize, usize)> = Vec::new();
         for root in 0..count {
-            if marks[root] != Mark::New {
+            if visited[root] {
                 continue;
             }
             // Depth-first, without recursion: (question, next answer to follow).
             let mut path: Vec<(usize, usize)> = vec![(root, 0)];
-            marks[root] = Mark::OnPath;
+            visited[root] = true;
+            on_path[root] = true;
             while let Some(&mut (question, ref mut answer)) = path.last_mut() {
                 let Some(target) = graph.targets[question].get(*answer).copied() else {
-                    marks[question] = Mark::Done;
+                    on_path[question] = false;
                     path.pop();
                     continue;
                 };
-                let closing = *answer;
+                let index = *answer;
                 *answer += 1;
                 let Some(NodeRef::Question(next)) = target else {
                     continue;
                 };
-                match marks[next] {
-                    Mark::New => {
-                        marks[next] = Mark::OnPath;
-                        path.push((next, 0));
-                    }
-                    Mark::OnPath => {
-                        acyclic = false;
-                        let from = path.iter().position(|(q, _)| *q == next).unwrap_or(0);
-                        let mut members: Vec<usize> =
-                            path[from..].iter().map(|(q, _)| *q).collect();
-                        let smallest = members
-                            .iter()
-                            .enumerate()
-                            .min_by_key(|(_, q)| **q)
-                            .map_or(0, |(i, _)| i);
-                        members.rotate_left(smallest);
-                        if !reported.insert(members) {
-                            continue;
-                        }
-                        let mut names: Vec<&str> = path[from..]
-                            .iter()
-                            .map(|(q, _)| self.flow.questions[*q].id.value.as_str())
-                            .collect();
-                        names.push(&self.flow.questions[next].id.value);
-                        let message = format!("the flow has a cycle: {}", names.join(" → "));
-                        let help = "a quiz must always move forward: point this answer at a later question or an outcome";
-                        let range = self.flow.questions[question].answers[closing]
-                            .next
-                            .as_ref()
-                            .map_or(0..0, |n| n.range.clone());
-                        self.problems
-                            .push(Diagnostic::error(message).at(self.source, range).help(help));
-                    }
-                    Mark::Done => {}
+                if !visited[next] {
+                    visited[next] = true;
+                    on_path[next] = true;
+                    parent[next] = Some(question);
+                    path.push((next, 0));
+                } else if on_path[next] {
+                    closing.push((question, index, next));
                 }
             }
+        }
+        let next_range = |question: usize, answer: usize| {
+            self.flow.questions[question].answers[answer]
+                .next
+                .as_ref()
+                .map_or(0..0, |n| n.range.clone())
+        };
+        // Listed in the order of the file, each cycle once however many answers close it.
+        closing.sort_by_key(|&(question, answer, _)| {
+            (next_range(question, answer).start, question, answer)
+        });
+        let mut reported: HashSet<(usize, usize)> = HashSet::new();
+        let acyclic = closing.is_empty();
+        for (question, answer, next) in closing {
+            if !reported.insert((question, next)) {
+                continue;
+            }
+            let range = next_range(question, answer);
+            self.report(
+                Kind::Cycle,
+                |checker| {
+                    let mut members = vec![question];
+                    let mut at = question;
+                    while at != next {
+                        let Some(up) = parent[at] else { break };
+                        members.push(up);
+                        at = up;
+                    }
+                    let ids: Vec<&str> = members
+                        .iter()
+                        .rev()
+                        .map(|q| checker.flow.questions[*q].id.value.as_str())
+                        .collect();
+                    let message = if ids.len() > CYCLE_IDS_SHOWN + 2 {
+                        format!(
+                            "the flow has a cycle through {} questions: {}",
+                            ids.len(),
+                            cycle_path(&ids)
+                        )
+                    } else {
+                        format!("the flow has a cycle: {}", cycle_path(&ids))
+                    };
+                    let help = "a quiz must always move forward: point this answer at a later question or an outcome";
+                    Diagnostic::error(message).help(help)
+                },
+                range,
+            );
         }
         acyclic
     }
@@ -416,12 +627,18 @@ impl Checker<'_> {
         for (question, leads) in leads.iter().enumerate() {
             if !leads {
                 let id = self.flow.questions[question].id.clone();
-                let message = format!(
-                    "no path from the question `{}` leads to an outcome",
-                    id.value
+                self.report(
+                    Kind::DeadEnd,
+                    |_| {
+                        let message = format!(
+                            "no path from the question `{}` leads to an outcome",
+                            id.value
+                        );
+                        let help = "every answer must eventually lead to an outcome: point one of these answers at an outcome";
+                        Diagnostic::error(message).help(help)
+                    },
+                    id.range,
                 );
-                let help = "every answer must eventually lead to an outcome: point one of these answers at an outcome";
-                self.push(Diagnostic::error(message).help(help), id.range);
             }
         }
     }

@@ -33,6 +33,7 @@ pub fn compile_site(site: &Site, rendered: &SiteMarkdown) -> (Vec<CompiledFlow>,
     let links = SiteLinks::new(site, rendered);
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
+        ..MarkdownOptions::default()
     };
     let aliases = quiz_aliases(site);
     let results: Vec<(Option<CompiledFlow>, Diagnostics)> = site
@@ -183,6 +184,7 @@ pub fn check_file(file: &Path) -> FileCheck {
             let links = SiteLinks::new(site, rendered);
             let options = MarkdownOptions {
                 unsafe_html: site.config.unsafe_html,
+                ..MarkdownOptions::default()
             };
             compile(&source, &key, Some(&links), &options)
         }

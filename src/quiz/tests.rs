@@ -3,6 +3,8 @@
 //! Links are checked against a site, so their tests build sites (`tests/quiz.rs`); these
 //! compile a flow on its own.
 
+use std::time::{Duration, Instant};
+
 use super::compile::compile;
 use crate::diagnostics::{Diagnostic, Severity, SourceFile};
 use crate::markdown::MarkdownOptions;
@@ -462,6 +464,180 @@ fn warning_when_every_answer_leads_to_the_same_place() {
     let text = changed("next: other", "next: done").replace("[1, 2]", "[2]");
     let d = warning(&text, "every answer of `second` leads to `done`", 11, 5);
     assert!(help(&d).contains("changes nothing"));
+}
+
+#[test]
+fn two_distinct_cycles_are_both_reported_with_their_paths() {
+    let text = r#"title: Two
+start: a
+nodes:
+  a:
+    question: A?
+    answers:
+      - { label: "On", next: b }
+      - { label: "Back", next: a }
+  b:
+    question: B?
+    answers:
+      - { label: "On", next: c }
+      - { label: "Back", next: a }
+  c:
+    question: C?
+    answers:
+      - { label: "On", next: d }
+      - { label: "Out", next: done }
+  d:
+    question: D?
+    answers:
+      - { label: "Back", next: c }
+      - { label: "Out", next: done }
+outcomes:
+  done:
+    title: Done
+    body: Done.
+tests:
+  - { answers: ["On", "On", "Out"], outcome: done }
+"#;
+    let found = problems(text);
+    expect(
+        &found,
+        Severity::Error,
+        "the flow has a cycle: a → a",
+        8,
+        32,
+    );
+    expect(
+        &found,
+        Severity::Error,
+        "the flow has a cycle: a → b → a",
+        13,
+        32,
+    );
+    expect(
+        &found,
+        Severity::Error,
+        "the flow has a cycle: c → d → c",
+        22,
+        32,
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+}
+
+/// A flow of `count` questions `q0`, `q1`, …: each leads on to the next (the last to the
+/// outcome) and back to the question `back(i)`.
+fn generated_flow(count: usize, back: fn(usize) -> usize) -> String {
+    let mut text = String::from("title: Big\nstart: q0\nnodes:\n");
+    for i in 0..count {
+        let next = if i + 1 < count {
+            format!("q{}", i + 1)
+        } else {
+            "done".to_string()
+        };
+        text.push_str(&format!(
+            "  q{i}:\n    question: Q{i}?\n    answers:\n      - {{ label: \"On\", next: {next} }}\n      - {{ label: \"Back\", next: q{} }}\n",
+            back(i)
+        ));
+    }
+    text.push_str("outcomes:\n  done:\n    title: Done\n    body: Done.\n");
+    text
+}
+
+#[test]
+fn ten_thousand_questions_leading_back_are_checked_in_linear_time_with_a_small_report() {
+    let to_start: fn(usize) -> usize = |_| 0;
+    let to_half_way: fn(usize) -> usize = |i| i / 2;
+    for back in [to_start, to_half_way] {
+        let text = generated_flow(10_000, back);
+        let source = SourceFile::new("content/quiz/f.yaml", text.as_str());
+        let Ok(tree) = super::tree::Yaml::parse(&source) else {
+            panic!("the generated flow is valid YAML");
+        };
+        let mut found = crate::diagnostics::Diagnostics::default();
+        let written = super::schema::read(&tree, &source, &mut found);
+        let started = Instant::now();
+        super::graph::check(&written, &source, &mut found);
+        // Generous: this guards against the quadratic report (minutes and gigabytes before).
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            started.elapsed()
+        );
+
+        let report = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default()).problems;
+        let rendered = report.render(false);
+        assert!(rendered.len() < 64 * 1024, "{} bytes", rendered.len());
+        let cycles: Vec<&Diagnostic> = report
+            .0
+            .iter()
+            .filter(|d| d.message.starts_with("the flow has a cycle"))
+            .collect();
+        assert_eq!(cycles.len(), 20);
+        assert!(cycles.iter().all(|d| d.message.len() < 200), "{cycles:?}");
+        let more = expect(&report.0, Severity::Error, "…and 9980 more cycles", 108, 32);
+        assert!(help(&more).starts_with("only the first 20 are listed"));
+    }
+}
+
+#[test]
+fn a_long_cycle_is_shown_by_its_ends() {
+    let found = problems(&generated_flow(20, |_| 0));
+    expect(
+        &found,
+        Severity::Error,
+        "the flow has a cycle through 20 questions: q0 → q1 → q2 → q3 → q4 → q5 → … → q18 → q19 → q0",
+        103,
+        32,
+    );
+    expect(
+        &found,
+        Severity::Error,
+        "the flow has a cycle: q0 → q1 → q2 → q0",
+        18,
+        32,
+    );
+}
+
+#[test]
+fn thousands_of_unreachable_questions_and_dead_ends_are_summed_up() {
+    let mut text = String::from(
+        "title: Big\nstart: q\nnodes:\n  q:\n    question: Q?\n    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: done2 }\n",
+    );
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "  u{i}:\n    question: U{i}?\n    answers:\n      - {{ label: \"A\", next: u{} }}\n      - {{ label: \"B\", next: u{} }}\n",
+            (i + 1) % 10_000,
+            (i + 2) % 10_000
+        ));
+    }
+    text.push_str("outcomes:\n  done:\n    title: Done\n    body: Done.\n  done2:\n    title: Done\n    body: Done.\n");
+    let found = problems(&text);
+    let rendered: usize = found.iter().map(|d| d.render(false).len()).sum();
+    assert!(rendered < 64 * 1024, "{rendered} bytes");
+    let first_unlisted = 9 + 20 * 5;
+    expect(
+        &found,
+        Severity::Error,
+        "…and 9980 more questions and outcomes that cannot be reached from `start`",
+        first_unlisted,
+        3,
+    );
+    expect(
+        &found,
+        Severity::Error,
+        "…and 9980 more questions from which no path leads to an outcome",
+        first_unlisted,
+        3,
+    );
+    // A help line that lists the questions lists the first ten.
+    let found = problems(&text.replace("start: q\n", "start: done\n"));
+    let d = expect(
+        &found,
+        Severity::Error,
+        "`start` names the outcome `done`, not a question",
+        2,
+        8,
+    );
+    assert!(help(&d).ends_with("`u8`, and 9991 more"), "{}", help(&d));
 }
 
 // ---- The flow's tests ------------------------------------------------------------------
