@@ -409,3 +409,83 @@ fn allow_private_needs_external() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--external"));
 }
+
+#[test]
+fn a_template_problem_is_reported_once_for_all_its_pages() {
+    let site = TestSite::minimal();
+    site.write(
+        "templates/broken.html",
+        "{% extends \"default/page.html\" %}{% block head %}<link rel=\"stylesheet\" href=\"/css/missing.css\">{% endblock head %}",
+    );
+    for name in ["one", "two", "three"] {
+        site.write(
+            &format!("content/{name}.md"),
+            &format!(
+                "---\ntitle: Page {name}\ndescription: A page.\ntemplate: broken.html\n---\n## Hi\n"
+            ),
+        );
+    }
+    let report = check(&options(&site));
+    let found: Vec<String> = lines(&report)
+        .into_iter()
+        .filter(|l| l.contains("missing.css"))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].ends_with(
+            " (rendered): the asset `/css/missing.css` points at nothing in the site (on 3 pages, from a template)"
+        ),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn every_pager_of_a_section_points_at_the_section_markdown() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/blog/_index.md",
+        "---\ntitle: Blog\ndescription: Posts.\npaginate_by: 1\n---\nSee [the archive](/archive/).\n",
+    );
+    for (name, day) in [("first", 1), ("second", 2), ("third", 3)] {
+        site.write(
+            &format!("content/blog/{name}.md"),
+            &format!("---\ntitle: Post {name}\ndescription: A post.\ndate: 2024-01-0{day}\n---\n## Post\n"),
+        );
+    }
+    let report = check(&options(&site));
+    let found: Vec<String> = lines(&report)
+        .into_iter()
+        .filter(|l| l.contains("/archive/"))
+        .collect();
+    // Shown on all three pagers, written once: one problem, in the Markdown.
+    assert_eq!(
+        found,
+        ["error content/blog/_index.md:6:19: the link `/archive/` points at nothing in the site"]
+    );
+}
+
+#[test]
+fn titles_are_shared_whatever_their_case_and_a_blank_description_is_none() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/a.md",
+        "---\ntitle: Getting started\ndescription: \"  \"\n---\n## A\n",
+    );
+    site.write(
+        "content/b.md",
+        "---\ntitle: getting Started \ndescription: The other one.\n---\n## B\n",
+    );
+    let report = check(&options(&site));
+    let found: Vec<String> = lines(&report)
+        .into_iter()
+        .filter(|l| l.contains("content/a.md") || l.contains("content/b.md"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "warning content/a.md:2:8: the title `Getting started` is also the title of content/b.md",
+            "warning content/a.md:2:8: this page has no description",
+            "warning content/b.md:2:8: the title `getting Started` is also the title of content/a.md",
+        ]
+    );
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use cairn::diagnostics::{Diagnostic, Diagnostics};
 use clap::Args;
 
 /// Arguments of `cairn check`.
@@ -39,44 +40,10 @@ pub struct CheckArgs {
     allow_private: bool,
 }
 
-/// Checks the site and prints the problems grouped by file.
+/// Checks the site and prints the problems grouped by file, then what was checked.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let color = super::use_color();
-    let options = cairn::check::CheckOptions {
-        build: cairn::BuildOptions {
-            root: args.root,
-            output: None,
-            drafts: args.drafts,
-            base_url: None,
-            fingerprint: true,
-        },
-        strict: args.strict,
-        external: args.external.then(|| cairn::check::ExternalOptions {
-            timeout: Duration::from_secs(args.timeout.max(1)),
-            concurrency: args.concurrency.max(1),
-            host_delay: Duration::from_millis(args.host_delay),
-            allow_private: args.allow_private,
-        }),
-    };
-    let report = cairn::check::check(&options);
-    let mut current: Option<&str> = None;
-    for problem in &report.problems.0 {
-        let file = problem.file.as_deref().unwrap_or("(site)");
-        if current != Some(file) {
-            let count = report
-                .problems
-                .0
-                .iter()
-                .filter(|p| p.file.as_deref().unwrap_or("(site)") == file)
-                .count();
-            eprintln!(
-                "== {file} ({count} {})\n",
-                if count == 1 { "problem" } else { "problems" }
-            );
-            current = Some(file);
-        }
-        eprint!("{}\n\n", problem.render(color));
-    }
+    let report = cairn::check::check(&check_options(&args));
+    print_by_file(&report.problems, super::use_color());
     let errors = report.problems.error_count();
     let warnings = report.problems.warning_count();
     let external = if args.external {
@@ -93,4 +60,42 @@ pub fn run(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn check_options(args: &CheckArgs) -> cairn::check::CheckOptions {
+    cairn::check::CheckOptions {
+        build: cairn::BuildOptions {
+            root: args.root.clone(),
+            output: None,
+            drafts: args.drafts,
+            base_url: None,
+            fingerprint: true,
+        },
+        strict: args.strict,
+        external: args.external.then(|| cairn::check::ExternalOptions {
+            timeout: Duration::from_secs(args.timeout.max(1)),
+            concurrency: args.concurrency.max(1),
+            host_delay: Duration::from_millis(args.host_delay),
+            allow_private: args.allow_private,
+        }),
+    }
+}
+
+/// Each file's problems under a heading with their number; `problems` is sorted by file.
+fn print_by_file(problems: &Diagnostics, color: bool) {
+    for group in problems.0.chunk_by(|a, b| file_of(a) == file_of(b)) {
+        let count = group.len();
+        eprintln!(
+            "== {} ({count} {})\n",
+            group.first().map_or("", file_of),
+            if count == 1 { "problem" } else { "problems" }
+        );
+        for problem in group {
+            eprint!("{}\n\n", problem.render(color));
+        }
+    }
+}
+
+fn file_of(problem: &Diagnostic) -> &str {
+    problem.file.as_deref().unwrap_or("(site)")
 }
