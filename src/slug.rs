@@ -1,9 +1,12 @@
 //! Slugs: the URL-safe form of file names, titles and tags.
 
-/// Transliterates to ASCII, lowercases, and turns every run of other characters into `-`.
+/// The site's one slug function, for file and folder names, titles, tags and heading ids:
+/// transliterates to ASCII, lowercases, and turns every run of other characters into `-`.
 ///
-/// The result never contains `/`, `.` or `..`, so it is safe as one URL path segment.
-/// It may be empty (for input with no letters or digits); callers decide what that means.
+/// Contract: the result holds only `a-z`, `0-9` and single inner `-`, so it is safe as one
+/// URL path segment and as an HTML id; equal text in any Unicode normalization form gives
+/// the same slug. It may be empty (for input with no letters or digits); callers decide
+/// what that means (an error for a page, `section` for a heading).
 pub fn slugify(text: &str) -> String {
     let ascii = deunicode::deunicode(text);
     let mut slug = String::with_capacity(ascii.len());

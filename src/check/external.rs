@@ -17,7 +17,9 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
+
+use crate::sync::lock;
 use std::time::Duration;
 
 use ureq::http::{StatusCode, Uri};
@@ -95,7 +97,7 @@ pub fn check_all(urls: &[String], options: &ExternalOptions) -> Vec<Failure> {
             let results = results.clone();
             scope.spawn(move || {
                 loop {
-                    let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop();
+                    let next = lock(&queue).pop();
                     let Some(host_urls) = next else { break };
                     for (position, (index, url)) in host_urls.into_iter().enumerate() {
                         if position > 0 {
@@ -106,17 +108,14 @@ pub fn check_all(urls: &[String], options: &ExternalOptions) -> Vec<Failure> {
                                 Problem::Broken(reason) => (FailureKind::Broken, reason),
                                 Problem::Private(reason) => (FailureKind::Private, reason),
                             };
-                            results
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner)
-                                .push((index, Failure { url, reason, kind }));
+                            lock(&results).push((index, Failure { url, reason, kind }));
                         }
                     }
                 }
             });
         }
     });
-    let mut failures = std::mem::take(&mut *results.lock().unwrap_or_else(PoisonError::into_inner));
+    let mut failures = std::mem::take(&mut *lock(&results));
     failures.sort_by_key(|(index, _)| *index);
     failures.into_iter().map(|(_, failure)| failure).collect()
 }

@@ -9,9 +9,9 @@ const TOC_MIN_LEVEL: u8 = 2;
 /// The deepest heading level listed in the table of contents.
 const TOC_MAX_LEVEL: u8 = 4;
 
-/// Turns heading text into an id: the site's slug rules (see [`crate::slug::slugify`]);
-/// text with nothing left becomes `section`.
-pub fn slugify(text: &str) -> String {
+/// The id a heading's text gets: the site's one slug function ([`crate::slug::slugify`]),
+/// with `section` for text that has no letters or digits (an id may not be empty).
+pub fn heading_id(text: &str) -> String {
     let slug = crate::slug::slugify(text);
     if slug.is_empty() {
         "section".to_owned()
@@ -153,11 +153,11 @@ mod tests {
 
     #[test]
     fn slugs_transliterate_and_collapse() {
-        assert_eq!(slugify("Über café"), "uber-cafe");
-        assert_eq!(slugify("  Hello,   World!  "), "hello-world");
-        assert_eq!(slugify("C++ & Rust 2024"), "c-rust-2024");
-        assert_eq!(slugify("???"), "section");
-        assert_eq!(slugify(""), "section");
+        assert_eq!(heading_id("Über café"), "uber-cafe");
+        assert_eq!(heading_id("  Hello,   World!  "), "hello-world");
+        assert_eq!(heading_id("C++ & Rust 2024"), "c-rust-2024");
+        assert_eq!(heading_id("???"), "section");
+        assert_eq!(heading_id(""), "section");
     }
 
     #[test]

@@ -21,7 +21,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Severity;
 
-pub use headings::slugify;
 pub use highlight::{HighlightBudget, highlight_stylesheet};
 pub use sections::{HtmlSection, SplitPage, html_to_text, split_at_h2};
 

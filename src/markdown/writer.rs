@@ -632,7 +632,7 @@ impl<'a> PageWriter<'a> {
                 }
                 claimed.id
             }
-            None => self.ids.claim_unique(&headings::slugify(&title)),
+            None => self.ids.claim_unique(&headings::heading_id(&title)),
         };
 
         let level = heading.level;

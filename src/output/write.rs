@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use super::manifest::{self, Entry, Manifest};
 use super::{MARKER, WriteReport};
+use crate::sync::lock;
 
 /// What the marker file says to whoever opens it.
 const MARKER_TEXT: &str = "This folder is built by cairn; it is replaced on every build.\n";
@@ -223,12 +224,6 @@ impl Drop for Writer {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Removes whatever is at `path` (a link or file is removed, not followed).

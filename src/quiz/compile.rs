@@ -1,7 +1,7 @@
 //! The compiler: a flow file in, a checked flow (or every problem with it) out.
 //!
 //! Stages, each reporting all it finds: YAML → shape ([`super::schema`]) → graph
-//! ([`super::graph`]) → the flow's tests (`flow_tests`) → links and Markdown,
+//! ([`super::graph`]) → the flow's tests (`walkthrough`) → links and Markdown,
 //! checked against the site when there is one. Only a flow without errors is compiled.
 
 use std::collections::{HashMap, HashSet};
@@ -135,7 +135,7 @@ pub fn compile(
     };
     let written = schema::read(&tree, source, &mut problems);
     let graph = graph::check(&written, source, &mut problems);
-    super::flow_tests::run(&written, &graph, source, &mut problems);
+    super::walkthrough::run(&written, &graph, source, &mut problems);
     let mut texts = Texts {
         source,
         key,

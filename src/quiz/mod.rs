@@ -7,11 +7,11 @@
 
 pub mod compile;
 pub mod export;
-mod flow_tests;
 pub mod graph;
 pub mod pages;
 pub mod schema;
 mod tree;
+mod walkthrough;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -89,19 +89,13 @@ impl Shared {
 
     /// The current state.
     pub fn snapshot(&self) -> Arc<ServeState> {
-        self.state
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+        crate::sync::read(&self.state).clone()
     }
 
     /// Puts `site` in place of `published` if that is still the site served (the overlay
     /// of a failed build stays); a newer build's site is left alone.
     fn update_site(&self, published: &Arc<ServedSite>, site: ServedSite) {
-        let mut state = self
-            .state
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = crate::sync::write(&self.state);
         if state
             .site
             .as_ref()
@@ -116,10 +110,7 @@ impl Shared {
     }
 
     fn replace(&self, state: ServeState) {
-        *self
-            .state
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(state);
+        *crate::sync::write(&self.state) = Arc::new(state);
     }
 }
 

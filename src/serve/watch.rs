@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, Weak};
+
+use crate::sync::lock;
 use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode};
@@ -68,7 +70,7 @@ impl Watcher {
         let root = options.build.root.clone();
         let inner = Arc::new(Mutex::new(inner));
         {
-            let mut guard = inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut guard = lock(&inner);
             guard
                 .watch(&root, RecursiveMode::NonRecursive)
                 .map_err(failed)?;
@@ -114,7 +116,7 @@ fn rebuild_loop(
         }
         // A folder created since the start (say the first file in static/) is watched now.
         if let Some(inner) = watcher.upgrade() {
-            let mut guard = inner.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut guard = lock(&inner);
             for (dir, seen) in WATCHED_DIRS.iter().zip(watched.iter_mut()) {
                 let path = root.join(dir);
                 if !*seen && path.is_dir() && guard.watch(&path, RecursiveMode::Recursive).is_ok() {

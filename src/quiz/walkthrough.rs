@@ -1,4 +1,5 @@
-//! The flow's own tests: answer sequences and the outcome each must reach.
+//! The flow's own tests (`tests:` in the flow file), walked through: answer sequences and
+//! the outcome each must reach.
 //!
 //! Each test walks the flow from `start`, choosing answers by label (exact text, surrounding
 //! spaces ignored) or by 1-based position, and must land on its outcome exactly when its
