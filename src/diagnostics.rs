@@ -4,6 +4,13 @@
 //! copy of that source line so it can be shown with a caret, and may carry a help line. The
 //! same value is rendered for a terminal (rustc style, via `annotate-snippets`) and can be
 //! serialized for other front ends.
+//!
+//! Problems travel in one of two shapes:
+//! - a check of one thing that fails with one problem returns `Result<T, Diagnostic>`;
+//! - a stage that can find many problems takes `problems: &mut Diagnostics`, reports into
+//!   it (errors and warnings alike) and returns what it made, or `None` when it could make
+//!   nothing. The pipeline decides where errors stop it, with
+//!   [`Diagnostics::stop_on_errors`], and a whole run returns `Result<_, Diagnostics>`.
 
 use std::fmt;
 use std::ops::Range;
@@ -288,19 +295,72 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
-/// All problems found by one run, errors and warnings together.
+/// All problems found by one run, errors and warnings together. Reads as a slice of
+/// [`Diagnostic`]s.
 #[derive(Debug, Clone, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.0
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(items: I) -> Self {
+        Diagnostics(items.into_iter().collect())
+    }
+}
+
+impl Extend<Diagnostic> for Diagnostics {
+    fn extend<I: IntoIterator<Item = Diagnostic>>(&mut self, items: I) {
+        self.0.extend(items);
+    }
+}
 
 impl Diagnostics {
+    /// `Err` with every problem so far when one of them is an error, leaving this empty:
+    /// where the pipeline stops, `problems.stop_on_errors()?`.
+    pub fn stop_on_errors(&mut self) -> Result<(), Diagnostics> {
+        if self.has_errors() {
+            let mut problems = std::mem::take(self);
+            problems.sort();
+            Err(problems)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Keeps only the problems `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.0.retain(keep);
+    }
+
+    /// Changes every problem in place (e.g. `--strict` turning warnings into errors).
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Diagnostic> {
+        self.0.iter_mut()
+    }
+
     /// Adds one problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
-    }
-
-    /// Adds many problems.
-    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.0.extend(diagnostics);
     }
 
     /// True when at least one problem is an error.

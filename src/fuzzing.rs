@@ -59,7 +59,7 @@ pub fn quiz_flow(data: &[u8]) {
     let source = SourceFile::new("content/quiz/fuzz.yaml", text);
     let compilation =
         crate::quiz::compile(&source, "quiz/fuzz.yaml", None, &MarkdownOptions::default());
-    for problem in &compilation.problems.0 {
+    for problem in &compilation.problems {
         let _ = problem.render(false);
     }
     if let Some(written) = &compilation.written {

@@ -183,15 +183,15 @@ pub fn generate(
         drafts: options.drafts,
     };
     let (site, mut problems) = content::load(root, config, load_options, &cache.sources)?;
-    problems.extend(templates::jobs::check_template_names(&site, &templates).0);
+    problems.extend(templates::jobs::check_template_names(&site, &templates));
     timings.lap("load content");
     let (markdown, markdown_problems) = render::markdown(&site, &cache.markdown);
-    problems.extend(markdown_problems.0);
+    problems.extend(markdown_problems);
     timings.lap("render Markdown");
     timings.part("of which highlighting", markdown.stats.highlighting);
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
     let (flows, quiz_problems) = quiz::compile_site(&site, &markdown);
-    problems.extend(quiz_problems.0);
+    problems.extend(quiz_problems);
     if problems.has_errors() {
         return Err(problems);
     }
@@ -202,7 +202,7 @@ pub fn generate(
     let values = SiteValues::build(&site, &markdown, &cache.values);
     templates.set_site(values.lookup(&site, assets.map));
     let (mut jobs, job_problems) = templates::jobs::site_jobs(&site, &values);
-    problems.extend(job_problems.0);
+    problems.extend(job_problems);
     jobs.extend(search::listing::job(
         &site,
         &markdown,
@@ -214,10 +214,10 @@ pub fn generate(
         quiz::pages::jobs(&site, &flows, &values, &templates);
     jobs.extend(quiz_jobs);
     files.extend(quiz_files);
-    problems.extend(quiz_problems.0);
+    problems.extend(quiz_problems);
     let (pages, page_problems, page_stats) =
         templates::render::render(jobs, &templates, &cache.pages);
-    problems.extend(page_problems.0);
+    problems.extend(page_problems);
     files.extend(pages);
     // The site data goes before the index, the build's biggest step.
     cache.release((templates.take_site(), values));

@@ -258,7 +258,7 @@ fn refuses_to_write_into_a_folder_it_did_not_create() {
     let site = TestSite::minimal();
     site.write("public/mine.txt", "precious");
     let problems = site.build_err();
-    assert!(problems.0[0].message.contains("was not created by cairn"));
+    assert!(problems[0].message.contains("was not created by cairn"));
     assert_eq!(
         std::fs::read_to_string(site.root().join("public/mine.txt")).unwrap(),
         "precious"

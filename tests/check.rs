@@ -21,7 +21,6 @@ fn options(site: &TestSite) -> CheckOptions {
 fn lines(report: &cairn::check::CheckReport) -> Vec<String> {
     report
         .problems
-        .0
         .iter()
         .map(|d| {
             let severity = match d.severity {
@@ -56,7 +55,6 @@ fn every_kind_of_problem_is_listed_exactly_once() {
     );
     let anchor = report
         .problems
-        .0
         .iter()
         .find(|d| d.message.contains("#nope"))
         .unwrap();
@@ -66,7 +64,6 @@ fn every_kind_of_problem_is_listed_exactly_once() {
     );
     let outside = report
         .problems
-        .0
         .iter()
         .find(|d| d.message.contains("/about/"))
         .unwrap();
@@ -370,7 +367,6 @@ fn links_to_private_addresses_are_refused_without_any_connection() {
     assert!(
         report
             .problems
-            .0
             .iter()
             .all(|d| d.help.as_deref() == Some("use --allow-private to check it anyway"))
     );

@@ -12,7 +12,6 @@ fn first_error(files: &[(&str, &str)]) -> cairn::diagnostics::Diagnostic {
     }
     let problems = site.build_err();
     problems
-        .0
         .into_iter()
         .find(|d| d.is_error())
         .expect("an error")
@@ -70,7 +69,7 @@ fn duplicate_url() {
     site.write("content/Post.md", "---\ntitle: A\n---\n");
     site.write("content/other.md", "---\ntitle: B\nslug: post\n---\n");
     let problems = site.build_err();
-    let error = &problems.0[0];
+    let error = &problems[0];
     assert!(
         error.message.contains("content/Post.md") && error.message.contains("content/other.md"),
         "{}",
@@ -86,9 +85,9 @@ fn duplicate_url_by_unicode_normalization() {
     site.write("content/cafe\u{301}.md", "---\ntitle: B\n---\n");
     let problems = site.build_err();
     assert!(
-        problems.0[0].message.contains("the same URL `/cafe/`"),
+        problems[0].message.contains("the same URL `/cafe/`"),
         "{}",
-        problems.0[0].message
+        problems[0].message
     );
 }
 
@@ -115,7 +114,7 @@ fn every_broken_link_is_reported_with_a_suggestion() {
     site.write("content/faq.md", "---\ntitle: FAQ\n---\n");
     let problems = site.build_err();
     assert_eq!(problems.error_count(), 2);
-    let second = &problems.0[1];
+    let second = &problems[1];
     assert_eq!(second.location(), "content/a.md:5:1");
     assert_eq!(second.help.as_deref(), Some("did you mean `faq.md`?"));
 }
@@ -218,7 +217,7 @@ fn not_utf8() {
     )
     .unwrap();
     let problems = site.build_err();
-    assert_eq!(problems.0[0].location(), "content/a.md:4:5");
+    assert_eq!(problems[0].location(), "content/a.md:4:5");
 }
 
 #[test]
@@ -229,7 +228,7 @@ fn all_errors_are_reported_together() {
     site.write("content/c.md", "---\ntitle: C\n---\n[x](nope.md)\n");
     let problems = site.build_err();
     // Front matter errors stop a file before its links are checked; both files are named.
-    let files: Vec<String> = problems.0.iter().map(|d| d.location()).collect();
+    let files: Vec<String> = problems.iter().map(|d| d.location()).collect();
     assert!(
         files.iter().any(|f| f.starts_with("content/a.md")),
         "{files:?}"
@@ -282,13 +281,13 @@ fn unknown_filters_and_functions_in_templates_are_all_reported() {
         "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nofilter }}{{ nofn() }}\n{% endblock content %}\n",
     );
     let problems = site.build_err();
-    let locations: Vec<String> = problems.0.iter().map(|d| d.location()).collect();
+    let locations: Vec<String> = problems.iter().map(|d| d.location()).collect();
     assert_eq!(
         locations,
         vec!["templates/page.html:3:17", "templates/page.html:3:31"]
     );
     assert_eq!(
-        problems.0[0].message,
+        problems[0].message,
         "template error: Unknown filter `nofilter`"
     );
 }

@@ -138,8 +138,8 @@ fn empty_files_and_unclosed_front_matter_are_located_errors() {
         let site = TestSite::minimal();
         site.write("content/bad.md", text);
         let problems = site.build_err();
-        assert_eq!(problems.0[0].message, message);
-        assert!(problems.0[0].location().starts_with("content/bad.md"));
+        assert_eq!(problems[0].message, message);
+        assert!(problems[0].location().starts_with("content/bad.md"));
     }
 }
 
@@ -210,7 +210,7 @@ fn raw_html_nested_a_hundred_thousand_deep_is_a_located_error_in_build_and_check
             started.elapsed()
         );
         for found in [&problems, &report.problems] {
-            let [problem] = found.0.as_slice() else {
+            let [problem] = &found[..] else {
                 panic!("{}", found.render(false));
             };
             assert_eq!(
@@ -253,7 +253,7 @@ fn code_with_a_200_kb_line_is_written_plain_with_a_warning_at_its_fence() {
         "took {:?}",
         started.elapsed()
     );
-    let [warning] = report.warnings.0.as_slice() else {
+    let [warning] = &report.warnings[..] else {
         panic!("{}", report.warnings.render(false));
     };
     assert_eq!(warning.location(), "content/code.md:6:1");
@@ -279,9 +279,9 @@ fn yaml_alias_bombs_are_refused_with_a_location() {
     site.write("content/bomb.md", &bomb);
     let problems = site.build_err();
     assert!(
-        problems.0[0].location().starts_with("content/bomb.md:"),
+        problems[0].location().starts_with("content/bomb.md:"),
         "{}",
-        problems.0[0]
+        problems[0]
     );
 }
 
@@ -294,7 +294,7 @@ fn traversal_slugs_stay_inside_the_output() {
         "---\ntitle: B\naliases: [\"../../../../tmp/pwned/\"]\n---\n",
     );
     let problems = site.build_err();
-    assert!(problems.0.iter().any(|d| {
+    assert!(problems.iter().any(|d| {
         d.message
             .contains("cannot be a URL path: `..` is not allowed")
     }));
@@ -311,7 +311,7 @@ fn slugs_differing_by_case_or_normalization_collide() {
     site.write("content/same.md", "---\ntitle: B\n---\n");
     let problems = site.build_err();
     assert!(
-        problems.0[0]
+        problems[0]
             .message
             .contains("two files publish the same URL `/same/`")
     );
@@ -326,7 +326,6 @@ fn symlink_loops_and_broken_symlinks_are_reported() {
     std::os::unix::fs::symlink("missing.md", site.root().join("content/dangling.md")).unwrap();
     let problems = site.build_err();
     let messages: Vec<String> = problems
-        .0
         .iter()
         .map(|d| format!("{} {}", d.location(), d.message))
         .collect();
@@ -364,11 +363,11 @@ fn unreadable_files_are_reported_and_nothing_is_written() {
         std::os::unix::fs::symlink("/proc/self/mem", &locked).unwrap();
     }
     let problems = site.build_err();
-    assert_eq!(problems.0[0].location(), "content/locked.md");
+    assert_eq!(problems[0].location(), "content/locked.md");
     assert!(
-        problems.0[0].message.starts_with("cannot read file"),
+        problems[0].message.starts_with("cannot read file"),
         "{}",
-        problems.0[0].message
+        problems[0].message
     );
     assert_eq!(before, snapshot(&site.public()));
 }
@@ -382,8 +381,8 @@ fn invalid_utf8_is_a_located_error() {
     )
     .unwrap();
     let problems = site.build_err();
-    assert_eq!(problems.0[0].location(), "content/latin1.md:2:11");
-    assert!(problems.0[0].help.as_deref().unwrap().contains("UTF-8"));
+    assert_eq!(problems[0].location(), "content/latin1.md:2:11");
+    assert!(problems[0].help.as_deref().unwrap().contains("UTF-8"));
 }
 
 #[test]

@@ -61,7 +61,7 @@ fn a_bundle_asset_named_with_backslashes_is_refused() {
         "pwned",
     );
     let problems = site.build_err();
-    let first = &problems.0[0];
+    let first = &problems[0];
     assert!(first.message.contains("may not contain `\\`"), "{first}");
     assert!(
         first.location().starts_with("content/post/a\\..\\"),
@@ -88,7 +88,7 @@ fn a_static_link_to_a_file_outside_the_site_is_refused_unless_allowed() {
     )
     .unwrap();
     let problems = site.build_err();
-    let first = &problems.0[0];
+    let first = &problems[0];
     assert!(first.message.contains("points outside the site"), "{first}");
     assert_eq!(first.location(), "static/env.txt");
     assert!(!site.public().join("env.txt").exists());
@@ -135,7 +135,7 @@ fn a_content_folder_linked_outside_the_site_is_refused_and_links_inside_work() {
     site.write("shared/note.md", "---\ntitle: Note\n---\nShared.\n");
     std::os::unix::fs::symlink(outside.path(), site.root().join("content/linked")).unwrap();
     let problems = site.build_err();
-    assert_eq!(problems.0[0].location(), "content/linked");
+    assert_eq!(problems[0].location(), "content/linked");
     std::fs::remove_file(site.root().join("content/linked")).unwrap();
     // A link to a folder inside the site is fine.
     std::os::unix::fs::symlink(
@@ -198,9 +198,9 @@ fn aliases_that_would_be_host_wildcards_are_refused() {
         );
         let problems = site.build_err();
         assert!(
-            problems.0[0].message.contains("cannot be a URL path"),
+            problems[0].message.contains("cannot be a URL path"),
             "{alias}: {}",
-            problems.0[0]
+            problems[0]
         );
     }
 }
@@ -216,7 +216,7 @@ fn an_asset_over_a_section_page_is_an_error_naming_both() {
     site.write("content/blog/index.html", "<p>mine</p>");
     let problems = site.build_err();
     assert_eq!(
-        problems.0[0].message,
+        problems[0].message,
         "two files publish the same URL `/blog/`: content/blog/_index.md and content/blog/index.html"
     );
 }
@@ -228,11 +228,11 @@ fn static_files_that_collide_with_pages_or_each_other_in_letter_case_are_errors(
     site.write("static/about/index.html", "<p>static</p>");
     let problems = site.build_err();
     assert!(
-        problems.0[0]
+        problems[0]
             .message
             .contains("two files publish the same URL `/about/`"),
         "{}",
-        problems.0[0]
+        problems[0]
     );
 
     let site = TestSite::minimal();
@@ -240,9 +240,9 @@ fn static_files_that_collide_with_pages_or_each_other_in_letter_case_are_errors(
     site.write("static/logo.png", "b");
     let problems = site.build_err();
     assert!(
-        problems.0[0].message.contains("differ only in letter case"),
+        problems[0].message.contains("differ only in letter case"),
         "{}",
-        problems.0[0]
+        problems[0]
     );
 }
 
@@ -266,11 +266,11 @@ fn files_a_browser_runs_are_refused_in_content_but_not_in_static() {
         site.write(&format!("content/blog/{name}"), "alert(1)");
         let problems = site.build_err();
         assert!(
-            problems.0[0].message.contains("a browser runs them"),
+            problems[0].message.contains("a browser runs them"),
             "{name}: {}",
-            problems.0[0]
+            problems[0]
         );
-        assert_eq!(problems.0[0].location(), format!("content/blog/{name}"));
+        assert_eq!(problems[0].location(), format!("content/blog/{name}"));
         let site = TestSite::minimal();
         site.write(&format!("static/{name}"), "owner's file");
         site.build();
@@ -303,11 +303,11 @@ fn an_output_folder_through_a_link_into_content_is_refused() {
     options.output = Some(site.root().join("out/public"));
     let problems = cairn::build(&options).unwrap_err();
     assert!(
-        problems.0[0]
+        problems[0]
             .message
             .contains("inside the site's content/ folder"),
         "{}",
-        problems.0[0]
+        problems[0]
     );
     assert!(!site.root().join("content/public").exists());
 }
@@ -321,9 +321,9 @@ fn another_site_is_never_an_output_folder_even_with_the_marker() {
     options.output = Some(other.root().to_path_buf());
     let problems = cairn::build(&options).unwrap_err();
     assert!(
-        problems.0[0].message.contains("holds a site"),
+        problems[0].message.contains("holds a site"),
         "{}",
-        problems.0[0]
+        problems[0]
     );
     assert!(other.root().join("content/_index.md").is_file());
 }

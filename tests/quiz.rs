@@ -178,7 +178,7 @@ fn one(
     problems: &cairn::diagnostics::Diagnostics,
     message: &str,
 ) -> cairn::diagnostics::Diagnostic {
-    let found: Vec<_> = problems.0.iter().filter(|d| d.message == message).collect();
+    let found: Vec<_> = problems.iter().filter(|d| d.message == message).collect();
     assert_eq!(
         found.len(),
         1,
@@ -291,7 +291,6 @@ fn yaml_outside_content_quiz_is_refused() {
     site.write("content/quiz/nested/deeper.yaml", "a: 1\n");
     let problems = site.build_err();
     let refused: Vec<String> = problems
-        .0
         .iter()
         .filter(|d| d.message.starts_with("a YAML file outside content/quiz/"))
         .map(|d| d.location())
@@ -356,7 +355,7 @@ fn the_shipped_flow_builds_and_is_linked_from_home_and_faq() {
     }
     let report = site.build();
     assert!(
-        report.warnings.0.is_empty(),
+        report.warnings.is_empty(),
         "{}",
         report.warnings.render(false)
     );

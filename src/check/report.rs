@@ -85,7 +85,7 @@ fn diagnostic(finding: Finding<'_>, place: Place<'_>, base: &BaseUrl) -> Diagnos
 /// Sorts and removes repeats; with `strict`, makes every problem an error first.
 fn finish(mut report: CheckReport, strict: bool) -> CheckReport {
     if strict {
-        for problem in &mut report.problems.0 {
+        for problem in report.problems.iter_mut() {
             problem.severity = Severity::Error;
         }
     }
@@ -182,19 +182,21 @@ mod tests {
     #[test]
     fn finishing_sorts_drops_repeats_and_makes_everything_an_error_when_strict() {
         let source = SourceFile::new("content/a.md", "one\ntwo\n");
-        let problems = Diagnostics(vec![
+        let problems: Diagnostics = [
             Diagnostic::warning("late").at(&source, 4..7),
             Diagnostic::error("early").at(&source, 0..3),
             Diagnostic::warning("late").at(&source, 4..7),
-        ]);
+        ]
+        .into_iter()
+        .collect();
         let report = build_failed(problems.clone(), false);
         assert_eq!(
-            shown(&report.problems.0),
+            shown(&report.problems),
             ["content/a.md:1:1: early", "content/a.md:2:1: late"]
         );
         assert_eq!(report.problems.warning_count(), 1);
         let strict = build_failed(problems, true);
-        assert_eq!(strict.problems.0.len(), 2);
+        assert_eq!(strict.problems.len(), 2);
         assert_eq!(strict.problems.warning_count(), 0);
     }
 }

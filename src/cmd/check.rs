@@ -83,7 +83,7 @@ fn check_options(args: &CheckArgs) -> cairn::check::CheckOptions {
 
 /// Each file's problems under a heading with their number; `problems` is sorted by file.
 fn print_by_file(problems: &Diagnostics, color: bool) {
-    for group in problems.0.chunk_by(|a, b| file_of(a) == file_of(b)) {
+    for group in problems.chunk_by(|a, b| file_of(a) == file_of(b)) {
         let count = group.len();
         eprintln!(
             "== {} ({count} {})\n",

@@ -64,7 +64,7 @@ pub fn compile_site(site: &Site, rendered: &SiteMarkdown) -> (Vec<CompiledFlow>,
     let mut problems = Diagnostics::default();
     for (flow, found) in results {
         flows.extend(flow);
-        problems.extend(found.0);
+        problems.extend(found);
     }
     (flows, problems)
 }

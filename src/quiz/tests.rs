@@ -39,7 +39,7 @@ fn problems(text: &str) -> Vec<Diagnostic> {
     let source = SourceFile::new("content/quiz/f.yaml", text);
     compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default())
         .problems
-        .0
+        .to_vec()
 }
 
 /// `BASE` with `from` replaced by `to` (which must occur exactly once).
@@ -101,7 +101,7 @@ fn the_base_flow_compiles_without_problems() {
     let source = SourceFile::new("content/quiz/f.yaml", BASE);
     let result = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default());
     assert!(
-        result.problems.0.is_empty(),
+        result.problems.is_empty(),
         "{}",
         result.problems.render(false)
     );
@@ -567,13 +567,12 @@ fn ten_thousand_questions_leading_back_are_checked_in_linear_time_with_a_small_r
         let rendered = report.render(false);
         assert!(rendered.len() < 64 * 1024, "{} bytes", rendered.len());
         let cycles: Vec<&Diagnostic> = report
-            .0
             .iter()
             .filter(|d| d.message.starts_with("the flow has a cycle"))
             .collect();
         assert_eq!(cycles.len(), 20);
         assert!(cycles.iter().all(|d| d.message.len() < 200), "{cycles:?}");
-        let more = expect(&report.0, Severity::Error, "…and 9980 more cycles", 108, 32);
+        let more = expect(&report, Severity::Error, "…and 9980 more cycles", 108, 32);
         assert!(help(&more).starts_with("only the first 20 are listed"));
     }
 }
