@@ -68,7 +68,7 @@ const COMPRESSED = new Set(['.html', '.css', '.js', '.json', '.xml', '.svg']);
 function serve(dir, csp) {
   const cache = new Map();
   const server = createServer((req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     let file = join(dir, path);
     if (!file.startsWith(dir)) return res.writeHead(400).end();
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');

@@ -1,22 +1,23 @@
 // cairn serve: reloads the page after a rebuild, swaps stylesheets when only CSS changed,
 // and shows build errors over the page until they are fixed. Served only by `cairn serve`,
 // never part of a built site.
-(function () {
+(() => {
   "use strict";
-  var script = document.currentScript;
+  const script = document.currentScript;
   if (!script || !window.EventSource) {
     return;
   }
-  var events = script.getAttribute("data-events");
-  var build = script.getAttribute("data-build");
-  var stylesheet = script.getAttribute("data-overlay-css");
-  var host = null;
+  const events = script.getAttribute("data-events");
+  const build = script.getAttribute("data-build");
+  const stylesheet = script.getAttribute("data-overlay-css");
+  let host = null;
 
+  // Shows the build's errors (HTML the server escaped) over the page.
   function showErrors(html) {
     if (!host) {
       host = document.createElement("div");
       host.className = "cairn-overlay-host";
-      var link = document.createElement("link");
+      const link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = stylesheet;
       document.head.appendChild(link);
@@ -24,15 +25,16 @@
     }
     // The server escapes everything that comes from the site.
     host.innerHTML = html;
-    var close = host.querySelector(".cairn-overlay-close");
+    const close = host.querySelector(".cairn-overlay-close");
     if (close) {
-      close.addEventListener("click", function () {
+      close.addEventListener("click", () => {
         host.hidden = true;
       });
     }
     host.hidden = false;
   }
 
+  // Removes the errors once a build succeeds.
   function clearErrors() {
     if (host) {
       host.remove();
@@ -40,17 +42,17 @@
     }
   }
 
+  // Reloads the page's stylesheets at `paths` in place, each removed once its copy loads.
   function swapStylesheets(paths) {
-    var links = document.querySelectorAll('link[rel~="stylesheet"]');
-    Array.prototype.forEach.call(links, function (link) {
-      var url = new URL(link.href, window.location.href);
+    document.querySelectorAll('link[rel~="stylesheet"]').forEach((link) => {
+      const url = new URL(link.href, window.location.href);
       if (url.origin !== window.location.origin || paths.indexOf(url.pathname) === -1) {
         return;
       }
       url.searchParams.set("cairn-reload", String(Date.now()));
-      var fresh = link.cloneNode(false);
+      const fresh = link.cloneNode(false);
       fresh.href = url.pathname + url.search;
-      var done = function () {
+      const done = () => {
         link.remove();
       };
       fresh.addEventListener("load", done);
@@ -59,18 +61,18 @@
     });
   }
 
-  var source = new EventSource(events + "?build=" + encodeURIComponent(build));
+  const source = new EventSource(`${events}?build=${encodeURIComponent(build)}`);
   // Lets tests (and the curious) see that the page listens for rebuilds.
-  source.addEventListener("open", function () {
+  source.addEventListener("open", () => {
     document.documentElement.setAttribute("data-cairn-live", "");
   });
-  source.addEventListener("reload", function () {
+  source.addEventListener("reload", () => {
     window.location.reload();
   });
-  source.addEventListener("css", function (event) {
+  source.addEventListener("css", (event) => {
     swapStylesheets(JSON.parse(event.data));
   });
-  source.addEventListener("build-error", function (event) {
+  source.addEventListener("build-error", (event) => {
     showErrors(JSON.parse(event.data).html);
   });
   source.addEventListener("clear", clearErrors);

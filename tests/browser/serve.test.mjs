@@ -16,7 +16,7 @@ let root;
 
 /** Starts `cairn serve --port 0` on a copy of the shipped site; resolves to its URL. */
 function startServe(siteRoot) {
-  let bin = process.env.CAIRN_BIN ?? join(repoRoot, 'target', 'debug', 'cairn');
+  const bin = process.env.CAIRN_BIN ?? join(repoRoot, 'target', 'debug', 'cairn');
   if (!process.env.CAIRN_BIN && !existsSync(bin)) {
     execFileSync('cargo', ['build', '--quiet'], { cwd: repoRoot, stdio: 'inherit' });
   }

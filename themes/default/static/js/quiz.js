@@ -11,39 +11,40 @@
  * Content-Security-Policy. If anything is missing (old browser, the flow data fails to
  * load), the static page is left exactly as it is.
  */
-(function () {
+(() => {
   "use strict";
 
-  var root = document.querySelector("article[data-quiz]");
+  const root = document.querySelector("article[data-quiz]");
   if (!root || !window.fetch || !window.Map || !window.history || !history.pushState) {
     return;
   }
 
-  var nodes = new Map(); // id → { kind: "question" | "outcome", data }
-  var byPath = new Map(); // URL path → id, for history entries without state
-  var trail = []; // answers given, in order: { question, answer }
-  var depth = 0; // how many entries of `trail` lead to the node shown
-  var current = root.getAttribute("data-quiz-node");
-  var flow = null;
+  const nodes = new Map(); // id → { kind: "question" | "outcome", data }
+  const byPath = new Map(); // URL path → id, for history entries without state
+  let trail = []; // answers given, in order: { question, answer }
+  let depth = 0; // how many entries of `trail` lead to the node shown
+  let current = root.getAttribute("data-quiz-node");
+  let flow = null;
 
   fetch(root.getAttribute("data-quiz"), { credentials: "same-origin" })
-    .then(function (response) {
+    .then((response) => {
       if (!response.ok) {
-        throw new Error("quiz data: HTTP " + response.status);
+        throw new Error(`quiz data: HTTP ${response.status}`);
       }
       return response.json();
     })
     .then(start)
-    .catch(function () {
+    .catch(() => {
       /* The static page keeps working on its own. */
     });
 
+  // Indexes the flow and takes over the page, if it knows the node shown and its start.
   function start(data) {
-    (data.questions || []).forEach(function (question) {
+    (data.questions || []).forEach((question) => {
       nodes.set(question.id, { kind: "question", data: question });
       byPath.set(question.url, question.id);
     });
-    (data.outcomes || []).forEach(function (outcome) {
+    (data.outcomes || []).forEach((outcome) => {
       nodes.set(outcome.id, { kind: "outcome", data: outcome });
       byPath.set(outcome.url, outcome.id);
     });
@@ -56,21 +57,22 @@
     window.addEventListener("popstate", onPopState);
   }
 
+  // An answer (or "Start over") shows its node in place and pushes its URL.
   function onClick(event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
         event.shiftKey || event.altKey) {
       return; // let the browser open new tabs and windows as usual
     }
-    var link = event.target.closest && event.target.closest("a[data-quiz-next]");
+    const link = event.target.closest && event.target.closest("a[data-quiz-next]");
     if (!link || !root.contains(link)) {
       return;
     }
-    var next = link.getAttribute("data-quiz-next");
+    const next = link.getAttribute("data-quiz-next");
     if (!nodes.has(next)) {
       return;
     }
     event.preventDefault();
-    var here = nodes.get(current);
+    const here = nodes.get(current);
     if (link.hasAttribute("data-quiz-restart")) {
       trail = [];
       depth = 0;
@@ -83,37 +85,40 @@
     show(next);
   }
 
+  // Back and Forward show the node of the history entry, with the answers that led there.
   function onPopState(event) {
-    var state = event.state;
-    var id = state && state.quizNode ? state.quizNode : byPath.get(location.pathname);
+    const state = event.state;
+    const id = state && state.quizNode ? state.quizNode : byPath.get(location.pathname);
     if (!id || !nodes.has(id)) {
       return;
     }
-    var wanted = state && typeof state.quizDepth === "number" ? state.quizDepth : 0;
+    const wanted = state && typeof state.quizDepth === "number" ? state.quizDepth : 0;
     depth = Math.max(0, Math.min(wanted, trail.length));
     show(id);
   }
 
+  // Replaces the node shown, names it in the title, focuses its heading and announces it.
   function show(id) {
     current = id;
-    var node = nodes.get(id);
-    var view = node.kind === "question" ? questionView(node.data) : outcomeView(node.data);
-    var old = root.querySelector(".quiz-node");
+    const node = nodes.get(id);
+    const view = node.kind === "question" ? questionView(node.data) : outcomeView(node.data);
+    const old = root.querySelector(".quiz-node");
     if (old) {
       root.replaceChild(view, old);
     } else {
       root.appendChild(view);
     }
     root.setAttribute("data-quiz-node", id);
-    var heading = view.querySelector("h1");
+    const heading = view.querySelector("h1");
     document.title = heading.textContent + (root.getAttribute("data-title-suffix") || "");
     heading.focus();
-    var lead = view.querySelector(".quiz-progress");
+    const lead = view.querySelector(".quiz-progress");
     announce((lead ? lead.textContent + ": " : "") + heading.textContent);
   }
 
+  // A question: the intro on the first one, progress, heading, help and answer links.
   function questionView(question) {
-    var box = element("div", "quiz-node");
+    const box = element("div", "quiz-node");
     if (question.id === flow.start && flow.description) {
       box.appendChild(element("p", "quiz-intro", flow.description));
     }
@@ -124,16 +129,16 @@
     if (question.help) {
       box.appendChild(trustedHtml("div", "quiz-help", question.help));
     }
-    var list = element("ul", "quiz-answers");
-    question.answers.forEach(function (answer) {
-      var target = nodes.get(answer.next);
+    const list = element("ul", "quiz-answers");
+    question.answers.forEach((answer) => {
+      const target = nodes.get(answer.next);
       if (!target) {
         return;
       }
-      var link = element("a", "quiz-answer", answer.label);
+      const link = element("a", "quiz-answer", answer.label);
       link.href = target.data.url;
       link.setAttribute("data-quiz-next", answer.next);
-      var item = element("li");
+      const item = element("li");
       item.appendChild(link);
       list.appendChild(item);
     });
@@ -141,16 +146,17 @@
     return box;
   }
 
+  // An outcome: its text, the answers given, what to read next, and a link to start over.
   function outcomeView(outcome) {
-    var box = element("div", "quiz-node");
+    const box = element("div", "quiz-node");
     box.appendChild(element("p", "quiz-progress", text("result", "Your result")));
     box.appendChild(heading(outcome.title));
     box.appendChild(trustedHtml("div", "quiz-body", outcome.body));
     if (depth > 0) {
-      var path = section("quiz-path", "quiz-path-heading", text("path", "Your answers"));
-      var steps = element("ol");
-      trail.slice(0, depth).forEach(function (step) {
-        var item = element("li");
+      const path = section("quiz-path", "quiz-path-heading", text("path", "Your answers"));
+      const steps = element("ol");
+      trail.slice(0, depth).forEach((step) => {
+        const item = element("li");
         item.appendChild(element("span", "quiz-path-question", step.question));
         item.appendChild(document.createTextNode(" "));
         item.appendChild(element("span", "quiz-path-answer", step.answer));
@@ -160,11 +166,11 @@
       box.appendChild(path);
     }
     if (outcome.read && outcome.read.length) {
-      var read = section("quiz-read", "quiz-read-heading", text("read", "Read next"));
-      var links = element("ul");
-      outcome.read.forEach(function (entry) {
-        var item = element("li");
-        var link = element("a", null, entry.title);
+      const read = section("quiz-read", "quiz-read-heading", text("read", "Read next"));
+      const links = element("ul");
+      outcome.read.forEach((entry) => {
+        const item = element("li");
+        const link = element("a", null, entry.title);
         link.href = entry.url;
         item.appendChild(link);
         if (entry.page) {
@@ -176,27 +182,29 @@
       read.appendChild(links);
       box.appendChild(read);
     }
-    var restart = element("a", null, text("restart", "Start over"));
+    const restart = element("a", null, text("restart", "Start over"));
     restart.href = root.getAttribute("data-quiz-start") || nodes.get(flow.start).data.url;
     restart.setAttribute("data-quiz-next", flow.start);
     restart.setAttribute("data-quiz-restart", "");
-    var again = element("p", "quiz-restart");
+    const again = element("p", "quiz-restart");
     again.appendChild(restart);
     box.appendChild(again);
     return box;
   }
 
+  // The node's heading, focusable from script only.
   function heading(content) {
-    var h1 = element("h1", null, content);
+    const h1 = element("h1", null, content);
     h1.id = "quiz-heading";
     h1.tabIndex = -1;
     return h1;
   }
 
+  // A section labelled by its own h2.
   function section(className, headingId, title) {
-    var box = element("section", className);
+    const box = element("section", className);
     box.setAttribute("aria-labelledby", headingId);
-    var h2 = element("h2", null, title);
+    const h2 = element("h2", null, title);
     h2.id = headingId;
     box.appendChild(h2);
     return box;
@@ -204,13 +212,14 @@
 
   /* HTML the site generator rendered from Markdown and sanitized at build time. */
   function trustedHtml(tag, className, html) {
-    var box = element(tag, className);
+    const box = element(tag, className);
     box.innerHTML = html;
     return box;
   }
 
+  // A new element with an optional class and text.
   function element(tag, className, content) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) {
       node.className = className;
     }
@@ -220,18 +229,20 @@
     return node;
   }
 
+  // A wording the page sets in a data-text-* attribute, else the English one.
   function text(name, fallback) {
     return root.getAttribute("data-text-" + name) || fallback;
   }
 
+  // Says `message` through the page's polite live region.
   function announce(message) {
-    var status = root.querySelector(".quiz-status");
+    const status = root.querySelector(".quiz-status");
     if (!status) {
       return;
     }
     // Emptied first, so the same words are announced again when they come back.
     status.textContent = "";
-    window.setTimeout(function () {
+    window.setTimeout(() => {
       status.textContent = message;
     }, 100);
   }

@@ -1,153 +1,228 @@
 // cairn site search: reads the sharded index that `cairn build` writes to search/, ranks
 // with the impacts stored there (BM25F), and shows results in an accessible combobox.
-// Plain JavaScript, no dependencies; every text from the index is inserted as text.
-(function () {
+// Plain JavaScript (ES2018), no dependencies; every text from the index is inserted as text.
+// One classic script in three parts: 1. the index files, 2. the query engine, 3. the box.
+(() => {
   "use strict";
-  var root = document.querySelector("[data-search]");
+  const root = document.querySelector("[data-search]");
   if (!root || root.cairnSearch) return;
   root.cairnSearch = true;
-  var form = root.querySelector("form");
-  var input = form.querySelector("input");
-  var list = form.querySelector("[role=listbox]");
-  var status = form.querySelector("[role=status]");
-  var base = new URL(root.getAttribute("data-index"), location.href);
-  var MAX_RESULTS = 8, MAX_EXPANSIONS = 12, DEBOUNCE_MS = 30, INDEX_VERSION = 2;
-  var EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
-  // A word as excerpts show it (apostrophes and accents in it).
-  var WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
-  var manifest, ready, shards = {}, loaded = {}, vocabularies = {}, chunks = {};
-  var decoder = new TextDecoder();
-  var active = -1, results = [], generation = 0, timer;
+
+  // ---------------------------------------------------------------------------------------
+  // 1. The index files: fetched on demand, decoded as src/search/shards.rs writes them.
+
+  const INDEX_VERSION = 2;
+  const base = new URL(root.getAttribute("data-index"), location.href);
+  const decoder = new TextDecoder();
+  let manifest, ready;
+  // Promises of decoded files by number, and the term shards already decoded.
+  const shards = new Map(), vocabularies = new Map(), chunks = new Map(), loaded = new Map();
 
   // Fetches an index file; binary ones are gzipped (unless a host already inflated them).
-  function get(name, json) {
-    return fetch(new URL(name, base)).then(function (response) {
-      if (!response.ok) throw new Error(response.status + " " + name);
-      return json ? response.json() : response.arrayBuffer();
-    }).then(function (data) {
-      if (json || new Uint8Array(data, 0, 2).join() !== "31,139") return data;
-      return new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-    });
+  async function get(name, json) {
+    const response = await fetch(new URL(name, base));
+    if (!response.ok) throw new Error(`${response.status} ${name}`);
+    if (json) return response.json();
+    const data = await response.arrayBuffer();
+    if (new Uint8Array(data, 0, 2).join() !== "31,139") return data;
+    return new Response(new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
   }
-  // The manifest of another index format (a page cached from an older deploy) is refused
-  // rather than misread; a manifest that failed to load is asked for again next query.
+
+  // Loads the manifest once. One of another index format (a page cached from an older
+  // deploy) is refused rather than misread; one that failed is asked for again next query.
   function loadManifest() {
     if (!ready) {
-      ready = get(base.href, true).then(function (m) {
-        if (m.version !== INDEX_VERSION) throw new Error("index version " + m.version);
+      ready = (async () => {
+        const m = await get(base.href, true);
+        if (m.version !== INDEX_VERSION) throw new Error(`index version ${m.version}`);
         m.keys = [""].concat(m.from ? m.from.split(" ") : []);
         manifest = m;
-      });
-      ready.catch(function () { ready = null; });
+      })();
+      ready.catch(() => { ready = null; });
     }
     return ready;
   }
 
-  // The same folding as the index: no accents, no apostrophes, lowercase, split at
-  // anything but letters and digits; ideographs are words of their own.
-  var APOSTROPHES = /['\u2019\u2018\u02bc]/g;
+  // The promise `cache` holds for `key`, made by `load` the first time.
+  function once(cache, key, load) {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key);
+  }
+
+  // Index files are named by kind, number and the index's hash.
+  function file(kind, number) {
+    return `${kind}${number}-${manifest.hash}.bin`;
+  }
+
+  // Term shard `number`, decoded (and kept in `loaded` for synchronous use).
+  function loadShard(number) {
+    return once(shards, number, async () => {
+      const shard = decodeShard(await get(file("t", number)), manifest.docs);
+      loaded.set(number, shard);
+      return shard;
+    });
+  }
+
+  // The vocabulary file a shard names (1 + its number).
+  function loadVocabulary(ref) {
+    return once(vocabularies, ref, () => get(file("v", ref - 1)).then(decodeVocabulary));
+  }
+
+  // Document chunk `number`: the sections from `number × chunk_docs` on.
+  function loadChunk(number) {
+    return once(chunks, number, () => get(file("d", number)).then(decodeChunk));
+  }
+
+  // A reader of the binary format: bytes, LEB128 varints, length-prefixed UTF-8 strings.
+  function reader(buffer) {
+    const bytes = new Uint8Array(buffer);
+    let at = 0;
+    const num = () => {
+      let value = 0, scale = 1, b;
+      do { b = bytes[at++]; value += (b & 127) * scale; scale *= 128; } while (b > 127);
+      return value;
+    };
+    return {
+      byte: () => bytes[at++],
+      num,
+      str() {
+        const n = num(), text = decoder.decode(bytes.subarray(at, at + n));
+        at += n;
+        return text;
+      },
+      take(n) {
+        at += n;
+        return bytes.subarray(at - n, at);
+      },
+    };
+  }
+
+  // A count, then that many items read by `item`.
+  function list(r, item) {
+    const items = [];
+    for (let n = r.num(); n--;) items.push(item());
+    return items;
+  }
+
+  // The next front-coded word: `shared` units of the previous one, then the rest.
+  function nextWord(r, previous) {
+    return previous.slice(0, r.num()) + r.str();
+  }
+
+  // The pages a shard or chunk refers to.
+  function readPages(r) {
+    return list(r, () => ({ url: r.str(), title: r.str() }));
+  }
+
+  // A term shard: its words, with their stems' postings and hits.
+  function decodeShard(buffer, docCount) {
+    const r = reader(buffer);
+    r.byte(); // the format's version
+    const pages = readPages(r);
+    let id = 0;
+    const docs = list(r, () => {
+      id += r.num();
+      return { id, page: pages[r.num()], anchor: r.str(), heading: r.str() };
+    });
+    const stems = list(r, () => decodeStem(r, docs, docCount));
+    // Its own words (ref: 1 + local stem), then those of its group other shards hold (ref 0).
+    const own = [], others = [];
+    let previous = "";
+    for (let n = r.num(); n--;) {
+      previous = nextWord(r, previous);
+      const ref = r.num();
+      if (ref) own.push({ word: previous, stem: stems[ref - 1] });
+      else others.push({ word: previous, home: r.num(), df: r.num() });
+    }
+    return { words: own, others, vocabulary: r.num() };
+  }
+
+  // A stem: postings as ids and impacts, or a bitmap with one impact; then its hits.
+  function decodeStem(r, docs, docCount) {
+    const stem = { df: r.num(), hits: [] };
+    if (r.byte() === 0) {
+      stem.ids = new Uint32Array(stem.df);
+      stem.impacts = new Uint8Array(stem.df);
+      for (let k = 0, id = 0; k < stem.df; k++) {
+        id += r.num();
+        stem.ids[k] = id;
+        stem.impacts[k] = r.byte();
+      }
+    } else {
+      stem.fallback = r.byte();
+      stem.bits = r.take(Math.ceil(docCount / 8));
+    }
+    stem.hits = list(r, () => ({ doc: docs[r.num()], impact: r.byte(), flags: r.byte(), text: r.str() }));
+    return stem;
+  }
+
+  // A vocabulary file: every word of a group, its shard and its stem's df.
+  function decodeVocabulary(buffer) {
+    const r = reader(buffer);
+    r.byte(); // the format's version
+    let previous = "";
+    return list(r, () => {
+      previous = nextWord(r, previous);
+      return { word: previous, home: r.num(), df: r.num() };
+    });
+  }
+
+  // A document chunk: each section's page, anchor, heading, flags and text.
+  function decodeChunk(buffer) {
+    const r = reader(buffer);
+    r.byte(); // the format's version
+    const pages = readPages(r);
+    return list(r, () => ({ page: pages[r.num()], anchor: r.str(), heading: r.str(), flags: r.byte(), text: r.str() }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 2. The query engine: the same words as the index, expanded, ranked and described.
+
+  const MAX_RESULTS = 8, MAX_EXPANSIONS = 12;
+  // Weights of a word that is the query's, one it starts, one a typo or two away.
+  const EXACT = 1, PREFIX = 0.8, TYPO = 0.6;
+  // A word as excerpts show it (apostrophes and accents in it).
+  const WORD = /[\p{L}\p{N}\p{M}'\u2019\u2018\u02bc]+/gu;
+  const APOSTROPHES = /['\u2019\u2018\u02bc]/g;
+
+  // The same folding as the index: no accents, no apostrophes, lowercase.
   function fold(text) {
     return text.normalize("NFD").replace(/\p{M}/gu, "").replace(APOSTROPHES, "")
       .toLowerCase().replace(/\u03c2/g, "\u03c3");
   }
+
+  // Folded words: split at anything but letters and digits; ideographs are words of their own.
   function words(text) {
     return fold(text).replace(/([\p{sc=Han}\p{sc=Hiragana}])/gu, " $1 ").match(/[\p{L}\p{N}]+/gu) || [];
   }
+
+  // A word's two-letter group, which decides its shard.
   function group(word) {
     return Array.from(word).slice(0, 2).join("");
   }
 
-  // A reader of the binary shard format described in src/search/shards.rs.
-  function reader(buffer) {
-    var bytes = new Uint8Array(buffer), at = 0;
-    return {
-      byte: function () { return bytes[at++]; },
-      num: function () {
-        var value = 0, scale = 1, b;
-        do { b = bytes[at++]; value += (b & 127) * scale; scale *= 128; } while (b > 127);
-        return value;
-      },
-      str: function () {
-        var n = this.num(), text = decoder.decode(bytes.subarray(at, at + n));
-        at += n;
-        return text;
-      },
-      take: function (n) { at += n; return bytes.subarray(at - n, at); }
-    };
-  }
-  function decodeShard(buffer, docCount) {
-    var r = reader(buffer), pages = [], docs = [], stems = [], words = [], others = [], n, k, id = 0, previous;
-    r.byte();
-    for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
-    for (n = r.num(); n--;) {
-      id += r.num();
-      docs.push({ id: id, page: pages[r.num()], anchor: r.str(), heading: r.str() });
-    }
-    for (n = r.num(); n--;) {
-      var stem = { df: r.num(), hits: [] };
-      if (r.byte() === 0) {
-        stem.ids = new Uint32Array(stem.df);
-        stem.impacts = new Uint8Array(stem.df);
-        for (k = 0, id = 0; k < stem.df; k++) {
-          id += r.num();
-          stem.ids[k] = id;
-          stem.impacts[k] = r.byte();
-        }
-      } else {
-        stem.fallback = r.byte();
-        stem.bits = r.take(Math.ceil(docCount / 8));
-      }
-      for (k = r.num(); k--;) {
-        stem.hits.push({ doc: docs[r.num()], impact: r.byte(), flags: r.byte(), text: r.str() });
-      }
-      stems.push(stem);
-    }
-    for (n = r.num(), previous = ""; n--;) {
-      previous = previous.slice(0, r.num()) + r.str();
-      k = r.num();
-      if (k) words.push({ word: previous, stem: stems[k - 1] });
-      else others.push({ word: previous, home: r.num(), df: r.num() });
-    }
-    return { words: words, others: others, vocabulary: r.num() };
-  }
-  function decodeVocabulary(buffer) {
-    var r = reader(buffer), out = [], n, previous = "";
-    r.byte();
-    for (n = r.num(); n--;) {
-      previous = previous.slice(0, r.num()) + r.str();
-      out.push({ word: previous, home: r.num(), df: r.num() });
-    }
-    return out;
-  }
-
-  // Index files are named by kind, number and the index's hash (src/search/shards.rs).
-  function file(kind, number) {
-    return kind + number + "-" + manifest.hash + ".bin";
-  }
+  // The term shard holding `word`: the last whose first word is not after it.
   function shardNumber(word) {
-    var keys = manifest.keys, low = 0, high = keys.length - 1;
+    const keys = manifest.keys;
+    let low = 0, high = keys.length - 1;
     while (low < high) {
-      var mid = (low + high + 1) >> 1;
+      const mid = (low + high + 1) >> 1;
       if (keys[mid] <= word) low = mid; else high = mid - 1;
     }
     return low;
-  }
-  function loadShard(number) {
-    return shards[number] || (shards[number] = get(file("t", number))
-      .then(function (buffer) { return (loaded[number] = decodeShard(buffer, manifest.docs)); }));
   }
 
   // Edit distance with transpositions, giving up beyond `limit`.
   function distance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
-    var rows = [], i, j;
-    for (i = 0; i <= a.length; i++) {
+    const rows = [];
+    for (let i = 0; i <= a.length; i++) {
       rows[i] = [i];
-      var best = i;
-      for (j = 1; j <= b.length; j++) {
+      let best = i;
+      for (let j = 1; j <= b.length; j++) {
         if (i === 0) { rows[0][j] = j; continue; }
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
         if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
           value = Math.min(value, rows[i - 2][j - 2] + 1);
         }
@@ -162,144 +237,164 @@
   // The index words a query word stands for: itself; completions when it is being typed;
   // when it is not in the index, words one or two edits away (never in the first two
   // letters, so they are all in its shard or its group's vocabulary).
-  function expand(word, typing) {
-    var number = shardNumber(word), key = group(word), length = Array.from(word).length;
-    var limit = length >= 9 ? 2 : length >= 5 ? 1 : 0, completing = typing && length >= 2;
-    return loadShard(number).then(function (shard) {
-      // The group's words this shard knows: its own, and those of the rest of its group
-      // when it lists them.
-      var local = shard.words.map(function (entry) { return { word: entry.word, home: number, df: entry.stem.df }; })
-        .concat(shard.others).filter(function (entry) { return group(entry.word) === key; });
-      var exact = local.some(function (entry) { return entry.word === word; });
-      var next = manifest.keys[number + 1];
-      var wider = shard.vocabulary && ((!exact && limit) || (completing && next !== undefined && next < word + "\uffff"));
-      var vocabulary = !wider ? local :
-        vocabularies[shard.vocabulary] || (vocabularies[shard.vocabulary] = get(file("v", shard.vocabulary - 1)).then(decodeVocabulary));
-      return Promise.resolve(vocabulary).then(function (entries) {
-        var found = [], completions = [];
-        entries.forEach(function (entry) {
-          var w = entry.word, match = { word: w, home: entry.home, df: entry.df };
-          if (w === word) found.push((match.weight = EXACT, match));
-          else if (completing && w.indexOf(word) === 0) completions.push((match.weight = PREFIX, match));
-          else if (!exact && limit && distance(word, w, limit) <= limit) found.push((match.weight = TYPO, match));
-        });
-        completions.sort(function (a, b) { return b.df - a.df; });
-        return Promise.all(found.concat(completions.slice(0, MAX_EXPANSIONS)).map(function (match) {
-          return loadShard(match.home).then(function (home) {
-            home.words.some(function (entry) { return entry.word === match.word && (match.stem = entry.stem); });
-            return match;
-          });
-        }));
-      });
-    });
+  async function expand(word, typing) {
+    const number = shardNumber(word), key = group(word), length = Array.from(word).length;
+    const limit = length >= 9 ? 2 : length >= 5 ? 1 : 0, completing = typing && length >= 2;
+    const shard = await loadShard(number);
+    // The group's words this shard knows: its own, and those of the rest of its group
+    // when it lists them.
+    const local = shard.words.map((entry) => ({ word: entry.word, home: number, df: entry.stem.df }))
+      .concat(shard.others).filter((entry) => group(entry.word) === key);
+    const exact = local.some((entry) => entry.word === word);
+    const next = manifest.keys[number + 1];
+    const wider = shard.vocabulary && ((!exact && limit) || (completing && next !== undefined && next < word + "\uffff"));
+    const entries = wider ? await loadVocabulary(shard.vocabulary) : local;
+    const found = [], completions = [];
+    const match = (entry, weight) => ({ word: entry.word, home: entry.home, df: entry.df, weight });
+    for (const entry of entries) {
+      const w = entry.word;
+      if (w === word) found.push(match(entry, EXACT));
+      else if (completing && w.startsWith(word)) completions.push(match(entry, PREFIX));
+      else if (!exact && limit && distance(word, w, limit) <= limit) found.push(match(entry, TYPO));
+    }
+    completions.sort((a, b) => b.df - a.df);
+    return Promise.all(found.concat(completions.slice(0, MAX_EXPANSIONS)).map(withStem));
+  }
+
+  // A matched word with its stem, from the shard that holds it.
+  async function withStem(match) {
+    const home = await loadShard(match.home);
+    home.words.some((entry) => entry.word === match.word && (match.stem = entry.stem));
+    return match;
   }
 
   // Scores of every section for one query word: the best of its expansions.
   function scoreWord(matches, docCount) {
-    var scores = new Float32Array(docCount);
-    matches.forEach(function (match) {
-      var stem = match.stem, k;
-      if (!stem) return;
-      function add(doc, impact) {
-        var score = impact * impact * match.weight;
+    const scores = new Float32Array(docCount);
+    for (const match of matches) {
+      const stem = match.stem;
+      if (!stem) continue;
+      const add = (doc, impact) => {
+        const score = impact * impact * match.weight;
         if (score > scores[doc]) scores[doc] = score;
-      }
+      };
       if (stem.ids) {
-        for (k = 0; k < stem.ids.length; k++) add(stem.ids[k], stem.impacts[k]);
+        for (let k = 0; k < stem.ids.length; k++) add(stem.ids[k], stem.impacts[k]);
       } else {
-        for (k = 0; k < stem.bits.length; k++) {
-          for (var bit = 0; stem.bits[k] >> bit; bit++) if (stem.bits[k] & (1 << bit)) add(k * 8 + bit, stem.fallback);
+        for (let k = 0; k < stem.bits.length; k++) {
+          for (let bit = 0; stem.bits[k] >> bit; bit++) if (stem.bits[k] & (1 << bit)) add(k * 8 + bit, stem.fallback);
         }
-        stem.hits.forEach(function (hit) { add(hit.doc.id, hit.impact); });
+        stem.hits.forEach((hit) => add(hit.doc.id, hit.impact));
       }
-    });
+    }
     return scores;
   }
 
-  function search(query) {
-    var terms = words(query);
-    if (!terms.length) return Promise.resolve({ total: 0, items: [], terms: terms });
-    var typing = !/[\s\p{P}]$/u.test(query);
-    return loadManifest().then(function () {
-      return Promise.all(terms.map(function (term, i) { return expand(term, typing && i === terms.length - 1); }));
-    }).then(function (expansions) {
-      var docCount = manifest.docs, per = expansions.map(function (m) { return scoreWord(m, docCount); });
-      var top = [], total = 0, limit = Math.min(MAX_RESULTS, manifest.hits || MAX_RESULTS);
-      for (var doc = 0; doc < docCount; doc++) {
-        var sum = 0;
-        for (var w = 0; w < per.length; w++) {
-          if (!per[w][doc]) { sum = 0; break; }
-          sum += per[w][doc];
-        }
-        if (!sum) continue;
-        total++;
-        if (top.length < limit || sum > top[top.length - 1].score) {
-          top.push({ id: doc, score: sum });
-          top.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-          if (top.length > limit) top.pop();
-        }
+  // The best sections that every word scores (ties to the lower id), and how many score.
+  function rank(per, docCount) {
+    const top = [], limit = Math.min(MAX_RESULTS, manifest.hits || MAX_RESULTS);
+    let total = 0;
+    for (let doc = 0; doc < docCount; doc++) {
+      let sum = 0;
+      for (const scores of per) {
+        if (!scores[doc]) { sum = 0; break; }
+        sum += scores[doc];
       }
-      // Every word of the matched stems that the loaded shards know is marked, and while
-      // typing every word the last one starts.
-      var matched = {}, last = typing && terms[terms.length - 1];
-      expansions.forEach(function (list) {
-        list.forEach(function (m) {
-          matched[m.word] = 1;
-          loaded[m.home].words.forEach(function (entry) { if (entry.stem === m.stem) matched[entry.word] = 1; });
-        });
-      });
-      function marks(text) {
-        var pieces = words(text).join("");
-        return matched[pieces] || (last && pieces.indexOf(last) === 0);
+      if (!sum) continue;
+      total++;
+      if (top.length < limit || sum > top[top.length - 1].score) {
+        top.push({ id: doc, score: sum });
+        top.sort((a, b) => b.score - a.score || a.id - b.id);
+        if (top.length > limit) top.pop();
       }
-      return Promise.all(top.map(function (item) { return describe(item, expansions, marks); })).then(function (items) {
-        return { total: total, items: items, marks: marks };
-      });
-    });
+    }
+    return { top, total };
+  }
+
+  // Whether an excerpt's word is marked: every word of the matched stems that the loaded
+  // shards know, and while typing every word the last one starts.
+  function marker(expansions, last) {
+    const matched = {};
+    for (const matches of expansions) {
+      for (const m of matches) {
+        matched[m.word] = 1;
+        loaded.get(m.home).words.forEach((entry) => { if (entry.stem === m.stem) matched[entry.word] = 1; });
+      }
+    }
+    return (text) => {
+      const pieces = words(text).join("");
+      return matched[pieces] || (last && pieces.startsWith(last));
+    };
+  }
+
+  // Results for a query: { total, items: [{ doc, text, flags }], marks }.
+  async function search(query) {
+    const terms = words(query);
+    if (!terms.length) return { total: 0, items: [] };
+    const typing = !/[\s\p{P}]$/u.test(query);
+    await loadManifest();
+    const expansions = await Promise.all(terms.map((term, i) => expand(term, typing && i === terms.length - 1)));
+    const docCount = manifest.docs;
+    const { top, total } = rank(expansions.map((m) => scoreWord(m, docCount)), docCount);
+    const marks = marker(expansions, typing && terms[terms.length - 1]);
+    const items = await Promise.all(top.map((item) => describe(item, expansions, marks)));
+    return { total, items, marks };
   }
 
   // Title, heading, URL and text window of a result: from a hit the loaded shards carry,
   // else from the section's document chunk, cut around the first matched word.
-  function describe(item, expansions, marks) {
-    var best;
-    expansions.forEach(function (list) {
-      list.forEach(function (match) {
-        (match.stem ? match.stem.hits : []).forEach(function (hit) {
-          if (hit.doc.id === item.id && !best) best = hit;
-        });
-      });
-    });
-    if (best) return Promise.resolve({ doc: best.doc, text: best.text, flags: best.flags });
-    var number = Math.floor(item.id / manifest.chunk_docs);
-    return (chunks[number] || (chunks[number] = get(file("d", number)).then(decodeChunk))).then(function (docs) {
-      var doc = docs[item.id % manifest.chunk_docs], text = doc.text, size = manifest.window, found, at = 0;
-      while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
-      WORD.lastIndex = 0;
-      // A quarter of the window before the word, from a word start; the end at a space.
-      var start = Math.max(0, at - (size >> 2)), end, space;
-      if (start) start = text.indexOf(" ", start) + 1 || at;
-      if (start > at) start = at;
-      end = Math.min(start + size, text.length);
-      space = text.lastIndexOf(" ", end);
-      if (end < text.length && space > start) end = space;
-      return { doc: doc, text: text.slice(start, end), flags: (start ? 1 : 0) | (end < text.length ? 2 : doc.flags) };
-    });
+  async function describe(item, expansions, marks) {
+    const hit = carriedHit(item.id, expansions);
+    if (hit) return { doc: hit.doc, text: hit.text, flags: hit.flags };
+    const docs = await loadChunk(Math.floor(item.id / manifest.chunk_docs));
+    const doc = docs[item.id % manifest.chunk_docs];
+    return { doc, ...excerpt(doc.text, doc.flags, marks) };
   }
-  function decodeChunk(buffer) {
-    var r = reader(buffer), pages = [], docs = [], n;
-    r.byte();
-    for (n = r.num(); n--;) pages.push({ url: r.str(), title: r.str() });
-    for (n = r.num(); n--;) docs.push({ page: pages[r.num()], anchor: r.str(), heading: r.str(), flags: r.byte(), text: r.str() });
-    return docs;
+
+  // The first hit for section `id` among the matched stems' hits.
+  function carriedHit(id, expansions) {
+    for (const matches of expansions) {
+      for (const match of matches) {
+        const hit = match.stem && match.stem.hits.find((h) => h.doc.id === id);
+        if (hit) return hit;
+      }
+    }
+    return undefined;
   }
+
+  // A window of `text` around its first marked word: a quarter of the window before the
+  // word, from a word start; the end at a space. Flags as hits have them.
+  function excerpt(text, flags, marks) {
+    const size = manifest.window;
+    let at = 0, found;
+    while ((found = WORD.exec(text))) if (marks(found[0])) { at = found.index; break; }
+    WORD.lastIndex = 0;
+    let start = Math.max(0, at - (size >> 2));
+    if (start) start = text.indexOf(" ", start) + 1 || at;
+    if (start > at) start = at;
+    let end = Math.min(start + size, text.length);
+    const space = text.lastIndexOf(" ", end);
+    if (end < text.length && space > start) end = space;
+    return { text: text.slice(start, end), flags: (start ? 1 : 0) | (end < text.length ? 2 : flags) };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 3. The box: a combobox with a listbox of results, the keyboard, and a live region.
+
+  const DEBOUNCE_MS = 30;
+  const form = root.querySelector("form");
+  const input = form.querySelector("input");
+  const listbox = form.querySelector("[role=listbox]");
+  const status = form.querySelector("[role=status]");
+  let active = -1, results = [], generation = 0, timer;
 
   // Appends `text` to `parent`, wrapping the query's words in <mark>.
   function appendMarked(parent, text, marks) {
-    var at = 0, found;
+    let at = 0, found;
     while ((found = WORD.exec(text))) {
       if (!marks(found[0])) continue;
       parent.appendChild(document.createTextNode(text.slice(at, found.index)));
-      var mark = document.createElement("mark");
+      const mark = document.createElement("mark");
       mark.textContent = found[0];
       parent.appendChild(mark);
       at = found.index + found[0].length;
@@ -307,59 +402,76 @@
     parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
+  // A new element with a class and, if given, its text.
   function element(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     node.className = className;
     if (text) node.textContent = text;
     return node;
   }
 
+  // The option for result `i`: title, heading (when not the title) and marked excerpt.
+  function option(result, i, marks) {
+    const doc = result.doc, node = element("li", "search-result");
+    node.id = `cairn-search-option-${i}`;
+    node.setAttribute("role", "option");
+    node.setAttribute("aria-selected", "false");
+    result.href = doc.page.url + (doc.anchor ? `#${encodeURIComponent(doc.anchor)}` : "");
+    node.setAttribute("data-href", result.href);
+    node.appendChild(element("span", "search-result-title", doc.page.title));
+    if (doc.heading && doc.heading !== doc.page.title) {
+      node.appendChild(element("span", "search-result-heading", doc.heading));
+    }
+    const snippet = element("span", "search-result-excerpt");
+    const text = (result.flags & 1 ? "\u2026 " : "") + result.text + (result.flags & 2 ? " \u2026" : "");
+    appendMarked(snippet, text, marks);
+    node.appendChild(snippet);
+    // Keeps the focus in the box, so the click lands before the list closes.
+    node.addEventListener("mousedown", (event) => event.preventDefault());
+    node.addEventListener("click", () => openResult(i));
+    return node;
+  }
+
+  // What the live region says of `total` results, `shown` of them listed.
+  function summary(total, shown) {
+    if (total === 0) return "No results";
+    if (total === 1) return "1 result";
+    return `${total} results` + (total > shown ? `, showing the first ${shown}` : "");
+  }
+
+  // Shows a query's results, notes the query and its time on the list (for tests).
   function render(found, query, started) {
     results = found.items;
-    list.textContent = "";
-    results.forEach(function (result, i) {
-      var doc = result.doc, option = element("li", "search-result");
-      option.id = "cairn-search-option-" + i;
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      result.href = doc.page.url + (doc.anchor ? "#" + encodeURIComponent(doc.anchor) : "");
-      option.setAttribute("data-href", result.href);
-      option.appendChild(element("span", "search-result-title", doc.page.title));
-      if (doc.heading && doc.heading !== doc.page.title) {
-        option.appendChild(element("span", "search-result-heading", doc.heading));
-      }
-      var excerpt = element("span", "search-result-excerpt");
-      var text = (result.flags & 1 ? "\u2026 " : "") + result.text + (result.flags & 2 ? " \u2026" : "");
-      appendMarked(excerpt, text, found.marks);
-      option.appendChild(excerpt);
-      option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      option.addEventListener("click", function () { open(i); });
-      list.appendChild(option);
-    });
+    listbox.textContent = "";
+    results.forEach((result, i) => listbox.appendChild(option(result, i, found.marks)));
     active = -1;
     input.removeAttribute("aria-activedescendant");
     show(query.trim() !== "");
-    announce(found.total === 0 ? "No results" : found.total === 1 ? "1 result" :
-      found.total + " results" + (found.total > results.length ? ", showing the first " + results.length : ""));
-    list.setAttribute("data-took", Math.round(performance.now() - started));
-    list.setAttribute("data-query", query);
+    announce(summary(found.total, results.length));
+    listbox.setAttribute("data-took", Math.round(performance.now() - started));
+    listbox.setAttribute("data-query", query);
   }
 
+  // Says `text` through the live region.
   function announce(text) {
     status.textContent = text;
   }
+
+  // Opens or closes the list (closing clears the active option).
   function show(visible) {
     if (!visible && active >= 0) {
-      list.children[active].setAttribute("aria-selected", "false");
+      listbox.children[active].setAttribute("aria-selected", "false");
       active = -1;
       input.removeAttribute("aria-activedescendant");
     }
-    list.hidden = !visible;
+    listbox.hidden = !visible;
     input.setAttribute("aria-expanded", visible && results.length ? "true" : "false");
     root.classList.toggle("search-open", visible);
   }
+
+  // Makes option `to` the active one (wrapping around at both ends).
   function move(to) {
-    var options = list.children;
+    const options = listbox.children;
     if (!options.length) return;
     if (active >= 0) options[active].setAttribute("aria-selected", "false");
     active = (to + options.length) % options.length;
@@ -367,45 +479,48 @@
     input.setAttribute("aria-activedescendant", options[active].id);
     options[active].scrollIntoView({ block: "nearest" });
   }
-  function open(i) {
+
+  // Goes to result `i`, if there is one.
+  function openResult(i) {
     if (!results[i]) return;
     show(false);
     location.href = results[i].href;
   }
 
-  function run() {
-    var query = input.value, mine = ++generation, started = performance.now();
+  // Searches for what the box holds; only the latest query's results are shown.
+  async function run() {
+    const query = input.value, mine = ++generation, started = performance.now();
     if (!query.trim()) {
       results = [];
-      list.textContent = "";
+      listbox.textContent = "";
       show(false);
       announce("");
       return;
     }
-    search(query).then(function (found) {
-      if (mine === generation) render(found, query, started);
-    }, function () {
+    let found;
+    try {
+      found = await search(query);
+    } catch (error) {
       if (mine === generation) announce("Search is not available right now");
-    });
+      return;
+    }
+    if (mine === generation) render(found, query, started);
   }
 
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(run, DEBOUNCE_MS);
-  });
-  input.addEventListener("keydown", function (event) {
-    var key = event.key;
+  // Arrows move through the results, Enter opens one, Escape closes the list, then clears.
+  function onKeydown(event) {
+    const key = event.key;
     if (key === "ArrowDown" || key === "ArrowUp") {
       event.preventDefault();
-      if (list.hidden && input.value.trim()) show(true);
+      if (listbox.hidden && input.value.trim()) show(true);
       move(key === "ArrowDown" ? active + 1 : active < 0 ? -1 : active - 1);
     } else if (key === "Enter") {
       event.preventDefault();
-      open(active < 0 ? 0 : active);
+      openResult(active < 0 ? 0 : active);
     } else if (key === "Escape") {
       // The first Escape closes the list (and must not clear the field, as search
       // fields do); the next one clears the field.
-      if (!list.hidden) {
+      if (!listbox.hidden) {
         event.preventDefault();
         show(false);
       } else if (input.value) {
@@ -413,9 +528,15 @@
         run();
       }
     }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
   });
-  input.addEventListener("focus", function () { if (results.length) show(true); });
-  input.addEventListener("blur", function () { show(false); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  input.addEventListener("keydown", onKeydown);
+  input.addEventListener("focus", () => { if (results.length) show(true); });
+  input.addEventListener("blur", () => show(false));
+  form.addEventListener("submit", (event) => event.preventDefault());
   if (input.value.trim()) run();
 })();
