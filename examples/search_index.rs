@@ -31,9 +31,16 @@ fn main() {
     };
     let config = Config::load(&root).unwrap_or_else(|d| fail(d.into()));
     let off = cairn::memo::Memo::off();
-    let (site, _) = content::load(&root, config, LoadOptions { drafts: false }, &off)
-        .unwrap_or_else(|problems| fail(problems));
-    let (rendered, problems) = cairn::render::markdown(&site, &cairn::memo::Memo::off());
+    let mut problems = cairn::diagnostics::Diagnostics::default();
+    let site = content::load(
+        &root,
+        config,
+        LoadOptions { drafts: false },
+        &off,
+        &mut problems,
+    )
+    .unwrap_or_else(|problem| fail(problem.into()));
+    let rendered = cairn::render::markdown(&site, &cairn::memo::Memo::off(), &mut problems);
     if problems.has_errors() {
         fail(problems);
     }

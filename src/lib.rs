@@ -159,72 +159,69 @@ pub fn build_in_memory(
     let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
     generated.files.extend(index);
     generated.timings.lap("search index");
+    let mut problems = Diagnostics::default();
+    let files = (&generated.files, &generated.copies);
     output::claim_all(
         &mut generated.site.claims.clone(),
-        &generated.files,
-        &generated.copies,
-    )?;
+        files.0,
+        files.1,
+        &mut problems,
+    );
+    problems.stop_on_errors()?;
     Ok(generated)
 }
 
 /// Runs every stage up to, not including, the search index and writing files, taking
-/// what it can from `cache`.
+/// what it can from `cache`. Stops after the stage where the first error was found, with
+/// every problem found so far.
 pub fn generate(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
 ) -> Result<Generated, Diagnostics> {
     let root = options.root.as_path();
+    let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
     let config = load_config(options)?;
     let chain = theme::resolve(root, &config)?;
-    let templates = templates::load(root, &chain, &cache.templates)?;
+    let templates = templates::load(root, &chain, &cache.templates, &mut problems);
+    let Some(templates) = templates else {
+        return Err(problems);
+    };
     timings.lap("config and templates");
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let (site, mut problems) = content::load(root, config, load_options, &cache.sources)?;
-    problems.extend(templates::jobs::check_template_names(&site, &templates));
+    let site = content::load(root, config, load_options, &cache.sources, &mut problems)?;
+    templates::jobs::check_template_names(&site, &templates, &mut problems);
     timings.lap("load content");
-    let (markdown, markdown_problems) = render::markdown(&site, &cache.markdown);
-    problems.extend(markdown_problems);
+    let markdown = render::markdown(&site, &cache.markdown, &mut problems);
     timings.lap("render Markdown");
     timings.part("of which highlighting", markdown.stats.highlighting);
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
-    let (flows, quiz_problems) = quiz::compile_site(&site, &markdown);
-    problems.extend(quiz_problems);
-    if problems.has_errors() {
-        return Err(problems);
-    }
+    let flows = quiz::compile_site(&site, &markdown, &mut problems);
+    problems.stop_on_errors()?;
     timings.lap("compile quizzes");
-    let assets = assets::collect(root, &chain, &site, options.fingerprint)?;
+    let assets = assets::collect(root, &chain, &site, options.fingerprint, &mut problems);
+    let Some(assets) = assets else {
+        return Err(problems);
+    };
     let mut files = assets.files;
     timings.lap("static assets");
     let values = SiteValues::build(&site, &markdown, &cache.values);
     templates.set_site(values.lookup(&site, assets.map));
-    let (mut jobs, job_problems) = templates::jobs::site_jobs(&site, &values);
-    problems.extend(job_problems);
-    jobs.extend(search::listing::job(
-        &site,
-        &markdown,
-        &values,
-        &templates,
-        &cache.values,
-    )?);
-    let (quiz_jobs, quiz_files, quiz_problems) =
-        quiz::pages::jobs(&site, &flows, &values, &templates);
+    let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
+    let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
+    jobs.extend(listing?);
+    let (quiz_jobs, quiz_files) =
+        quiz::pages::jobs(&site, &flows, &values, &templates, &mut problems);
     jobs.extend(quiz_jobs);
     files.extend(quiz_files);
-    problems.extend(quiz_problems);
-    let (pages, page_problems, page_stats) =
-        templates::render::render(jobs, &templates, &cache.pages);
-    problems.extend(page_problems);
+    let (pages, page_stats) =
+        templates::render::render(jobs, &templates, &cache.pages, &mut problems);
     files.extend(pages);
     // The site data goes before the index, the build's biggest step.
     cache.release((templates.take_site(), values));
-    if problems.has_errors() {
-        problems.sort();
-        return Err(problems);
-    }
+    problems.stop_on_errors()?;
     timings.lap("templates");
     files.extend(site_files::site_files(&site, &markdown, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));

@@ -63,7 +63,7 @@ pub struct Remembered {
 /// Renders all Markdown, through the memo, and returns it with every problem found (broken
 /// links and anchors), also when there are errors: later checks (the quiz stage) still need
 /// the headings of the pages that rendered.
-pub fn markdown(site: &Site, memo: &MarkdownMemo) -> (SiteMarkdown, Diagnostics) {
+pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) -> SiteMarkdown {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
         ..MarkdownOptions::default()
@@ -108,8 +108,8 @@ pub fn markdown(site: &Site, memo: &MarkdownMemo) -> (SiteMarkdown, Diagnostics)
         sections,
         stats,
     };
-    let problems = check(site, &markdown);
-    (markdown, problems)
+    check(site, &markdown, problems);
+    markdown
 }
 
 /// True when what `remembered` was made from is what the page is now.
@@ -166,8 +166,7 @@ fn render_remembering(
 
 /// The problems the renderer found in every page, and links to anchors that do not exist
 /// (which can only be checked once every page has its heading ids).
-fn check(site: &Site, rendered: &SiteMarkdown) -> Diagnostics {
-    let mut problems = Diagnostics::default();
+fn check(site: &Site, rendered: &SiteMarkdown, problems: &mut Diagnostics) {
     let ids = heading_ids(site, rendered);
     let sources = site
         .pages
@@ -182,9 +181,8 @@ fn check(site: &Site, rendered: &SiteMarkdown) -> Diagnostics {
         sources.zip(rendered.pages.iter().chain(&rendered.sections))
     {
         let Some(source) = source else { continue };
-        report(site, key, source, body_start, markdown, &ids, &mut problems);
+        report(site, key, source, body_start, markdown, &ids, problems);
     }
-    problems
 }
 
 /// The heading ids of every page and section, by content key, for anchor checks.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::paths::RelPath;
 
 /// Where a walk may go and what it skips.
@@ -61,13 +61,13 @@ pub fn is_hidden(name: &str) -> bool {
     name.starts_with('.') && name != ".well-known"
 }
 
-/// Every file below `dir` in name order, and a diagnostic for every name or link refused.
-/// A missing `dir` is simply empty.
-pub fn files(dir: &Path, rules: &Rules) -> (Vec<Found>, Vec<Diagnostic>) {
-    let problems = RefCell::new(Vec::new());
+/// Every file below `dir` in name order; every name or link refused is reported. A missing
+/// `dir` is simply empty.
+pub fn files(dir: &Path, rules: &Rules, problems: &mut Diagnostics) -> Vec<Found> {
+    let refused = RefCell::new(Vec::new());
     let mut found = Vec::new();
     if !dir.exists() {
-        return (found, Vec::new());
+        return found;
     }
     let walker = WalkDir::new(dir)
         .follow_links(true)
@@ -84,7 +84,7 @@ pub fn files(dir: &Path, rules: &Rules) -> (Vec<Found>, Vec<Diagnostic>) {
                 && !rules.follow_outside
                 && let Some(problem) = link_outside(entry.path(), rules)
             {
-                problems.borrow_mut().push(problem);
+                refused.borrow_mut().push(problem);
                 return false;
             }
             true
@@ -93,7 +93,7 @@ pub fn files(dir: &Path, rules: &Rules) -> (Vec<Found>, Vec<Diagnostic>) {
         let entry = match item {
             Ok(entry) => entry,
             Err(error) => {
-                problems.borrow_mut().push(walk_error(&error, rules));
+                refused.borrow_mut().push(walk_error(&error, rules));
                 continue;
             }
         };
@@ -105,14 +105,15 @@ pub fn files(dir: &Path, rules: &Rules) -> (Vec<Found>, Vec<Diagnostic>) {
                 path: entry.path().to_path_buf(),
                 rel,
             }),
-            Err(error) => problems.borrow_mut().push(
+            Err(error) => refused.borrow_mut().push(
                 Diagnostic::error(error.message())
                     .in_file(SourceFile::display_name(&rules.site_root, entry.path()))
                     .help(error.help()),
             ),
         }
     }
-    (found, problems.into_inner())
+    problems.extend(refused.into_inner());
+    found
 }
 
 /// The error for a link at `path` that resolves outside [`Rules::confine`], if it does.
@@ -199,7 +200,8 @@ mod tests {
         symlink(outside.path().join("secret.txt"), stat.join("env.txt")).unwrap();
         symlink(outside.path().join("dir"), stat.join("linked")).unwrap();
         let rules = Rules::for_site(site.path(), false);
-        let (found, problems) = files(&stat, &rules);
+        let mut problems = Diagnostics::default();
+        let found = files(&stat, &rules, &mut problems);
         assert_eq!(names(&found), ["inside.txt", "plain.txt"]);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(
@@ -210,7 +212,8 @@ mod tests {
         assert_eq!(problems[0].file.as_deref(), Some("static/env.txt"));
 
         let trusting = Rules::for_site(site.path(), true);
-        let (found, problems) = files(&stat, &trusting);
+        let mut problems = Diagnostics::default();
+        let found = files(&stat, &trusting, &mut problems);
         assert_eq!(
             names(&found),
             ["env.txt", "inside.txt", "linked/inner.txt", "plain.txt"]
@@ -226,7 +229,8 @@ mod tests {
         std::fs::write(stat.join("a\\..\\..\\x.txt"), "x").unwrap();
         std::fs::write(stat.join(".gitkeep"), "").unwrap();
         std::fs::write(stat.join(".well-known/security.txt"), "s").unwrap();
-        let (found, problems) = files(&stat, &Rules::for_site(site.path(), false));
+        let mut problems = Diagnostics::default();
+        let found = files(&stat, &Rules::for_site(site.path(), false), &mut problems);
         assert_eq!(names(&found), [".well-known/security.txt"]);
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("may not contain `\\`"));

@@ -29,8 +29,10 @@ fn index_of(site: &TestSite, drafts: bool) -> SearchIndex {
     let root = site.root();
     let config = Config::load(root).expect("config");
     let off = cairn::memo::Memo::off();
-    let (loaded, _) = content::load(root, config, LoadOptions { drafts }, &off).expect("content");
-    let (rendered, problems) = cairn::render::markdown(&loaded, &cairn::memo::Memo::off());
+    let mut problems = cairn::diagnostics::Diagnostics::default();
+    let loaded =
+        content::load(root, config, LoadOptions { drafts }, &off, &mut problems).expect("content");
+    let rendered = cairn::render::markdown(&loaded, &cairn::memo::Memo::off(), &mut problems);
     assert!(!problems.has_errors(), "{}", problems.render(false));
     let (pages, docs) = cairn::search::documents(&loaded, &rendered);
     SearchIndex::build(

@@ -32,22 +32,28 @@ pub fn collect(
     chain: &ThemeChain,
     site: &Site,
     fingerprint: bool,
-) -> Result<Assets, Diagnostics> {
+    problems: &mut Diagnostics,
+) -> Option<Assets> {
     let generated = vec![OutputFile {
         path: RelPath::fixed("css/syntax.css"),
         bytes: bytes::Bytes::from_static(crate::markdown::highlight_stylesheet().as_bytes()),
         origin: Origin::generated("the highlighting stylesheet"),
     }];
-    let copies = static_copies(root, chain, site)?;
+    let copies = static_copies(root, chain, site, problems)?;
     if !fingerprint {
-        return Ok(Assets {
+        return Some(Assets {
             copies,
             files: generated,
             map: AssetMap::default(),
         });
     }
-    let (copies, files, map) = fingerprint::fingerprint(copies, generated, &site.config.base_url)?;
-    Ok(Assets { copies, files, map })
+    match fingerprint::fingerprint(copies, generated, &site.config.base_url) {
+        Ok((copies, files, map)) => Some(Assets { copies, files, map }),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    }
 }
 
 /// Static files: the theme chain from the most general theme, then the site's `static/`
@@ -56,9 +62,10 @@ fn static_copies(
     root: &Path,
     chain: &ThemeChain,
     site: &Site,
-) -> Result<Vec<CopiedFile>, Diagnostics> {
+    problems: &mut Diagnostics,
+) -> Option<Vec<CopiedFile>> {
     let mut chosen: std::collections::BTreeMap<RelPath, CopiedFile> = Default::default();
-    let mut problems = Diagnostics::default();
+    let mut refused = Diagnostics::default();
     let site_rules = walk::Rules::for_site(root, site.config.follow_outside_symlinks);
     let mut dirs: Vec<(PathBuf, walk::Rules)> = chain
         .0
@@ -68,9 +75,7 @@ fn static_copies(
         .collect();
     dirs.push((root.join("static"), site_rules));
     for (dir, rules) in dirs {
-        let (found, refused) = walk::files(&dir, &rules);
-        problems.extend(refused);
-        for file in found {
+        for file in walk::files(&dir, &rules, &mut refused) {
             let name = diagnostics::SourceFile::display_name(root, &file.path);
             chosen.insert(
                 file.rel.clone(),
@@ -82,8 +87,10 @@ fn static_copies(
             );
         }
     }
-    if problems.has_errors() {
-        return Err(problems);
+    let stop = refused.has_errors();
+    problems.extend(refused);
+    if stop {
+        return None;
     }
     let mut copies: Vec<CopiedFile> = chosen.into_values().collect();
     for asset in site
@@ -97,5 +104,5 @@ fn static_copies(
             origin: Origin::file(Kind::Asset, &*asset.name),
         });
     }
-    Ok(copies)
+    Some(copies)
 }

@@ -51,26 +51,24 @@ pub fn load(
     config: Config,
     options: LoadOptions,
     memo: &ParseMemo,
-) -> Result<(Site, Diagnostics), Diagnostics> {
+    problems: &mut Diagnostics,
+) -> Result<Site, Diagnostic> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Diagnostic::error("there is no content/ folder")
             .in_file("content")
-            .help("create content/ with an _index.md for the home page, or start a site with `cairn init DIR`")
-            .into());
+            .help("create content/ with an _index.md for the home page, or start a site with `cairn init DIR`"));
     }
-    let mut problems = Diagnostics::default();
     let rules = crate::walk::Rules::for_site(root, config.follow_outside_symlinks);
-    let (entries, walk_problems) = walk::walk(&content_dir, &rules);
-    problems.extend(walk_problems);
-    let parsed = parse_files(root, &entries, memo, &mut problems);
+    let entries = walk::walk(&content_dir, &rules, problems);
+    let parsed = parse_files(root, &entries, memo, problems);
     let bundles = Bundles::of(&entries);
     let mut builder = Builder {
         config: &config,
         sections: Vec::new(),
         section_by_dir: HashMap::new(),
         registry: Registry::new(),
-        problems: &mut problems,
+        problems,
     };
     builder.sections(parsed.sections, &bundles);
     let (mut pages, drafts) = builder.pages(parsed.pages, &bundles, options);
@@ -102,8 +100,8 @@ pub fn load(
         failed: parsed.failed,
         claims: registry,
     });
-    check_path_claims(&site, &mut problems);
-    Ok((site, problems))
+    check_path_claims(&site, problems);
+    Ok(site)
 }
 
 /// The Markdown files, parsed: pages, section pages by folder, and the files that failed.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::paths::RelPath;
 use crate::walk::{Found, Rules};
 
@@ -36,9 +36,8 @@ pub struct Entry {
 /// published become diagnostics (see [`crate::walk`]).
 ///
 /// Hidden files and folders (names starting with `.`, except `.well-known`) are skipped.
-pub fn walk(content_dir: &Path, rules: &Rules) -> (Vec<Entry>, Vec<Diagnostic>) {
-    let (found, problems) = crate::walk::files(content_dir, rules);
-    let entries = found
+pub fn walk(content_dir: &Path, rules: &Rules, problems: &mut Diagnostics) -> Vec<Entry> {
+    crate::walk::files(content_dir, rules, problems)
         .into_iter()
         .map(|Found { path, rel }| {
             let name = rel.file_name();
@@ -55,8 +54,7 @@ pub fn walk(content_dir: &Path, rules: &Rules) -> (Vec<Entry>, Vec<Diagnostic>) 
             };
             Entry { path, rel, kind }
         })
-        .collect();
-    (entries, problems)
+        .collect()
 }
 
 /// Reads a file as UTF-8; invalid bytes are an error pointing at the first of them.

@@ -73,8 +73,8 @@ pub fn claim_all(
     registry: &mut Registry,
     files: &[OutputFile],
     copies: &[CopiedFile],
-) -> Result<(), Diagnostics> {
-    let mut problems = Diagnostics::default();
+    problems: &mut Diagnostics,
+) {
     let claims = files
         .iter()
         .map(|f| (&f.path, &f.origin))
@@ -83,11 +83,6 @@ pub fn claim_all(
         if let Err(problem) = registry.claim(path, origin) {
             problems.push(problem);
         }
-    }
-    if problems.has_errors() {
-        Err(problems)
-    } else {
-        Ok(())
     }
 }
 

@@ -29,7 +29,11 @@ use crate::render::{self, SiteMarkdown};
 
 /// Compiles every flow of the site in parallel; also refuses a question or outcome whose
 /// page would land on the URL of a page or section.
-pub fn compile_site(site: &Site, rendered: &SiteMarkdown) -> (Vec<CompiledFlow>, Diagnostics) {
+pub fn compile_site(
+    site: &Site,
+    rendered: &SiteMarkdown,
+    problems: &mut Diagnostics,
+) -> Vec<CompiledFlow> {
     let links = SiteLinks::new(site, rendered);
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
@@ -61,12 +65,11 @@ pub fn compile_site(site: &Site, rendered: &SiteMarkdown) -> (Vec<CompiledFlow>,
         })
         .collect();
     let mut flows = Vec::new();
-    let mut problems = Diagnostics::default();
     for (flow, found) in results {
         flows.extend(flow);
         problems.extend(found);
     }
-    (flows, problems)
+    flows
 }
 
 /// Every alias below `quiz/` → the page that has it, lowercased like the content model's
@@ -218,9 +221,17 @@ fn failed(problem: Diagnostic, site_root: Option<PathBuf>) -> FileCheck {
 /// The site's content and rendered Markdown, whatever problems the other files have.
 fn load_site(root: &Path) -> Result<(Site, SiteMarkdown), &'static str> {
     let config = Config::load(root).map_err(|_| "the site's site.yaml has errors")?;
-    let (site, _) = content::load(root, config, LoadOptions::default(), &Memo::off())
-        .map_err(|_| "the site's content/ folder cannot be read")?;
-    let (rendered, _) = render::markdown(&site, &Memo::off());
+    // Only the site's pages and headings matter here; their own problems are the build's.
+    let mut ignored = Diagnostics::default();
+    let site = content::load(
+        root,
+        config,
+        LoadOptions::default(),
+        &Memo::off(),
+        &mut ignored,
+    )
+    .map_err(|_| "the site's content/ folder cannot be read")?;
+    let rendered = render::markdown(&site, &Memo::off(), &mut ignored);
     Ok((site, rendered))
 }
 

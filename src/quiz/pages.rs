@@ -30,10 +30,10 @@ pub fn jobs(
     flows: &[CompiledFlow],
     values: &SiteValues,
     templates: &Templates,
-) -> (Vec<Job>, Vec<OutputFile>, Diagnostics) {
-    let mut problems = Diagnostics::default();
+    problems: &mut Diagnostics,
+) -> (Vec<Job>, Vec<OutputFile>) {
     if flows.is_empty() {
-        return (Vec::new(), Vec::new(), problems);
+        return (Vec::new(), Vec::new());
     }
     for name in [QUESTION_TEMPLATE, OUTCOME_TEMPLATE] {
         if !templates.contains(name) {
@@ -47,7 +47,7 @@ pub fn jobs(
         }
     }
     if problems.has_errors() {
-        return (Vec::new(), Vec::new(), problems);
+        return (Vec::new(), Vec::new());
     }
     let mut files = Vec::new();
     let mut jobs = Vec::new();
@@ -72,9 +72,9 @@ pub fn jobs(
             }),
             Err(problem) => problems.push(problem),
         }
-        page_jobs(site, values, flow, &urls, &origin, &mut jobs, &mut problems);
+        page_jobs(site, values, flow, &urls, &origin, &mut jobs, problems);
     }
-    (jobs, files, problems)
+    (jobs, files)
 }
 
 /// Where each node of one flow is published.

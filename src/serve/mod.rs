@@ -177,11 +177,15 @@ impl Rebuilder {
         let started = Instant::now();
         let generated = crate::generate(&self.options, &self.cache).and_then(|mut generated| {
             let pending = self.search_files(&mut generated);
+            let mut problems = Diagnostics::default();
+            let files = (&generated.files, &generated.copies);
             output::claim_all(
                 &mut generated.site.claims.clone(),
-                &generated.files,
-                &generated.copies,
-            )?;
+                files.0,
+                files.1,
+                &mut problems,
+            );
+            problems.stop_on_errors()?;
             Ok((generated, pending))
         });
         self.cache.finish_build(generated.is_ok());

@@ -2,7 +2,7 @@
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::diagnostics::{Diagnostic, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 
 /// Registers cairn's filters.
 pub fn register(tera: &mut Tera) {
@@ -34,9 +34,8 @@ fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 /// where the quotes JSON itself needs would end the attribute: such output must be
 /// single-quoted. A plain scan: within a tag, is the nearest quote before `{{` an unclosed
 /// `="`?
-pub fn json_in_double_quotes(source: &SourceFile) -> Vec<Diagnostic> {
+pub fn json_in_double_quotes(source: &SourceFile, problems: &mut Diagnostics) {
     let text = &*source.text;
-    let mut problems = Vec::new();
     let mut from = 0;
     while let Some(found) = text[from..].find("{{") {
         let start = from + found;
@@ -78,7 +77,6 @@ pub fn json_in_double_quotes(source: &SourceFile) -> Vec<Diagnostic> {
             );
         }
     }
-    problems
 }
 
 #[cfg(test)]
@@ -145,7 +143,8 @@ mod tests {
             "templates/page.html",
             "<main>\n<p>{{ v | json }}</p>\n<div class=\"a\" data-ok='{{ v | json }}'>\n<div\n  data-bad=\"{{ page.title | json }}\">\n<script>{{ v | json }}</script>",
         );
-        let problems = json_in_double_quotes(&source);
+        let mut problems = Diagnostics::default();
+        json_in_double_quotes(&source, &mut problems);
         assert_eq!(problems.len(), 1, "{problems:?}");
         let span = problems[0].span.as_ref().unwrap();
         assert_eq!((span.line, span.column), (5, 13));

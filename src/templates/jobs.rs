@@ -44,8 +44,7 @@ impl Job {
 }
 
 /// Checks that every template named in front matter exists, pointing at the name if not.
-pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
-    let mut problems = Diagnostics::default();
+pub fn check_template_names(site: &Site, templates: &Templates, problems: &mut Diagnostics) {
     let mut check =
         |name: &yaml::Spanned<String>, source: &crate::diagnostics::SourceFile, base: usize| {
             if !templates.contains(&name.value) {
@@ -75,7 +74,6 @@ pub fn check_template_names(site: &Site, templates: &Templates) -> Diagnostics {
             }
         }
     }
-    problems
 }
 
 /// A job with the values every template gets: `site`, `current_path`, `current_url`.
@@ -124,9 +122,8 @@ pub(crate) fn index_path(
 
 /// The jobs of every page, section (with its pagers), tag page and the 404 page; paths
 /// that cannot be published are reported.
-pub fn site_jobs(site: &Site, values: &SiteValues) -> (Vec<Job>, Diagnostics) {
+pub fn site_jobs(site: &Site, values: &SiteValues, problems: &mut Diagnostics) -> Vec<Job> {
     let mut jobs = Vec::new();
-    let mut problems = Diagnostics::default();
     let mut checked = |site_path: &str, origin: &Origin| match index_path(site_path, origin) {
         Ok(path) => Some(path),
         Err(problem) => {
@@ -225,7 +222,7 @@ pub fn site_jobs(site: &Site, values: &SiteValues) -> (Vec<Job>, Diagnostics) {
         site,
         "404.html",
     ));
-    (jobs, problems)
+    jobs
 }
 
 /// Splits a list into pagers: `(site path, paginator value)` for each; one pager without

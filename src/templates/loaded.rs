@@ -44,21 +44,22 @@ pub fn load(
     root: &Path,
     chain: &ThemeChain,
     memo: &TemplateMemo,
-) -> Result<Arc<Templates>, Diagnostics> {
+    problems: &mut Diagnostics,
+) -> Option<Arc<Templates>> {
     let Some(last) = &memo.last else {
-        return Ok(Arc::new(Templates::load(root, chain)?));
+        return Templates::load(root, chain, problems).map(Arc::new);
     };
     let files = template_stamps(root, chain);
     let mut last = lock(last);
     if let Some((stamps, templates)) = last.as_ref()
         && *stamps == files
     {
-        return Ok(templates.clone());
+        return Some(templates.clone());
     }
     *last = None;
-    let templates = Arc::new(Templates::load(root, chain)?);
+    let templates = Arc::new(Templates::load(root, chain, problems)?);
     *last = Some((files, templates.clone()));
-    Ok(templates)
+    Some(templates)
 }
 
 /// Every file in every templates folder the site uses, with its stamp, in a stable order.
@@ -74,7 +75,7 @@ fn template_stamps(root: &Path, chain: &ThemeChain) -> Vec<(PathBuf, Option<File
         // A marker per folder, so the chain itself is part of the comparison.
         files.push((dir.clone(), None));
         // Refused files are reported by the parse; here they only need no stamp.
-        for found in crate::walk::files(&dir, &rules).0 {
+        for found in crate::walk::files(&dir, &rules, &mut Diagnostics::default()) {
             let stamp = FileStamp::of(&found.path);
             files.push((found.path, stamp));
         }

@@ -54,11 +54,19 @@ pub const REQUIRED: &[&str] = &[
 ];
 
 impl Templates {
-    /// Loads and parses every template of the chain and of the site's `templates/`.
-    pub fn load(root: &Path, chain: &ThemeChain) -> Result<Templates, Diagnostics> {
+    /// Loads and parses every template of the chain and of the site's `templates/`;
+    /// `None` when one cannot be read or parsed (the problems say which).
+    pub fn load(root: &Path, chain: &ThemeChain, problems: &mut Diagnostics) -> Option<Templates> {
+        let mut found = Diagnostics::default();
+        let templates = Self::parse(root, chain, &mut found);
+        problems.extend(found);
+        templates
+    }
+
+    /// [`Templates::load`], reporting into `problems`, which starts empty.
+    fn parse(root: &Path, chain: &ThemeChain, problems: &mut Diagnostics) -> Option<Templates> {
         let mut sources: Vec<(String, SourceFile)> = Vec::new();
         let mut bare: HashMap<String, SourceFile> = HashMap::new();
-        let mut problems = Diagnostics::default();
         let site_dir = root.join("templates");
         let mut layers = vec![(None, site_dir, chain.site_rules(root))];
         layers.extend(
@@ -68,9 +76,7 @@ impl Templates {
                 .map(|t| (Some(t.name.clone()), t.templates_dir(), t.rules.clone())),
         );
         for (theme, dir, rules) in layers {
-            let (found, refused) = crate::walk::files(&dir, &rules);
-            problems.extend(refused);
-            for crate::walk::Found { path, rel } in found {
+            for crate::walk::Found { path, rel } in crate::walk::files(&dir, &rules, problems) {
                 let rel = String::from(rel);
                 let display = SourceFile::display_name(root, &path);
                 let text = match std::fs::read_to_string(&path) {
@@ -92,7 +98,7 @@ impl Templates {
             }
         }
         if problems.has_errors() {
-            return Err(problems);
+            return None;
         }
         sources.extend(bare);
         sources.sort_by(|a, b| a.0.cmp(&b.0));
@@ -109,10 +115,10 @@ impl Templates {
         if let Err(error) = tera.add_raw_templates(batch) {
             // tera stops at the first error; later ones show up once it is fixed.
             problems.extend(load_diagnostics(&error, &files));
-            return Err(problems);
+            return None;
         }
         for (_, source) in &sources {
-            problems.extend(filters::json_in_double_quotes(source));
+            filters::json_in_double_quotes(source, problems);
         }
         for name in REQUIRED {
             if !tera.contains_template(name) {
@@ -131,9 +137,9 @@ impl Templates {
             }
         }
         if problems.has_errors() {
-            return Err(problems);
+            return None;
         }
-        Ok(Templates {
+        Some(Templates {
             tera,
             files,
             lookup,

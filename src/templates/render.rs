@@ -103,7 +103,8 @@ pub fn render(
     jobs: Vec<Job>,
     templates: &Templates,
     memo: &PageMemo,
-) -> (Vec<OutputFile>, Diagnostics, Stats) {
+    problems: &mut Diagnostics,
+) -> (Vec<OutputFile>, Stats) {
     let results: Vec<(Result<OutputFile, Diagnostic>, bool)> = if memo.entries.is_on() {
         render_remembering(&jobs, templates, memo)
     } else {
@@ -112,7 +113,6 @@ pub fn render(
             .collect()
     };
     let mut files = Vec::with_capacity(results.len());
-    let mut problems = Diagnostics::default();
     let mut stats = Stats::default();
     for (result, reused) in results {
         match result {
@@ -127,8 +127,7 @@ pub fn render(
             Err(problem) => problems.push(problem),
         }
     }
-    problems.sort();
-    (files, problems, stats)
+    (files, stats)
 }
 
 fn render_one(job: Job, templates: &Templates) -> Result<OutputFile, Diagnostic> {
