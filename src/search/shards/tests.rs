@@ -518,3 +518,49 @@ fn small_sites_get_bigger_shards_rather_than_more_shards_than_pages() {
     assert!(two <= 10 * 3 / 2, "{unlimited} {two} {twenty}");
     assert!(twenty <= 2, "{unlimited} {two} {twenty}");
 }
+
+#[test]
+fn every_planned_file_reads_back_as_it_was_planned() {
+    // Split groups with a vocabulary file, bitmaps, several chunks and non-ASCII words.
+    let texts: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                "the co{i}x co{}y ça{} 日本{} and more words",
+                i * 7,
+                i % 5,
+                i % 3
+            )
+        })
+        .collect();
+    let index = index_of(&texts);
+    let options = ShardOptions {
+        target_bytes: 2048,
+        pages_per_shard: 0,
+        inline_vocabulary_bytes: 0,
+        ..ShardOptions::default()
+    };
+    let plan = plan::Plan::new(&index, &options);
+    let doc_count = index.docs.len();
+    assert!(plan.shard_count() > 2 && plan.vocabulary_count() > 0 && plan.chunk_count() > 2);
+    for number in 0..plan.shard_count() {
+        let shard = plan.term_shard(number);
+        let read = TermShard::decode(&shard.encode(doc_count), doc_count).unwrap();
+        assert_eq!(read, shard, "shard {number}");
+    }
+    let bitmaps = (0..plan.shard_count())
+        .flat_map(|n| plan.term_shard(n).stems)
+        .filter(|stem| stem.postings.fallback().is_some())
+        .count();
+    assert!(bitmaps > 0, "a bitmap stem");
+    for number in 0..plan.vocabulary_count() {
+        let vocabulary = plan.vocabulary(number);
+        assert_eq!(
+            Vocabulary::decode(&vocabulary.encode()).unwrap(),
+            vocabulary
+        );
+    }
+    for number in 0..plan.chunk_count() {
+        let chunk = plan.chunk(number);
+        assert_eq!(format::Chunk::decode(&chunk.encode()).unwrap(), chunk);
+    }
+}

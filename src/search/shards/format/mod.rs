@@ -388,3 +388,6 @@ pub struct ChunkDoc<'a> {
     /// The start of the section's text, whitespace collapsed.
     pub text: Cow<'a, str>,
 }
+
+#[cfg(test)]
+mod tests;
