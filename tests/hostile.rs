@@ -387,6 +387,8 @@ fn invalid_utf8_is_a_located_error() {
 
 #[test]
 fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
+    use cairn::search::shards::format::{Chunk, TermShard, Vocabulary};
+
     let site = TestSite::minimal();
     let literal = markdown_literal(EVIL);
     site.write(
@@ -413,25 +415,26 @@ fn markup_in_the_search_index_is_stored_as_text_and_escaped_in_the_listing() {
             serde_json::from_slice::<serde_json::Value>(&bytes)
                 .unwrap_or_else(|e| panic!("search/{name} is not JSON: {e}"));
         } else if name.starts_with('t') {
-            let shard = common::shards::term_shard(&bytes, doc_count);
-            titles.extend(shard.pages.into_iter().map(|page| page.1));
-            headings.extend(shard.docs.into_iter().map(|doc| doc.3));
+            let shard =
+                TermShard::read(&bytes, doc_count).unwrap_or_else(|e| panic!("search/{name}: {e}"));
+            titles.extend(shard.pages.into_iter().map(|page| page.title.into_owned()));
+            headings.extend(shard.docs.into_iter().map(|doc| doc.heading.into_owned()));
             windows.extend(
                 shard
                     .stems
                     .into_iter()
                     .flat_map(|stem| stem.hits)
-                    .map(|hit| hit.3),
+                    .map(|hit| hit.window.into_owned()),
             );
         } else if name.starts_with('d') {
-            let chunk = common::shards::chunk(&bytes);
-            titles.extend(chunk.pages.into_iter().map(|page| page.1));
+            let chunk = Chunk::read(&bytes).unwrap_or_else(|e| panic!("search/{name}: {e}"));
+            titles.extend(chunk.pages.into_iter().map(|page| page.title.into_owned()));
             for doc in chunk.docs {
-                headings.push(doc.heading);
-                texts.push(doc.text);
+                headings.push(doc.heading.into_owned());
+                texts.push(doc.text.into_owned());
             }
         } else if name.starts_with('v') {
-            common::shards::vocabulary(&bytes);
+            Vocabulary::read(&bytes).unwrap_or_else(|e| panic!("search/{name}: {e}"));
         } else {
             assert_eq!(name, "index.html", "unexpected file search/{name}");
         }

@@ -1,5 +1,6 @@
 //! Site search: the index built from a fixture site holds what it should (published pages,
-//! split at headings) and nothing else (drafts, `search: false`); its files are written.
+//! split at headings) and nothing else (drafts, `search: false`); its files are written, and
+//! read back with the library's decoder.
 
 mod common;
 
@@ -8,6 +9,7 @@ use std::io::Write;
 use cairn::config::Config;
 use cairn::content::{self, LoadOptions};
 use cairn::search::index::{FieldWeights, SearchIndex};
+use cairn::search::shards::format::{Chunk, FileKind, Manifest, TermShard, Vocabulary};
 use cairn::search::tokenize::WordStemmer;
 use common::TestSite;
 
@@ -148,6 +150,61 @@ fn the_build_writes_the_index_and_the_page_listing_every_page() {
     for script in home.all("[data-search] ~ script, script[src]") {
         assert!(script.value().attr("src").is_some(), "no inline script");
     }
+}
+
+#[test]
+fn the_written_index_reads_back_with_the_librarys_decoder() {
+    let site = site();
+    site.build();
+    let search = site.public().join("search");
+    let manifest = Manifest::decode(site.read("search/index.json").as_bytes()).expect("manifest");
+    let file = |kind, number| {
+        let path = site.public().join(manifest.path(kind, number));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+
+    // Every index file is one the manifest names, and reads to its last byte.
+    let shards = manifest.shard_keys().len();
+    let chunks = manifest.docs.div_ceil(manifest.chunk_docs);
+    let mut vocabularies = 0;
+    while search
+        .join(format!("v{vocabularies}-{}.bin", manifest.hash))
+        .is_file()
+    {
+        vocabularies += 1;
+    }
+    let named = std::fs::read_dir(&search).unwrap().count();
+    assert_eq!(
+        named,
+        shards + vocabularies + chunks + 2,
+        "and index.json, index.html"
+    );
+    for number in 0..shards {
+        TermShard::read(&file(FileKind::Shard, number), manifest.docs).expect("term shard");
+    }
+    for number in 0..vocabularies {
+        Vocabulary::read(&file(FileKind::Vocabulary, number)).expect("vocabulary");
+    }
+    for number in 0..chunks {
+        Chunk::read(&file(FileKind::Chunk, number)).expect("chunk");
+    }
+
+    // "nest" leads to the shard that holds it, whose best hit is the nesting section…
+    let number = manifest.shard_for("nest");
+    let shard = TermShard::read(&file(FileKind::Shard, number), manifest.docs).unwrap();
+    let nest = shard.stem_of("nest").expect("nest in its shard");
+    let best = &shard.docs[nest.hits[0].doc];
+    assert_eq!(best.anchor, "nesting");
+    assert_eq!(shard.pages[best.page].url, "/guide/owls/");
+    assert!(nest.hits[0].window.contains("nest"), "{:?}", nest.hits[0]);
+    // …and the chunk the browser would name from its id holds the section's text.
+    let chunk = Chunk::read(&file(FileKind::Chunk, manifest.chunk_of(best.id))).unwrap();
+    let start = manifest.chunk_of(best.id) * manifest.chunk_docs;
+    let doc = &chunk.docs[best.id as usize - start];
+    assert_eq!(
+        (&*doc.heading, &*doc.text),
+        ("Nesting habits", "Owls nest in hollow trees.")
+    );
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! Test harness: build fixture sites (or sites written by the test) in a temp folder.
 #![allow(dead_code)]
 
-pub mod shards;
-
 use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};

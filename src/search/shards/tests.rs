@@ -1,36 +1,47 @@
-//! Shard tests: the decoder shared with the integration tests (the same steps `search.js`
-//! takes) reads back what was written.
+//! Shard tests: the files written for an index read back, with the library's decoder (the
+//! same steps `search.js` takes), as the plan meant them.
 
+use super::format::{self, ChunkDoc, Manifest, Page, TermShard, Vocabulary, VocabularyWord};
 use super::*;
+use crate::search::hits;
 use crate::search::index::{index_of, word_order};
 
-/// The decoder the integration tests use too: one reading of the format, beside the
-/// writer it checks.
-#[allow(dead_code)]
-#[path = "../../../tests/common/shards.rs"]
-mod decoder;
-
-fn decode(bytes: &[u8], doc_count: usize) -> decoder::TermShard {
-    decoder::term_shard(bytes, doc_count)
+fn decode(bytes: &[u8], doc_count: usize) -> TermShard<'static> {
+    TermShard::read(bytes, doc_count).unwrap()
 }
 
-fn decode_vocabulary(bytes: &[u8]) -> Vec<(String, usize, usize)> {
-    decoder::vocabulary(bytes)
+fn decode_vocabulary(bytes: &[u8]) -> Vec<VocabularyWord<'static>> {
+    Vocabulary::read(bytes).unwrap().words
+}
+
+/// A shard's words with their stems.
+fn words(shard: &TermShard<'_>) -> Vec<(String, usize)> {
+    shard
+        .held_words()
+        .map(|(word, stem)| (word.to_owned(), stem))
+        .collect()
+}
+
+/// The words of a shard's group that other shards hold: (word, shard, df).
+fn others(shard: &TermShard<'_>) -> Vec<(String, usize, usize)> {
+    shard
+        .other_words()
+        .map(|w| (w.word.into_owned(), w.shard, w.df))
+        .collect()
 }
 
 /// Index file `number` of its kind, named with the manifest's hash.
 fn numbered(files: &[OutputFile], kind: FileKind, number: usize) -> &OutputFile {
-    let hash = manifest(files)["hash"].as_str().unwrap().to_owned();
-    let wanted = path(kind, number, &hash);
+    let wanted = manifest(files).path(kind, number);
     files
         .iter()
         .find(|f| f.path == wanted)
         .unwrap_or_else(|| panic!("no file {wanted}"))
 }
 
-fn manifest(files: &[OutputFile]) -> serde_json::Value {
+fn manifest(files: &[OutputFile]) -> Manifest {
     let file = files.iter().find(|f| f.path == MANIFEST).expect("manifest");
-    serde_json::from_slice(&file.bytes).unwrap()
+    Manifest::decode(&file.bytes).unwrap()
 }
 
 fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
@@ -42,12 +53,11 @@ fn shard_files(files: &[OutputFile]) -> Vec<&OutputFile> {
 /// The manifest's keys: "" for the first shard, then its `from` list.
 fn shard_keys(files: &[OutputFile]) -> Vec<String> {
     let manifest = manifest(files);
-    let from = manifest["from"].as_str().unwrap();
-    let mut keys = vec![String::new()];
-    if !from.is_empty() {
-        keys.extend(from.split(' ').map(str::to_owned));
-    }
-    keys
+    manifest
+        .shard_keys()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -57,22 +67,28 @@ fn a_small_index_is_one_shard_that_reads_back() {
     let shards = shard_files(&files);
     assert_eq!(shards.len(), 1);
     let d = decode(&shards[0].bytes, index.docs.len());
-    assert_eq!(d.pages, [("/p/".to_string(), "Page".to_string())]);
+    assert_eq!(
+        d.pages,
+        [Page {
+            url: "/p/".into(),
+            title: "Page".into()
+        }]
+    );
     assert_eq!(d.docs.len(), 2);
-    let words: Vec<&str> = d.words.iter().map(|(w, _)| w.as_str()).collect();
+    let words: Vec<&str> = d.held_words().map(|(w, _)| w).collect();
     assert_eq!(
         words,
         [
             "0", "1", "cats", "chase", "dogs", "mice", "page", "part", "unicode", "words"
         ]
     );
-    let cats = &d.stems[d.words[2].1];
-    assert_eq!(cats.df, 2, "df");
+    let cats = d.stem_of("cats").unwrap();
+    assert_eq!(cats.df(), 2, "df");
     assert_eq!(cats.postings.len(), 2);
     // Hits are best first, with windows from the text.
     assert_eq!(cats.hits.len(), 2);
-    assert!(cats.hits[0].1 >= cats.hits[1].1);
-    let windows: Vec<&str> = cats.hits.iter().map(|h| h.3.as_str()).collect();
+    assert!(cats.hits[0].impact >= cats.hits[1].impact);
+    let windows: Vec<&str> = cats.hits.iter().map(|h| &*h.window).collect();
     assert!(windows.contains(&"Cats chase mice."));
     assert_eq!(d.vocabulary, None);
 }
@@ -86,9 +102,9 @@ fn file_names_carry_one_hash_of_the_index_and_the_manifest_is_fixed() {
     assert_eq!(names(&a), names(&b), "deterministic");
     assert_ne!(shard_files(&a)[0].path, shard_files(&c)[0].path);
     assert!(names(&c).contains(&MANIFEST.to_string()));
-    let hash = manifest(&a)["hash"].as_str().unwrap().to_owned();
+    let hash = manifest(&a).hash;
     assert_eq!(hash.len(), 16);
-    assert_ne!(manifest(&c)["hash"], hash.as_str());
+    assert_ne!(manifest(&c).hash, hash);
     for file in &a {
         assert!(file.path.starts_with("search/"), "{}", file.path);
         assert!(
@@ -140,7 +156,7 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
     let mut seen = 0;
     for (number, shard) in shards.iter().enumerate() {
         let d = decode(&shard.bytes, index.docs.len());
-        for (word, stem) in &d.words {
+        for (word, stem) in &words(&d) {
             let home = froms.partition_point(|f| word_order(f, word).is_le()) - 1;
             assert_eq!(home, number, "{word}");
             let postings = &d.stems[*stem].postings;
@@ -150,15 +166,19 @@ fn big_indexes_are_cut_into_shards_by_two_letter_groups() {
         }
         // The words of a split group, in its vocabulary file or listed in the shard, point
         // at the shard holding them.
-        let mut others = d.others.clone();
+        let mut others = others(&d);
         if let Some(vocabulary) = d.vocabulary {
             let bytes = &numbered(&files, FileKind::Vocabulary, vocabulary).bytes;
-            others.extend(decode_vocabulary(bytes));
+            others.extend(
+                decode_vocabulary(bytes)
+                    .into_iter()
+                    .map(|w| (w.word.into_owned(), w.shard, w.df)),
+            );
         }
         for (word, home, df) in others {
             let there = decode(&shards[home].bytes, index.docs.len());
-            let (_, stem) = there.words.iter().find(|(w, _)| *w == word).expect("word");
-            assert_eq!(there.stems[*stem].df, df);
+            let stem = there.stem_of(&word).expect("word");
+            assert_eq!(stem.df(), df);
         }
     }
     assert_eq!(seen, index.words.len());
@@ -182,7 +202,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
     let mut pieces = 0;
     for (shard, key) in shard_files(&files).iter().zip(&keys) {
         let d = decode(&shard.bytes, index.docs.len());
-        if d.words.iter().any(|(w, _)| w.starts_with("co")) {
+        if d.held_words().any(|(w, _)| w.starts_with("co")) {
             pieces += 1;
             vocabularies.insert(d.vocabulary.expect("a split group's vocabulary"));
             // The first piece is keyed by the group, so any "co…" word leads to the group.
@@ -200,10 +220,7 @@ fn groups_too_big_for_one_shard_share_one_vocabulary() {
         .map(|(w, _)| w.as_str())
         .filter(|w| w.starts_with("co"))
         .collect();
-    assert_eq!(
-        words.iter().map(|w| w.0.as_str()).collect::<Vec<_>>(),
-        expected
-    );
+    assert_eq!(words.iter().map(|w| &*w.word).collect::<Vec<_>>(), expected);
 }
 
 #[test]
@@ -232,21 +249,22 @@ fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
     let mut pieces = 0;
     for (number, shard) in shards.iter().enumerate() {
         let d = decode(&shard.bytes, index.docs.len());
-        if !d.words.iter().any(|(w, _)| w.starts_with("co")) {
+        if !d.held_words().any(|(w, _)| w.starts_with("co")) {
             continue;
         }
         pieces += 1;
         assert_eq!(d.vocabulary, None);
         // Its own words and the others of the group: the whole group, each word once.
-        let mut listed: Vec<&str> = d.words.iter().map(|(w, _)| w.as_str()).collect();
-        listed.extend(d.others.iter().map(|(w, _, _)| w.as_str()));
+        let others = others(&d);
+        let mut listed: Vec<&str> = d.held_words().map(|(w, _)| w).collect();
+        listed.extend(others.iter().map(|(w, _, _)| w.as_str()));
         listed.sort_by(|a, b| word_order(a, b));
         assert_eq!(listed, group);
-        for (word, home, df) in &d.others {
+        for (word, home, df) in &others {
             assert_ne!(*home, number);
             let there = decode(&shards[*home].bytes, index.docs.len());
-            let (_, stem) = there.words.iter().find(|(w, _)| w == word).expect("word");
-            assert_eq!(there.stems[*stem].df, *df);
+            let stem = there.stem_of(word).expect("word");
+            assert_eq!(stem.df(), *df);
         }
     }
     assert!(pieces >= 2, "the co group is split");
@@ -260,9 +278,9 @@ fn very_common_stems_are_bitmaps() {
     let mut found = false;
     for shard in shard_files(&files) {
         let d = decode(&shard.bytes, index.docs.len());
-        if let Some((_, stem)) = d.words.iter().find(|(w, _)| w == "the") {
-            let decoder::Stem { df, postings, hits } = &d.stems[*stem];
-            assert_eq!(*df, 300);
+        if let Some(stem) = d.stem_of("the") {
+            let format::Stem { postings, hits } = stem;
+            assert_eq!(stem.df(), 300);
             assert_eq!(postings.len(), 300);
             assert_eq!(hits.len(), ShardOptions::default().hits.per_stem);
             found = true;
@@ -280,14 +298,20 @@ fn document_chunks_hold_every_section() {
     };
     let files = write(&index, &options);
     let manifest = manifest(&files);
-    assert_eq!(manifest["chunk_docs"], 2);
+    assert_eq!(manifest.chunk_docs, 2);
     let chunks: Vec<&OutputFile> = files.iter().filter(|f| f.path.contains("/d")).collect();
     assert_eq!(chunks.len(), 2);
-    let chunk = decoder::chunk(&numbered(&files, FileKind::Chunk, 1).bytes);
-    assert_eq!(chunk.pages, [("/p/".to_string(), "Page".to_string())]);
+    let chunk = format::Chunk::read(&numbered(&files, FileKind::Chunk, 1).bytes).unwrap();
+    assert_eq!(
+        chunk.pages,
+        [Page {
+            url: "/p/".into(),
+            title: "Page".into()
+        }]
+    );
     assert_eq!(
         chunk.docs,
-        [decoder::ChunkDoc {
+        [ChunkDoc {
             page: 0,
             anchor: "s2".into(),
             heading: "Part 2".into(),
@@ -306,7 +330,7 @@ fn document_chunks_keep_the_text_up_to_a_limit_and_say_when_they_cut_it() {
         ..ShardOptions::default()
     };
     let files = write(&index, &options);
-    let chunk = decoder::chunk(&numbered(&files, FileKind::Chunk, 0).bytes);
+    let chunk = format::Chunk::read(&numbered(&files, FileKind::Chunk, 0).bytes).unwrap();
     assert_eq!(chunk.docs[0].text, "short text here");
     assert_eq!(chunk.docs[0].flags, 0);
     // Cut at a space, within the limit; flag 2 says the section goes on.
@@ -339,12 +363,12 @@ fn best_of_pair(
     count: usize,
 ) -> Vec<(u32, bool)> {
     let keys = shard_keys(files);
-    let stems: Vec<(decoder::TermShard, usize)> = words
+    let stems: Vec<(TermShard, usize)> = words
         .iter()
         .map(|word| {
             let number = keys.partition_point(|k| word_order(k, word).is_le()) - 1;
             let shard = decode(&numbered(files, FileKind::Shard, number).bytes, doc_count);
-            let stem = shard.words.iter().find(|(w, _)| w == word).unwrap().1;
+            let stem = shard.held_words().find(|(w, _)| w == word).unwrap().1;
             (shard, stem)
         })
         .collect();
@@ -355,11 +379,11 @@ fn best_of_pair(
             let mut scores: std::collections::HashMap<u32, u32> = stem
                 .postings
                 .iter()
-                .map(|(doc, impact)| (*doc, u32::from(*impact).pow(2)))
+                .map(|p| (p.doc, u32::from(p.impact).pow(2)))
                 .collect();
-            for (local, impact, _, _) in &stem.hits {
-                let score = scores.entry(shard.docs[*local].0).or_default();
-                *score = (*score).max(u32::from(*impact).pow(2));
+            for hit in &stem.hits {
+                let score = scores.entry(shard.docs[hit.doc].id).or_default();
+                *score = (*score).max(u32::from(hit.impact).pow(2));
             }
             scores
         })
@@ -376,7 +400,7 @@ fn best_of_pair(
                 shard.stems[*stem]
                     .hits
                     .iter()
-                    .any(|(local, ..)| shard.docs[*local].0 == doc)
+                    .any(|hit| shard.docs[hit.doc].id == doc)
             });
             (doc, carried)
         })
@@ -493,4 +517,50 @@ fn small_sites_get_bigger_shards_rather_than_more_shards_than_pages() {
     assert!(unlimited > 20, "{unlimited} {two} {twenty}");
     assert!(two <= 10 * 3 / 2, "{unlimited} {two} {twenty}");
     assert!(twenty <= 2, "{unlimited} {two} {twenty}");
+}
+
+#[test]
+fn every_planned_file_reads_back_as_it_was_planned() {
+    // Split groups with a vocabulary file, bitmaps, several chunks and non-ASCII words.
+    let texts: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                "the co{i}x co{}y ça{} 日本{} and more words",
+                i * 7,
+                i % 5,
+                i % 3
+            )
+        })
+        .collect();
+    let index = index_of(&texts);
+    let options = ShardOptions {
+        target_bytes: 2048,
+        pages_per_shard: 0,
+        inline_vocabulary_bytes: 0,
+        ..ShardOptions::default()
+    };
+    let plan = plan::Plan::new(&index, &options);
+    let doc_count = index.docs.len();
+    assert!(plan.shard_count() > 2 && plan.vocabulary_count() > 0 && plan.chunk_count() > 2);
+    for number in 0..plan.shard_count() {
+        let shard = plan.term_shard(number);
+        let read = TermShard::decode(&shard.encode(doc_count), doc_count).unwrap();
+        assert_eq!(read, shard, "shard {number}");
+    }
+    let bitmaps = (0..plan.shard_count())
+        .flat_map(|n| plan.term_shard(n).stems)
+        .filter(|stem| stem.postings.fallback().is_some())
+        .count();
+    assert!(bitmaps > 0, "a bitmap stem");
+    for number in 0..plan.vocabulary_count() {
+        let vocabulary = plan.vocabulary(number);
+        assert_eq!(
+            Vocabulary::decode(&vocabulary.encode()).unwrap(),
+            vocabulary
+        );
+    }
+    for number in 0..plan.chunk_count() {
+        let chunk = plan.chunk(number);
+        assert_eq!(format::Chunk::decode(&chunk.encode()).unwrap(), chunk);
+    }
 }

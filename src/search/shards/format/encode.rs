@@ -1,0 +1,223 @@
+//! Writing the index files: each file kind to its bytes, as the layout in the module above
+//! gives them.
+
+use super::{
+    Chunk, FILE_VERSION, Manifest, Page, Posting, Postings, Stem, TermShard, Vocabulary, WordPlace,
+};
+
+impl TermShard<'_> {
+    /// The shard's bytes, before compression, in an index of `doc_count` documents (the
+    /// length of every bitmap). Docs and postings must be by ascending id, hits must point
+    /// into `docs`, and bitmap documents must be below `doc_count` (others are left out).
+    pub fn encode(&self, doc_count: usize) -> Vec<u8> {
+        let mut out = vec![FILE_VERSION];
+        push_pages(&mut out, &self.pages);
+        push_len(&mut out, self.docs.len());
+        let mut previous = 0;
+        for doc in &self.docs {
+            push_varint(&mut out, doc.id.wrapping_sub(previous));
+            previous = doc.id;
+            push_len(&mut out, doc.page);
+            push_str(&mut out, &doc.anchor);
+            push_str(&mut out, &doc.heading);
+        }
+        push_len(&mut out, self.stems.len());
+        for stem in &self.stems {
+            push_stem(&mut out, stem, doc_count);
+        }
+        push_len(&mut out, self.words.len());
+        let mut previous = "";
+        for word in &self.words {
+            push_front_coded(&mut out, previous, &word.word);
+            match word.place {
+                WordPlace::Here { stem } => push_len(&mut out, stem.saturating_add(1)),
+                WordPlace::Elsewhere { shard, df } => {
+                    out.push(0);
+                    push_len(&mut out, shard);
+                    push_len(&mut out, df);
+                }
+            }
+            previous = &word.word;
+        }
+        push_len(&mut out, self.vocabulary.map_or(0, |n| n.saturating_add(1)));
+        out
+    }
+}
+
+impl Vocabulary<'_> {
+    /// The vocabulary's bytes, before compression.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![FILE_VERSION];
+        push_len(&mut out, self.words.len());
+        let mut previous = "";
+        for word in &self.words {
+            push_front_coded(&mut out, previous, &word.word);
+            push_len(&mut out, word.shard);
+            push_len(&mut out, word.df);
+            previous = &word.word;
+        }
+        out
+    }
+}
+
+impl Chunk<'_> {
+    /// The chunk's bytes, before compression.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![FILE_VERSION];
+        push_pages(&mut out, &self.pages);
+        push_len(&mut out, self.docs.len());
+        for doc in &self.docs {
+            push_len(&mut out, doc.page);
+            push_str(&mut out, &doc.anchor);
+            push_str(&mut out, &doc.heading);
+            out.push(doc.flags);
+            push_str(&mut out, &doc.text);
+        }
+        out
+    }
+}
+
+impl Manifest {
+    /// The manifest as JSON, its fields in their declared order.
+    pub fn encode(&self) -> Vec<u8> {
+        // Plain fields of strings and numbers: serializing cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+impl Postings {
+    /// The bytes the postings take in a shard, kind byte included, in an index of
+    /// `doc_count` documents.
+    pub fn encoded_len(&self, doc_count: usize) -> usize {
+        match self {
+            Postings::List(list) => {
+                let mut previous = 0;
+                1 + list
+                    .iter()
+                    .map(|posting| {
+                        let delta = posting.doc.wrapping_sub(previous);
+                        previous = posting.doc;
+                        varint_len(delta) + 1
+                    })
+                    .sum::<usize>()
+            }
+            Postings::Bitmap { .. } => 2 + doc_count.div_ceil(8),
+        }
+    }
+}
+
+/// Gzips a file's bytes (in memory, so it cannot fail in practice; an error leaves them as
+/// they are, which the browser and [`TermShard::read`] also read).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
+        Ok(compressed) => compressed,
+        Err(_) => bytes.to_vec(),
+    }
+}
+
+/// A stem: its document frequency, postings and hits.
+fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
+    push_len(out, stem.df());
+    match &*stem.postings {
+        Postings::List(list) => {
+            out.push(0);
+            let mut previous = 0;
+            for &Posting { doc, impact } in list {
+                push_varint(out, doc.wrapping_sub(previous));
+                out.push(impact);
+                previous = doc;
+            }
+        }
+        Postings::Bitmap { impact, docs } => {
+            out.push(1);
+            out.push(*impact);
+            let start = out.len();
+            out.resize(start + doc_count.div_ceil(8), 0);
+            let bitmap = &mut out[start..];
+            for &doc in docs {
+                if let Some(byte) = bitmap.get_mut(doc as usize / 8) {
+                    *byte |= 1 << (doc % 8);
+                }
+            }
+        }
+    }
+    push_len(out, stem.hits.len());
+    for hit in &stem.hits {
+        push_len(out, hit.doc);
+        out.push(hit.impact);
+        out.push(hit.flags);
+        push_str(out, &hit.window);
+    }
+}
+
+/// A page table: count, then each page's URL and title.
+fn push_pages(out: &mut Vec<u8>, pages: &[Page<'_>]) {
+    push_len(out, pages.len());
+    for page in pages {
+        push_str(out, &page.url);
+        push_str(out, &page.title);
+    }
+}
+
+fn push_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push((value as u8 & 0x7f) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn varint_len(value: u32) -> usize {
+    (32 - value.leading_zeros() as usize).div_ceil(7).max(1)
+}
+
+/// A count or a number: at most `u32::MAX` (see the module above).
+fn push_len(out: &mut Vec<u8>, value: usize) {
+    push_varint(out, u32::try_from(value).unwrap_or(u32::MAX));
+}
+
+fn push_str(out: &mut Vec<u8>, text: &str) {
+    push_len(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Writes `word` as the number of UTF-16 units it shares with `previous` and the rest.
+fn push_front_coded(out: &mut Vec<u8>, previous: &str, word: &str) {
+    let mut shared_bytes = 0;
+    let mut shared_units = 0;
+    for (a, b) in previous.chars().zip(word.chars()) {
+        if a != b {
+            break;
+        }
+        shared_bytes += a.len_utf8();
+        shared_units += a.len_utf16();
+    }
+    push_len(out, shared_units);
+    push_str(out, &word[shared_bytes..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_lengths_match_the_bytes_written() {
+        for value in [
+            0,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            2_097_151,
+            2_097_152,
+            u32::MAX,
+        ] {
+            let mut out = Vec::new();
+            push_varint(&mut out, value);
+            assert_eq!(varint_len(value), out.len(), "{value}");
+        }
+    }
+}
