@@ -9,7 +9,7 @@
   root.cairnSearch = true;
 
   // ---------------------------------------------------------------------------------------
-  // 1. The index files: fetched on demand, decoded as src/search/shards.rs writes them.
+  // 1. The index files: fetched on demand, decoded as src/search/shards/format/mod.rs writes them.
 
   const INDEX_VERSION = 2;
   const base = new URL(root.getAttribute("data-index"), location.href);
