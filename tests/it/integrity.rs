@@ -2,11 +2,9 @@
 //! from elsewhere on the machine, replace a generated page, or leave the output torn.
 //! Each test names the finding it covers; each failed on the code before the fix.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{TestSite, snapshot};
+use crate::common::{TestSite, snapshot};
 
 /// A name unique to this test run, so a file escaping into a shared folder is found.
 fn unique(name: &str) -> String {

@@ -1,9 +1,7 @@
 //! Hostile input: whatever an editor or an attacker puts into content, cairn either refuses it
 //! with a located error or writes safe output. Never a panic, a hang, or a half-written site.
 
-mod common;
-
-use common::{TestSite, snapshot};
+use crate::common::{TestSite, snapshot};
 use scraper::{Html, Selector};
 
 const EVIL: &str =

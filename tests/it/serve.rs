@@ -1,16 +1,14 @@
 //! `cairn serve` end to end: the real binary on an ephemeral loopback port, plain HTTP over
 //! TCP (so traversal attempts reach the server as written), every wait bounded.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::common::TestSite;
 use cairn::serve::guard::Limits;
-use common::TestSite;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -531,7 +529,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_fresh_build() {
     // Serve leaves asset fingerprinting off, so stylesheets can be swapped in place.
     options.fingerprint = false;
     cairn::build(&options).expect("a fresh build");
-    let files = common::snapshot(&fresh.path().join("out"));
+    let files = crate::common::snapshot(&fresh.path().join("out"));
     assert!(files.len() > 20);
     // The search index is made again after the reload; wait for its manifest too.
     let manifest = files
@@ -564,7 +562,7 @@ fn after_a_series_of_edits_the_served_site_equals_a_fresh_build() {
 fn built_output_never_contains_the_reload_script() {
     let site = TestSite::fixture("basic");
     site.build();
-    for (path, bytes) in common::snapshot(&site.public()) {
+    for (path, bytes) in crate::common::snapshot(&site.public()) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains("__cairn"),
             "{path} mentions the serve-only files"

@@ -1,13 +1,11 @@
 //! `cairn check` on a fixture with one of every problem, and external links against a local
 //! server (never the internet).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::TestSite;
 use cairn::check::{CheckOptions, ExternalOptions, check};
 use cairn::diagnostics::Severity;
-use common::TestSite;
 
 fn options(site: &TestSite) -> CheckOptions {
     CheckOptions {

@@ -1,8 +1,6 @@
 //! Integration tests: build fixture sites and check the produced files.
 
-mod common;
-
-use common::{TestSite, snapshot};
+use crate::common::{TestSite, snapshot};
 
 #[test]
 fn pretty_urls_sections_and_bundles() {

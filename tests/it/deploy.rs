@@ -1,8 +1,6 @@
 //! Deploy files: one policy in netlify.toml, _headers and every page; aliases as redirects.
 
-mod common;
-
-use common::{TestSite, repo_path};
+use crate::common::{TestSite, repo_path};
 
 #[test]
 fn netlify_toml_carries_the_same_policy_and_headers_as_cairn() {

@@ -1,13 +1,11 @@
 //! Quizzes: fixture flows built into pages, links to and from flows, and flow errors in a
 //! whole build (links are checked against the site, so those live here, not in unit tests).
 
-mod common;
-
 use std::process::Command;
 
-use common::{TestSite, repo_path};
+use crate::common::{TestSite, repo_path};
 
-fn hrefs(page: &common::Page, css: &str) -> Vec<String> {
+fn hrefs(page: &crate::common::Page, css: &str) -> Vec<String> {
     page.all(css)
         .iter()
         .filter_map(|a| a.value().attr("href").map(str::to_string))
@@ -348,7 +346,7 @@ fn the_shipped_flow_builds_and_is_linked_from_home_and_faq() {
         let to = site.root().join(entry);
         if from.is_dir() {
             std::fs::remove_dir_all(&to).unwrap();
-            common::copy_dir(&from, &to);
+            crate::common::copy_dir(&from, &to);
         } else {
             std::fs::copy(&from, &to).unwrap();
         }

@@ -1,9 +1,7 @@
 //! Incremental rebuilds give exactly what a full build of the same files gives.
 
-mod common;
-
+use crate::common::TestSite;
 use cairn::incremental::BuildCache;
-use common::TestSite;
 
 /// Every generated file and copy of a build, sorted, for comparison.
 fn outputs(rendered: cairn::Generated) -> Vec<(String, Vec<u8>)> {

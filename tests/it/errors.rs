@@ -1,8 +1,6 @@
 //! Every class of bad input gets a diagnostic naming the file, line and column.
 
-mod common;
-
-use common::TestSite;
+use crate::common::TestSite;
 
 /// Builds a minimal site plus `files`, expects failure, returns the first error.
 fn first_error(files: &[(&str, &str)]) -> cairn::diagnostics::Diagnostic {

@@ -2,16 +2,14 @@
 //! split at headings) and nothing else (drafts, `search: false`); its files are written, and
 //! read back with the library's decoder.
 
-mod common;
-
 use std::io::Write;
 
+use crate::common::TestSite;
 use cairn::config::Config;
 use cairn::content::{self, LoadOptions};
 use cairn::search::index::{FieldWeights, SearchIndex};
 use cairn::search::shards::format::{Chunk, FileKind, Manifest, TermShard, Vocabulary};
 use cairn::search::tokenize::WordStemmer;
-use common::TestSite;
 
 /// The fixture site plus a page kept out of search and a page with sections.
 fn site() -> TestSite {
@@ -225,7 +223,10 @@ fn a_page_published_at_the_listing_path_is_an_error() {
 
 #[test]
 fn search_js_stays_within_its_size_budget() {
-    let source = std::fs::read(common::repo_path("themes/default/static/js/search.js")).unwrap();
+    let source = std::fs::read(crate::common::repo_path(
+        "themes/default/static/js/search.js",
+    ))
+    .unwrap();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&source).unwrap();
     let gzipped = encoder.finish().unwrap().len();

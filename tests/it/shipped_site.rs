@@ -1,9 +1,7 @@
 //! The shipped site: every paragraph of the source article is published, and articles added
 //! by editors show up everywhere without template or config changes.
 
-mod common;
-
-use common::{TestSite, copy_dir, repo_path};
+use crate::common::{TestSite, copy_dir, repo_path};
 use scraper::{Html, Selector};
 
 /// A copy of the repository's site (site.yaml, content, themes, static) in a temp folder.
