@@ -114,7 +114,7 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     /// removed values are returned, so the caller decides when they are freed.
     pub fn sweep(&self) -> Vec<V> {
         let mut removed = Vec::new();
-        for shard in self.shards.iter() {
+        for shard in &self.shards {
             let mut shard = lock(shard);
             let (keep, gone): (HashMap<K, Slot<V>>, HashMap<K, Slot<V>>) = shard
                 .drain()

@@ -270,7 +270,7 @@ pub fn missing_anchor(
         return None;
     }
     let target_name = match site.targets.get(target) {
-        Some(Target::Page(_)) | Some(Target::Section(_)) => format!("content/{target}"),
+        Some(Target::Page(_) | Target::Section(_)) => format!("content/{target}"),
         None => target.to_string(),
     };
     let help = match crate::suggest::closest(anchor, known.iter().copied()) {

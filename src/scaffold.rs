@@ -115,9 +115,7 @@ pub struct NewSite {
 pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
     let dir = &request.dir;
     if dir.exists() {
-        let empty = std::fs::read_dir(dir)
-            .map(|mut entries| entries.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
         if !dir.is_dir() || !empty {
             return Err(Diagnostic::error(format!(
                 "{} already exists and is not an empty folder",
@@ -126,10 +124,10 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
             .help("pass the name of a new folder, e.g. `cairn init my-site`"));
         }
     }
-    let folder_name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "my-site".to_string());
+    let folder_name = dir.file_name().map_or_else(
+        || "my-site".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let title = request
         .title
         .clone()

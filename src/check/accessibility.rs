@@ -7,7 +7,7 @@ use super::{Finding, Found};
 use crate::diagnostics::Severity;
 
 /// The accessibility problems of the rendered page at output path `page`.
-pub fn findings<'a>(page: &'a str, facts: &PageFacts) -> Vec<Finding<'a>> {
+pub(super) fn findings<'a>(page: &'a str, facts: &PageFacts) -> Vec<Finding<'a>> {
     let mut found: Vec<Finding<'a>> = facts
         .images_without_alt
         .iter()

@@ -14,7 +14,7 @@ use crate::diagnostics::SourceFile;
 
 /// Where a problem is, as far as its source goes.
 #[derive(Debug, Clone)]
-pub enum Place<'a> {
+pub(super) enum Place<'a> {
     /// A byte range of a Markdown file.
     Span(&'a SourceFile, Range<usize>),
     /// A Markdown file, without a place in it.
@@ -27,7 +27,7 @@ pub enum Place<'a> {
 }
 
 /// A problem and its place.
-pub struct Located<'a> {
+pub(super) struct Located<'a> {
     /// The problem as classified.
     pub finding: Finding<'a>,
     /// Where it points.
@@ -52,7 +52,7 @@ impl Origin<'_> {
 }
 
 /// Places every finding of `site`'s check, keeping their order.
-pub fn attribute<'a>(site: &'a Site, findings: Vec<Finding<'a>>) -> Vec<Located<'a>> {
+pub(super) fn attribute<'a>(site: &'a Site, findings: Vec<Finding<'a>>) -> Vec<Located<'a>> {
     let origins = origins(site);
     findings
         .into_iter()

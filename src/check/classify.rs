@@ -13,7 +13,7 @@ use crate::config::BaseUrl;
 use crate::diagnostics::Severity;
 
 /// The problems found, in the order found, and what was looked at.
-pub struct Classified<'a> {
+pub(super) struct Classified<'a> {
     /// Front matter problems first, then each page's, then broken external links.
     pub findings: Vec<Finding<'a>>,
     /// What was checked.
@@ -22,7 +22,7 @@ pub struct Classified<'a> {
 
 /// How much was checked, for the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub(super) struct Counts {
     /// Rendered pages read.
     pub pages: usize,
     /// References followed.
@@ -32,7 +32,7 @@ pub struct Counts {
 }
 
 /// Judges everything `collected` holds; asks external URLs only with `external` options.
-pub fn classify<'a>(
+pub(super) fn classify<'a>(
     collected: &'a Collected,
     external: Option<&ExternalOptions>,
 ) -> Classified<'a> {
@@ -247,7 +247,7 @@ mod tests {
     use super::*;
 
     fn ids(list: &[&str]) -> HashSet<String> {
-        list.iter().map(|s| s.to_string()).collect()
+        list.iter().map(std::string::ToString::to_string).collect()
     }
 
     /// `(severity, message, help, needle)` of a finding on a page.

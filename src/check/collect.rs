@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostics;
 use crate::{BuildOptions, build_in_memory};
 
 /// The rendered site, as far as checking it goes.
-pub struct Collected {
+pub(super) struct Collected {
     /// The loaded site: configuration, and pages and sections with their Markdown.
     pub site: Site,
     /// What the build itself warned about.
@@ -24,7 +24,7 @@ pub struct Collected {
 }
 
 /// One rendered HTML page.
-pub struct RenderedPage {
+pub(super) struct RenderedPage {
     /// Its output path, e.g. `blog/first/index.html`.
     pub path: String,
     /// What it holds: ids, references, headings, accessibility basics.
@@ -32,7 +32,7 @@ pub struct RenderedPage {
 }
 
 /// Renders the site at `options` and reads every page; the build's errors if it fails.
-pub fn collect(options: &BuildOptions) -> Result<Collected, Diagnostics> {
+pub(super) fn collect(options: &BuildOptions) -> Result<Collected, Diagnostics> {
     let rendered = build_in_memory(options, &crate::incremental::BuildCache::off())?;
     let outputs = rendered
         .files

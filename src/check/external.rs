@@ -57,7 +57,7 @@ impl Default for ExternalOptions {
 
 /// Why an external URL was not found working.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub(super) struct Failure {
     /// The URL.
     pub url: String,
     /// What went wrong, e.g. `answered 404 Not Found`.
@@ -68,7 +68,7 @@ pub struct Failure {
 
 /// Broken, or not asked at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
+pub(super) enum FailureKind {
     /// The URL fails, does not answer, or cannot be read.
     Broken,
     /// The URL (or a redirect from it) leads to a private or local address, which cairn
@@ -77,7 +77,7 @@ pub enum FailureKind {
 }
 
 /// Checks every URL; returns the failures, in the order of `urls`.
-pub fn check_all(urls: &[String], options: &ExternalOptions) -> Vec<Failure> {
+pub(super) fn check_all(urls: &[String], options: &ExternalOptions) -> Vec<Failure> {
     let checker = &Checker::new(options, Guard::default());
     let mut by_host: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
     for (index, url) in urls.iter().enumerate() {
@@ -359,9 +359,8 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
     let tail = || Ipv4Addr::from((u32::from(s[6]) << 16) | u32::from(s[7]));
     match s {
-        [0, 0, 0, 0, 0, 0xffff, _, _]
+        [0, 0, 0, 0, 0, 0xffff | 0, _, _]
         | [0, 0, 0, 0, 0xffff, 0, _, _]
-        | [0, 0, 0, 0, 0, 0, _, _]
         | [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(tail()),
         [0x2002, high, low, ..] => Some(Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))),
         _ => None,

@@ -7,7 +7,7 @@ use scraper::{ElementRef, Html, Selector};
 
 /// One URL a page refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
+pub(super) struct Reference {
     /// The element, e.g. `a` or `img`.
     pub element: String,
     /// The URL as written in the HTML.
@@ -16,7 +16,7 @@ pub struct Reference {
 
 /// One heading of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
+pub(super) struct Heading {
     /// 1 to 6.
     pub level: u8,
     /// Its text.
@@ -25,7 +25,7 @@ pub struct Heading {
 
 /// Everything checked about one page.
 #[derive(Debug, Default)]
-pub struct PageFacts {
+pub(super) struct PageFacts {
     /// Every `id` (and `a[name]`) in the page, for anchors.
     pub ids: HashSet<String>,
     /// Every URL in `href`, `src`, `srcset`, `poster` and `data` attributes.
@@ -58,7 +58,7 @@ const URL_ATTRIBUTES: &[(&str, &str)] = &[
 ];
 
 /// Parses a page and collects its facts.
-pub fn read_page(html: &str) -> PageFacts {
+pub(super) fn read_page(html: &str) -> PageFacts {
     let document = Html::parse_document(html);
     let mut facts = PageFacts::default();
     for element in document.root_element().descendent_elements() {

@@ -8,7 +8,7 @@ use crate::content::{Page, Site};
 use crate::diagnostics::Severity;
 
 /// Pages without a description, then pages sharing a title (ignoring case).
-pub fn findings(site: &Site) -> Vec<Finding<'_>> {
+pub(super) fn findings(site: &Site) -> Vec<Finding<'_>> {
     let mut found: Vec<Finding<'_>> = site
         .pages
         .iter()

@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// The report of a check: the build's warnings, then every problem of `located`, with
 /// `counts`; with `strict`, every problem is an error.
-pub fn report(
+pub(super) fn report(
     collected: &Collected,
     located: Vec<Located<'_>>,
     counts: Counts,
@@ -35,7 +35,7 @@ pub fn report(
 }
 
 /// The report of a check whose build failed: the build's problems alone.
-pub fn build_failed(problems: Diagnostics, strict: bool) -> CheckReport {
+pub(super) fn build_failed(problems: Diagnostics, strict: bool) -> CheckReport {
     finish(
         CheckReport {
             problems,

@@ -5,7 +5,7 @@ use crate::config::BaseUrl;
 
 /// What a URL in a page refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     /// A file of this site: its output path and the fragment, if any.
     Internal {
         /// Output path, e.g. `blog/first/index.html`.
@@ -22,7 +22,7 @@ pub enum Target {
 }
 
 /// Classifies `url`, found in the page at output path `page` (e.g. `blog/first/index.html`).
-pub fn classify(url: &str, page: &str, base: &BaseUrl) -> Target {
+pub(super) fn classify(url: &str, page: &str, base: &BaseUrl) -> Target {
     let url = url.trim();
     if url.is_empty() {
         return Target::Skip;

@@ -10,7 +10,7 @@ use clap::Args;
 #[command(
     after_help = "Exit status: 0 on success, 1 when the content has errors, 2 on usage errors."
 )]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// The site folder (the one with site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -29,7 +29,7 @@ pub struct BuildArgs {
 }
 
 /// Builds the site and prints the diagnostics and a one-line summary.
-pub fn run(args: BuildArgs) -> ExitCode {
+pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let color = super::use_color();
     let options = cairn::BuildOptions {
         root: args.root,

@@ -12,7 +12,7 @@ use clap::Args;
 #[command(
     after_help = "Exit status: 0 when there are no errors (warnings allowed unless --strict), 1 otherwise, 2 on usage errors."
 )]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The site folder (the one with site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -41,7 +41,7 @@ pub struct CheckArgs {
 }
 
 /// Checks the site and prints the problems grouped by file, then what was checked.
-pub fn run(args: CheckArgs) -> ExitCode {
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let report = cairn::check::check(&check_options(&args));
     print_by_file(&report.problems, super::use_color());
     let errors = report.problems.error_count();

@@ -7,7 +7,7 @@ use clap::Args;
 
 /// Arguments of `cairn init`.
 #[derive(Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The folder to create; it must not exist yet or be empty.
     dir: PathBuf,
     /// The site title (default: made from the folder name).
@@ -16,7 +16,7 @@ pub struct InitArgs {
 }
 
 /// Creates the site and says what to do next.
-pub fn run(args: InitArgs) -> ExitCode {
+pub(crate) fn run(args: InitArgs) -> ExitCode {
     let request = cairn::scaffold::NewSite {
         dir: args.dir.clone(),
         title: args.title,

@@ -10,7 +10,7 @@ use clap::Args;
 #[command(
     after_help = "Example:\n  cairn new articles/my-first-article --title \"My first article\"\nwrites content/articles/my-first-article.md as a draft (and content/articles/_index.md if missing)."
 )]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// Where the page goes below content/: `<section>/<slug>`, e.g. `articles/my-article`.
     path: String,
     /// The page title (default: made from the slug).
@@ -22,7 +22,7 @@ pub struct NewArgs {
 }
 
 /// Writes the page and says what to do next.
-pub fn run(args: NewArgs) -> ExitCode {
+pub(crate) fn run(args: NewArgs) -> ExitCode {
     let request = cairn::scaffold::NewPage {
         root: args.root.clone(),
         path: args.path,

@@ -9,7 +9,7 @@ use cairn::quiz::{self, export};
 
 /// Arguments of `cairn quiz`.
 #[derive(Args)]
-pub struct QuizArgs {
+pub(crate) struct QuizArgs {
     #[command(subcommand)]
     command: QuizCommand,
 }
@@ -46,7 +46,7 @@ enum GraphFormat {
 }
 
 /// Runs `cairn quiz check` or `cairn quiz graph`.
-pub fn run(args: QuizArgs) -> ExitCode {
+pub(crate) fn run(args: QuizArgs) -> ExitCode {
     let color = super::use_color();
     match args.command {
         QuizCommand::Check { file } => {

@@ -11,7 +11,7 @@ use clap::Args;
 #[command(
     after_help = "Pages reload by themselves after each change; build errors show in the browser over the last good page.\nThe server listens on loopback only unless --bind names another address."
 )]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The site folder (the one with site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -33,7 +33,7 @@ pub struct ServeArgs {
 }
 
 /// Serves the site until interrupted.
-pub fn run(args: ServeArgs) -> ExitCode {
+pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let color = super::use_color();
     let options = cairn::serve::ServeOptions {
         build: cairn::BuildOptions {

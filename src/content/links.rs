@@ -159,7 +159,7 @@ fn relative_from(from: &str, to: &str) -> String {
 pub fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8()
-        .map_or_else(|_| text.to_string(), |decoded| decoded.into_owned())
+        .map_or_else(|_| text.to_string(), std::borrow::Cow::into_owned)
 }
 
 #[cfg(test)]

@@ -240,7 +240,7 @@ fn assemble(mut site: Site) -> Site {
 
 /// A content file read and its front matter parsed.
 #[derive(Clone)]
-pub enum Parsed {
+pub(super) enum Parsed {
     /// A page: `x.md` or a bundle's `index.md`.
     Page(Entry, SourceFile, PageFrontMatter, front_matter::Split),
     /// A section's `_index.md`.

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The footnotes of one page: their numbers and which are referenced.
 #[derive(Debug, Default)]
-pub struct Footnotes {
+pub(super) struct Footnotes {
     /// Footnote number by lowercased label.
     numbers: HashMap<String, usize>,
     /// Footnotes referenced somewhere, so their definition links back.
@@ -17,25 +17,25 @@ pub struct Footnotes {
 
 impl Footnotes {
     /// The number of the footnote labelled `label`, assigning the next one if new.
-    pub fn number(&mut self, label: &str) -> usize {
+    pub(super) fn number(&mut self, label: &str) -> usize {
         let next = self.numbers.len() + 1;
         *self.numbers.entry(label.to_lowercase()).or_insert(next)
     }
 
     /// Records, before writing, that `label` is referenced (numbering it if new).
-    pub fn note_reference(&mut self, label: &str) {
+    pub(super) fn note_reference(&mut self, label: &str) {
         let number = self.number(label);
         self.referenced.insert(number);
     }
 
     /// Every id footnotes will use on the page, to keep headings off them.
-    pub fn ids(&self) -> impl Iterator<Item = String> {
+    pub(super) fn ids(&self) -> impl Iterator<Item = String> {
         (1..=self.numbers.len()).flat_map(|number| [definition_id(number), reference_id(number)])
     }
 
     /// Writes the mark for a reference to `label`; only the first reference
     /// to a footnote carries the id its definition links back to.
-    pub fn write_reference(&mut self, out: &mut String, label: &str) {
+    pub(super) fn write_reference(&mut self, out: &mut String, label: &str) {
         let number = self.number(label);
         out.push_str(&format!(
             "<sup class=\"footnote-ref\"><a href=\"#{}\"",
@@ -48,7 +48,7 @@ impl Footnotes {
     }
 
     /// Opens the definition of `label` and returns its number, for [`Footnotes::write_definition_end`].
-    pub fn write_definition_start(&mut self, out: &mut String, label: &str) -> usize {
+    pub(super) fn write_definition_start(&mut self, out: &mut String, label: &str) -> usize {
         let number = self.number(label);
         out.push_str(&format!(
             "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>\n",
@@ -58,7 +58,7 @@ impl Footnotes {
     }
 
     /// Closes definition `number`, with a link back to its first reference if it has one.
-    pub fn write_definition_end(&self, out: &mut String, number: usize) {
+    pub(super) fn write_definition_end(&self, out: &mut String, number: usize) {
         if self.referenced.contains(&number) {
             out.push_str(&format!(
                 "<a class=\"footnote-backref\" href=\"#{}\" aria-label=\"Back to reference {number}\">\u{21A9}\u{FE0E}</a>\n",

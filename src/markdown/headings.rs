@@ -11,7 +11,7 @@ const TOC_MAX_LEVEL: u8 = 4;
 
 /// The id a heading's text gets: the site's one slug function ([`crate::slug::slugify`]),
 /// with `section` for text that has no letters or digits (an id may not be empty).
-pub fn heading_id(text: &str) -> String {
+pub(super) fn heading_id(text: &str) -> String {
     let slug = crate::slug::slugify(text);
     if slug.is_empty() {
         "section".to_owned()
@@ -23,7 +23,7 @@ pub fn heading_id(text: &str) -> String {
 /// Restricts an author-written id or class to `[A-Za-z0-9_-]`: each run of
 /// other characters becomes one `-`, leading and trailing `-` are trimmed.
 /// Returns `None` when nothing usable is left.
-pub fn sanitize_author_token(token: &str) -> Option<String> {
+pub(super) fn sanitize_author_token(token: &str) -> Option<String> {
     let mut clean = String::with_capacity(token.len());
     let mut separator_pending = false;
     for character in token.chars() {
@@ -46,7 +46,7 @@ pub fn sanitize_author_token(token: &str) -> Option<String> {
 /// Author-written heading ids are registered before rendering starts, so an
 /// automatic id never takes an id the author wrote further down the page.
 #[derive(Debug, Default)]
-pub struct IdRegistry {
+pub(super) struct IdRegistry {
     /// Every id used or reserved so far.
     taken: HashSet<String>,
     /// Explicit ids registered up front whose heading has not been rendered yet.
@@ -57,7 +57,7 @@ pub struct IdRegistry {
 
 /// The id a heading finally gets, and whether it had to be changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimedId {
+pub(super) struct ClaimedId {
     /// The unique id to write.
     pub id: String,
     /// True when the author's explicit id was already in use and was renamed.
@@ -66,13 +66,13 @@ pub struct ClaimedId {
 
 impl IdRegistry {
     /// Marks an id written by the renderer itself (such as a footnote id) as used.
-    pub fn reserve(&mut self, id: &str) {
+    pub(super) fn reserve(&mut self, id: &str) {
         self.taken.insert(id.to_owned());
     }
 
     /// Registers an author-written heading id before rendering; the first
     /// heading that claims it with [`IdRegistry::claim_explicit`] keeps it.
-    pub fn reserve_explicit(&mut self, id: &str) {
+    pub(super) fn reserve_explicit(&mut self, id: &str) {
         if self.taken.insert(id.to_owned()) {
             self.explicit_unclaimed.insert(id.to_owned());
         }
@@ -80,7 +80,7 @@ impl IdRegistry {
 
     /// Returns the id for a heading whose author wrote `id`: the id itself the
     /// first time, otherwise a suffixed variant marked as renamed.
-    pub fn claim_explicit(&mut self, id: &str) -> ClaimedId {
+    pub(super) fn claim_explicit(&mut self, id: &str) -> ClaimedId {
         if self.explicit_unclaimed.remove(id) {
             ClaimedId {
                 id: id.to_owned(),
@@ -96,7 +96,7 @@ impl IdRegistry {
 
     /// Returns `base` if it is free, else the first free `base-1`, `base-2`, …,
     /// and marks the result as used.
-    pub fn claim_unique(&mut self, base: &str) -> String {
+    pub(super) fn claim_unique(&mut self, base: &str) -> String {
         if self.taken.insert(base.to_owned()) {
             return base.to_owned();
         }
@@ -113,7 +113,7 @@ impl IdRegistry {
 
 /// Builds the nested table of contents from the page's headings, keeping
 /// levels 2 to 4; a heading nests under the closest earlier, shallower one.
-pub fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
+pub(super) fn build_toc(headings: &[Heading]) -> Vec<TocEntry> {
     let mut toc = Vec::new();
     for heading in headings
         .iter()

@@ -31,17 +31,17 @@ const MAX_HIGHLIGHTED_LINE_CHARS: usize = 5_000;
 /// Highlighting is skipped for a page's code blocks once this many bytes of
 /// its code have been highlighted (further blocks are plain escaped text): syntect's pure-Rust regexes manage a few
 /// hundred KB per second, so this bounds the time one page can take.
-pub const PAGE_HIGHLIGHT_BUDGET_BYTES: usize = 512 * 1024;
+pub(super) const PAGE_HIGHLIGHT_BUDGET_BYTES: usize = 512 * 1024;
 
 /// Bytes of code one build may highlight, across all its pages: a few minutes of one core
 /// at syntect's speed, while 10,000 pages with a 2 KB code block each need 20 MB.
-pub const SITE_HIGHLIGHT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+pub(super) const SITE_HIGHLIGHT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 
 /// How long highlighting one block may take; the highlighter is stopped between lines once
 /// it is spent and the block is written plain. Only pathological blocks come near it, so
 /// only their output depends on the machine's speed; every other block is highlighted the
 /// same everywhere.
-pub const BLOCK_HIGHLIGHT_TIME_LIMIT: Duration = Duration::from_secs(2);
+pub(super) const BLOCK_HIGHLIGHT_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// Bytes of code a build may still highlight, shared by every page it renders in parallel.
 ///
@@ -103,7 +103,7 @@ impl Eq for HighlightBudget {}
 
 /// Why a block in a language the highlighter knows was written plain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LeftPlain {
+pub(super) enum LeftPlain {
     /// The block is larger than the per-block limit.
     TooLarge,
     /// The block's line (1-based, within the block) is longer than the per-line limit.
@@ -116,7 +116,7 @@ pub enum LeftPlain {
 
 impl LeftPlain {
     /// What the author can do about it, for the warning's help line.
-    pub fn help(self) -> &'static str {
+    pub(super) fn help(self) -> &'static str {
         match self {
             LeftPlain::LongLine(_) => {
                 "break up the long line; or, if the block needs no colors, drop the language after the fence"
@@ -159,12 +159,12 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 
 /// The grammar for `language` (a fence token such as `rust` or `py`), `None` when the
 /// highlighter does not know it.
-pub fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
+pub(super) fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
     SYNTAXES.find_syntax_by_token(language)
 }
 
 /// Checks the cheap limits (block size, line length) before any time is spent on `code`.
-pub fn check_size(code: &str) -> Result<(), LeftPlain> {
+pub(super) fn check_size(code: &str) -> Result<(), LeftPlain> {
     if code.len() > MAX_HIGHLIGHTED_BYTES {
         return Err(LeftPlain::TooLarge);
     }
@@ -180,7 +180,7 @@ pub fn check_size(code: &str) -> Result<(), LeftPlain> {
 /// Highlights `code` with `syntax` and returns the inner HTML of the `<code>` element:
 /// escaped text in classed `<span>`s. Gives up between lines once `time_limit` has passed.
 /// The caller checks [`check_size`] first and writes escaped plain text on an error.
-pub fn highlight(
+pub(super) fn highlight(
     code: &str,
     syntax: &SyntaxReference,
     time_limit: Duration,

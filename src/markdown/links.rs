@@ -8,7 +8,7 @@ use crate::diagnostics::Severity;
 
 /// Resolves one page's link and image destinations through the site, and
 /// keeps the anchors to check later and the broken links found.
-pub struct LinkResolver<'a> {
+pub(super) struct LinkResolver<'a> {
     resolve: &'a dyn Fn(&str) -> LinkTarget,
     /// Keep `javascript:` and friends (the site allows unsafe HTML).
     allow_dangerous: bool,
@@ -20,7 +20,7 @@ pub struct LinkResolver<'a> {
 
 impl<'a> LinkResolver<'a> {
     /// A resolver asking `resolve` about relative destinations.
-    pub fn new(resolve: &'a dyn Fn(&str) -> LinkTarget, allow_dangerous: bool) -> Self {
+    pub(super) fn new(resolve: &'a dyn Fn(&str) -> LinkTarget, allow_dangerous: bool) -> Self {
         LinkResolver {
             resolve,
             allow_dangerous,
@@ -32,7 +32,7 @@ impl<'a> LinkResolver<'a> {
     /// The URL to write for the link or image at `range` with `destination`,
     /// or `None` when it is dangerous and must be dropped. Relative
     /// destinations go through the site; anchors and broken links are kept.
-    pub fn url_for(
+    pub(super) fn url_for(
         &mut self,
         destination: &str,
         range: &Range<usize>,
@@ -90,7 +90,7 @@ impl<'a> LinkResolver<'a> {
 
 /// What kind of destination a link or image has, as written in the Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination<'a> {
+pub(super) enum Destination<'a> {
     /// An empty destination, `[text]()`.
     Empty,
     /// A fragment of the current page, `#id`; holds the part after `#`.
@@ -105,7 +105,7 @@ pub enum Destination<'a> {
 
 /// Classifies a destination the way a browser would read it: leading spaces
 /// and control characters are ignored, tabs and newlines are dropped.
-pub fn classify(destination: &str) -> Destination<'_> {
+pub(super) fn classify(destination: &str) -> Destination<'_> {
     if let Some(fragment) = destination.strip_prefix('#') {
         return Destination::Fragment(fragment);
     }
@@ -143,7 +143,7 @@ fn scheme_of(url: &str) -> Option<String> {
 /// True for destinations that would run script or load arbitrary content
 /// when followed: `javascript:`, `vbscript:` and `data:`. For images,
 /// `data:image/…` is allowed (an image cannot run script from `<img src>`).
-pub fn is_dangerous(destination: &str, for_image: bool) -> bool {
+pub(super) fn is_dangerous(destination: &str, for_image: bool) -> bool {
     let Destination::WithScheme(scheme) = classify(destination) else {
         return false;
     };
@@ -155,7 +155,7 @@ pub fn is_dangerous(destination: &str, for_image: bool) -> bool {
 }
 
 /// True when `destination` is a `data:image/…` URL (case-insensitively).
-pub fn is_data_image(destination: &str) -> bool {
+pub(super) fn is_data_image(destination: &str) -> bool {
     let significant: String = destination
         .trim_start_matches(|c: char| c <= ' ')
         .chars()

@@ -25,12 +25,12 @@ use html5ever::{Attribute, ParseOpts, QualName, local_name, ns};
 
 /// How many elements raw HTML may hold open at once. Hand-written HTML rarely goes past a
 /// few dozen; past a few hundred, parsing starts to cost more than the page is worth.
-pub const MAX_RAW_HTML_DEPTH: usize = 256;
+pub(super) const MAX_RAW_HTML_DEPTH: usize = 256;
 
 /// Where raw HTML first holds more than `limit` elements open: the index of the piece in
 /// `pieces` and the byte offset in it of the tag that went over. `pieces` are the page's
 /// raw HTML in page order; they are parsed as one fragment, as the sanitizer parses them.
-pub fn first_too_deep<'a>(
+pub(super) fn first_too_deep<'a>(
     pieces: impl IntoIterator<Item = &'a str>,
     limit: usize,
 ) -> Option<(usize, usize)> {

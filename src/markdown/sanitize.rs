@@ -43,7 +43,7 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(build_sanitizer);
 /// Returns `html` with everything outside the allowlist removed: scripts,
 /// `<style>`, event handlers, `style` attributes, iframes, forms, comments,
 /// and `javascript:`/`vbscript:`/non-image `data:` URLs.
-pub fn sanitize_html(html: &str) -> String {
+pub(super) fn sanitize_html(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 

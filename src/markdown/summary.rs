@@ -3,7 +3,7 @@
 
 /// Collects summary candidates while the page is written.
 #[derive(Debug, Default)]
-pub struct SummaryCollector {
+pub(super) struct SummaryCollector {
     /// Output position and top-levelness of the paragraph being written, if
     /// it may become the summary.
     candidate_start: Option<(usize, bool)>,
@@ -15,7 +15,7 @@ pub struct SummaryCollector {
 impl SummaryCollector {
     /// A paragraph opens at byte `start` of the output; `top_level` is false
     /// inside quotes, lists and the like.
-    pub fn paragraph_started(&mut self, start: usize, top_level: bool) {
+    pub(super) fn paragraph_started(&mut self, start: usize, top_level: bool) {
         let wanted = if top_level {
             self.first_top_level_paragraph.is_none()
         } else {
@@ -27,7 +27,7 @@ impl SummaryCollector {
     }
 
     /// The paragraph opened last has ended; `html` is the output so far.
-    pub fn paragraph_ended(&mut self, html: &str) {
+    pub(super) fn paragraph_ended(&mut self, html: &str) {
         let Some((start, top_level)) = self.candidate_start.take() else {
             return;
         };
@@ -41,7 +41,7 @@ impl SummaryCollector {
 
     /// The more marker was found; `html` is the output so far. Only the first
     /// top-level marker with something before it counts.
-    pub fn more_marker(&mut self, html: &str, top_level: bool) {
+    pub(super) fn more_marker(&mut self, html: &str, top_level: bool) {
         let before = html.trim_end();
         if top_level && self.before_more.is_none() && !before.is_empty() {
             self.before_more = Some(before.to_owned());
@@ -50,7 +50,7 @@ impl SummaryCollector {
 
     /// The summary: the HTML before the marker, else the first top-level
     /// paragraph, else the first paragraph at all.
-    pub fn into_summary(self) -> Option<String> {
+    pub(super) fn into_summary(self) -> Option<String> {
         self.before_more
             .or(self.first_top_level_paragraph)
             .or(self.first_nested_paragraph)
@@ -58,7 +58,7 @@ impl SummaryCollector {
 }
 
 /// True for the summary marker `<!-- more -->` (spaces and case tolerated).
-pub fn is_more_marker(html: &str) -> bool {
+pub(super) fn is_more_marker(html: &str) -> bool {
     html.trim()
         .strip_prefix("<!--")
         .and_then(|rest| rest.strip_suffix("-->"))

@@ -5,7 +5,7 @@ use pulldown_cmark::Alignment;
 
 /// Where the writer is inside the current table.
 #[derive(Debug, Default)]
-pub struct TableWriter {
+pub(super) struct TableWriter {
     alignments: Vec<Alignment>,
     in_head: bool,
     column: usize,
@@ -14,7 +14,7 @@ pub struct TableWriter {
 
 impl TableWriter {
     /// Opens a table whose columns have `alignments`.
-    pub fn start_table(&mut self, out: &mut String, alignments: &[Alignment]) {
+    pub(super) fn start_table(&mut self, out: &mut String, alignments: &[Alignment]) {
         *self = TableWriter {
             alignments: alignments.to_vec(),
             ..TableWriter::default()
@@ -23,20 +23,20 @@ impl TableWriter {
     }
 
     /// Opens the header row.
-    pub fn start_head(&mut self, out: &mut String) {
+    pub(super) fn start_head(&mut self, out: &mut String) {
         self.in_head = true;
         self.column = 0;
         out.push_str("<thead>\n<tr>");
     }
 
     /// Closes the header row.
-    pub fn end_head(&mut self, out: &mut String) {
+    pub(super) fn end_head(&mut self, out: &mut String) {
         self.in_head = false;
         out.push_str("</tr>\n</thead>\n");
     }
 
     /// Opens a body row, and the body itself before the first one.
-    pub fn start_row(&mut self, out: &mut String) {
+    pub(super) fn start_row(&mut self, out: &mut String) {
         self.column = 0;
         if !self.body_open {
             self.body_open = true;
@@ -46,12 +46,12 @@ impl TableWriter {
     }
 
     /// Closes a body row.
-    pub fn end_row(&mut self, out: &mut String) {
+    pub(super) fn end_row(&mut self, out: &mut String) {
         out.push_str("</tr>\n");
     }
 
     /// Opens a header or body cell, with its column's alignment class.
-    pub fn start_cell(&mut self, out: &mut String) {
+    pub(super) fn start_cell(&mut self, out: &mut String) {
         let element = if self.in_head { "th" } else { "td" };
         let class = match self.alignments.get(self.column) {
             Some(Alignment::Left) => " class=\"align-left\"",
@@ -63,13 +63,13 @@ impl TableWriter {
     }
 
     /// Closes a cell and moves to the next column.
-    pub fn end_cell(&mut self, out: &mut String) {
+    pub(super) fn end_cell(&mut self, out: &mut String) {
         out.push_str(if self.in_head { "</th>" } else { "</td>" });
         self.column += 1;
     }
 
     /// Closes the table (and its body, if it had rows).
-    pub fn end_table(&mut self, out: &mut String) {
+    pub(super) fn end_table(&mut self, out: &mut String) {
         if self.body_open {
             out.push_str("</tbody>\n");
         }

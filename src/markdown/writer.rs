@@ -28,10 +28,10 @@ use crate::escape::{push_html, push_url};
 const MAX_WRAPPER_DEPTH: usize = 100;
 
 /// A parser event with its byte range in the Markdown source.
-pub type SpannedEvent<'a> = (Event<'a>, Range<usize>);
+pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 
 /// Writes the page for `events` (the whole parse of one source, in order).
-pub fn write_page(
+pub(super) fn write_page(
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
     resolve: &dyn Fn(&str) -> LinkTarget,
@@ -225,7 +225,7 @@ impl<'a> PageWriter<'a> {
             }
             Event::Html(raw) | Event::InlineHtml(raw) => self.write_raw_html(raw),
             Event::FootnoteReference(label) => {
-                self.footnotes.write_reference(&mut self.html, label)
+                self.footnotes.write_reference(&mut self.html, label);
             }
             Event::SoftBreak => {
                 self.html.push('\n');

@@ -37,9 +37,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
         return refuse("it is a file, not a folder");
     }
     if output.is_dir() && !output.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&output)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = std::fs::read_dir(&output).is_ok_and(|mut d| d.next().is_none());
         if !empty {
             return refuse("the folder exists, is not empty and was not created by cairn");
         }

@@ -20,7 +20,7 @@ use std::time::UNIX_EPOCH;
 
 /// What the manifest records of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry {
+pub(super) struct Entry {
     /// xxh3-128 of the bytes.
     pub hash: u128,
     /// Length in bytes.
@@ -31,17 +31,17 @@ pub struct Entry {
 
 /// Output path → what was written there.
 #[derive(Debug, Clone, Default)]
-pub struct Manifest(pub HashMap<String, Entry>);
+pub(super) struct Manifest(pub HashMap<String, Entry>);
 
 const VERSION: &str = "cairn-manifest 1";
 
 /// The content hash the manifest records.
-pub fn hash(bytes: &[u8]) -> u128 {
+pub(super) fn hash(bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// A file's modification time in the manifest's terms.
-pub fn modified(meta: &std::fs::Metadata) -> (i64, u32) {
+pub(super) fn modified(meta: &std::fs::Metadata) -> (i64, u32) {
     let Ok(time) = meta.modified() else {
         return (0, 0);
     };
@@ -60,7 +60,7 @@ pub fn modified(meta: &std::fs::Metadata) -> (i64, u32) {
 impl Manifest {
     /// Reads a manifest; empty when it is missing or unreadable (every file is then
     /// compared by reading it).
-    pub fn read(path: &Path) -> Manifest {
+    pub(super) fn read(path: &Path) -> Manifest {
         let Ok(text) = std::fs::read_to_string(path) else {
             return Manifest::default();
         };
@@ -68,7 +68,7 @@ impl Manifest {
     }
 
     /// Writes the manifest whole: to a temporary file beside it, then renamed into place.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+    pub(super) fn write(&self, path: &Path) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -112,7 +112,7 @@ impl Manifest {
     }
 
     /// The manifest's text: the version, then every entry in path order.
-    pub fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         let mut paths: Vec<&String> = self.0.keys().collect();
         paths.sort();
         let mut text = String::with_capacity(VERSION.len() + 1 + paths.len() * 80);
@@ -129,7 +129,7 @@ impl Manifest {
     }
 
     /// True when the file at `target` is, by size and time, the one this entry records.
-    pub fn still_on_disk(entry: &Entry, target: &Path) -> bool {
+    pub(super) fn still_on_disk(entry: &Entry, target: &Path) -> bool {
         std::fs::symlink_metadata(target).is_ok_and(|meta| {
             meta.is_file() && meta.len() == entry.size && modified(&meta) == entry.modified
         })

@@ -152,14 +152,14 @@ impl Reader<'_> {
                         value,
                         "description",
                         "describe the quiz in a sentence, or remove the key",
-                    )
+                    );
                 }
                 "start" => {
                     flow.start = self.text(
                         value,
                         "start",
                         "name the first question, e.g. `start: first-question`",
-                    )
+                    );
                 }
                 "nodes" => flow.questions = self.questions(value),
                 "outcomes" => flow.outcomes = self.outcomes(value),
@@ -218,14 +218,14 @@ impl Reader<'_> {
                     match field.as_str() {
                         "question" => {
                             question.question =
-                                self.text(value, "question", "write the question to ask")
+                                self.text(value, "question", "write the question to ask");
                         }
                         "help" => {
                             question.help = self.text(
                                 value,
                                 "help",
                                 "write help text in Markdown, or remove the key",
-                            )
+                            );
                         }
                         "answers" => {
                             question.answers_key = fields
@@ -286,7 +286,7 @@ impl Reader<'_> {
                             value,
                             "next",
                             "name the question or outcome this answer leads to",
-                        )
+                        );
                     }
                     _ => {}
                 }
@@ -326,11 +326,11 @@ impl Reader<'_> {
                 for (field, value) in self.known_entries(fields, OUTCOME_KEYS) {
                     match field.as_str() {
                         "title" => {
-                            outcome.title = self.text(value, "title", "give the outcome a title")
+                            outcome.title = self.text(value, "title", "give the outcome a title");
                         }
                         "body" => {
                             outcome.body =
-                                self.text(value, "body", "write the outcome's text in Markdown")
+                                self.text(value, "body", "write the outcome's text in Markdown");
                         }
                         "read" => outcome.read = self.read_links(value),
                         _ => {}
@@ -398,14 +398,14 @@ impl Reader<'_> {
             for (field, value) in self.known_entries(fields, TEST_KEYS) {
                 match field.as_str() {
                     "name" => {
-                        test.name = self.text(value, "name", "name the test, or remove the key")
+                        test.name = self.text(value, "name", "name the test, or remove the key");
                     }
                     "outcome" => {
                         test.outcome = self.text(
                             value,
                             "outcome",
                             "name the outcome these answers must reach",
-                        )
+                        );
                     }
                     "answers" => test.steps = self.steps(value),
                     _ => {}

@@ -13,7 +13,12 @@ use super::schema::{FlowSource, OutcomeSource, Step};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 
 /// Runs every test of `flow` on `graph`, reporting failures and untested outcomes.
-pub fn run(flow: &FlowSource, graph: &Graph, source: &SourceFile, problems: &mut Diagnostics) {
+pub(super) fn run(
+    flow: &FlowSource,
+    graph: &Graph,
+    source: &SourceFile,
+    problems: &mut Diagnostics,
+) {
     let Some(start) = graph.start else {
         return; // `start` is reported already; nothing can be walked.
     };

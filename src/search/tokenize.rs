@@ -33,7 +33,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
         out.push(Token {
             word: word.to_owned(),
             range,
-        })
+        });
     });
     out
 }

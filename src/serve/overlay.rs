@@ -28,7 +28,7 @@ pub fn render(problems: &Diagnostics) -> String {
     html.push_str(
         "<button type=\"button\" class=\"cairn-overlay-close\" aria-label=\"Hide this message\">Hide</button>\n</div>\n<ol class=\"cairn-diagnostics\">\n",
     );
-    for diagnostic in problems.iter() {
+    for diagnostic in problems {
         diagnostic_html(diagnostic, &mut html);
     }
     html.push_str(

@@ -32,13 +32,16 @@ impl Inner {
 }
 
 /// Watches the site until dropped; a thread rebuilds after each burst of changes.
-pub struct Watcher {
+pub(super) struct Watcher {
     _inner: Arc<Mutex<Inner>>,
 }
 
 impl Watcher {
     /// Starts watching the site of `options` and rebuilding with `rebuilder`.
-    pub fn start(options: &ServeOptions, rebuilder: Rebuilder) -> Result<Watcher, Diagnostic> {
+    pub(super) fn start(
+        options: &ServeOptions,
+        rebuilder: Rebuilder,
+    ) -> Result<Watcher, Diagnostic> {
         let (sender, receiver) = channel::<DebounceEventResult>();
         let tick = Some((options.debounce / 4).max(Duration::from_millis(1)));
         let failed = |e: notify::Error| {
@@ -133,10 +136,9 @@ fn rebuild_loop(
 
 /// True when a batch of events touches a file the build reads.
 fn is_relevant(root: &Path, result: &DebounceEventResult) -> bool {
-    let events = match result {
-        Ok(events) => events,
-        // The watcher lost track (e.g. too many events): rebuild to be sure.
-        Err(_) => return true,
+    // The watcher lost track (e.g. too many events): rebuild to be sure.
+    let Ok(events) = result else {
+        return true;
     };
     events.iter().any(|event| {
         !matches!(event.kind, EventKind::Access(_))

@@ -5,7 +5,7 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 
 /// Registers cairn's filters.
-pub fn register(tera: &mut Tera) {
+pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("date", date);
     tera.register_filter("json", json);
 }
@@ -34,7 +34,7 @@ fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 /// where the quotes JSON itself needs would end the attribute: such output must be
 /// single-quoted. A plain scan: within a tag, is the nearest quote before `{{` an unclosed
 /// `="`?
-pub fn json_in_double_quotes(source: &SourceFile, problems: &mut Diagnostics) {
+pub(super) fn json_in_double_quotes(source: &SourceFile, problems: &mut Diagnostics) {
     let text = &*source.text;
     let mut from = 0;
     while let Some(found) = text[from..].find("{{") {

@@ -124,7 +124,7 @@ fn leaf_modules_stay_leaves() {
     }
     let leaves: BTreeSet<String> = ["escape", "slug", "diagnostics"]
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert!(
         graph["markdown"].is_subset(&leaves),

@@ -11,7 +11,7 @@ fn first_error(files: &[(&str, &str)]) -> cairn::diagnostics::Diagnostic {
     let problems = site.build_err();
     problems
         .into_iter()
-        .find(|d| d.is_error())
+        .find(cairn::diagnostics::Diagnostic::is_error)
         .expect("an error")
 }
 
@@ -226,7 +226,10 @@ fn all_errors_are_reported_together() {
     site.write("content/c.md", "---\ntitle: C\n---\n[x](nope.md)\n");
     let problems = site.build_err();
     // Front matter errors stop a file before its links are checked; both files are named.
-    let files: Vec<String> = problems.iter().map(|d| d.location()).collect();
+    let files: Vec<String> = problems
+        .iter()
+        .map(cairn::diagnostics::Diagnostic::location)
+        .collect();
     assert!(
         files.iter().any(|f| f.starts_with("content/a.md")),
         "{files:?}"
@@ -279,7 +282,10 @@ fn unknown_filters_and_functions_in_templates_are_all_reported() {
         "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | nofilter }}{{ nofn() }}\n{% endblock content %}\n",
     );
     let problems = site.build_err();
-    let locations: Vec<String> = problems.iter().map(|d| d.location()).collect();
+    let locations: Vec<String> = problems
+        .iter()
+        .map(cairn::diagnostics::Diagnostic::location)
+        .collect();
     assert_eq!(
         locations,
         vec!["templates/page.html:3:17", "templates/page.html:3:31"]

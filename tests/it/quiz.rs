@@ -291,7 +291,7 @@ fn yaml_outside_content_quiz_is_refused() {
     let refused: Vec<String> = problems
         .iter()
         .filter(|d| d.message.starts_with("a YAML file outside content/quiz/"))
-        .map(|d| d.location())
+        .map(cairn::diagnostics::Diagnostic::location)
         .collect();
     assert_eq!(
         refused,

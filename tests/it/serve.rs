@@ -39,12 +39,9 @@ impl Served {
                 let _ = sender.send(line);
             }
         });
-        let line = match receiver.recv_timeout(WAIT) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("cairn serve printed no address in time");
-            }
+        let Ok(line) = receiver.recv_timeout(WAIT) else {
+            let _ = child.kill();
+            panic!("cairn serve printed no address in time");
         };
         let address = line
             .split("http://")

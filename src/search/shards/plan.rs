@@ -64,7 +64,7 @@ impl Default for ShardOptions {
 
 /// Every index file of an index, decided: built by [`Plan::new`], each file's content
 /// then made on demand (in parallel, by the caller).
-pub struct Plan<'a> {
+pub(super) struct Plan<'a> {
     index: &'a SearchIndex,
     options: ShardOptions,
     /// By stem number: what each stem carries, in whichever shards list its words.
@@ -77,7 +77,7 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// Settles each stem's postings and hits, cuts the words into shards and decides where
     /// each split group's vocabulary goes.
-    pub fn new(index: &'a SearchIndex, options: &ShardOptions) -> Plan<'a> {
+    pub(super) fn new(index: &'a SearchIndex, options: &ShardOptions) -> Plan<'a> {
         let doc_count = index.docs.len();
         let postings: Vec<Postings> = index
             .stems
@@ -135,12 +135,12 @@ impl<'a> Plan<'a> {
     }
 
     /// The number of term shards.
-    pub fn shard_count(&self) -> usize {
+    pub(super) fn shard_count(&self) -> usize {
         self.shards.len()
     }
 
     /// The number of vocabulary files.
-    pub fn vocabulary_count(&self) -> usize {
+    pub(super) fn vocabulary_count(&self) -> usize {
         self.vocabularies.len()
     }
 
@@ -150,12 +150,12 @@ impl<'a> Plan<'a> {
     }
 
     /// The number of document chunks.
-    pub fn chunk_count(&self) -> usize {
+    pub(super) fn chunk_count(&self) -> usize {
         self.index.docs.len().div_ceil(self.chunk_docs())
     }
 
     /// The manifest of these files, whose names carry `hash`.
-    pub fn manifest(&self, hash: String) -> Manifest {
+    pub(super) fn manifest(&self, hash: String) -> Manifest {
         Manifest {
             version: VERSION,
             docs: self.index.docs.len(),
@@ -175,7 +175,7 @@ impl<'a> Plan<'a> {
 
     /// Term shard `number`: its words' stems with their postings and hits, the sections
     /// and pages the hits point at, and where the rest of a split group's words are.
-    pub fn term_shard(&self, number: usize) -> TermShard<'_> {
+    pub(super) fn term_shard(&self, number: usize) -> TermShard<'_> {
         let index = self.index;
         let shard = &self.shards[number];
         let words = &index.words[shard.words.clone()];
@@ -268,7 +268,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Vocabulary file `number`.
-    pub fn vocabulary(&self, number: usize) -> Vocabulary<'_> {
+    pub(super) fn vocabulary(&self, number: usize) -> Vocabulary<'_> {
         self.vocabulary_of(self.vocabularies[number].clone())
     }
 
@@ -291,7 +291,7 @@ impl<'a> Plan<'a> {
     /// Document chunk `number`: consecutive sections, each with the start of its text
     /// (the first `chunk_text_chars` characters), for the browser to cut the excerpt
     /// around the words it matched when a term shard has no hit for it.
-    pub fn chunk(&self, number: usize) -> Chunk<'_> {
+    pub(super) fn chunk(&self, number: usize) -> Chunk<'_> {
         let size = self.chunk_docs();
         let all = &self.index.docs;
         let start = number.saturating_mul(size).min(all.len());

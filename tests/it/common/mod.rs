@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use scraper::{Html, Selector};
 
 /// A site in a temporary folder; dropped with the test.
-pub struct TestSite {
+pub(crate) struct TestSite {
     pub dir: tempfile::TempDir,
 }
 
 impl TestSite {
     /// Copies `tests/fixtures/<name>` into a temp folder, with the repo's themes unless the
     /// fixture brings its own.
-    pub fn fixture(name: &str) -> TestSite {
+    pub(crate) fn fixture(name: &str) -> TestSite {
         let site = TestSite::empty();
         let from = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
@@ -27,7 +27,7 @@ impl TestSite {
     }
 
     /// A minimal valid site (site.yaml, home page, the repo's themes).
-    pub fn minimal() -> TestSite {
+    pub(crate) fn minimal() -> TestSite {
         let site = TestSite::empty();
         copy_dir(&repo_path("themes"), &site.root().join("themes"));
         site.write(
@@ -44,28 +44,28 @@ impl TestSite {
         }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn public(&self) -> PathBuf {
+    pub(crate) fn public(&self) -> PathBuf {
         self.root().join("public")
     }
 
     /// Writes a file below the site root, creating folders.
-    pub fn write(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: &str) -> &Self {
         let path = self.root().join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
         self
     }
 
-    pub fn options(&self) -> cairn::BuildOptions {
+    pub(crate) fn options(&self) -> cairn::BuildOptions {
         cairn::BuildOptions::new(self.root())
     }
 
     /// Builds and panics with the rendered diagnostics on failure.
-    pub fn build(&self) -> cairn::BuildReport {
+    pub(crate) fn build(&self) -> cairn::BuildReport {
         match cairn::build(&self.options()) {
             Ok(report) => report,
             Err(problems) => panic!("build failed:\n{}", problems.render(false)),
@@ -73,7 +73,7 @@ impl TestSite {
     }
 
     /// Builds, expecting failure; returns the diagnostics.
-    pub fn build_err(&self) -> cairn::diagnostics::Diagnostics {
+    pub(crate) fn build_err(&self) -> cairn::diagnostics::Diagnostics {
         match cairn::build(&self.options()) {
             Ok(_) => panic!("build succeeded but should have failed"),
             Err(mut problems) => {
@@ -84,38 +84,38 @@ impl TestSite {
     }
 
     /// Reads an output file as text.
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let path = self.public().join(rel);
         std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Parses an output HTML file.
-    pub fn html(&self, rel: &str) -> Page {
+    pub(crate) fn html(&self, rel: &str) -> Page {
         Page(Html::parse_document(&self.read(rel)))
     }
 }
 
 /// A parsed HTML page with small query helpers.
-pub struct Page(pub Html);
+pub(crate) struct Page(pub Html);
 
 impl Page {
-    pub fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+    pub(crate) fn all(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
         let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e}"));
         self.0.select(&selector).collect()
     }
 
-    pub fn one(&self, css: &str) -> scraper::ElementRef<'_> {
+    pub(crate) fn one(&self, css: &str) -> scraper::ElementRef<'_> {
         let found = self.all(css);
         assert!(!found.is_empty(), "nothing matches {css}");
         found[0]
     }
 
-    pub fn text(&self, css: &str) -> String {
+    pub(crate) fn text(&self, css: &str) -> String {
         self.one(css).text().collect::<String>().trim().to_string()
     }
 
-    pub fn attr(&self, css: &str, name: &str) -> String {
+    pub(crate) fn attr(&self, css: &str, name: &str) -> String {
         self.one(css)
             .value()
             .attr(name)
@@ -124,11 +124,11 @@ impl Page {
     }
 }
 
-pub fn repo_path(rel: &str) -> PathBuf {
+pub(crate) fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -141,7 +141,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file below `dir` with its bytes, for comparing builds.
-pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
