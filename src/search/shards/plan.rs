@@ -17,10 +17,11 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::format::{
-    CUT_AFTER, CUT_BEFORE, Chunk, ChunkDoc, Hit, Manifest, Page, Posting, Postings, ShardDoc,
-    ShardWord, Stem, TermShard, VERSION, Vocabulary, VocabularyWord, WordPlace,
+    CUT_AFTER, CUT_BEFORE, Chunk, ChunkDoc, Hit, Manifest, NO_EXCERPT, Page, Posting, Postings,
+    ShardDoc, ShardWord, Stem, TermShard, VERSION, Vocabulary, VocabularyWord, WordPlace,
+    encode_counts,
 };
-use crate::search::hits::{self, HitOptions};
+use crate::search::hits::{self, Chosen, HitOptions};
 use crate::search::index::{self, SearchDoc, SearchIndex, word_order};
 
 /// Sizes that decide how the index is cut.
@@ -156,9 +157,15 @@ impl<'a> Plan<'a> {
 
     /// The manifest of these files, whose names carry `hash`.
     pub(super) fn manifest(&self, hash: String) -> Manifest {
+        let mut sections = vec![0; self.index.pages.len()];
+        for doc in &self.index.docs {
+            sections[doc.page] += 1;
+        }
         Manifest {
             version: VERSION,
             docs: self.index.docs.len(),
+            sections: encode_counts(sections),
+            stemmer: self.index.stemmer.unwrap_or_default().to_owned(),
             hits: self.options.hits.per_stem,
             window: self.options.window_chars,
             from: self
@@ -365,19 +372,29 @@ impl PlannedStem {
         index: &SearchIndex,
         postings: &[index::Posting],
         encoded: Postings,
-        hits: &[u32],
+        hits: &[Chosen],
         options: &ShardOptions,
     ) -> PlannedStem {
+        let fallback = encoded.fallback();
         let hits = hits
             .iter()
-            .filter_map(|doc| {
-                let at = postings.binary_search_by_key(doc, |p| p.doc).ok()?;
+            .filter_map(|hit| {
+                let at = postings.binary_search_by_key(&hit.doc, |p| p.doc).ok()?;
                 let posting = &postings[at];
+                // A section carried for a pair counts at the bitmap's impact, as before.
+                let impact = match fallback {
+                    Some(fallback) if !hit.own => fallback,
+                    _ => posting.impact,
+                };
                 let text = &index.docs[posting.doc as usize].text;
-                let (window, flags) = window(text, posting.first, options.window_chars);
+                let (window, flags) = if hit.excerpt {
+                    window(text, posting.first, options.window_chars)
+                } else {
+                    (String::new(), NO_EXCERPT)
+                };
                 Some(PlannedHit {
                     doc: posting.doc,
-                    impact: posting.impact,
+                    impact,
                     flags,
                     window,
                 })

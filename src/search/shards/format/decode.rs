@@ -160,6 +160,18 @@ impl Manifest {
                 ),
             ));
         }
+        let counts = manifest.section_counts()?;
+        let sections = counts.iter().try_fold(0usize, |sum, n| sum.checked_add(*n));
+        if sections != Some(manifest.docs) || counts.contains(&0) {
+            return Err(error(
+                0,
+                format!(
+                    "the manifest's pages have {} sections, not its {} documents, or a page has none",
+                    sections.map_or_else(|| "too many".into(), |n| n.to_string()),
+                    manifest.docs
+                ),
+            ));
+        }
         Ok(manifest)
     }
 }

@@ -171,9 +171,13 @@ fn a_vocabulary_and_a_chunk_are_written_byte_for_byte() {
 
 #[test]
 fn the_manifest_reads_back_and_finds_a_words_shard() {
+    // 120 sections: 40 pages of 1, one of 50, one of 30.
+    let counts: Vec<usize> = std::iter::repeat_n(1, 40).chain([50, 30]).collect();
     let manifest = Manifest {
         version: VERSION,
         docs: 120,
+        sections: encode_counts(counts.clone()),
+        stemmer: "english".into(),
         hits: 8,
         window: 72,
         from: "ca co cor".into(),
@@ -183,10 +187,14 @@ fn the_manifest_reads_back_and_finds_a_words_shard() {
     let bytes = manifest.encode();
     assert_eq!(
         String::from_utf8(bytes.clone()).unwrap(),
-        r#"{"version":2,"docs":120,"hits":8,"window":72,"from":"ca co cor","chunk_docs":24,"hash":"0123456789abcdef"}"#
+        format!(
+            r#"{{"version":3,"docs":120,"sections":"{}O1u","stemmer":"english","hits":8,"window":72,"from":"ca co cor","chunk_docs":24,"hash":"0123456789abcdef"}}"#,
+            "1".repeat(40)
+        )
     );
     let read = Manifest::decode(&bytes).unwrap();
     assert_eq!(read, manifest);
+    assert_eq!(read.section_counts().unwrap(), counts);
     assert_eq!(read.shard_keys(), ["", "ca", "co", "cor"]);
     assert_eq!(read.shard_for("apple"), 0);
     assert_eq!(read.shard_for("ca"), 1);
@@ -207,10 +215,43 @@ fn the_manifest_reads_back_and_finds_a_words_shard() {
 
     let older = String::from_utf8(bytes)
         .unwrap()
-        .replace(r#""version":2"#, r#""version":1"#);
+        .replace(r#""version":3"#, r#""version":2"#);
     let error = Manifest::decode(older.as_bytes()).unwrap_err();
-    assert!(error.problem.contains("version 1"), "{error}");
+    assert!(error.problem.contains("version 2"), "{error}");
     assert!(Manifest::decode(b"{}").is_err());
+
+    // Section counts that do not add up to the documents are refused.
+    let short = Manifest {
+        sections: encode_counts([1, 2]),
+        ..manifest.clone()
+    };
+    let error = Manifest::decode(&short.encode()).unwrap_err();
+    assert!(error.problem.contains("3 sections, not its 120"), "{error}");
+    let broken = Manifest {
+        sections: "1?".into(),
+        ..manifest
+    };
+    assert!(Manifest::decode(&broken.encode()).is_err());
+}
+
+#[test]
+fn section_counts_read_back() {
+    for counts in [
+        vec![],
+        vec![1],
+        vec![31, 32, 33, 1023, 1024, 70_000, 1],
+        vec![usize::try_from(u32::MAX).unwrap()],
+    ] {
+        let text = encode_counts(counts.clone());
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_eq!(decode_counts(&text).unwrap(), counts, "{text}");
+    }
+    assert_eq!(encode_counts([1, 2, 40]), "12E1");
+    assert!(decode_counts("W").is_err(), "ends inside a number");
+    assert!(decode_counts("1 2").is_err());
 }
 
 #[test]
