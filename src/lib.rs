@@ -111,6 +111,8 @@ pub struct Generated {
     pub site: Site,
     /// Every page's rendered Markdown (the search index is made from it).
     pub markdown: SiteMarkdown,
+    /// The site's compiled quizzes (the search index holds their pages too).
+    pub flows: Vec<quiz::CompiledFlow>,
     /// Generated files (pages, feeds, sitemap…).
     pub files: Vec<OutputFile>,
     /// Files copied as they are (theme and site static files, content assets).
@@ -156,7 +158,12 @@ pub fn build_in_memory(
     cache: &incremental::BuildCache,
 ) -> Result<Generated, Diagnostics> {
     let mut generated = generate(options, cache)?;
-    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
+    let index = search::site_index(
+        &generated.site,
+        &generated.markdown,
+        &generated.flows,
+        &cache.search,
+    );
     generated.files.extend(index);
     generated.timings.lap("search index");
     let mut problems = Diagnostics::default();
@@ -239,6 +246,7 @@ pub fn generate(
         },
         site,
         markdown,
+        flows,
         files,
         copies: assets.copies,
         warnings: problems,

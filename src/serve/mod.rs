@@ -212,7 +212,7 @@ impl Rebuilder {
     /// made now on the first build, and otherwise the last ones for the moment, with the
     /// sources of the new index to make once the pages are published.
     fn search_files(&self, generated: &mut crate::Generated) -> Option<PendingIndex> {
-        let sources = search::sources(&generated.site, &generated.markdown);
+        let sources = search::sources(&generated.site, &generated.markdown, &generated.flows);
         let language = generated.site.config.language.clone();
         let memo = &self.cache.search;
         if let Some(files) = memo.reusable(&sources, &language) {
