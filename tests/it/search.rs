@@ -292,7 +292,9 @@ fn search_js_stays_within_its_size_budget() {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&source).unwrap();
     let gzipped = encoder.finish().unwrap().len();
-    assert!(gzipped <= 8 * 1024, "search.js is {gzipped} bytes gzipped");
+    // Every first query loads it: the engine, the English stemmer, the box, the results
+    // page and the landing highlights, within 13 KB.
+    assert!(gzipped <= 13 * 1024, "search.js is {gzipped} bytes gzipped");
     let text = String::from_utf8(source).unwrap();
     for banned in [
         "innerHTML",

@@ -52,7 +52,8 @@
   function initFaqTarget() {
     const openTarget = () => {
       if (!location.hash) return;
-      const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      let target;
+      try { target = document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (error) { return; }
       if (target && target.tagName === 'DETAILS') target.open = true;
     };
     openTarget();
