@@ -80,12 +80,13 @@ pub fn choose(
     options: &HitOptions,
 ) -> Vec<Vec<Chosen>> {
     let doc_count = index.docs.len();
+    let page_of: Vec<u32> = index.docs.iter().map(|d| d.page as u32).collect();
     let mut hits: Vec<Vec<Chosen>> = index
         .stems
         .par_iter()
         .map(|stem| {
             let scored = stem.postings.iter().map(|p| (u32::from(p.impact), p.doc));
-            best_pages(index, scored, options)
+            best_pages(&page_of, scored, options)
                 .into_iter()
                 .map(|(doc, excerpt)| Chosen {
                     doc,
@@ -98,7 +99,7 @@ pub fn choose(
 
     let common = common_stems(index, options);
     if common.len() >= 2 && options.per_stem > 0 {
-        let mut pairs = PairScores::new(index, &common, fallbacks, &hits, doc_count);
+        let mut pairs = PairScores::new(index, &common, fallbacks, &hits, &page_of);
         for (a, b, doc, excerpt) in pairs.uncovered(options) {
             pairs.carry(&mut hits, (a, b), doc, excerpt);
         }
@@ -119,46 +120,45 @@ pub fn choose(
 /// The sections to carry for scored sections `(score, doc)` in ascending doc order: the
 /// best `per_stem` pages (by their best section's score, then page order), and for each
 /// its best `sections_per_page` sections (by score, then id), the first with its excerpt.
-/// This is the order `search.js` ranks pages and their sections in.
+/// This is the order `search.js` ranks pages and their sections in. `page_of` gives each
+/// document's page. Runs for every stem and every pair of common stems: one pass, and no
+/// allocation but for the pages that enter the best.
 fn best_pages(
-    index: &SearchIndex,
+    page_of: &[u32],
     scored: impl IntoIterator<Item = (u32, u32)>,
     options: &HitOptions,
 ) -> Vec<(u32, bool)> {
     let keep = options.sections_per_page.max(1);
-    // (page, its best sections as (score, doc), best first), best page first.
-    let mut top: Vec<(usize, Vec<(u32, u32)>)> = Vec::with_capacity(options.per_stem + 1);
-    let mut current: Option<(usize, Vec<(u32, u32)>)> = None;
-    let flush = |page: (usize, Vec<(u32, u32)>), top: &mut Vec<(usize, Vec<(u32, u32)>)>| {
-        let score = page.1[0].0;
+    // The best pages so far, best first: (best score, its best sections (score, doc)).
+    let mut top: Vec<(u32, Vec<(u32, u32)>)> = Vec::with_capacity(options.per_stem + 1);
+    // The page being read, and its best sections so far, best first.
+    let mut page = u32::MAX;
+    let mut sections: Vec<(u32, u32)> = Vec::with_capacity(keep + 1);
+    let mut flush = |sections: &mut Vec<(u32, u32)>| {
+        let Some(&(score, _)) = sections.first() else {
+            return;
+        };
         // Pages come in order, so a later one beats a kept one only with a higher score.
-        if top.len() < options.per_stem || top.last().is_some_and(|(_, s)| score > s[0].0) {
-            let at = top.partition_point(|(_, s)| s[0].0 >= score);
-            top.insert(at, page);
+        if top.len() < options.per_stem || top.last().is_some_and(|(s, _)| score > *s) {
+            let at = top.partition_point(|(s, _)| *s >= score);
+            top.insert(at, (score, sections.clone()));
             top.truncate(options.per_stem);
         }
+        sections.clear();
     };
     for (score, doc) in scored {
-        let page = index.docs[doc as usize].page;
-        match &mut current {
-            Some((at, sections)) if *at == page => {
-                if sections.len() < keep || sections.last().is_some_and(|(s, _)| score > *s) {
-                    let at = sections.partition_point(|(s, _)| *s >= score);
-                    sections.insert(at, (score, doc));
-                    sections.truncate(keep);
-                }
-            }
-            _ => {
-                if let Some(done) = current.take() {
-                    flush(done, &mut top);
-                }
-                current = Some((page, vec![(score, doc)]));
-            }
+        let of = page_of[doc as usize];
+        if of != page {
+            flush(&mut sections);
+            page = of;
+        }
+        if sections.len() < keep || sections.last().is_some_and(|(s, _)| score > *s) {
+            let at = sections.partition_point(|(s, _)| *s >= score);
+            sections.insert(at, (score, doc));
+            sections.truncate(keep);
         }
     }
-    if let Some(done) = current.take() {
-        flush(done, &mut top);
-    }
+    flush(&mut sections);
     top.into_iter()
         .flat_map(|(_, sections)| {
             sections
@@ -200,6 +200,8 @@ fn common_stems(index: &SearchIndex, options: &HitOptions) -> Vec<u32> {
 struct PairScores<'a> {
     index: &'a SearchIndex,
     common: &'a [u32],
+    /// Each document's page.
+    page_of: &'a [u32],
     /// Per common stem, per section: the impact `search.js` uses (0 when absent).
     scores: Vec<Vec<u8>>,
     /// Per common stem, per section: how it carries it ([`level`]; 0 when not a hit).
@@ -212,8 +214,9 @@ impl<'a> PairScores<'a> {
         common: &'a [u32],
         fallbacks: &[Option<u8>],
         hits: &[Vec<Chosen>],
-        doc_count: usize,
+        page_of: &'a [u32],
     ) -> PairScores<'a> {
+        let doc_count = page_of.len();
         let (scores, carried) = common
             .par_iter()
             .map(|stem| {
@@ -233,6 +236,7 @@ impl<'a> PairScores<'a> {
         PairScores {
             index,
             common,
+            page_of,
             scores,
             carried,
         }
@@ -302,7 +306,7 @@ impl<'a> PairScores<'a> {
                 (square(mine) + square(theirs), posting.doc)
             })
         });
-        best_pages(self.index, scored, options)
+        best_pages(self.page_of, scored, options)
             .into_iter()
             .filter(|(doc, excerpt)| {
                 let need = level(*excerpt);

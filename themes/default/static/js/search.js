@@ -526,10 +526,11 @@
     return `${doc.page.url}?q=${encodeURIComponent(query.trim())}${doc.anchor ? `#${encodeURIComponent(doc.anchor)}` : ""}`;
   }
 
-  // The results page's address for a query (and a screen of its results).
+  // The results page's address for a query as typed (a word being typed still matches as
+  // a prefix there), and a screen of its results.
   function resultsLink(query, screen) {
     const url = new URL(root.getAttribute("data-results"), location.href);
-    url.searchParams.set("q", query.trim());
+    url.searchParams.set("q", query);
     if (screen > 1) url.searchParams.set("page", screen);
     return url.pathname + url.search;
   }
