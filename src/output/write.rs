@@ -71,6 +71,8 @@ pub struct Writer {
     paths: Mutex<HashSet<RelPath>>,
     counter: AtomicUsize,
     committed: bool,
+    /// True when this writer made the output folder (a failed first build removes it).
+    made_output: bool,
 }
 
 impl Writer {
@@ -78,6 +80,7 @@ impl Writer {
     /// last build's manifest from `manifest` (kept outside the output, so it is never
     /// published) and clears what a killed build may have staged.
     pub fn open(output: &Path, manifest: Option<PathBuf>) -> std::io::Result<Writer> {
+        let made_output = !output.exists();
         std::fs::create_dir_all(output)?;
         let marker = output.join(MARKER);
         if !marker.is_file() {
@@ -96,6 +99,7 @@ impl Writer {
             paths: Mutex::new(HashSet::new()),
             counter: AtomicUsize::new(0),
             committed: false,
+            made_output,
         })
     }
 
@@ -285,6 +289,10 @@ impl Drop for Writer {
             made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
             for dir in made {
                 let _ = std::fs::remove_dir(dir);
+            }
+            if self.made_output {
+                let _ = std::fs::remove_file(self.output.join(MARKER));
+                let _ = std::fs::remove_dir(&self.output);
             }
         }
     }

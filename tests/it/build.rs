@@ -350,3 +350,77 @@ fn highlighted_code_kept_between_builds_gives_the_same_pages() {
         "{page}"
     );
 }
+
+#[test]
+fn a_build_failing_in_the_page_stage_leaves_the_output_as_it_was() {
+    // Pages are staged as they are rendered; one page whose template fails at render time
+    // must still leave no trace once the build stops.
+    let site = TestSite::fixture("basic");
+    site.build();
+    let before = snapshot(&site.public());
+    site.write(
+        "templates/fails.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"nowhere.md\") %}{{ p.title }}{% endblock content %}",
+    );
+    for i in 0..30 {
+        site.write(
+            &format!("content/more/p{i}.md"),
+            &format!("---\ntitle: P{i}\n---\nText {i}.\n"),
+        );
+    }
+    site.write(
+        "content/more/zz.md",
+        "---\ntitle: Fails\ntemplate: fails.html\n---\nText.\n",
+    );
+    let problems = site.build_err();
+    assert!(
+        problems.iter().any(|p| p.message.contains("nowhere.md")),
+        "{}",
+        problems.render(false)
+    );
+    assert_eq!(
+        before,
+        snapshot(&site.public()),
+        "nothing staged is left behind"
+    );
+}
+
+#[test]
+fn a_build_written_to_disk_is_the_build_kept_in_memory() {
+    for fixture in ["basic", "quiz"] {
+        let site = TestSite::fixture(fixture);
+        site.build();
+        let on_disk = snapshot(&site.public());
+        let kept = cairn::build_in_memory(&site.options(), &cairn::incremental::BuildCache::off())
+            .unwrap_or_else(|problems| panic!("{}", problems.render(false)));
+        let mut in_memory: Vec<(String, Vec<u8>)> = kept
+            .files
+            .iter()
+            .map(|f| (f.path.to_string(), f.bytes.to_vec()))
+            .chain(
+                kept.copies
+                    .iter()
+                    .map(|c| (c.path.to_string(), std::fs::read(&c.source).unwrap())),
+            )
+            .collect();
+        in_memory.push((
+            ".cairn-build".into(),
+            std::fs::read(site.public().join(".cairn-build")).unwrap(),
+        ));
+        in_memory.sort();
+        assert_eq!(on_disk, in_memory, "{fixture}");
+    }
+}
+
+#[test]
+fn a_file_edited_by_hand_in_the_output_is_rewritten() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    let page = site.public().join("about/index.html");
+    let original = std::fs::read(&page).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&page, b"edited by hand").unwrap();
+    let report = site.build();
+    assert_eq!(report.write.written, 1, "only the edited file");
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+}
