@@ -164,30 +164,53 @@ pub fn build_in_memory(
     Ok(generated)
 }
 
-/// Every stage: [`generate`], then the search index, every file handed to `emitter`.
+/// Every stage, every file handed to `emitter`: the site is prepared, then indexed for
+/// search while only its text is in memory, then published through the templates.
 pub fn build_into(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
     emitter: &Emitter,
 ) -> Result<Generated, Diagnostics> {
-    let mut generated = generate(options, cache, emitter)?;
-    emitter.files(search::site_index(
-        &generated.site,
-        &generated.markdown,
-        &cache.search,
-    ));
-    generated.timings.lap("search index");
-    Ok(generated)
+    let mut prepared = prepare(options, cache, emitter)?;
+    let index = search::site_index(&prepared.site, &prepared.markdown, &cache.search);
+    emitter.files(index);
+    prepared.markdown.release(render::Release::SearchText);
+    prepared.timings.lap("search index");
+    publish(prepared, cache, emitter)
 }
 
-/// Runs every stage up to, not including, the search index, taking what it can from
-/// `cache` and handing every file to `emitter` as it is made. Stops after the stage where
-/// the first error was found, with every problem found so far.
+/// Every stage but the search index (which `cairn serve` makes once the pages are served).
 pub fn generate(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
     emitter: &Emitter,
 ) -> Result<Generated, Diagnostics> {
+    let prepared = prepare(options, cache, emitter)?;
+    publish(prepared, cache, emitter)
+}
+
+/// A site loaded and rendered to Markdown, its quizzes compiled and its assets emitted:
+/// what the search index and the templates are made from.
+pub struct Prepared {
+    site: Site,
+    markdown: SiteMarkdown,
+    flows: Vec<quiz::CompiledFlow>,
+    templates: std::sync::Arc<templates::Templates>,
+    assets: assets::AssetMap,
+    /// Generated files the site's `static/` replaces.
+    replaced: Vec<paths::RelPath>,
+    problems: Diagnostics,
+    timings: timings::StageTimings,
+}
+
+/// The stages up to the templates: config, theme and templates, content, Markdown,
+/// quizzes, assets. Stops after the stage where the first error was found, with every
+/// problem found so far.
+pub fn prepare(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Prepared, Diagnostics> {
     let root = options.root.as_path();
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
@@ -217,7 +240,7 @@ pub fn generate(
         return Err(problems);
     };
     // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
-    let replaced: Vec<paths::RelPath> = assets
+    let replaced = assets
         .copies
         .iter()
         .filter(|copy| site_files::REPLACEABLE.contains(&copy.path.as_str()))
@@ -228,8 +251,45 @@ pub fn generate(
         emitter.copy(copy);
     }
     timings.lap("static assets");
+    Ok(Prepared {
+        site,
+        markdown,
+        flows,
+        templates,
+        assets: assets.map,
+        replaced,
+        problems,
+        timings,
+    })
+}
+
+/// The stages from the template values on: site files (sitemap, feed, deploy files), then
+/// every HTML page through the templates.
+pub fn publish(
+    prepared: Prepared,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Generated, Diagnostics> {
+    let Prepared {
+        site,
+        mut markdown,
+        flows,
+        templates,
+        assets,
+        replaced,
+        mut problems,
+        mut timings,
+    } = prepared;
     let values = SiteValues::build(&site, &markdown, &cache.values);
-    templates.set_site(values.lookup(&site, assets.map));
+    let site_files = site_files::site_files(&site, &markdown, &flows)
+        .into_iter()
+        .chain(deploy::deploy_files(&site, &site.config.csp))
+        .filter(|file| !replaced.contains(&file.path));
+    emitter.files(site_files);
+    // The values hold what the pages need of the Markdown's HTML from here on.
+    markdown.release(render::Release::Html);
+    timings.lap("values, feeds and sitemap");
+    templates.set_site(values.lookup(&site, assets));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
     jobs.extend(listing?);
@@ -239,16 +299,9 @@ pub fn generate(
     emitter.files(quiz_files);
     let page_stats =
         templates::render::render(jobs, &templates, &cache.pages, emitter, &mut problems);
-    // The site data goes before the index, the build's biggest step.
     cache.release((templates.take_site(), values));
     problems.stop_on_errors()?;
     timings.lap("templates");
-    let site_files = site_files::site_files(&site, &markdown, &flows)
-        .into_iter()
-        .chain(deploy::deploy_files(&site, &site.config.csp))
-        .filter(|file| !replaced.contains(&file.path));
-    emitter.files(site_files);
-    timings.lap("feeds and sitemap");
     problems.sort();
     Ok(Generated {
         stats: incremental::RebuildStats {

@@ -31,6 +31,35 @@ pub struct SiteMarkdown {
     pub stats: Stats,
 }
 
+/// What a one-off build lets go of once no later stage needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// The text split at headings, once the search index is made.
+    SearchText,
+    /// The HTML, once the template values (which hold what pages show of it) and the feed
+    /// are made.
+    Html,
+}
+
+impl SiteMarkdown {
+    /// Frees `what` of every page this build alone holds. Pages a memo keeps (`cairn
+    /// serve`) are shared and stay whole: later builds reuse them.
+    pub fn release(&mut self, what: Release) {
+        for markdown in self.pages.iter_mut().chain(self.sections.iter_mut()) {
+            let Some(markdown) = Arc::get_mut(markdown) else {
+                continue;
+            };
+            match what {
+                Release::SearchText => markdown.sections = Vec::new(),
+                Release::Html => {
+                    markdown.html = String::new();
+                    markdown.summary_html = None;
+                }
+            }
+        }
+    }
+}
+
 /// How many pages this build rendered and reused, and the time spent highlighting code
 /// in the ones it rendered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

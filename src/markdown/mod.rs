@@ -89,8 +89,6 @@ pub struct RenderedMarkdown {
     pub problems: Vec<MarkdownProblem>,
     /// Anchors linked to, to check once every page is rendered.
     pub anchor_refs: Vec<AnchorRef>,
-    /// The visible text without markup, blocks separated by whitespace, for search.
-    pub plain_text: String,
     /// The plain text split at headings, in page order, for search results that link
     /// straight to the heading nearest the match. The text before the first heading is a
     /// section with an empty id (left out when it is empty).

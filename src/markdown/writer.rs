@@ -791,7 +791,7 @@ impl<'a> PageWriter<'a> {
         };
         let summary_html = self.summary.into_summary().map(clean);
         let html = clean(self.html);
-        let plain_text = self.plain_text.trim().to_owned();
+        let word_count = self.plain_text.split_whitespace().count();
         let mut problems = self.links.problems;
         problems.extend(self.problems);
         problems.sort_by_key(|problem| problem.range.start);
@@ -801,10 +801,9 @@ impl<'a> PageWriter<'a> {
             summary_html,
             toc: headings::build_toc(&self.headings),
             headings: self.headings,
-            word_count: plain_text.split_whitespace().count(),
+            word_count,
             problems,
             anchor_refs: self.links.anchor_refs,
-            plain_text,
             sections: self.sections,
         }
     }
