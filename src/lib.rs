@@ -39,6 +39,7 @@ pub mod sync;
 pub mod templates;
 pub mod theme;
 pub mod timings;
+pub mod unchanged;
 pub mod walk;
 pub mod yaml;
 
@@ -103,6 +104,9 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
     pub timings: timings::StageTimings,
+    /// True when nothing the build reads had changed since the last build, so nothing was
+    /// built ([`unchanged`]).
+    pub nothing_changed: bool,
 }
 
 /// What a build made, besides its files: the site, its rendered Markdown, the warnings and
@@ -134,19 +138,44 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
     let manifest = output::manifest_path(&options.root, &output_dir);
-    let writer = output::open(&output_dir, Some(manifest))?;
+    let inputs = unchanged::inputs(options);
+    if let Some(inputs) = inputs
+        && let Some(last) = unchanged::check(options, &manifest, inputs)
+    {
+        let mut timings = timings::StageTimings::start();
+        timings.lap("nothing changed");
+        return Ok(BuildReport {
+            pages: last.pages,
+            sections: last.sections,
+            write: WriteReport {
+                unchanged: last.files,
+                ..WriteReport::default()
+            },
+            warnings: last.warnings.into_iter().collect(),
+            elapsed: started.elapsed(),
+            timings,
+            nothing_changed: true,
+        });
+    }
+    let writer = output::open(&output_dir, Some(manifest.clone()))?;
     let emitter = Emitter::to_disk(writer, output_dir);
     let mut generated = build_into(options, &incremental::BuildCache::off(), &emitter)?;
     let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),
         write,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
         timings: generated.timings,
-    })
+        nothing_changed: false,
+    };
+    if let Some(inputs) = inputs {
+        let files = write.written + write.unchanged;
+        unchanged::record(&manifest, &unchanged::Record::new(inputs, &report, files));
+    }
+    Ok(report)
 }
 
 /// The whole build kept in memory: every file in [`Generated::files`] and

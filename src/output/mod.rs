@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 pub use claims::{Kind, Origin, Registry};
 pub use emit::{Emitted, Emitter};
 pub use guard::{check_output_dir, resolve};
+pub use manifest::Manifest;
 pub use write::{CommitError, STAGING, Writer};
 
 use crate::diagnostics::Diagnostic;
@@ -86,6 +87,17 @@ pub(crate) fn staging_failed(output: &Path, error: &std::io::Error) -> Diagnosti
     .help("nothing in it was changed; check that the folder is writable and the disk is not full")
 }
 
+/// What a failed commit's message starts with.
+const COMMIT_STOPPED: &str = "writing the output folder ";
+
+/// True when `problems` hold a commit that stopped after replacing files, so the output
+/// folder is not as it was.
+pub fn changed_the_output(problems: &crate::diagnostics::Diagnostics) -> bool {
+    problems
+        .iter()
+        .any(|problem| problem.message.starts_with(COMMIT_STOPPED))
+}
+
 /// A failure during the commit: say honestly how far it got.
 pub(crate) fn commit_failed(output: &Path, failure: &CommitError) -> Diagnostic {
     let at = failure
@@ -104,7 +116,7 @@ pub(crate) fn commit_failed(output: &Path, failure: &CommitError) -> Diagnostic 
         );
     }
     Diagnostic::error(format!(
-        "writing the output folder {} stopped{at}: {reason}",
+        "{COMMIT_STOPPED}{} stopped{at}: {reason}",
         output.display()
     ))
     .help(format!(

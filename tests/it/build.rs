@@ -424,3 +424,84 @@ fn a_file_edited_by_hand_in_the_output_is_rewritten() {
     assert_eq!(report.write.written, 1, "only the edited file");
     assert_eq!(std::fs::read(&page).unwrap(), original);
 }
+
+/// Sets every file of the site to have been modified a minute ago, as files are that an
+/// editor did not just save.
+fn age(site: &TestSite) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(site.root()).into_iter().flatten() {
+        if entry.file_type().is_file() && !entry.path().starts_with(site.public()) {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_build_with_nothing_changed_builds_nothing() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/warned.md",
+        "---\ntitle: Warned\n---\n```rust\n".to_string().as_str(),
+    );
+    age(&site);
+    let first = site.build();
+    assert!(!first.nothing_changed);
+    let before = snapshot(&site.public());
+    let again = site.build();
+    assert!(again.nothing_changed, "no input changed");
+    assert_eq!(again.write.written, 0);
+    assert_eq!((again.pages, again.sections), (first.pages, first.sections));
+    assert_eq!(
+        again.write.unchanged,
+        first.write.written + first.write.unchanged
+    );
+    assert_eq!(
+        again.warnings.render(false),
+        first.warnings.render(false),
+        "the last build's warnings are shown again"
+    );
+    assert_eq!(before, snapshot(&site.public()));
+
+    // A file added to the output by hand: a full build, which removes it.
+    std::fs::write(site.public().join("stray.html"), "x").unwrap();
+    let report = site.build();
+    assert!(!report.nothing_changed);
+    assert!(!site.public().join("stray.html").exists());
+    // An output file removed: a full build puts it back.
+    std::fs::remove_file(site.public().join("about/index.html")).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(site.public().join("about/index.html").is_file());
+    // Other options: a full build.
+    let mut drafts = site.options();
+    drafts.drafts = true;
+    assert!(!cairn::build(&drafts).unwrap().nothing_changed);
+    assert!(!site.build().nothing_changed, "the options changed back");
+    assert!(site.build().nothing_changed);
+}
+
+#[test]
+fn a_changed_input_is_always_built() {
+    let site = TestSite::fixture("basic");
+    age(&site);
+    site.build();
+    assert!(site.build().nothing_changed);
+    // An edit, even to the same size: the file is newer than the last build's start.
+    let about = site.root().join("content/about.md");
+    let text = std::fs::read_to_string(&about).unwrap();
+    std::fs::write(&about, text.replacen("About", "Abouu", 1)).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(site.read("about/index.html").contains("Abouu"));
+    // A new file, an old one (aged), a removed one: each a full build.
+    site.write("content/new.md", "---\ntitle: New\n---\n");
+    age(&site);
+    assert!(!site.build().nothing_changed);
+    assert!(site.public().join("new/index.html").is_file());
+    assert!(site.build().nothing_changed);
+    std::fs::remove_file(site.root().join("content/new.md")).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(!site.public().join("new").exists());
+}
