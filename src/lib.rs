@@ -13,6 +13,7 @@
 
 pub mod assets;
 pub mod check;
+pub mod code_cache;
 pub mod config;
 pub mod content;
 pub mod deploy;

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::code_cache::CodeCache;
 use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
-use crate::markdown::{self, LinkTarget, MarkdownOptions, RenderedMarkdown};
+use crate::markdown::{self, BlockCache, LinkTarget, MarkdownOptions, RenderedMarkdown};
 use crate::memo::Memo;
 use crate::sync::lock;
 
@@ -66,6 +67,7 @@ pub struct Remembered {
 pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) -> SiteMarkdown {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
+        highlighted_blocks: BlockCache(Some(Arc::new(CodeCache::for_site(&site.root)))),
         ..MarkdownOptions::default()
     };
     let rendered = AtomicUsize::new(0);

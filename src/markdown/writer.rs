@@ -737,9 +737,22 @@ impl<'a> PageWriter<'a> {
             return None;
         }
         self.highlight_budget -= size;
+        let store = self.options.highlighted_blocks.0.as_deref();
+        let key = store.map(|_| highlight::block_key(syntax, &block.code));
+        if let (Some(store), Some(key)) = (store, key)
+            && let Some(html) = store.get(key)
+            && highlight::is_highlighted_code(&html)
+        {
+            return Some(html);
+        }
         let time_limit = highlight::BLOCK_HIGHLIGHT_TIME_LIMIT;
         match highlight::highlight(&block.code, syntax, time_limit) {
-            Ok(html) => Some(html),
+            Ok(html) => {
+                if let (Some(store), Some(key)) = (store, key) {
+                    store.put(key, &html);
+                }
+                Some(html)
+            }
             Err(highlight::LeftPlain::Failed) => None,
             Err(reason) => {
                 self.left_plain_because(block, reason);

@@ -287,3 +287,66 @@ fn a_theme_can_extend_another() {
     assert!(assets.iter().any(|a| a.starts_with("child.")), "{assets:?}");
     assert!(assets.iter().any(|a| a.starts_with("site.")), "{assets:?}");
 }
+
+/// A site of pages with code blocks in several languages.
+fn code_site() -> TestSite {
+    let site = TestSite::minimal();
+    for (i, (lang, code)) in [
+        ("rust", "fn main() {\n    println!(\"<hi>\");\n}\n"),
+        ("python", "def f(x):\n    return x * 2  # twice\n"),
+        ("js", "const a = 1;\n"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            &format!("content/p{i}.md"),
+            &format!("---\ntitle: P{i}\n---\nText.\n\n```{lang}\n{code}```\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn highlighted_code_kept_between_builds_gives_the_same_pages() {
+    let site = code_site();
+    site.build();
+    let cold = snapshot(&site.public());
+    let kept = site.root().join(".cairn/highlight");
+    let blocks: Vec<_> = walkdir::WalkDir::new(&kept)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(blocks.len(), 3, "one kept block per highlighted block");
+    std::fs::remove_dir_all(site.public()).unwrap();
+    site.build();
+    assert_eq!(
+        cold,
+        snapshot(&site.public()),
+        "a warm build writes the same bytes"
+    );
+
+    // The warm build really reads the kept blocks: a block of the right shape is used…
+    let rust = blocks
+        .iter()
+        .find(|b| {
+            std::fs::read_to_string(b.path())
+                .unwrap()
+                .contains("println")
+        })
+        .unwrap()
+        .path()
+        .to_path_buf();
+    std::fs::write(&rust, "<span class=\"hl-source\">KEPT</span>").unwrap();
+    site.build();
+    assert!(site.read("p0/index.html").contains("KEPT"));
+    // …and anything else is highlighted again, so the cache cannot inject markup.
+    std::fs::write(&rust, "<script>alert(1)</script>").unwrap();
+    site.build();
+    let page = site.read("p0/index.html");
+    assert!(
+        !page.contains("alert(1)") && page.contains("println"),
+        "{page}"
+    );
+}
