@@ -137,7 +137,7 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
         (
             "site.yaml",
             format!(
-                "# The site's settings; see the cairn README for every key.\ntitle: {}\n# The address the site is published at (a sub-path like https://example.org/docs/ works).\nbase_url: https://example.org/\nlanguage: en\ndescription: \"\"\ntheme: default\n",
+                "# The site's settings; see \"Configuration\" in the cairn guide for every key.\ntitle: {}\n# The address the site is published at (a sub-path like https://example.org/docs/ works).\nbase_url: https://example.org/\nlanguage: en\ndescription: \"\"\ntheme: default\n",
                 yaml_string(&title)
             ),
         ),
