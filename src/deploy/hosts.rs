@@ -376,6 +376,15 @@ pub fn nginx_server(server_name: &str, root: &str, csp: &str) -> String {
     text
 }
 
+/// The nginx `location` that serves a site under the sub-path `prefix` (`/guide/`) of
+/// another server, by proxying to the site's own server block listening at `upstream`
+/// (`http://127.0.0.1:8080/`). The trailing `/` of `upstream` strips the prefix, so the site's
+/// block serves its folder as at the root; the upstream's redirects are rewritten back under
+/// the prefix by nginx's default `proxy_redirect`, and its headers pass through.
+pub fn nginx_proxy_location(prefix: &str, upstream: &str) -> String {
+    format!("location {prefix} {{\n    proxy_pass {upstream};\n}}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
