@@ -306,3 +306,44 @@ fn new_outside_a_site_says_how_to_start_one() {
     assert!(stderr.contains("there is no site.yaml"), "{stderr}");
     assert!(stderr.contains("cairn init DIR"), "{stderr}");
 }
+
+#[test]
+fn init_in_a_terminal_asks_for_the_host_until_it_understands() {
+    // `script` (util-linux) runs cairn on a pseudo-terminal, as a person would.
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let command = format!("{} init site", env!("CARGO_BIN_EXE_cairn"));
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(work.path())
+        .env("XDG_CACHE_HOME", cache.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run script");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"vercel\n4\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("Where will the site be published?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Answer with a number from 1 to 5"),
+        "{stdout}"
+    );
+    let site = work.path().join("site");
+    assert!(
+        site.join(".github/workflows/cloudflare-pages.yml")
+            .is_file()
+    );
+    assert!(!site.join(".github/workflows/pages.yml").exists());
+}
