@@ -142,11 +142,13 @@ pub fn install_command() -> String {
     )
 }
 
-/// `netlify.toml`: Netlify's build image has Rust, so Netlify installs cairn and builds.
+/// `netlify.toml`: Netlify's build image has rustup, so Netlify installs Rust and cairn, and
+/// builds.
 pub fn netlify_toml() -> String {
     format!(
         r#"# Netlify: written by `cairn init --host netlify`. Netlify installs cairn (its build
-# image has Rust; compiling cairn takes a few minutes), builds the site and publishes public/.
+# image has rustup but no toolchain chosen: the command picks stable; compiling cairn takes a
+# few minutes), builds the site and publishes public/.
 #
 # Headers and redirects are not set here: every build writes public/_headers (the security
 # policy from site.yaml, and caching) and public/_redirects (the pages' aliases), and Netlify
@@ -155,7 +157,7 @@ pub fn netlify_toml() -> String {
 
 [build]
   publish = "public"
-  command = "{install} && cairn build"
+  command = "rustup default stable && {install} && cairn build"
 "#,
         install = install_command()
     )
