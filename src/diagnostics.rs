@@ -241,6 +241,13 @@ impl SourceFile {
         }
     }
 
+    /// Lets go of the text (the name stays): for a build that will point into the file no
+    /// more and needs the memory for later stages.
+    pub fn release_text(&mut self) {
+        self.text = Arc::from("");
+        self.line_starts = vec![0];
+    }
+
     /// The display name of a file below `root`.
     pub fn display_name(root: &Path, path: &Path) -> String {
         let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy();

@@ -159,7 +159,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     }
     let writer = output::open(&output_dir, Some(manifest.clone()))?;
     let emitter = Emitter::to_disk(writer, output_dir);
-    let mut generated = build_into(options, &incremental::BuildCache::off(), &emitter)?;
+    let mut generated = build_into(options, &incremental::BuildCache::lean(), &emitter)?;
     let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
     let report = BuildReport {
@@ -201,6 +201,9 @@ pub fn build_into(
     emitter: &Emitter,
 ) -> Result<Generated, Diagnostics> {
     let mut prepared = prepare(options, cache, emitter)?;
+    if cache.releases_sources() {
+        prepared.site.release_sources();
+    }
     let index = search::site_index(&prepared.site, &prepared.markdown, &cache.search);
     emitter.files(index);
     prepared.markdown.release(render::Release::SearchText);

@@ -175,6 +175,21 @@ pub(super) fn sort_by_date(indices: &mut [usize], pages: &[Page]) {
 }
 
 impl Site {
+    /// Lets go of every page's and section's text once no later stage points into it (a
+    /// one-off `cairn build`, after the Markdown stage and the quizzes): at 100,000 pages
+    /// that is half a gigabyte the search index and the templates can use. Names stay, for
+    /// messages.
+    pub fn release_sources(&mut self) {
+        for page in &mut self.pages {
+            page.source.release_text();
+        }
+        for section in &mut self.sections {
+            if let Some(source) = &mut section.source {
+                source.release_text();
+            }
+        }
+    }
+
     /// The section that is the home page.
     pub fn home(&self) -> &Section {
         &self.sections[0]
