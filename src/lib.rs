@@ -141,7 +141,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     generated.timings.lap("write");
     Ok(BuildReport {
         pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        sections: generated.site.published_sections().count(),
         write,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
@@ -207,7 +207,11 @@ pub fn generate(
     };
     let mut files = assets.files;
     timings.lap("static assets");
-    let values = SiteValues::build(&site, &markdown, &cache.values);
+    let quiz_titles = flows
+        .iter()
+        .map(|flow| (flow.key.clone(), flow.title.clone()))
+        .collect();
+    let values = SiteValues::build(&site, &markdown, &quiz_titles, &cache.values);
     templates.set_site(values.lookup(&site, assets.map));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);

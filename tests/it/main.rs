@@ -16,5 +16,6 @@ mod quiz;
 mod scaffold;
 mod search;
 mod serve;
+mod series;
 mod shipped_site;
 mod snapshots;
