@@ -25,6 +25,13 @@ fn squash(text: &str) -> String {
         .collect()
 }
 
+/// A promise the site cannot keep, reworded, as (source, site): the source pointed at an
+/// article ("read this article next") that is not part of the site.
+const REWORDED: &[(&str, &str)] = &[(
+    "read this article next. It teaches you exactly how to set up a date with your ex and what to do",
+    "your next job is to set up that date, and to know what to do",
+)];
+
 /// Typos fixed on the site, as (source, site).
 const FIXED: &[(&str, &str)] = &[
     ("seperation", "separation"),
@@ -60,7 +67,7 @@ fn every_paragraph_of_the_article_is_published() {
         if text == "Get The Free Cheat Sheet" {
             continue;
         }
-        for (from, to) in FIXED {
+        for (from, to) in FIXED.iter().chain(REWORDED) {
             text = text.replace(from, to);
         }
         // Numbered headings ("1. Contacting…") are published without their numbers.
@@ -160,8 +167,9 @@ fn the_faq_is_split_into_expanders_and_faq_data() {
         .expect("FAQPage data");
     assert_eq!(data["mainEntity"].as_array().unwrap().len(), 5);
     assert!(
-        faq.text(".faq + p").contains("This cheat sheet lays out"),
-        "the closing call is outside the last answer"
+        faq.text(".faq + .call-to-action")
+            .contains("This cheat sheet lays out"),
+        "the closing call is a box of its own, outside the last answer"
     );
 }
 
