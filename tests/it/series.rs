@@ -96,6 +96,19 @@ fn each_part_knows_its_number_group_and_neighbours() {
 }
 
 #[test]
+fn the_quiz_is_the_last_part_with_the_default_theme() {
+    let site = series_site();
+    for name in ["page.html", "section.html", "index.html"] {
+        std::fs::remove_file(site.root().join("templates").join(name)).unwrap();
+    }
+    site.build();
+    let quiz = site.html("quiz/pick/index.html");
+    assert_eq!(quiz.attr("a[rel=prev]", "href"), "/after/");
+    assert!(quiz.all("a[rel=next]").is_empty());
+    assert!(quiz.text(".series-part").contains("Part 5 of 5"));
+}
+
+#[test]
 fn a_page_joins_a_listed_section_by_its_front_matter_alone() {
     let site = series_site();
     site.write(
