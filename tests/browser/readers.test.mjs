@@ -419,6 +419,28 @@ describe('Listen', () => {
     }
   });
 
+  test('stops, and says so, when the browser cannot speak after all', async () => {
+    const { context, page, problems } = await openPage(browser, {
+      init: `(${fakeSpeech})(); window.speechAutoEnd = false;
+        const speak = window.speechSynthesis.speak;
+        window.speechSynthesis.speak = (u) => { speak(u); setTimeout(() => u.onerror({ error: 'synthesis-failed' }), 0); };`,
+    });
+    try {
+      await page.goto(servers.default.url + 'faq/');
+      await page.locator('[data-listen="play"]').click();
+      const status = page.locator('.listen-status');
+      await status.filter({ hasText: 'Your browser could not read this aloud.' }).waitFor();
+      assert.equal(await page.evaluate(() => window.spoken.length), 1, 'no running through the page in silence');
+      assert.equal(await page.locator('.listen-next').isVisible(), false);
+      await page.locator('[data-listen="stop"]').click();
+      assert.equal(await page.locator('[data-listen-player]').isVisible(), false);
+      assert.ok(page.url().endsWith('/faq/'));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('reads a quotation as one', async () => {
     const { context, page } = await openPage(browser, { init: fakeSpeech });
     try {

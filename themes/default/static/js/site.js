@@ -303,7 +303,7 @@
 
     function render() {
       player.hidden = state === 'idle';
-      pause.hidden = state === 'ended';
+      pause.hidden = state === 'ended' || state === 'failed';
       pause.setAttribute('aria-pressed', state === 'paused' ? 'true' : 'false');
       pauseLabel.textContent = state === 'paused' ? 'Resume' : 'Pause';
       if (state !== 'ended') nextBox.hidden = true;
@@ -331,13 +331,18 @@
       };
       utterance.onerror = (event) => {
         if (mine !== generation || state !== 'playing') return;
-        if (event && event.error === 'not-allowed') {
-          stopReading('Your browser did not let the page speak. Press Listen to start again.');
+        const error = event && event.error;
+        if (error === 'interrupted' || error === 'canceled') return;
+        if (error === 'text-too-long') {
+          index += 1;
+          speakCurrent();
           return;
         }
-        if (event && (event.error === 'interrupted' || event.error === 'canceled')) return;
-        index += 1;
-        speakCurrent();
+        // Anything else (no voice, no audio, not allowed) would fail for every sentence:
+        // stop rather than run through the guide in silence.
+        stopReading(error === 'not-allowed'
+          ? 'Your browser did not let the page speak. Press Listen to start again.'
+          : 'Your browser could not read this aloud.', true);
       };
       synth.speak(utterance);
     }
@@ -375,12 +380,13 @@
       speakCurrent();
     }
 
-    function stopReading(message) {
+    // Stops reading; a failure keeps the player up to say what went wrong.
+    function stopReading(message, failed) {
       window.clearTimeout(autoTimer);
       generation += 1;
       synth.cancel();
       unshow();
-      state = 'idle';
+      state = failed ? 'failed' : 'idle';
       render();
       setStatus(message || '');
       const play = document.querySelector('main [data-listen="play"]');
