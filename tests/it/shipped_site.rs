@@ -188,3 +188,49 @@ fn both_themes_build_the_whole_site() {
         assert!(site.read("faq/index.html").contains("faq-item"));
     }
 }
+
+#[test]
+fn nothing_is_shown_that_the_site_does_not_know() {
+    let site = shipped();
+    site.build();
+    let reason = site.html("reasons/healing/index.html");
+    // No dates in the guide's front matter, so none on its pages; short pages show no
+    // reading time, and there is no author to name.
+    assert!(reason.all("time").is_empty());
+    assert!(reason.all(".meta").is_empty());
+    let footer = reason.text(".site-footer p");
+    assert!(
+        footer.starts_with("© ")
+            && footer.contains(" Why You Should Not Contact An Ex Who Dumped You"),
+        "{footer}"
+    );
+    assert!(!site.read("reasons/healing/index.html").contains("cairn</"));
+    let posting = reason
+        .all("script[type='application/ld+json']")
+        .iter()
+        .map(|b| serde_json::from_str::<serde_json::Value>(&b.text().collect::<String>()).unwrap())
+        .find(|j| j["@type"] == "BlogPosting")
+        .unwrap();
+    assert!(posting.get("author").is_none());
+    assert!(posting.get("datePublished").is_none());
+    assert_eq!(
+        posting["publisher"]["name"],
+        "Why You Should Not Contact An Ex Who Dumped You"
+    );
+    assert_eq!(posting["isPartOf"]["name"], "The guide");
+    assert_eq!(posting["position"], 3);
+
+    // The author set in site.yaml is the byline and the JSON-LD author.
+    let config = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("author: Sam Writer\n{config}"));
+    site.build();
+    let reason = site.html("reasons/healing/index.html");
+    assert_eq!(reason.text(".byline"), "By Sam Writer");
+    let posting = reason
+        .all("script[type='application/ld+json']")
+        .iter()
+        .map(|b| serde_json::from_str::<serde_json::Value>(&b.text().collect::<String>()).unwrap())
+        .find(|j| j["@type"] == "BlogPosting")
+        .unwrap();
+    assert_eq!(posting["author"]["name"], "Sam Writer");
+}
