@@ -26,8 +26,8 @@ pub fn site_files(site: &Site, rendered: &SiteMarkdown, flows: &[CompiledFlow]) 
     files
 }
 
-/// Every page search engines should find: sections, pages, tag pages and quiz outcomes
-/// (quiz questions are `noindex`).
+/// Every page search engines should find: sections, pages, tag pages and each quiz's first
+/// page (its other questions and its outcomes are steps, `noindex`).
 fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     let base = &site.config.base_url;
     let mut xml = String::from(
@@ -51,11 +51,7 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     }
     for flow in flows {
         if let Some(file) = site.flows.iter().find(|f| f.key == flow.key) {
-            entries.extend(
-                flow.outcomes
-                    .iter()
-                    .map(|o| (format!("{}{}/", file.site_path, o.id), None)),
-            );
+            entries.push((file.site_path.clone(), None));
         }
     }
     entries.sort();

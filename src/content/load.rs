@@ -356,10 +356,16 @@ fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-/// The site path of a content folder: each component slugified, ending with `/`.
+/// The site path of a content folder: each component slugified, ending with `/`. The one
+/// hidden folder the walk keeps, `.well-known`, keeps its name: hosts and clients look for it
+/// there.
 fn dir_site_path(dir: &str) -> String {
     let mut path = String::new();
     for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if part == ".well-known" {
+            path.push_str(".well-known/");
+            continue;
+        }
         let slug = slug::slugify(part);
         path.push_str(if slug.is_empty() { "-" } else { &slug });
         path.push('/');
