@@ -164,7 +164,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     generated.timings.lap("write");
     let report = BuildReport {
         pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        sections: generated.site.published_sections().count(),
         write,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
@@ -312,7 +312,11 @@ pub fn publish(
         mut problems,
         mut timings,
     } = prepared;
-    let values = SiteValues::build(&site, &markdown, &cache.values);
+    let quiz_titles = flows
+        .iter()
+        .map(|flow| (flow.key.clone(), flow.title.clone()))
+        .collect();
+    let values = SiteValues::build(&site, &markdown, &quiz_titles, &cache.values);
     let site_files = site_files::site_files(&site, &markdown, &flows)
         .into_iter()
         .chain(deploy::deploy_files(&site, &site.config.csp))

@@ -34,7 +34,7 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    for section in &site.sections {
+    for (_, section) in site.published_sections() {
         entries.push((section.site_path.clone(), None));
     }
     for page in &site.pages {

@@ -138,11 +138,13 @@ fn sections_sort_and_paginate_and_pages_link_neighbours() {
     assert_eq!(second.attr("a[rel=prev]", "href"), "/guide/blog/the-third/");
     assert_eq!(second.attr("a[rel=next]", "href"), "/guide/blog/first/");
     let crumbs: Vec<String> = second
-        .all(".breadcrumbs a")
+        .all(".breadcrumbs li a")
         .iter()
         .map(|a| a.text().collect())
         .collect();
     assert_eq!(crumbs, vec!["Home", "Blog", "Second post"]);
+    // Phones show only the way back up, by the section's short title.
+    assert_eq!(second.text(".breadcrumbs-up"), "← Blog");
 }
 
 #[test]
