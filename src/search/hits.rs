@@ -79,7 +79,6 @@ pub fn choose(
     fallbacks: &[Option<u8>],
     options: &HitOptions,
 ) -> Vec<Vec<Chosen>> {
-    let doc_count = index.docs.len();
     let page_of: Vec<u32> = index.docs.iter().map(|d| d.page as u32).collect();
     let mut hits: Vec<Vec<Chosen>> = index
         .stems
