@@ -318,9 +318,11 @@ impl<'a> PairScores<'a> {
 }
 
 /// The impact `search.js` uses for a section of a stem: a bitmap stem's sections count at
-/// its fallback, or at their own impact when that is higher and they are hits.
+/// its fallback, or at their own impact when the bitmap raises them (a higher band) or when
+/// that is higher and they are hits.
 fn seen_impact(impact: u8, fallback: Option<u8>, hit: bool) -> u8 {
     match fallback {
+        Some(fallback) if super::shards::format::raised(impact, fallback) => impact,
         Some(fallback) if hit => fallback.max(impact),
         Some(fallback) => fallback,
         None => impact,
@@ -501,9 +503,12 @@ mod tests {
 
     #[test]
     fn bitmap_stems_are_ranked_as_the_browser_ranks_them() {
-        assert_eq!(seen_impact(200, Some(50), true), 200);
-        assert_eq!(seen_impact(200, Some(50), false), 50);
+        assert_eq!(seen_impact(70, Some(50), true), 70);
+        assert_eq!(seen_impact(70, Some(50), false), 50);
         assert_eq!(seen_impact(20, Some(50), true), 50);
+        // A title or heading match keeps its band, hit or not.
+        assert_eq!(seen_impact(200, Some(50), false), 200);
+        assert_eq!(seen_impact(100, Some(50), false), 100);
         assert_eq!(seen_impact(20, None, false), 20);
     }
 }

@@ -126,7 +126,10 @@ describe('search', () => {
       const paths = found.map((r) => new URL(r.href, shipped.url).pathname);
       assert.equal(new Set(paths).size, paths.length, `each page once: ${paths}`);
       const reasons = paths.filter((p) => REASONS.some((r) => p === `/reasons/${r}/`));
-      assert.ok(reasons.length >= 6, `${reasons.length} of the 8 reasons in the top 8: ${paths.join(' ')}`);
+      assert.ok(reasons.length >= 5, `${reasons.length} of the 8 reasons in the top 8: ${paths.join(' ')}`);
+      // Every one of them has the word in its title: no body match outranks a title match,
+      // however common the word (it is in a quarter of the site's sections).
+      assert.ok(found.every((r) => /contact/i.test(r.title)), JSON.stringify(found.map((r) => r.title)));
       // Matched words are marked in titles and excerpts, whatever form of the word.
       assert.ok(found.every((r) => r.marks.some((m) => /^contact/i.test(m))), JSON.stringify(found, null, 2));
       assert.ok(found.some((r) => r.title.startsWith('Contacting An Ex') && r.marks[0] === 'Contacting'));
@@ -489,6 +492,8 @@ describe('search', () => {
     try {
       const tab = await phone.newPage();
       await tab.goto(server.url);
+      // On a phone the box waits behind the header's search button.
+      await tab.tap('[data-header-toggle="search"]');
       assert.ok(await tab.locator('#cairn-search-input').isVisible());
       assert.ok(await tab.locator('.search-hint').isHidden());
       assert.equal(await tab.getAttribute('#cairn-search-input', 'placeholder'), 'Search');

@@ -387,7 +387,27 @@ impl<'a> Reader<'a> {
                     .map_err(|_| {
                         error(bitmap_at, "a bitmap is longer than 32 bits of documents")
                     })?;
-                Postings::Bitmap { impact, docs }
+                let mut raised = Vec::new();
+                let mut doc = 0;
+                for _ in 0..self.count()? {
+                    let at = self.at;
+                    doc = self.next_id(doc)?;
+                    if docs.binary_search(&doc).is_err() {
+                        return Err(error(
+                            at,
+                            format!("a raised section {doc} is not in its stem's bitmap"),
+                        ));
+                    }
+                    raised.push(Posting {
+                        doc,
+                        impact: self.byte()?,
+                    });
+                }
+                Postings::Bitmap {
+                    impact,
+                    docs,
+                    raised,
+                }
             }
             kind => {
                 return Err(error(kind_at, format!("unknown postings kind {kind}")));

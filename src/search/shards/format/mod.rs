@@ -29,8 +29,12 @@
 //! docs        = count { doc-id-delta page anchor heading }        (sorted by doc id)
 //! stems       = count { df kind postings hits }
 //!   kind 0      postings = { doc-id-delta impact:u8 } × df
-//!   kind 1      postings = default-impact:u8 bitmap:ceil(N/8) bytes (common stems; a doc
-//!               not among the hits gets the default impact)
+//!   kind 1      postings = default-impact:u8 bitmap:ceil(N/8) bytes
+//!                          count { doc-id-delta impact:u8 }
+//!               (common stems: a doc gets the default impact unless it is listed after
+//!               the bitmap, with its own, or among the hits; listed are the docs whose
+//!               impact is in a higher band than the default's: a title or heading match
+//!               keeps its rank however common the word)
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
 //!               flags: 1 = the window starts inside the text, 2 = it ends inside it,
 //!               4 = no excerpt: a section listed under its page by heading alone, its
@@ -300,11 +304,14 @@ pub enum Postings {
     /// Kind 1: a bitmap over every section of the index, for common stems. A section
     /// counts at `impact` unless a hit of the stem gives its own.
     Bitmap {
-        /// The impact of sections that are not among the hits.
+        /// The impact of sections that are not raised nor among the hits.
         impact: u8,
         /// The sections set in the bitmap, by ascending id (all below the index's number
         /// of documents).
         docs: Vec<u32>,
+        /// The sections of `docs` whose own impact is in a higher band than `impact`
+        /// ([`raised`]), with that impact, by ascending id.
+        raised: Vec<Posting>,
     },
 }
 
@@ -333,11 +340,19 @@ impl Postings {
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
         let (list, impact, docs): (&[Posting], u8, &[u32]) = match self {
             Postings::List(list) => (list, 0, &[]),
-            Postings::Bitmap { impact, docs } => (&[], *impact, docs),
+            Postings::Bitmap { impact, docs, .. } => (&[], *impact, docs),
         };
-        list.iter()
-            .copied()
-            .chain(docs.iter().map(move |&doc| Posting { doc, impact }))
+        let raised: &[Posting] = match self {
+            Postings::List(_) => &[],
+            Postings::Bitmap { raised, .. } => raised,
+        };
+        list.iter().copied().chain(docs.iter().map(move |&doc| {
+            let own = raised.binary_search_by_key(&doc, |p| p.doc).ok();
+            Posting {
+                doc,
+                impact: own.map_or(impact, |at| raised[at].impact),
+            }
+        }))
     }
 
     /// The encoding's fallback impact: that of a bitmap's sections, none for a list.
@@ -347,6 +362,19 @@ impl Postings {
             Postings::Bitmap { impact, .. } => Some(*impact),
         }
     }
+}
+
+/// Whether a section of a bitmap's stem, of impact `own`, keeps it rather than the bitmap's
+/// `default`: when it is in a higher band ([`crate::search::index::BANDS`]), so that a title
+/// or heading match outranks a body match however common the word is.
+pub fn raised(own: u8, default: u8) -> bool {
+    let band = |impact: u8| {
+        crate::search::index::BANDS
+            .iter()
+            .position(|range| range.contains(&impact))
+            .unwrap_or(0)
+    };
+    band(own) > band(default)
 }
 
 /// One of a stem's best sections, with the text window the browser shows as its excerpt.

@@ -71,6 +71,10 @@ fn sample_shard() -> TermShard<'static> {
                 postings: Cow::Owned(Postings::Bitmap {
                     impact: 4,
                     docs: vec![0, 2, 8, 9],
+                    raised: vec![Posting {
+                        doc: 8,
+                        impact: 200,
+                    }],
                 }),
                 hits: vec![],
             },
@@ -105,7 +109,8 @@ fn a_term_shard_is_written_byte_for_byte_as_search_js_reads_it() {
         &[3, 0, 2, 200, 3, 3, 4, 7],                // df 3, list: deltas 2 3 4
         &[2, 0, 200, 2, 11], b"the cat sat",        // hits
         &[1, 7, 3, 5], b"a cat",
-        &[4, 1, 4, 0b0000_0101, 0b0000_0011, 0],    // df 4, bitmap of 10 docs
+        &[4, 1, 4, 0b0000_0101, 0b0000_0011],       // df 4, bitmap of 10 docs
+        &[1, 8, 200, 0],                            // raised: 8 at 200; no hits
         &[1, 0, 9, 1, 0],                           // df 1, list: 9; no hits
         &[5],                                       // words
         &[0, 3], b"cat", &[1],
@@ -371,9 +376,21 @@ fn postings_say_how_many_bytes_they_take() {
     let bitmap = Postings::Bitmap {
         impact: 3,
         docs: vec![1, 2],
+        raised: vec![],
     };
-    assert_eq!(bitmap.encoded_len(1000), 2 + 125);
-    for (postings, doc_count) in [(postings, 1000), (bitmap, 1000)] {
+    // Kind and impact, the bitmap, then the count of raised sections.
+    assert_eq!(bitmap.encoded_len(1000), 2 + 125 + 1);
+    let raising = Postings::Bitmap {
+        impact: 3,
+        docs: vec![1, 200],
+        raised: vec![Posting {
+            doc: 200,
+            impact: 180,
+        }],
+    };
+    // And one raised section: delta 200 (2 bytes) + impact.
+    assert_eq!(raising.encoded_len(1000), 2 + 125 + 1 + 3);
+    for (postings, doc_count) in [(postings, 1000), (bitmap, 1000), (raising, 1000)] {
         let shard = TermShard {
             stems: vec![Stem {
                 postings: Cow::Owned(postings.clone()),
@@ -390,11 +407,15 @@ fn postings_say_how_many_bytes_they_take() {
     let bitmap = Postings::Bitmap {
         impact: 3,
         docs: vec![1, 2],
+        raised: vec![Posting { doc: 2, impact: 90 }],
     };
     assert_eq!(bitmap.fallback(), Some(3));
     assert_eq!(
         bitmap.iter().collect::<Vec<_>>(),
-        [Posting { doc: 1, impact: 3 }, Posting { doc: 2, impact: 3 }]
+        [
+            Posting { doc: 1, impact: 3 },
+            Posting { doc: 2, impact: 90 }
+        ]
     );
 }
 
@@ -509,9 +530,22 @@ fn any_postings(doc_count: u32) -> impl Strategy<Value = Postings> {
                 )
             })
         }),
-        (any::<u8>(), docs).prop_map(|(impact, docs)| Postings::Bitmap {
-            impact,
-            docs: docs.into_iter().collect(),
+        (1u8..=85, docs, any::<u8>()).prop_map(|(impact, docs, raise)| {
+            let docs: Vec<u32> = docs.into_iter().collect();
+            // Every third section raised to a title's band.
+            let raised = docs
+                .iter()
+                .step_by(3)
+                .map(|&doc| Posting {
+                    doc,
+                    impact: 171u8.saturating_add(raise % 85),
+                })
+                .collect();
+            Postings::Bitmap {
+                impact,
+                docs,
+                raised,
+            }
         }),
     ]
 }

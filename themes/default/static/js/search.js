@@ -165,7 +165,8 @@
     return { words: own, others, vocabulary: r.num() };
   }
 
-  // A stem: postings as ids and impacts, or a bitmap with one impact; then its hits.
+  // A stem: postings as ids and impacts, or a bitmap with one impact and the sections it
+  // raises to their own (a title or heading match); then its hits.
   function decodeStem(r, docs, docCount) {
     const stem = { df: r.num(), hits: [] };
     if (r.byte() === 0) {
@@ -179,6 +180,8 @@
     } else {
       stem.fallback = r.byte();
       stem.bits = r.take(Math.ceil(docCount / 8));
+      let id = 0;
+      stem.raised = list(r, () => ({ id: (id += r.num()), impact: r.byte() }));
     }
     stem.hits = list(r, () => ({ doc: docs[r.num()], impact: r.byte(), flags: r.byte(), text: r.str() }));
     return stem;
@@ -402,6 +405,7 @@
         for (let k = 0; k < stem.bits.length; k++) {
           for (let bit = 0; stem.bits[k] >> bit; bit++) if (stem.bits[k] & (1 << bit)) add(k * 8 + bit, stem.fallback);
         }
+        stem.raised.forEach((raised) => add(raised.id, raised.impact));
         stem.hits.forEach((hit) => add(hit.doc.id, hit.impact));
       }
     }
