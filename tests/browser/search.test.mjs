@@ -176,6 +176,7 @@ describe('search', () => {
       for (let screen = 1; ; screen++) {
         await page.waitForFunction(() => document.querySelector('[data-search-results]').dataset.query === 'kelp');
         assert.ok(await page.locator('[data-search-listing]').isHidden(), 'the listing gives way to the results');
+        assert.equal(await page.inputValue('#cairn-search-input'), 'kelp', 'the box holds the query');
         const titles = await page.$$eval('.search-page-result h2 a', (links) => links.map((a) => a.getAttribute('href')));
         assert.ok(titles.length > 0 && titles.length <= 10);
         listed.push(...titles.map((href) => new URL(href, server.url).pathname));

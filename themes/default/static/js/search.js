@@ -743,6 +743,8 @@
     heading.textContent = `Results for \u201c${query.trim()}\u201d`;
     document.title = `${heading.textContent} \u00b7 ${document.title.split(" \u00b7 ").pop()}`;
     results.hidden = false;
+    // The box holds the query, for the reader to refine it.
+    if (!input.value) input.value = query;
     document.querySelectorAll("[data-search-listing]").forEach((node) => { node.hidden = true; });
     let found, described;
     try {
