@@ -189,6 +189,16 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(index, _)| index)
 }
 
+/// A count and its noun, in the one plural style of every message: "1 error",
+/// "2 errors", "0 pages". Nouns take an `s`; the few cairn counts need nothing more.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An input/output error in plain words, without the operating system's error number.
 pub fn io_reason(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -378,6 +388,15 @@ impl Diagnostics {
         self.0.len() - self.error_count()
     }
 
+    /// "1 error, 2 warnings": both counts, for summary lines.
+    pub fn tally(&self) -> String {
+        format!(
+            "{}, {}",
+            count(self.error_count(), "error"),
+            count(self.warning_count(), "warning")
+        )
+    }
+
     /// Sorts by file, then position, so output is stable whatever order stages ran in.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
@@ -421,6 +440,17 @@ mod tests {
         assert_eq!(io_reason(&missing), "no such file or folder");
         let raw = std::io::Error::from_raw_os_error(28);
         assert!(!io_reason(&raw).contains("os error"), "{}", io_reason(&raw));
+    }
+
+    #[test]
+    fn counts_have_one_plural_style() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(2, "error"), "2 errors");
+        assert_eq!(count(0, "page"), "0 pages");
+        let problems: Diagnostics = [Diagnostic::error("a"), Diagnostic::warning("b")]
+            .into_iter()
+            .collect();
+        assert_eq!(problems.tally(), "1 error, 1 warning");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cairn::diagnostics::count;
 use clap::Args;
 
 /// Arguments of `cairn build`.
@@ -45,17 +46,17 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
                 eprint!("{}", report.timings.render());
             }
             eprintln!(
-                "Built {} pages and {} sections into {} in {} ms ({} files written, {} unchanged, {} removed{}).",
-                report.pages,
-                report.sections,
+                "Built {} and {} into {} in {} ms ({} written, {} unchanged, {} removed{}).",
+                count(report.pages, "page"),
+                count(report.sections, "section"),
                 options.output_dir().display(),
                 report.elapsed.as_millis(),
-                report.write.written,
+                count(report.write.written, "file"),
                 report.write.unchanged,
                 report.write.removed,
                 match report.warnings.warning_count() {
                     0 => String::new(),
-                    n => format!(", {n} warnings"),
+                    n => format!(", {}", count(n, "warning")),
                 }
             );
             ExitCode::SUCCESS
@@ -63,11 +64,7 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         Err(mut problems) => {
             problems.sort();
             eprint!("{}", problems.render(color));
-            eprintln!(
-                "Build failed: {} errors, {} warnings. Nothing was written.",
-                problems.error_count(),
-                problems.warning_count()
-            );
+            eprintln!("Build failed: {}. Nothing was written.", problems.tally());
             ExitCode::from(1)
         }
     }

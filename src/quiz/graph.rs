@@ -70,7 +70,13 @@ impl Kind {
                 "questions from which no path leads to an outcome",
             ),
         };
-        (severity, format!("…and {count} more {what}"))
+        // The noun is a plural phrase; one more is "one more of the …".
+        let more = if count == 1 {
+            format!("…and 1 more of the {what}")
+        } else {
+            format!("…and {count} more {what}")
+        };
+        (severity, more)
     }
 }
 

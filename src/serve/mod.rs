@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, count};
 use crate::incremental::{BuildCache, RebuildStats};
 use crate::search::{self, SearchSource};
 use crate::{BuildOptions, output};
@@ -423,18 +423,17 @@ pub fn report(outcome: &BuildOutcome, color: bool) {
                 _ => "pages reloaded",
             };
             eprintln!(
-                "Built in {} ms: {} pages rendered, {} reused; {what}.",
+                "Built in {} ms: {} rendered, {} reused; {what}.",
                 outcome.elapsed.as_millis(),
-                stats.pages.rendered,
+                count(stats.pages.rendered, "page"),
                 stats.pages.reused,
             );
         }
         Err(problems) => {
             eprint!("{}", problems.render(color));
             eprintln!(
-                "Build failed: {} error(s), {} warning(s). Serving the last good build; the browser shows the errors.",
-                problems.error_count(),
-                problems.warning_count()
+                "Build failed: {}. Serving the last good build; the browser shows the errors.",
+                problems.tally()
             );
         }
     }

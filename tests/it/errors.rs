@@ -255,7 +255,7 @@ fn cli_exit_codes_and_plain_output() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stderr).contains("Built 0 pages and 1 sections"));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("Built 0 pages and 1 section "));
     site.write("content/a.md", "---\ntitle: A\ntitel: B\n---\n");
     let bad = std::process::Command::new(bin)
         .args(["build", "--root"])

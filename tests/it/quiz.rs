@@ -419,7 +419,7 @@ fn cairn_quiz_check_compiles_one_flow_with_the_site_around_it() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("content/quiz/pet.yaml: 1 errors, 0 warnings.\n"),
+        stderr.ends_with("content/quiz/pet.yaml: 1 error, 0 warnings.\n"),
         "{stderr}"
     );
 }
