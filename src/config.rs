@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 
-use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::yaml::{self, Spanned};
+use crate::diagnostics::{Diagnostic, SourceFile, io_reason};
+use crate::yaml::{self, Document, Spanned, Yaml};
 
 pub use crate::paths::CONFIG_FILE;
 
@@ -78,7 +78,12 @@ pub struct Config {
     pub extra: BTreeMap<String, JsonValue>,
     /// The config file itself, for diagnostics.
     pub source: SourceFile,
+    /// Warnings about its YAML (a `#` cutting a title short, `sri: yes`…).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// Keys of `site.yaml` that take `true` or `false`.
+const BOOLEANS: &[&str] = &["unsafe_html", "sri", "follow_outside_symlinks"];
 
 impl Config {
     /// Reads and validates `site.yaml` under `root`.
@@ -86,7 +91,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         crate::walk::check_file(&path, &crate::walk::Rules::for_site(root, false))?;
         let text = std::fs::read_to_string(&path).map_err(|error| {
-            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {}", io_reason(&error)))
                 .in_file(CONFIG_FILE)
                 .help(format!(
                     "run cairn in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create a site with `cairn init DIR`"
@@ -97,16 +102,21 @@ impl Config {
 
     /// Parses config text (kept separate from file reading for tests).
     pub fn parse(source: SourceFile) -> Result<Config, Diagnostic> {
-        let raw: RawConfig = yaml::parse(&source.text.clone(), &source, 0)?;
+        let document = Document::file(&source, CONFIG_FILE);
+        let raw: RawConfig = yaml::parse_document(&document)?;
+        let warnings = match Yaml::parse_document(&document) {
+            Ok(tree) => yaml::lints::lint(&tree, &source, BOOLEANS),
+            Err(_) => Vec::new(),
+        };
         let base_url = BaseUrl::parse(&raw.base_url.value).map_err(|message| {
             Diagnostic::error(message)
                 .at(&source, yaml::range_of(&raw.base_url, 0))
                 .help("write an absolute URL such as `https://example.org/` or `https://example.org/guide/`")
         })?;
         if raw.title.value.trim().is_empty() {
-            return Err(Diagnostic::error("the site title is empty")
+            return Err(Diagnostic::error("`title` is empty")
                 .at(&source, yaml::range_of(&raw.title, 0))
-                .help("give the site a title"));
+                .help("write the site's title after `title:`"));
         }
         let language = match raw.language {
             Some(lang) => {
@@ -131,17 +141,15 @@ impl Config {
         if let Some(per_page) = &raw.tags_paginate_by
             && per_page.value == 0
         {
-            return Err(Diagnostic::error("tags_paginate_by must be at least 1")
+            return Err(Diagnostic::error("`tags_paginate_by` must be at least 1")
                 .at(&source, yaml::range_of(per_page, 0))
                 .help("remove the key to list every page on one tag page"));
         }
         let csp = match raw.csp {
             Some(csp) if csp.value.trim().is_empty() || csp.value.contains(['\n', '\r']) => {
-                return Err(
-                    Diagnostic::error("the csp policy must be one non-empty line")
-                        .at(&source, yaml::range_of(&csp, 0))
-                        .help("write the whole policy on one line, directives separated by `;`"),
-                );
+                return Err(Diagnostic::error("`csp` must be one line, and not empty")
+                    .at(&source, yaml::range_of(&csp, 0))
+                    .help("write the whole policy on one line, directives separated by `;`"));
             }
             Some(csp) => csp.value.trim().to_string(),
             None => DEFAULT_CSP.to_string(),
@@ -162,6 +170,7 @@ impl Config {
             follow_outside_symlinks: raw.follow_outside_symlinks,
             extra: raw.extra,
             source,
+            warnings,
         })
     }
 }

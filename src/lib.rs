@@ -182,6 +182,7 @@ pub fn generate(
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
     let config = load_config(options)?;
+    problems.extend(config.warnings.iter().cloned());
     let chain = theme::resolve(root, &config)?;
     let templates = templates::load(root, &chain, &cache.templates, &mut problems);
     let Some(templates) = templates else {

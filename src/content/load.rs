@@ -39,8 +39,11 @@ pub type ParseMemo = Memo<PathBuf, Arc<ParsedFile>>;
 /// A file as a build parsed it, and its stamp then.
 pub struct ParsedFile {
     stamp: FileStamp,
-    parsed: Result<Parsed, Diagnostic>,
+    parsed: Result<Linted, Diagnostic>,
 }
+
+/// A parsed file and the warnings about its YAML.
+type Linted = (Parsed, Vec<Diagnostic>);
 
 /// Loads `content/` under `root` into a [`Site`], with every problem found.
 ///
@@ -118,7 +121,7 @@ fn parse_files(
     memo: &ParseMemo,
     problems: &mut Diagnostics,
 ) -> ParsedFiles {
-    let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
+    let parsed: Vec<Result<Linted, (String, Diagnostic)>> = entries
         .par_iter()
         .filter(|e| {
             matches!(
@@ -134,11 +137,14 @@ fn parse_files(
         failed: HashSet::new(),
     };
     for result in parsed {
+        if let Ok((_, warnings)) = &result {
+            problems.extend(warnings.iter().cloned());
+        }
         match result {
-            Ok(Parsed::Page(entry, source, front, split)) => {
+            Ok((Parsed::Page(entry, source, front, split), _)) => {
                 files.pages.push((entry, source, front, split));
             }
-            Ok(Parsed::Section(entry, source, front, split)) => {
+            Ok((Parsed::Section(entry, source, front, split), _)) => {
                 files
                     .sections
                     .insert(parent_dir(&entry.rel).to_string(), (source, front, split));
@@ -154,7 +160,7 @@ fn parse_files(
 
 /// Parses `entry`, or takes what an earlier build parsed when the file's stamp is the same.
 /// The stamp is taken before reading, so a write during the read shows up next time.
-fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Parsed, Diagnostic> {
+fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Linted, Diagnostic> {
     let stamp = FileStamp::of(&entry.path);
     if let Some(stamp) = stamp
         && let Some(file) = memo.get_if(&entry.path, |file| file.stamp == stamp)
@@ -162,7 +168,7 @@ fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Pars
         // The walk classifies a file anew on every build (a folder may have become a
         // bundle), so the remembered result takes the current entry.
         return match &file.parsed {
-            Ok(parsed) => Ok(parsed.clone().with_entry(entry)),
+            Ok((parsed, warnings)) => Ok((parsed.clone().with_entry(entry), warnings.clone())),
             Err(diagnostic) => Err(diagnostic.clone()),
         };
     }
@@ -261,14 +267,19 @@ impl Parsed {
     }
 }
 
-fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, entry: &Entry) -> Result<Linted, Diagnostic> {
     let source = walk::read_source(root, &entry.path)?;
     if entry.kind == EntryKind::SectionIndex {
         let (front, split) = front_matter::parse::<SectionFrontMatter>(&source)?;
-        Ok(Parsed::Section(entry.clone(), source, front, split))
+        let warnings = front_matter::lint(&source, &split, front_matter::SECTION_BOOLEANS);
+        Ok((
+            Parsed::Section(entry.clone(), source, front, split),
+            warnings,
+        ))
     } else {
         let (front, split) = front_matter::parse::<PageFrontMatter>(&source)?;
-        Ok(Parsed::Page(entry.clone(), source, front, split))
+        let warnings = front_matter::lint(&source, &split, front_matter::PAGE_BOOLEANS);
+        Ok((Parsed::Page(entry.clone(), source, front, split), warnings))
     }
 }
 
@@ -501,7 +512,7 @@ impl Builder<'_> {
             && per_page.value == 0
         {
             self.problems.push(
-                Diagnostic::error("paginate_by must be at least 1")
+                Diagnostic::error("`paginate_by` must be at least 1")
                     .at(source, yaml::range_of(per_page, front_start))
                     .help("remove paginate_by to list every page on one page"),
             );
@@ -552,9 +563,9 @@ impl Builder<'_> {
         let mut ok = true;
         if front.title.value.trim().is_empty() {
             self.problems.push(
-                Diagnostic::error("the title is empty")
+                Diagnostic::error("`title` is empty")
                     .at(&source, yaml::range_of(&front.title, base))
-                    .help("give the page a title"),
+                    .help("write the page's title after `title:`"),
             );
             ok = false;
         }

@@ -9,12 +9,12 @@ use std::ops::Range;
 
 use super::graph::{self, NodeRef};
 use super::schema::{self, FlowSource, Text};
-use super::tree::Yaml;
 use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::{self, LinkTarget, MarkdownOptions};
 use crate::render::{self, SiteMarkdown};
+use crate::yaml::Yaml;
 
 /// A flow without errors, ready to become pages.
 #[derive(Debug, Clone)]
@@ -133,6 +133,7 @@ pub fn compile(
             };
         }
     };
+    problems.extend(crate::yaml::lints::lint(&tree, source, &[]));
     let written = schema::read(&tree, source, &mut problems);
     let graph = graph::check(&written, source, &mut problems);
     super::walkthrough::run(&written, &graph, source, &mut problems);

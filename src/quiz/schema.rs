@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
-use super::tree::{Kind, Yaml};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::yaml::{Kind, Yaml};
 
 /// A text value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,13 +45,10 @@ fn unknown_site_yaml_key() {
 
 #[test]
 fn missing_title() {
+    // Pointed at the opening `---`: the key is missing, no line holds the mistake.
     let error = first_error(&[("content/a.md", "---\ndescription: no title\n---\n")]);
-    assert!(
-        error.location().starts_with("content/a.md:2:"),
-        "{}",
-        error.location()
-    );
-    assert!(error.message.contains("title"), "{}", error.message);
+    assert_eq!(error.location(), "content/a.md:1:1");
+    assert_eq!(error.message, "the front matter has no `title`");
 }
 
 #[test]
@@ -294,4 +291,75 @@ fn unknown_filters_and_functions_in_templates_are_all_reported() {
         problems[0].message,
         "template error: Unknown filter `nofilter`"
     );
+}
+
+/// YAML syntax errors point at the character to fix, in the whole file's lines, wherever
+/// the mistake is (not at the first key, where the parser's own position used to land).
+#[test]
+fn yaml_syntax_errors_point_at_the_character_to_fix() {
+    let front = |lines: &str| {
+        format!("---\ntitle: A\ndescription: x\ndate: 2024-01-01\ntags: [a]\n{lines}---\nBody.\n")
+    };
+    let cases = [
+        // A tab indenting line 7.
+        (
+            front("weight: 1\n\tdraft: true\n"),
+            "content/a.md:7:1",
+            "this line is indented with a tab",
+        ),
+        // `: ` inside the value on line 6.
+        (
+            front("slug: why: not\n"),
+            "content/a.md:6:10",
+            "the value of `slug` holds `: `, which YAML reads as the start of another key",
+        ),
+        // A quote opened on line 6 and never closed.
+        (
+            front("slug: \"why-not\nweight: 2\n"),
+            "content/a.md:6:7",
+            "this `\"` is never closed",
+        ),
+        // Line 7 indented under line 6's value.
+        (
+            front("weight: 2\n  draft: true\n"),
+            "content/a.md:7:1",
+            "this line is indented more than the line above it",
+        ),
+    ];
+    for (text, location, message) in cases {
+        let error = first_error(&[("content/a.md", &text)]);
+        assert_eq!(
+            (error.location().as_str(), error.message.as_str()),
+            (location, message),
+            "{text}"
+        );
+        assert!(error.help.is_some(), "{text}");
+    }
+}
+
+#[test]
+fn wrong_types_are_named_by_their_key_in_words() {
+    let error = first_error(&[(
+        "content/a.md",
+        "---\ntitle: A\ndescription: x\nweight: first\n---\n",
+    )]);
+    assert_eq!(error.location(), "content/a.md:4:9");
+    assert_eq!(error.message, "`weight` must be a whole number");
+    let error = first_error(&[(
+        "content/a.md",
+        "---\ntitle: A\ntags: healing, habits\n---\n",
+    )]);
+    assert_eq!(
+        error.message,
+        "`tags` must be a list: `tags: [healing, habits]`"
+    );
+    let error = first_error(&[(
+        "content/s/_index.md",
+        "---\ntitle: S\nsort_by: newest\n---\n",
+    )]);
+    assert_eq!(
+        error.message,
+        "`sort_by` must be one of `weight`, `date`, `title`"
+    );
+    assert!(error.help.unwrap().starts_with("did you mean `date`?"));
 }

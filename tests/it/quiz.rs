@@ -425,6 +425,19 @@ fn cairn_quiz_check_compiles_one_flow_with_the_site_around_it() {
 }
 
 #[test]
+fn cairn_quiz_check_on_a_markdown_page_says_it_is_not_a_flow() {
+    let site = TestSite::fixture("quiz");
+    site.write("content/page.md", "---\ntitle: A page\n---\nText.\n");
+    let (code, _, stderr) = cairn(&["quiz", "check", "content/page.md"], site.root());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: this is not a quiz flow: flows are `.yaml` files\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("from_str"), "{stderr}");
+}
+
+#[test]
 fn cairn_quiz_check_outside_a_site_warns_that_links_were_not_checked() {
     let dir = tempfile::tempdir().unwrap();
     let text =

@@ -5,6 +5,15 @@
 //! values spans through [`Spanned`], so errors found after parsing still point at the value.
 //! Every location here is turned into a byte range of the original file, so front matter
 //! errors count the lines before the YAML as well.
+//!
+//! Editors read these messages, not programmers: [`errors`] turns the parser's and serde's
+//! errors into the site's words (the key, what it must be, an example) with the caret on the
+//! character to fix, and [`lints`] warns about YAML that parses but does not mean what it
+//! seems to (`#` starting a comment inside a title, `yes` read as `true`).
+
+mod errors;
+pub mod lints;
+mod tree;
 
 use std::ops::Range;
 
@@ -14,6 +23,44 @@ use serde_saphyr::options::DuplicateKeyPolicy;
 use crate::diagnostics::{Diagnostic, SourceFile};
 
 pub use serde_saphyr::Spanned;
+pub use tree::{Kind, Yaml};
+
+/// Where a YAML document lies in its file, and how messages should name it.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a> {
+    /// The whole file.
+    pub source: &'a SourceFile,
+    /// Byte offset of the YAML in the file (after a front matter's opening `---`).
+    pub base: usize,
+    /// Byte length of the YAML.
+    pub len: usize,
+    /// What a missing required key points at: the front matter's opening `---`, or the
+    /// start of a YAML file.
+    pub opening: (usize, usize),
+    /// The document in words, for "add `title:` to …": `the front matter`, `site.yaml`.
+    pub name: &'a str,
+}
+
+impl<'a> Document<'a> {
+    /// A whole file of YAML (`site.yaml`, a quiz flow).
+    pub fn file(source: &'a SourceFile, name: &'a str) -> Self {
+        Document {
+            source,
+            base: 0,
+            len: source.text.len(),
+            opening: (0, 0),
+            name,
+        }
+    }
+
+    /// The YAML text itself.
+    pub fn text(&self) -> &'a str {
+        self.source
+            .text
+            .get(self.base..self.base + self.len)
+            .unwrap_or("")
+    }
+}
 
 /// Parses `yaml`, which starts at byte `base` of `source`, into `T`.
 ///
@@ -24,14 +71,32 @@ pub fn parse<T: DeserializeOwned>(
     source: &SourceFile,
     base: usize,
 ) -> Result<T, Diagnostic> {
+    let document = Document {
+        source,
+        base,
+        len: yaml.len(),
+        opening: (base, base),
+        name: "this YAML",
+    };
+    parse_document(&document)
+}
+
+/// Parses a [`Document`] into `T`, with errors in the site's words (see [`parse`]).
+pub fn parse_document<T: DeserializeOwned>(document: &Document) -> Result<T, Diagnostic> {
+    let yaml = document.text();
+    serde_saphyr::from_str_with_options::<T>(yaml, options())
+        .map_err(|error| errors::to_diagnostic(&error, document))
+}
+
+/// The parser's settings: duplicate keys refused, budgets against alias bombs.
+fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::options! {
         with_snippet: false,
         duplicate_keys: DuplicateKeyPolicy::Error,
     };
     options.alias_limits.max_total_replayed_events = 100_000;
     options.alias_limits.max_replay_stack_depth = 16;
-    serde_saphyr::from_str_with_options::<T>(yaml, options)
-        .map_err(|error| to_diagnostic(&error, yaml, source, base))
+    options
 }
 
 /// The byte range of a spanned value in the original file, given where its YAML began.
@@ -46,82 +111,14 @@ pub fn range_of<T>(value: &Spanned<T>, base: usize) -> Range<usize> {
     }
 }
 
-fn to_diagnostic(
-    error: &serde_saphyr::Error,
-    yaml: &str,
-    source: &SourceFile,
-    base: usize,
-) -> Diagnostic {
-    let raw = error.to_string();
-    let message = strip_location_suffix(&raw);
-    let (message, help) = explain(message);
-    let offset = error
-        .location()
-        .and_then(|location| location.span().byte_offset())
-        .map_or(0, |offset| offset as usize)
-        .min(yaml.len());
-    let start = base + offset;
-    let end = start + token_len(&yaml[offset..]);
-    Diagnostic::error(message)
-        .at(source, start..end)
-        .maybe_help(help)
+/// An error for a hand-written `Deserialize`, with a help line: the message the editor
+/// reads, and what to do. [`parse`] shows the two apart.
+pub fn custom_error<E: serde::de::Error>(message: &str, help: &str) -> E {
+    E::custom(format!("{message}{HELP_SEPARATOR}{help}"))
 }
 
-/// Length of the word at the start of `rest`, so the caret underlines a whole key or value.
-fn token_len(rest: &str) -> usize {
-    rest.find(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | ']' | '}'))
-        .unwrap_or(rest.len())
-        .max(rest.chars().next().map_or(0, char::len_utf8))
-}
-
-/// serde-saphyr appends ` at line N, column M`; the diagnostic shows the location itself.
-fn strip_location_suffix(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(index) if message[index..].contains(", column ") => &message[..index],
-        _ => message,
-    }
-}
-
-/// Rewrites the parser's wording into cairn's and adds a hint where one helps.
-fn explain(message: &str) -> (String, Option<String>) {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .split(", ")
-            .map(|s| s.trim_matches('`'))
-            .filter(|s| !s.is_empty())
-            .collect();
-        let help = match crate::suggest::closest(field, known.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
-            None => format!("known keys: {}", known.join(", ")),
-        };
-        return (format!("unknown key `{field}`"), Some(help));
-    }
-    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(", set DuplicateKeyPolicy").next().unwrap_or(key);
-        return (
-            format!("duplicate key `{key}`"),
-            Some("each key may appear once; remove or rename one of them".into()),
-        );
-    }
-    if let Some(field) = message.strip_prefix("missing field ") {
-        return (
-            format!("missing required key {field}"),
-            Some(format!("add {field} to this YAML")),
-        );
-    }
-    if message.contains("budget") || message.contains("alias") && message.contains("limit") {
-        return (
-            format!("YAML too large or too deeply aliased: {message}"),
-            Some(
-                "simplify the YAML; anchors and aliases that expand enormously are refused".into(),
-            ),
-        );
-    }
-    (message.to_string(), None)
-}
+/// Between the message and the help of a [`custom_error`] (never in YAML text or messages).
+const HELP_SEPARATOR: char = '\u{1f}';
 
 #[cfg(test)]
 mod tests {
@@ -153,7 +150,7 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let error = parse_sample("title: a\ntitle: b\n", 0).unwrap_err();
-        assert_eq!(error.message, "duplicate key `title`");
+        assert_eq!(error.message, "`title` is written twice");
         assert_eq!(error.span.unwrap().line, 2);
     }
 

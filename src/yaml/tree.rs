@@ -1,9 +1,11 @@
 //! A YAML document as a tree of values, each with the byte range it was written at.
 //!
-//! The flow schema is checked by walking this tree by hand rather than by `serde(derive)`:
-//! derived deserializers stop at the first unknown key or wrongly typed value, and the quiz
-//! compiler must report every problem of a flow in one run. Parsing still goes through
-//! [`crate::yaml`] (budgets, duplicate keys refused, spans); only the shape check is ours.
+//! The quiz's flow schema is checked by walking this tree by hand rather than by
+//! `serde(derive)`: derived deserializers stop at the first unknown key or wrongly typed
+//! value, and the quiz compiler must report every problem of a flow in one run. The same
+//! tree names the key of a wrongly typed value in front matter and `site.yaml`, and carries
+//! the lints. Parsing still goes through [`crate::yaml`] (budgets, duplicate keys refused,
+//! spans).
 
 use std::fmt;
 use std::ops::Range;
@@ -11,7 +13,7 @@ use std::ops::Range;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::yaml::{self, Spanned};
+use crate::yaml::{self, Document, Spanned};
 
 /// One YAML value and where it was written in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,25 +46,43 @@ pub enum Kind {
 impl Yaml {
     /// Parses a whole file into a tree; a syntax error or duplicate key is one diagnostic.
     pub fn parse(source: &SourceFile) -> Result<Yaml, Diagnostic> {
-        let raw: Spanned<RawNode> = yaml::parse(&source.text, source, 0)?;
-        Ok(Yaml::from_raw(raw))
+        Yaml::parse_document(&Document::file(source, "the file"))
     }
 
-    fn from_raw(raw: Spanned<RawNode>) -> Yaml {
-        let range = yaml::range_of(&raw, 0);
+    /// Parses a document into a tree whose ranges are byte ranges of its whole file.
+    pub fn parse_document(document: &Document) -> Result<Yaml, Diagnostic> {
+        let raw: Spanned<RawNode> = yaml::parse_document(document)?;
+        Ok(Yaml::from_raw(raw, document.base))
+    }
+
+    /// The tree of `yaml` on its own (ranges from its start), or the parser's error: for
+    /// explaining an error a typed parse found (which may have stopped before a syntax
+    /// error further on).
+    pub(super) fn of_text(yaml: &str) -> Result<Yaml, serde_saphyr::Error> {
+        let raw: Spanned<RawNode> = serde_saphyr::from_str_with_options(yaml, yaml::options())?;
+        Ok(Yaml::from_raw(raw, 0))
+    }
+
+    fn from_raw(raw: Spanned<RawNode>, base: usize) -> Yaml {
+        let range = yaml::range_of(&raw, base);
         let kind = match raw.value {
             RawNode::Null => Kind::Null,
             RawNode::Bool(b) => Kind::Bool(b),
             RawNode::Int(i) => Kind::Int(i),
             RawNode::Float(f) => Kind::Float(f),
             RawNode::Str(s) => Kind::Str(s),
-            RawNode::Seq(items) => Kind::Seq(items.into_iter().map(Yaml::from_raw).collect()),
+            RawNode::Seq(items) => Kind::Seq(
+                items
+                    .into_iter()
+                    .map(|item| Yaml::from_raw(item, base))
+                    .collect(),
+            ),
             RawNode::Map(entries) => Kind::Map(
                 entries
                     .into_iter()
                     .map(|(k, v)| {
-                        let key = Yaml::from_raw(k);
-                        let mut value = Yaml::from_raw(v);
+                        let key = Yaml::from_raw(k, base);
+                        let mut value = Yaml::from_raw(v, base);
                         // A value left out (`question:`) has no text of its own: point at its key.
                         if value.kind == Kind::Null && value.range.is_empty() {
                             value.range = key.range.clone();
@@ -85,6 +105,35 @@ impl Yaml {
                 source.text.get(self.range.clone()).map(str::to_string)
             }
             Kind::Null | Kind::Seq(_) | Kind::Map(_) => None,
+        }
+    }
+
+    /// True for a scalar written without quotes and not as a block (`|`, `>`): the kind
+    /// YAML reads as a number, a boolean or a comment's start as the text goes.
+    pub fn is_plain(&self, source: &SourceFile) -> bool {
+        let first = source
+            .text
+            .get(self.range.clone())
+            .and_then(|text| text.chars().next());
+        // A block scalar's range starts at its text, after the `|` or `>` line.
+        let indicator = source
+            .text
+            .get(..self.range.start)
+            .and_then(|before| before.trim_end().rsplit(char::is_whitespace).next())
+            .and_then(|token| token.chars().next());
+        !matches!(self.kind, Kind::Seq(_) | Kind::Map(_))
+            && !matches!(first, Some('"' | '\''))
+            && !matches!(indicator, Some('|' | '>'))
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        match &self.kind {
+            Kind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.kind == Kind::Str(key.to_string()))
+                .map(|(_, v)| v),
+            _ => None,
         }
     }
 
@@ -200,10 +249,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_scalars_are_told_from_quoted_and_block_ones() {
+        let (source, tree) = parse("a: x\nb: \"x\"\nc: |\n  x\nd: >-\n  x\ne: 'x'\n");
+        let tree = tree.unwrap();
+        let plain: Vec<bool> = ["a", "b", "c", "d", "e"]
+            .iter()
+            .map(|key| tree.get(key).unwrap().is_plain(&source))
+            .collect();
+        assert_eq!(plain, [true, false, false, false, false]);
+    }
+
+    #[test]
     fn duplicate_keys_are_refused_where_written() {
         let (_, tree) = parse("nodes:\n  a: 1\n  b: 2\n  a: 3\n");
         let error = tree.unwrap_err();
-        assert_eq!(error.message, "duplicate key `a`");
+        assert_eq!(error.message, "`a` is written twice");
         assert_eq!(error.location(), "f.yaml:4:3");
     }
 }
