@@ -185,8 +185,12 @@ pub struct BaseUrl {
 impl BaseUrl {
     /// Parses an absolute http(s) URL; the path always ends with `/`.
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
-        let url = url::Url::parse(text.trim())
-            .map_err(|error| format!("`{text}` is not a valid base URL: {error}"))?;
+        let url = url::Url::parse(text.trim()).map_err(|error| match error {
+            url::ParseError::RelativeUrlWithoutBase => {
+                format!("`{text}` is not a full address: it must start with `https://`")
+            }
+            error => format!("`{text}` is not a valid address: {error}"),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!(
                 "base URL `{text}` must start with http:// or https://"

@@ -414,7 +414,7 @@ fn syntax(kind: &Scan, yaml: &str, offset: usize, first_line: usize) -> Explaine
                 offset..offset + quote.len_utf8(),
                 format!("this `{quote}` is never closed"),
                 format!(
-                    "end the value with a matching {quote}, or remove the {quote} at its start"
+                    "end the value with a matching `{quote}`, or remove the `{quote}` at its start"
                 ),
             )
         }
@@ -655,6 +655,7 @@ fn starts_with_indicator(yaml: &str, offset: usize, character: char) -> Explaine
     };
     let message = match character {
         '*' => "a value starting with `*` names an anchor (`&name`), and there is none".to_string(),
+        '`' => "a value cannot start with a backquote in YAML".to_string(),
         _ => format!("a value cannot start with `{character}` in YAML"),
     };
     Explained::new(

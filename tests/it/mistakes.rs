@@ -1,0 +1,288 @@
+//! The corpus of editor mistakes: `tests/fixtures/mistakes/<case>/`, one folder per mistake.
+//!
+//! Each case holds a `case.yaml` and the files that differ from a small valid site (a
+//! `site.yaml` and a home page with descriptions): the driver writes that site, lays the
+//! case's files over it, runs the command the case names (`cairn build` by default) and keeps
+//! its complete output, as the terminal shows it without colour, as the snapshot
+//! `message.snap` beside the case. A change to any message shows up as a diff to review
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test it mistakes` to accept).
+//!
+//! `case.yaml`:
+//! ```yaml
+//! mistake: A tab indents a line of front matter   # for the README's "Common errors"
+//! run: [build]                                     # the arguments to `cairn` (default)
+//! cwd: content                                     # where to run it, below the site
+//! base: false                                      # start from no site at all
+//! ```
+//!
+//! The README's "Common errors" section is made from the corpus (each case's `mistake` and
+//! the first line and help of its message) and a test keeps the two the same.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+use crate::common::{copy_dir, repo_path};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    /// The mistake in a few words, as the README lists it.
+    mistake: String,
+    /// Arguments to `cairn`.
+    #[serde(default = "build")]
+    run: Vec<String>,
+    /// Folder to run in, relative to the site.
+    #[serde(default)]
+    cwd: Option<String>,
+    /// Start from the small valid site (the default) or from an empty folder.
+    #[serde(default = "yes")]
+    base: bool,
+}
+
+fn build() -> Vec<String> {
+    vec!["build".into()]
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The site every case starts from: it builds and checks without a problem.
+const BASE: &[(&str, &str)] = &[
+    (
+        "site.yaml",
+        "title: Notes\nbase_url: https://example.org/\ndescription: Short notes on moving on.\n",
+    ),
+    (
+        "content/_index.md",
+        "---\ntitle: Notes\ndescription: Short notes on moving on.\n---\nWelcome.\n",
+    ),
+];
+
+fn corpus() -> PathBuf {
+    repo_path("tests/fixtures/mistakes")
+}
+
+/// Every case folder, by name.
+fn cases() -> Vec<(String, PathBuf)> {
+    let mut cases: Vec<(String, PathBuf)> = std::fs::read_dir(corpus())
+        .expect("tests/fixtures/mistakes")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("case.yaml").is_file())
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn read_case(dir: &Path) -> Case {
+    let path = dir.join("case.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let source = cairn::diagnostics::SourceFile::new(path.display().to_string(), text.as_str());
+    cairn::yaml::parse(&text, &source, 0).unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+/// Runs one case and returns what an editor would see.
+fn run(dir: &Path, case: &Case) -> String {
+    let site = tempfile::tempdir().unwrap();
+    if case.base {
+        for (rel, text) in BASE {
+            let path = site.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        copy_dir(&repo_path("themes"), &site.path().join("themes"));
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(dir).unwrap();
+        let name = rel.to_string_lossy();
+        if name == "case.yaml" || name.ends_with(".snap") || name.ends_with(".snap.new") {
+            continue;
+        }
+        let target = site.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let cwd = match &case.cwd {
+        Some(rel) => site.path().join(rel),
+        None => site.path().to_path_buf(),
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(&case.run)
+        .current_dir(&cwd)
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", site.path().join(".cache"))
+        .output()
+        .unwrap();
+    let mut shown = format!(
+        "$ cairn {}\nexit status: {}\n",
+        case.run.join(" "),
+        output.status.code().unwrap_or(-1)
+    );
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        if !text.is_empty() {
+            shown.push('\n');
+            shown.push_str(&text);
+        }
+    }
+    normalize(&shown, site.path())
+}
+
+/// Masks what changes from run to run: the temporary folder and times.
+fn normalize(text: &str, site: &Path) -> String {
+    let site = site.display().to_string();
+    let text = text.replace(&site, "<site>");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(" ms") {
+        let before = &rest[..at];
+        let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            out.push_str(&before[..before.len() - digits]);
+            out.push('N');
+        } else {
+            out.push_str(before);
+        }
+        out.push_str(" ms");
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_mistake_gets_the_message_reviewed() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 40,
+        "the corpus has {} mistakes; it should have at least 40",
+        cases.len()
+    );
+    let mut failed = Vec::new();
+    for (name, dir) in &cases {
+        let case = read_case(dir);
+        let shown = run(dir, &case);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_description(case.mistake.clone());
+        settings.set_omit_expression(true);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!("message", shown));
+        }));
+        if outcome.is_err() {
+            failed.push(name.clone());
+        }
+    }
+    assert!(failed.is_empty(), "messages changed: {}", failed.join(", "));
+}
+
+/// The snapshot of a case, without insta's header.
+fn snapshot(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("message.snap")).unwrap_or_default();
+    match text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---\n"))
+    {
+        Some((_, body)) => body.to_string(),
+        None => text,
+    }
+}
+
+/// Words that belong to cairn's code, never to a message an editor reads.
+const RUST_ISMS: &[&str] = &[
+    "Option<",
+    "i64",
+    "u64",
+    "usize",
+    "deserialize",
+    "variant",
+    "from_str",
+    "os error",
+    "Spanned",
+    "serde",
+    "saphyr",
+    "scalar",
+    "sequence start",
+    "mapping start",
+    "panicked",
+];
+
+#[test]
+fn no_message_speaks_rust() {
+    for (name, dir) in cases() {
+        let shown = snapshot(&dir);
+        for word in RUST_ISMS {
+            assert!(
+                !shown.contains(word),
+                "the message of {name} says `{word}`:\n{shown}"
+            );
+        }
+    }
+}
+
+/// The README's "Common errors" table as the corpus makes it: each mistake, the first line
+/// of what cairn says about it, and the first line of its help.
+fn common_errors() -> String {
+    let mut out = String::from("| mistake | cairn says | and suggests |\n| --- | --- | --- |\n");
+    for (_, dir) in cases() {
+        let case = read_case(&dir);
+        let shown = snapshot(&dir);
+        let mut lines = shown
+            .lines()
+            .skip_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")));
+        let Some(first) = lines.next() else { continue };
+        let help = lines
+            .take_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")))
+            .find_map(|line| line.trim_start().strip_prefix("= help: "))
+            .unwrap_or("");
+        let cell = |text: &str| text.replace('|', "\\|");
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            cell(&case.mistake),
+            cell(first),
+            cell(help)
+        ));
+    }
+    out
+}
+
+const START: &str = "<!-- common errors: made from tests/fixtures/mistakes -->\n";
+const END: &str = "<!-- end of common errors -->";
+
+#[test]
+fn the_readme_lists_the_common_errors_of_the_corpus() {
+    let readme_path = repo_path("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (before, rest) = readme
+        .split_once(START)
+        .expect("README.md has the common errors marker");
+    let (listed, after) = rest.split_once(END).expect("the common errors end marker");
+    let expected = common_errors();
+    if listed != expected {
+        if std::env::var_os("CAIRN_UPDATE_README").is_some() {
+            std::fs::write(
+                &readme_path,
+                format!("{before}{START}{expected}{END}{after}"),
+            )
+            .unwrap();
+        } else {
+            panic!(
+                "README.md's common errors differ from the corpus; run with CAIRN_UPDATE_README=1 to rewrite them:\n{expected}"
+            );
+        }
+    }
+}
