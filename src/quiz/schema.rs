@@ -562,7 +562,7 @@ impl Reader<'_> {
                 found.push((name, value));
                 continue;
             }
-            let help = match crate::suggest::closest(&name, known.iter().copied()) {
+            let help = match meant(&name, known) {
                 Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
                 None => format!("known keys: {}", known.join(", ")),
             };
@@ -588,15 +588,58 @@ impl Reader<'_> {
     }
 }
 
-/// True when `key` is written in `entries`, or misspelled as an unknown key whose closest
-/// known key it is: the misspelling is reported already, and "missing `key`" would only
-/// repeat it.
+/// True when `key` is written in `entries`, or as an unknown key that [`meant`] it: the
+/// unknown key is reported already, and "missing `key`" would only repeat it.
 fn has_key(entries: &[(Yaml, Yaml)], key: &str, known: &[&str]) -> bool {
     entries.iter().any(|(k, _)| match &k.kind {
         Kind::Str(name) if name == key => true,
-        Kind::Str(name) if !known.contains(&name.as_str()) => {
-            crate::suggest::closest(name, known.iter().copied()) == Some(key)
-        }
+        Kind::Str(name) if !known.contains(&name.as_str()) => meant(name, known) == Some(key),
         _ => false,
+    })
+}
+
+/// Words editors write for the flow's keys, from other quiz tools and from plain English.
+const OTHER_NAMES: &[(&str, &[&str])] = &[
+    ("nodes", &["questions", "steps", "node", "items"]),
+    (
+        "outcomes",
+        &["results", "result", "endings", "answers_to", "outcome"],
+    ),
+    (
+        "start",
+        &["first", "begin", "start_at", "entry", "first_question"],
+    ),
+    ("tests", &["test", "cases", "examples"]),
+    ("question", &["text", "prompt", "ask", "title", "q"]),
+    ("answers", &["options", "choices", "answer", "replies"]),
+    ("label", &["text", "answer", "title", "option", "choice"]),
+    (
+        "next",
+        &["goto", "go_to", "to", "then", "target", "leads_to", "go"],
+    ),
+    (
+        "body",
+        &["text", "description", "content", "message", "explanation"],
+    ),
+    ("read", &["links", "see", "more", "see_also", "read_more"]),
+    (
+        "outcome",
+        &["expect", "expected", "result", "reaches", "end"],
+    ),
+    ("name", &["title", "description"]),
+    ("title", &["name", "heading"]),
+    ("description", &["intro", "summary", "about"]),
+];
+
+/// The known key an unknown `name` most likely meant: a near spelling, or another name for
+/// it (`questions` for `nodes`).
+fn meant<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    crate::suggest::closest(name, known.iter().copied()).or_else(|| {
+        let lower = name.to_lowercase();
+        known.iter().copied().find(|key| {
+            OTHER_NAMES
+                .iter()
+                .any(|(k, others)| k == key && others.contains(&lower.as_str()))
+        })
     })
 }
