@@ -16,6 +16,8 @@ pub struct NewPage {
     pub title: Option<String>,
     /// The date written into the front matter, `YYYY-MM-DD`.
     pub date: String,
+    /// Make a page bundle, `<slug>/index.md`, so the page's images go beside it.
+    pub bundle: bool,
 }
 
 /// Today's date in the local time zone, `YYYY-MM-DD`.
@@ -40,6 +42,11 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
         .trim_matches('/');
     let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
     let parts: Vec<&str> = trimmed.split('/').collect();
+    if let Some((last, folders)) = parts.split_last()
+        && let Some(refused) = index_path(&request.path, folders, last)
+    {
+        return Err(refused);
+    }
     for part in &parts {
         let slug = slugify(part);
         if slug.is_empty() || *part != slug {
@@ -61,9 +68,28 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
     let slug = slug[0];
     let content = request.root.join("content");
     let section_dir = sections.iter().fold(content.clone(), |dir, s| dir.join(s));
-    let page = section_dir.join(format!("{slug}.md"));
+    let page = if request.bundle {
+        section_dir.join(slug).join("index.md")
+    } else {
+        section_dir.join(format!("{slug}.md"))
+    };
     let rel = |path: &Path| crate::diagnostics::SourceFile::display_name(&request.root, path);
-    for existing in [page.clone(), section_dir.join(slug).join("index.md")] {
+    let section_index = section_dir.join(slug).join("_index.md");
+    if section_index.exists() {
+        return Err(Diagnostic::error(format!(
+            "{} is a section already ({} exists), so a page cannot have its URL",
+            rel(&section_dir.join(slug)),
+            rel(&section_index)
+        ))
+        .help(format!(
+            "add the page inside the section instead: `cairn new {}/<page>`",
+            parts.join("/")
+        )));
+    }
+    for existing in [
+        section_dir.join(format!("{slug}.md")),
+        section_dir.join(slug).join("index.md"),
+    ] {
         if existing.exists() {
             return Err(
                 Diagnostic::error(format!("{} already exists", rel(&existing)))
@@ -98,6 +124,34 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
     write_new(&page, &text).map_err(|e| cannot_write(&rel(&page), &e))?;
     written.push(page);
     Ok(written)
+}
+
+/// The refusal for a path naming `index` or `_index` itself: `index.md` makes a page
+/// bundle of its folder, `--bundle` says so plainly; `_index.md` is a section's, which
+/// `cairn new` writes when a section is missing.
+fn index_path(path: &str, sections: &[&str], slug: &str) -> Option<Diagnostic> {
+    let folder = sections.join("/");
+    match slug {
+        "index" if !folder.is_empty() => Some(
+            Diagnostic::error(format!(
+                "`{path}` would write content/{folder}/index.md, which turns the folder into one page"
+            ))
+            .help(format!(
+                "for a page with its images beside it, run `cairn new {folder} --bundle` (it writes content/{folder}/index.md); for a page in a section, name the page: `cairn new {folder}/my-page`"
+            )),
+        ),
+        "index" | "_index" if folder.is_empty() => Some(
+            Diagnostic::error(format!("`{path}` names no page: give the page its own name"))
+                .help("e.g. `cairn new articles/my-page`; the home page is content/_index.md"),
+        ),
+        "_index" => Some(
+            Diagnostic::error(format!(
+                "`{path}` names a section's own file: `cairn new` writes it when it adds a page to a new section"
+            ))
+            .help(format!("add a page to the section: `cairn new {folder}/my-page`")),
+        ),
+        _ => None,
+    }
 }
 
 /// What `cairn init` should write.
@@ -227,6 +281,7 @@ mod tests {
             path: path.into(),
             title: Some("A \"quoted\" title: yes".into()),
             date: "2025-02-03".into(),
+            bundle: false,
         };
         let error = new_page(&request("Articles/My Post")).unwrap_err();
         assert_eq!(
@@ -240,5 +295,57 @@ mod tests {
         assert!(text.starts_with("---\ntitle: \"A \\\"quoted\\\" title: yes\"\ndescription: \"\"\ndate: 2025-02-03\ndraft: true\n---\n## Introduction\n"), "{text}");
         let again = new_page(&request("notes/first")).unwrap_err();
         assert_eq!(again.message, "content/notes/first.md already exists");
+    }
+
+    #[test]
+    fn new_refuses_index_paths_and_makes_bundles_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: x\nbase_url: https://e.org/\n",
+        )
+        .unwrap();
+        let request = |path: &str, bundle: bool| NewPage {
+            root: dir.path().to_path_buf(),
+            path: path.into(),
+            title: None,
+            date: "2025-02-03".into(),
+            bundle,
+        };
+        let error = new_page(&request("articles/trip/index", false)).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`articles/trip/index` would write content/articles/trip/index.md, which turns the folder into one page"
+        );
+        assert!(
+            error
+                .help
+                .unwrap()
+                .contains("`cairn new articles/trip --bundle`"),
+            "the help offers --bundle"
+        );
+        let error = new_page(&request("articles/_index", false)).unwrap_err();
+        assert!(
+            error.message.contains("a section's own file"),
+            "{}",
+            error.message
+        );
+        assert!(new_page(&request("index", false)).is_err());
+        let written = new_page(&request("articles/trip", true)).unwrap();
+        assert!(written.ends_with(&[dir.path().join("content/articles/trip/index.md")]));
+        // The page exists now, as a bundle: a page of the same name is refused.
+        let again = new_page(&request("articles/trip", false)).unwrap_err();
+        assert_eq!(
+            again.message,
+            "content/articles/trip/index.md already exists"
+        );
+        // A section of that name is refused too.
+        new_page(&request("notes/first", false)).unwrap();
+        let error = new_page(&request("notes", false)).unwrap_err();
+        assert!(
+            error.message.contains("is a section already"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -16,6 +16,9 @@ pub(crate) struct NewArgs {
     /// The page title (default: made from the slug).
     #[arg(long)]
     title: Option<String>,
+    /// Make a page bundle, `<slug>/index.md`, so the page's images can go beside it.
+    #[arg(long)]
+    bundle: bool,
     /// The site folder (the one with site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -28,6 +31,7 @@ pub(crate) fn run(args: NewArgs) -> ExitCode {
         path: args.path,
         title: args.title,
         date: cairn::scaffold::today(),
+        bundle: args.bundle,
     };
     match cairn::scaffold::new_page(&request) {
         Ok(written) => {

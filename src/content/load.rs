@@ -373,8 +373,16 @@ impl Builder<'_> {
         self.section_for("", &mut files);
         let dirs: Vec<String> = files.keys().cloned().collect();
         for dir in dirs {
-            if bundles.holding(&format!("{dir}/_index.md")).is_none() {
-                self.section_for(&dir, &mut files);
+            match bundles.holding(&format!("{dir}/_index.md")) {
+                None => {
+                    self.section_for(&dir, &mut files);
+                }
+                Some(bundle) => {
+                    if let Some((source, _, _)) = files.remove(&dir) {
+                        self.problems
+                            .push(section_in_bundle(&source, &dir, &bundle));
+                    }
+                }
             }
         }
     }
@@ -680,6 +688,30 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The error for an `_index.md` in a page bundle's folder (or below it): a folder is a
+/// section or a page, and the page would silently replace the section.
+fn section_in_bundle(source: &SourceFile, dir: &str, bundle: &str) -> Diagnostic {
+    let first_line = source.text.find('\n').unwrap_or(source.text.len());
+    let diagnostic = if dir == bundle {
+        Diagnostic::error(format!(
+            "content/{dir}/ holds both `_index.md` (a section) and `index.md` (a page): a folder is one or the other"
+        ))
+        .help(format!(
+            "for a section with pages, keep `_index.md` and rename `index.md` to a page name (e.g. `content/{dir}/overview.md`); for one page with its images beside it, remove `_index.md`"
+        ))
+    } else {
+        Diagnostic::error(format!(
+            "this section is inside the page bundle content/{bundle}/ (the folder of content/{bundle}/index.md)"
+        ))
+        .help(format!(
+            "a page bundle holds one page and its files: move content/{dir}/ out of it, or rename content/{bundle}/index.md to content/{bundle}/_index.md to make a section"
+        ))
+    };
+    diagnostic
+        .at(source, 0..first_line)
+        .label("this makes a section")
 }
 
 /// File types a browser runs (or renders with script): from `content/`, where any editor
