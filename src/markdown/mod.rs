@@ -164,7 +164,7 @@ pub fn render(
     let events: Vec<_> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
-    writer::write_page(&events, options, resolve)
+    writer::write_page(source, &events, options, resolve)
 }
 
 /// The Markdown extensions cairn enables. Math and metadata blocks stay off:

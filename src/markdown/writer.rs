@@ -32,11 +32,13 @@ pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 
 /// Writes the page for `events` (the whole parse of one source, in order).
 pub(super) fn write_page(
+    source: &str,
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
+    writer.links.source = source;
     writer.write_all(events);
     writer.finish()
 }

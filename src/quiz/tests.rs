@@ -849,7 +849,7 @@ fn missing_anchor_in_the_text_itself() {
         &text,
         "the anchor `#wyh` does not exist in this text",
         19,
-        11,
+        19,
     );
 }
 

@@ -94,7 +94,7 @@ fn build_errors_are_reported_by_check_too() {
     assert_eq!(
         lines(&report),
         [
-            "error content/page.md:5:5: the link `gone.md` points at `content/gone.md`, which does not exist"
+            "error content/page.md:5:12: the link `gone.md` points at `content/gone.md`, which does not exist"
         ]
     );
 }

@@ -95,7 +95,8 @@ fn broken_internal_link() {
         ),
         ("content/faq.md", "---\ntitle: FAQ\n---\n"),
     ]);
-    assert_eq!(error.location(), "content/a.md:4:5");
+    // The caret is on the destination, the text to fix.
+    assert_eq!(error.location(), "content/a.md:4:9");
     assert!(error.message.contains("`b.md`"), "{}", error.message);
 }
 
@@ -110,7 +111,7 @@ fn every_broken_link_is_reported_with_a_suggestion() {
     let problems = site.build_err();
     assert_eq!(problems.error_count(), 2);
     let second = &problems[1];
-    assert_eq!(second.location(), "content/a.md:5:1");
+    assert_eq!(second.location(), "content/a.md:5:11");
     assert_eq!(second.help.as_deref(), Some("did you mean `faq.md`?"));
 }
 
@@ -123,7 +124,7 @@ fn broken_anchor() {
         ),
         ("content/b.md", "---\ntitle: B\n---\n## How long\n"),
     ]);
-    assert_eq!(error.location(), "content/a.md:5:6");
+    assert_eq!(error.location(), "content/a.md:5:11");
     assert!(error.message.contains("#how-lnog"));
     assert_eq!(error.help.as_deref(), Some("did you mean `#how-long`?"));
 }
@@ -131,7 +132,7 @@ fn broken_anchor() {
 #[test]
 fn broken_anchor_on_the_same_page() {
     let error = first_error(&[("content/a.md", "---\ntitle: A\n---\n## Real\n[x](#fake)\n")]);
-    assert_eq!(error.location(), "content/a.md:5:1");
+    assert_eq!(error.location(), "content/a.md:5:5");
 }
 
 #[test]
@@ -362,4 +363,41 @@ fn wrong_types_are_named_by_their_key_in_words() {
         "`sort_by` must be one of `weight`, `date`, `title`"
     );
     assert!(error.help.unwrap().starts_with("did you mean `date`?"));
+}
+
+#[test]
+fn a_missing_image_is_called_an_image_and_its_siblings_are_suggested() {
+    let page = "---\ntitle: P\n---\n![A phone](Phone-Down.PNG)\n";
+    let site = |link: &str| {
+        first_error(&[
+            ("content/p/index.md", &page.replace("Phone-Down.PNG", link)),
+            ("content/p/phone-down.png", "png"),
+            ("content/p/drawer.JPG", "jpg"),
+            ("content/p/notes.txt", "text"),
+        ])
+    };
+    // Only the case differs: said so, and the right name given.
+    let error = site("Phone-Down.PNG");
+    assert_eq!(
+        error.message,
+        "the image `Phone-Down.PNG` does not exist: the file is `phone-down.png`, which differs in upper and lower case"
+    );
+    assert!(error.help.unwrap().starts_with("write `phone-down.png`"));
+    // A near miss among the images beside it (never `index.md`).
+    let error = site("phone_down.png");
+    assert!(
+        error.message.starts_with("the image `phone_down.png`"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        error.help.as_deref(),
+        Some("did you mean `phone-down.png`?")
+    );
+    // Nothing near: the images there are listed, whatever the case of their extension.
+    let error = site("cat.gif");
+    assert_eq!(
+        error.help.as_deref(),
+        Some("the images in that folder are `drawer.JPG`, `phone-down.png`")
+    );
 }

@@ -233,7 +233,7 @@ fn broken_link_in_markdown_points_at_the_link_in_the_flow() {
         &problems,
         "the link `../guide/dog.md` points at `content/guide/dog.md`, which does not exist",
     );
-    assert_eq!(d.location(), "content/quiz/pet.yaml:8:42");
+    assert_eq!(d.location(), "content/quiz/pet.yaml:8:49");
 }
 
 #[test]
@@ -279,7 +279,7 @@ fn a_link_to_a_flow_cannot_carry_an_anchor() {
         &problems,
         "the link `quiz/pet.yaml#garden` points into a quiz, which has no headings",
     );
-    assert_eq!(d.location(), "content/_index.md:4:7");
+    assert_eq!(d.location(), "content/_index.md:4:14");
 }
 
 #[test]
