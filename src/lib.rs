@@ -98,6 +98,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Warnings (the build still succeeded).
     pub warnings: Diagnostics,
+    /// The drafts left out (built without `--drafts`), as `content/…` paths in order.
+    pub drafts: Vec<String>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
@@ -139,7 +141,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         generated.copies,
     )?;
     generated.timings.lap("write");
+    let mut drafts: Vec<String> = (generated.site.drafts.iter())
+        .map(|key| format!("content/{key}"))
+        .collect();
+    drafts.sort();
     Ok(BuildReport {
+        drafts,
         pages: generated.site.pages.len(),
         sections: generated.site.sections.len(),
         write,

@@ -59,6 +59,17 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
                     n => format!(", {}", count(n, "warning")),
                 }
             );
+            if !report.drafts.is_empty() {
+                const SHOWN: usize = 5;
+                let mut listed = report.drafts[..report.drafts.len().min(SHOWN)].join(", ");
+                if report.drafts.len() > SHOWN {
+                    listed.push_str(&format!(" and {} more", report.drafts.len() - SHOWN));
+                }
+                eprintln!(
+                    "{} left out (use --drafts to include): {listed}",
+                    count(report.drafts.len(), "draft")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(mut problems) => {

@@ -42,7 +42,7 @@ pub(crate) fn run(args: NewArgs) -> ExitCode {
                 );
             }
             println!(
-                "The page is a draft: `cairn serve --drafts` shows it; remove `draft: true` to publish."
+                "The page is a draft: `cairn serve` shows it, marked as a draft; `cairn build` leaves it out until you remove `draft: true`."
             );
             ExitCode::SUCCESS
         }

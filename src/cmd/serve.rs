@@ -9,7 +9,7 @@ use clap::Args;
 /// Arguments of `cairn serve`.
 #[derive(Args)]
 #[command(
-    after_help = "Pages reload by themselves after each change; build errors show in the browser over the last good page.\nThe server listens on loopback only unless --bind names another address."
+    after_help = "Pages reload by themselves after each change; build errors show in the browser over the last good page.\nDrafts are shown, marked as drafts; --no-drafts shows the site as `cairn build` publishes it.\nThe server listens on loopback only unless --bind names another address."
 )]
 pub(crate) struct ServeArgs {
     /// The site folder (the one with site.yaml).
@@ -21,8 +21,11 @@ pub(crate) struct ServeArgs {
     /// Address to listen on. Anything but loopback makes the site reachable from the network.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
-    /// Include pages marked `draft: true`.
+    /// Leave out pages marked `draft: true` (shown by default, marked as drafts).
     #[arg(long)]
+    no_drafts: bool,
+    /// Show drafts (the default; kept so older scripts still work).
+    #[arg(long, hide = true, conflicts_with = "no_drafts")]
     drafts: bool,
     /// Open the site in the default browser once it is served.
     #[arg(long)]
@@ -39,7 +42,7 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
         build: cairn::BuildOptions {
             root: args.root,
             output: None,
-            drafts: args.drafts,
+            drafts: args.drafts || !args.no_drafts,
             base_url: None,
             fingerprint: false,
         },
@@ -58,8 +61,13 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     };
     if !args.bind.is_loopback() {
         eprintln!(
-            "warning: listening on {}: other machines on the network can read this site, drafts included",
-            args.bind
+            "warning: listening on {}: other machines on the network can read this site{}",
+            args.bind,
+            if args.no_drafts {
+                ""
+            } else {
+                ", drafts included (--no-drafts leaves them out)"
+            }
         );
     }
     let url = server.url();

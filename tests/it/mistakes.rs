@@ -244,7 +244,13 @@ fn common_errors() -> String {
         let mut lines = shown
             .lines()
             .skip_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")));
-        let Some(first) = lines.next() else { continue };
+        // A mistake that is no error (a draft left out) is told by the output's last line.
+        let last = shown
+            .lines()
+            .rev()
+            .find(|line| !line.is_empty())
+            .unwrap_or("");
+        let first = lines.next().unwrap_or(last);
         let help = lines
             .take_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")))
             .find_map(|line| line.trim_start().strip_prefix("= help: "))
