@@ -1,7 +1,7 @@
 //! `site.yaml`: the site's settings, parsed strictly (an unknown key is an error).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
@@ -175,6 +175,35 @@ impl Config {
     }
 }
 
+/// The site folder a command works on: `root` when given; else, like git finding its
+/// repository, `start` or the nearest folder above it that holds `site.yaml`, written
+/// relative to `start` (`.`, `..`, `../..`) so messages name files as the editor sees them.
+pub fn find_root(root: Option<&Path>, start: &Path) -> Result<PathBuf, Diagnostic> {
+    if let Some(root) = root {
+        return Ok(root.to_path_buf());
+    }
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    for (up, dir) in absolute.ancestors().enumerate() {
+        if dir.join(CONFIG_FILE).is_file() {
+            let relative = (0..up).fold(PathBuf::new(), |path, _| path.join(".."));
+            return Ok(if up == 0 {
+                start.to_path_buf()
+            } else if start == Path::new(".") {
+                relative
+            } else {
+                start.join(relative)
+            });
+        }
+    }
+    Err(Diagnostic::error(format!(
+        "there is no {CONFIG_FILE} in {} or any folder above it",
+        absolute.display()
+    ))
+    .help(format!(
+        "run cairn inside a site (a folder with {CONFIG_FILE}), pass --root DIR, or create a site with `cairn init DIR`"
+    )))
+}
+
 /// The site's public address, split into origin and path so links can carry the sub-path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
@@ -265,6 +294,28 @@ mod tests {
         let error = parse("title: T\nbase_url: https://example.org/\nthme: paper\n").unwrap_err();
         assert_eq!(error.location(), "site.yaml:3:1");
         assert!(error.help.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn the_site_is_found_in_the_folder_or_above() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: T\n").unwrap();
+        let deep = dir.path().join("content/notes");
+        std::fs::create_dir_all(&deep).unwrap();
+        let found = find_root(None, &deep).unwrap();
+        assert_eq!(found, deep.join("../.."));
+        assert!(found.join("site.yaml").is_file());
+        assert_eq!(find_root(None, dir.path()).unwrap(), dir.path());
+        // Given, the root is taken as it is.
+        let given = Path::new("elsewhere");
+        assert_eq!(find_root(Some(given), &deep).unwrap(), given);
+        let nowhere = tempfile::tempdir().unwrap();
+        let error = find_root(None, nowhere.path()).unwrap_err();
+        assert!(
+            error.message.contains("or any folder above it"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -220,10 +220,19 @@ pub fn io_reason(error: &std::io::Error) -> String {
     if !words.is_empty() {
         return words.to_string();
     }
-    let text = error.to_string();
+    without_error_number(&error.to_string())
+}
+
+/// An error's text without the operating system's error number (` (os error 28)`), for
+/// errors that are not [`std::io::Error`]s but carry one's text.
+pub fn without_error_number(text: &str) -> String {
     match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
+        Some(cut) => {
+            let rest = &text[cut + 1..];
+            let end = rest.find(')').map_or(text.len(), |i| cut + 1 + i + 1);
+            format!("{}{}", &text[..cut], &text[end..])
+        }
+        None => text.to_string(),
     }
 }
 
@@ -440,6 +449,10 @@ mod tests {
         assert_eq!(io_reason(&missing), "no such file or folder");
         let raw = std::io::Error::from_raw_os_error(28);
         assert!(!io_reason(&raw).contains("os error"), "{}", io_reason(&raw));
+        assert_eq!(
+            without_error_number("cannot watch (os error 24): too many"),
+            "cannot watch: too many"
+        );
     }
 
     #[test]

@@ -31,8 +31,9 @@ pub fn default_theme_dir() -> Result<PathBuf, Diagnostic> {
     }
     let failed = |error: std::io::Error| {
         Diagnostic::error(format!(
-            "cannot write the built-in theme to {}: {error}",
-            folder.display()
+            "cannot write the built-in theme to {}: {}",
+            folder.display(),
+            crate::diagnostics::io_reason(&error)
         ))
         .help("set XDG_CACHE_HOME to a writable folder, or copy a theme into themes/default/")
     };

@@ -239,8 +239,11 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn cannot_write(name: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {name}: {error}"))
-        .help("check that the folder is writable")
+    Diagnostic::error(format!(
+        "cannot write {name}: {}",
+        crate::diagnostics::io_reason(error)
+    ))
+    .help("check that the folder is writable")
 }
 
 /// A title from a slug: `my-first-post` → `My first post`.

@@ -12,9 +12,9 @@ use clap::Args;
     after_help = "Exit status: 0 on success, 1 when the content has errors, 2 on usage errors."
 )]
 pub(crate) struct BuildArgs {
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Where to write the site (default: <root>/public).
     #[arg(long)]
     output: Option<PathBuf>,
@@ -32,8 +32,12 @@ pub(crate) struct BuildArgs {
 /// Builds the site and prints the diagnostics and a one-line summary.
 pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let color = super::use_color();
+    let root = match super::site_root(args.root) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let options = cairn::BuildOptions {
-        root: args.root,
+        root,
         output: args.output,
         drafts: args.drafts,
         base_url: args.base_url,

@@ -13,9 +13,9 @@ use clap::Args;
     after_help = "Exit status: 0 when there are no errors (warnings allowed unless --strict), 1 otherwise, 2 on usage errors."
 )]
 pub(crate) struct CheckArgs {
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -42,7 +42,11 @@ pub(crate) struct CheckArgs {
 
 /// Checks the site and prints the problems grouped by file, then what was checked.
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
-    let report = cairn::check::check(&check_options(&args));
+    let root = match super::site_root(args.root.clone()) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    let report = cairn::check::check(&check_options(&args, root));
     print_by_file(&report.problems, super::use_color());
     let external = if args.external {
         format!(", {}", count(report.external, "external URL"))
@@ -62,10 +66,10 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn check_options(args: &CheckArgs) -> cairn::check::CheckOptions {
+fn check_options(args: &CheckArgs, root: PathBuf) -> cairn::check::CheckOptions {
     cairn::check::CheckOptions {
         build: cairn::BuildOptions {
-            root: args.root.clone(),
+            root,
             output: None,
             drafts: args.drafts,
             base_url: None,

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, count};
+use crate::diagnostics::{Diagnostic, Diagnostics, count, io_reason};
 use crate::incremental::{BuildCache, RebuildStats};
 use crate::search::{self, SearchSource};
 use crate::{BuildOptions, output};
@@ -360,7 +360,9 @@ impl Server {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+            .map_err(|e| {
+                Diagnostic::error(format!("cannot start the server: {}", io_reason(&e)))
+            })?;
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(options.address))
             .map_err(|error| {
@@ -369,12 +371,19 @@ impl Server {
                 } else {
                     "check --bind and --port"
                 };
-                Diagnostic::error(format!("cannot listen on {}: {error}", options.address))
-                    .help(help)
+                Diagnostic::error(format!(
+                    "cannot listen on {}: {}",
+                    options.address,
+                    io_reason(&error)
+                ))
+                .help(help)
             })?;
-        let address = listener
-            .local_addr()
-            .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
+        let address = listener.local_addr().map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot read the server's address: {}",
+                io_reason(&e)
+            ))
+        })?;
         let app = http::router(shared.clone());
         let server = runtime.spawn(guard::serve(listener, app, options.limits));
         let watcher = watch::Watcher::start(&options, rebuilder)?;
