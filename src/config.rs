@@ -23,7 +23,7 @@ struct RawConfig {
     #[serde(default)]
     language: Option<Spanned<String>>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<Spanned<String>>,
     #[serde(default)]
     author: Option<String>,
     #[serde(default)]
@@ -55,6 +55,8 @@ pub struct Config {
     pub language: String,
     /// One-line description for the home page and feed.
     pub description: String,
+    /// Where `description:` was written, for "the site has no description".
+    pub description_range: Option<std::ops::Range<usize>>,
     /// The site's author, for feeds and metadata.
     pub author: String,
     /// Theme folder name under `themes/`, default `default`.
@@ -158,7 +160,8 @@ impl Config {
             title: raw.title.value,
             base_url,
             language,
-            description: raw.description.unwrap_or_default(),
+            description_range: raw.description.as_ref().map(|d| yaml::range_of(d, 0)),
+            description: raw.description.map(|d| d.value).unwrap_or_default(),
             author: raw.author.unwrap_or_default(),
             theme_range: raw.theme.as_ref().map(|t| yaml::range_of(t, 0)),
             theme: raw.theme.map_or_else(|| "default".to_string(), |t| t.value),

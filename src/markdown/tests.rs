@@ -868,3 +868,23 @@ fn a_page_starting_with_a_heading_has_no_intro_section() {
     assert_eq!(page.sections[0].text, "Text.");
     assert!(render_safe("").sections.is_empty());
 }
+
+#[test]
+fn images_without_a_description_and_links_without_text_are_recorded() {
+    let source = "![](a.png) ![A cat](b.png)\n\n[](guide.md) [text](guide.md) [![Logo](c.png)](x.md)\n\n[![](d.png)](https://e.org/) <https://e.org/auto>\n";
+    let page = render(source, &MarkdownOptions::default(), &site_links);
+    let found: Vec<(bool, &str, &str)> = page
+        .unnamed
+        .iter()
+        .map(|u| (u.image, u.url.as_str(), &source[u.range.clone()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (true, "a.png", "![](a.png)"),
+            (false, "/guide/", "[](guide.md)"),
+            (true, "d.png", "![](d.png)"),
+            (false, "https://e.org/", "[![](d.png)](https://e.org/)"),
+        ]
+    );
+}
