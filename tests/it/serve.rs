@@ -853,3 +853,20 @@ fn drafts_are_served_marked_unless_left_out() {
     let served = Served::start_with(&site, &["--no-drafts"]);
     assert_eq!(served.get("/guide/blog/draft/").status, 404);
 }
+
+#[test]
+fn the_overlay_shows_a_yaml_mistake_where_it_is_in_plain_words() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\ndescription: x\ndate: 2024-01-01\ntags: [a]\nweight: 1\n\tdraft: false\n---\nText.\n",
+    );
+    let served = Served::start(&site);
+    let page = served.get("/guide/about/");
+    assert_eq!(page.status, 500);
+    let text = page.text();
+    assert!(text.contains("Build failed: 1 error</h2>"), "{text}");
+    assert!(text.contains("this line is indented with a tab"), "{text}");
+    assert!(text.contains("content/about.md:7:1"), "{text}");
+    assert!(text.contains("indent with spaces"), "{text}");
+}
