@@ -13,6 +13,7 @@
 
 pub mod assets;
 pub mod check;
+pub mod code_cache;
 pub mod config;
 pub mod content;
 pub mod deploy;
@@ -38,6 +39,7 @@ pub mod sync;
 pub mod templates;
 pub mod theme;
 pub mod timings;
+pub mod unchanged;
 pub mod walk;
 pub mod yaml;
 
@@ -47,7 +49,7 @@ use std::time::{Duration, Instant};
 use config::{BaseUrl, Config};
 use content::{LoadOptions, Site};
 use diagnostics::{Diagnostic, Diagnostics};
-use output::{CopiedFile, OutputFile, WriteReport};
+use output::{CopiedFile, Emitted, Emitter, OutputFile, WriteReport};
 use render::SiteMarkdown;
 use templates::SiteValues;
 
@@ -104,18 +106,22 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
     pub timings: timings::StageTimings,
+    /// True when nothing the build reads had changed since the last build, so nothing was
+    /// built ([`unchanged`]).
+    pub nothing_changed: bool,
 }
 
-/// Everything a build makes before the search index and writing: the site, its rendered
-/// Markdown and every file but the index.
+/// What a build made, besides its files: the site, its rendered Markdown, the warnings and
+/// what it took.
 pub struct Generated {
     /// The loaded site.
     pub site: Site,
     /// Every page's rendered Markdown (the search index is made from it).
     pub markdown: SiteMarkdown,
-    /// Generated files (pages, feeds, sitemap…).
+    /// Generated files (pages, feeds, sitemap…), when the build was kept in memory
+    /// ([`build_in_memory`]); empty when it went to disk.
     pub files: Vec<OutputFile>,
-    /// Files copied as they are (theme and site static files, content assets).
+    /// Files copied as they are, likewise.
     pub copies: Vec<CopiedFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
@@ -125,66 +131,126 @@ pub struct Generated {
     pub timings: timings::StageTimings,
 }
 
-/// Builds the site: every stage in order, then the output folder written.
+/// Builds the site into its output folder: every stage in order, each file staged as soon
+/// as it is made, and all of them put in place only when the whole build has succeeded.
 ///
-/// A failed build writes nothing, so the previous output stays as it was.
+/// A failed build changes nothing, so the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
-    let mut generated = build_in_memory(options, &incremental::BuildCache::off())?;
     let manifest = output::manifest_path(&options.root, &output_dir);
-    let write = output::write(
-        &output_dir,
-        Some(manifest),
-        generated.files,
-        generated.copies,
-    )?;
+    let inputs = unchanged::inputs(options);
+    if let Some(inputs) = inputs
+        && let Some(last) = unchanged::check(options, &manifest, inputs)
+    {
+        let mut timings = timings::StageTimings::start();
+        timings.lap("nothing changed");
+        return Ok(BuildReport {
+            pages: last.pages,
+            sections: last.sections,
+            write: WriteReport {
+                unchanged: last.files,
+                ..WriteReport::default()
+            },
+            warnings: last.warnings.into_iter().collect(),
+            drafts: last.drafts,
+            elapsed: started.elapsed(),
+            timings,
+            nothing_changed: true,
+        });
+    }
+    let writer = output::open(&output_dir, Some(manifest.clone()))?;
+    let emitter = Emitter::to_disk(writer, output_dir);
+    let mut generated = build_into(options, &incremental::BuildCache::lean(), &emitter)?;
+    let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
     let mut drafts: Vec<String> = (generated.site.drafts.iter())
         .map(|key| format!("content/{key}"))
         .collect();
     drafts.sort();
-    Ok(BuildReport {
+    let report = BuildReport {
         drafts,
         pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        sections: generated.site.published_sections().count(),
         write,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
         timings: generated.timings,
-    })
+        nothing_changed: false,
+    };
+    if let Some(inputs) = inputs {
+        let files = write.written + write.unchanged;
+        unchanged::record(&manifest, &unchanged::Record::new(inputs, &report, files));
+    }
+    Ok(report)
 }
 
-/// Every stage but writing: [`generate`], then the search index, then every output path
-/// claimed in the site's registry. What `cairn check` inspects.
+/// The whole build kept in memory: every file in [`Generated::files`] and
+/// [`Generated::copies`]. What `cairn check` inspects.
 pub fn build_in_memory(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
 ) -> Result<Generated, Diagnostics> {
-    let mut generated = generate(options, cache)?;
-    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
-    generated.files.extend(index);
-    generated.timings.lap("search index");
-    let mut problems = Diagnostics::default();
-    let files = (&generated.files, &generated.copies);
-    output::claim_all(
-        &mut generated.site.claims.clone(),
-        files.0,
-        files.1,
-        &mut problems,
-    );
-    problems.stop_on_errors()?;
+    let emitter = Emitter::in_memory();
+    let mut generated = build_into(options, cache, &emitter)?;
+    if let Emitted::Memory { files, copies } = emitter.finish()? {
+        generated.files = files;
+        generated.copies = copies;
+    }
     Ok(generated)
 }
 
-/// Runs every stage up to, not including, the search index and writing files, taking
-/// what it can from `cache`. Stops after the stage where the first error was found, with
-/// every problem found so far.
+/// Every stage, every file handed to `emitter`: the site is prepared, then indexed for
+/// search while only its text is in memory, then published through the templates.
+pub fn build_into(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Generated, Diagnostics> {
+    let mut prepared = prepare(options, cache, emitter)?;
+    if cache.releases_sources() {
+        prepared.site.release_sources();
+    }
+    let index = search::site_index(&prepared.site, &prepared.markdown, &cache.search);
+    emitter.files(index);
+    prepared.markdown.release(render::Release::SearchText);
+    prepared.timings.lap("search index");
+    publish(prepared, cache, emitter)
+}
+
+/// Every stage but the search index (which `cairn serve` makes once the pages are served).
 pub fn generate(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
+    emitter: &Emitter,
 ) -> Result<Generated, Diagnostics> {
+    let prepared = prepare(options, cache, emitter)?;
+    publish(prepared, cache, emitter)
+}
+
+/// A site loaded and rendered to Markdown, its quizzes compiled and its assets emitted:
+/// what the search index and the templates are made from.
+pub struct Prepared {
+    site: Site,
+    markdown: SiteMarkdown,
+    flows: Vec<quiz::CompiledFlow>,
+    templates: std::sync::Arc<templates::Templates>,
+    assets: assets::AssetMap,
+    /// Generated files the site's `static/` replaces.
+    replaced: Vec<paths::RelPath>,
+    problems: Diagnostics,
+    timings: timings::StageTimings,
+}
+
+/// The stages up to the templates: config, theme and templates, content, Markdown,
+/// quizzes, assets. Stops after the stage where the first error was found, with every
+/// problem found so far.
+pub fn prepare(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Prepared, Diagnostics> {
     let root = options.root.as_path();
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
@@ -200,6 +266,7 @@ pub fn generate(
         drafts: options.drafts,
     };
     let site = content::load(root, config, load_options, &cache.sources, &mut problems)?;
+    emitter.seed(site.claims.clone());
     templates::jobs::check_template_names(&site, &templates, &mut problems);
     timings.lap("load content");
     let markdown = render::markdown(&site, &cache.markdown, &mut problems);
@@ -213,32 +280,73 @@ pub fn generate(
     let Some(assets) = assets else {
         return Err(problems);
     };
-    let mut files = assets.files;
+    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
+    let replaced = assets
+        .copies
+        .iter()
+        .filter(|copy| site_files::REPLACEABLE.contains(&copy.path.as_str()))
+        .map(|copy| copy.path.clone())
+        .collect();
+    emitter.files(assets.files);
+    for copy in assets.copies {
+        emitter.copy(copy);
+    }
     timings.lap("static assets");
-    let values = SiteValues::build(&site, &markdown, &cache.values);
-    templates.set_site(values.lookup(&site, assets.map));
+    Ok(Prepared {
+        site,
+        markdown,
+        flows,
+        templates,
+        assets: assets.map,
+        replaced,
+        problems,
+        timings,
+    })
+}
+
+/// The stages from the template values on: site files (sitemap, feed, deploy files), then
+/// every HTML page through the templates.
+pub fn publish(
+    prepared: Prepared,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Generated, Diagnostics> {
+    let Prepared {
+        site,
+        mut markdown,
+        flows,
+        templates,
+        assets,
+        replaced,
+        mut problems,
+        mut timings,
+    } = prepared;
+    let quiz_titles = flows
+        .iter()
+        .map(|flow| (flow.key.clone(), flow.title.clone()))
+        .collect();
+    let values = SiteValues::build(&site, &markdown, &quiz_titles, &cache.values);
+    let site_files = site_files::site_files(&site, &markdown, &flows)
+        .into_iter()
+        .chain(deploy::deploy_files(&site, &site.config.csp))
+        .filter(|file| !replaced.contains(&file.path));
+    emitter.files(site_files);
+    // The values hold what the pages need of the Markdown's HTML from here on.
+    markdown.release(render::Release::Html);
+    timings.lap("values, feeds and sitemap");
+    templates.set_site(values.lookup(&site, assets));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
     jobs.extend(listing?);
     let (quiz_jobs, quiz_files) =
         quiz::pages::jobs(&site, &flows, &values, &templates, &mut problems);
     jobs.extend(quiz_jobs);
-    files.extend(quiz_files);
-    let (pages, page_stats) =
-        templates::render::render(jobs, &templates, &cache.pages, &mut problems);
-    files.extend(pages);
-    // The site data goes before the index, the build's biggest step.
+    emitter.files(quiz_files);
+    let page_stats =
+        templates::render::render(jobs, &templates, &cache.pages, emitter, &mut problems);
     cache.release((templates.take_site(), values));
     problems.stop_on_errors()?;
     timings.lap("templates");
-    files.extend(site_files::site_files(&site, &markdown, &flows));
-    files.extend(deploy::deploy_files(&site, &site.config.csp));
-    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
-    files.retain(|file| {
-        !(site_files::REPLACEABLE.contains(&file.path.as_str())
-            && assets.copies.iter().any(|copy| copy.path == file.path))
-    });
-    timings.lap("feeds and sitemap");
     problems.sort();
     Ok(Generated {
         stats: incremental::RebuildStats {
@@ -247,8 +355,8 @@ pub fn generate(
         },
         site,
         markdown,
-        files,
-        copies: assets.copies,
+        files: Vec::new(),
+        copies: Vec::new(),
         warnings: problems,
         timings,
     })

@@ -49,8 +49,13 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
             if args.timings {
                 eprint!("{}", report.timings.render());
             }
+            let what = if report.nothing_changed {
+                "Nothing changed since the last build of"
+            } else {
+                "Built"
+            };
             eprintln!(
-                "Built {} and {} into {} in {} ms ({} written, {} unchanged, {} removed{}).",
+                "{what} {} and {} into {} in {} ms ({} written, {} unchanged, {} removed{}).",
                 count(report.pages, "page"),
                 count(report.sections, "section"),
                 options.output_dir().display(),
@@ -79,7 +84,13 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         Err(mut problems) => {
             problems.sort();
             eprint!("{}", problems.render(color));
-            eprintln!("Build failed: {}. Nothing was written.", problems.tally());
+            // A build that failed while putting its files in place says how far it got.
+            let output = if cairn::output::changed_the_output(&problems) {
+                ""
+            } else {
+                " The output folder was not changed."
+            };
+            eprintln!("Build failed: {}.{output}", problems.tally());
             ExitCode::from(1)
         }
     }

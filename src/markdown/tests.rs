@@ -73,7 +73,7 @@ fn tables_use_alignment_classes_not_styles() {
     assert_contains(&page.html, "<tbody>\n<tr>");
     assert_contains(&page.html, "</tbody>\n</table>");
     assert_lacks(&page.html, "style=");
-    assert_eq!(page.plain_text, "a b c d\n1 2 3 4");
+    assert_eq!(plain_text(&page), "a b c d\n1 2 3 4");
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn headings_get_slug_ids_and_self_links() {
         }]
     );
     assert_eq!(page.toc[0].title, "Über café");
-    assert_eq!(page.plain_text, "Über café");
+    assert_eq!(plain_text(&page), "Über café");
 }
 
 #[test]
@@ -351,11 +351,11 @@ fn word_count_and_plain_text_cover_text_and_code() {
         "# Title here\n\nSome *emphasised* words, `inline code`.\n\n```rust\nlet x = 1;\n```\n\n- item one\n- item two\n",
     );
     assert_eq!(
-        page.plain_text,
+        plain_text(&page),
         "Title here\nSome emphasised words, inline code.\nlet x = 1;\nitem one\nitem two"
     );
     assert_eq!(page.word_count, 15);
-    assert_lacks(&page.plain_text, "#");
+    assert_lacks(&plain_text(&page), "#");
 }
 
 // --- Code -------------------------------------------------------------------
@@ -887,4 +887,14 @@ fn images_without_a_description_and_links_without_text_are_recorded() {
             (false, "https://e.org/", "[![](d.png)](https://e.org/)"),
         ]
     );
+}
+
+/// The page's visible text as search reads it: each section's heading, then its text.
+fn plain_text(page: &RenderedMarkdown) -> String {
+    page.sections
+        .iter()
+        .flat_map(|section| [section.title.as_str(), section.text.as_str()])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -241,10 +241,16 @@ fn typed(error: &Error, tree: &Yaml, yaml: &str, offset: usize) -> Explained {
         ),
         Error::Unexpected { expected, .. } => expected_shape(expected, &subject, &key, node, yaml),
         Error::SerdeInvalidType { expected, .. } | Error::SerdeInvalidValue { expected, .. } => {
-            let what = shape_in_words(expected);
+            // cairn's own readers say what they take in the site's words, with the example
+            // in backticks; serde's built-in ones ("i64", "a sequence") are translated.
+            let what = if expected.contains('`') {
+                expected.as_str()
+            } else {
+                shape_in_words(expected)
+            };
             (
                 format!("{subject} must be {what}, not {}", node.describe()),
-                format!("see the README for what `{key}` takes"),
+                format!("see cairn's guide for what `{key}` takes"),
             )
         }
         Error::SerdeUnknownVariant {
@@ -262,7 +268,7 @@ fn typed(error: &Error, tree: &Yaml, yaml: &str, offset: usize) -> Explained {
         }
         _ => (
             format!("{subject} has a value of the wrong kind"),
-            format!("see the README for what `{key}` takes"),
+            format!("see cairn's guide for what `{key}` takes"),
         ),
     };
     Explained::new(range, message, help)

@@ -9,14 +9,15 @@
 //!
 //! `case.yaml`:
 //! ```yaml
-//! mistake: A tab indents a line of front matter   # for the README's "Common errors"
+//! mistake: A tab indents a line of front matter   # for the guide's "Common errors"
 //! run: [build]                                     # the arguments to `cairn` (default)
 //! cwd: content                                     # where to run it, below the site
 //! base: false                                      # start from no site at all
 //! ```
 //!
-//! The README's "Common errors" section is made from the corpus (each case's `mistake` and
-//! the first line and help of its message) and a test keeps the two the same.
+//! The guide's "Common errors" table (`docs/content/guide/errors.md`) is made from the
+//! corpus (each case's `mistake` and the first line and help of its message) and a test
+//! keeps the two the same.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +29,7 @@ use crate::common::{copy_dir, repo_path};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
-    /// The mistake in a few words, as the README lists it.
+    /// The mistake in a few words, as the guide lists it.
     mistake: String,
     /// Arguments to `cairn`.
     #[serde(default = "build")]
@@ -234,7 +235,7 @@ fn no_message_speaks_rust() {
     }
 }
 
-/// The README's "Common errors" table as the corpus makes it: each mistake, the first line
+/// The guide's "Common errors" table as the corpus makes it: each mistake, the first line
 /// of what cairn says about it, and the first line of its help.
 fn common_errors() -> String {
     let mut out = String::from("| mistake | cairn says | and suggests |\n| --- | --- | --- |\n");
@@ -255,7 +256,13 @@ fn common_errors() -> String {
             .take_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")))
             .find_map(|line| line.trim_start().strip_prefix("= help: "))
             .unwrap_or("");
-        let cell = |text: &str| text.replace('|', "\\|");
+        // The guide is Markdown: a `|` would end the cell, a `<` start an HTML tag, and
+        // `--` become a dash.
+        let cell = |text: &str| {
+            text.replace('|', "\\|")
+                .replace('<', "&lt;")
+                .replace("--", "\\-\\-")
+        };
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             cell(&case.mistake),
@@ -270,24 +277,24 @@ const START: &str = "<!-- common errors: made from tests/fixtures/mistakes -->\n
 const END: &str = "<!-- end of common errors -->";
 
 #[test]
-fn the_readme_lists_the_common_errors_of_the_corpus() {
-    let readme_path = repo_path("README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap();
-    let (before, rest) = readme
+fn the_guide_lists_the_common_errors_of_the_corpus() {
+    let guide_path = repo_path("docs/content/guide/errors.md");
+    let guide = std::fs::read_to_string(&guide_path).unwrap();
+    let (before, rest) = guide
         .split_once(START)
-        .expect("README.md has the common errors marker");
+        .expect("the guide's errors page has the common errors marker");
     let (listed, after) = rest.split_once(END).expect("the common errors end marker");
     let expected = common_errors();
     if listed != expected {
-        if std::env::var_os("CAIRN_UPDATE_README").is_some() {
+        if std::env::var_os("CAIRN_UPDATE_DOCS").is_some() {
             std::fs::write(
-                &readme_path,
+                &guide_path,
                 format!("{before}{START}{expected}{END}{after}"),
             )
             .unwrap();
         } else {
             panic!(
-                "README.md's common errors differ from the corpus; run with CAIRN_UPDATE_README=1 to rewrite them:\n{expected}"
+                "the guide's common errors differ from the corpus; run with CAIRN_UPDATE_DOCS=1 to rewrite them:\n{expected}"
             );
         }
     }
