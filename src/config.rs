@@ -183,7 +183,17 @@ impl Config {
 /// relative to `start` (`.`, `..`, `../..`) so messages name files as the editor sees them.
 pub fn find_root(root: Option<&Path>, start: &Path) -> Result<PathBuf, Diagnostic> {
     if let Some(root) = root {
-        return Ok(root.to_path_buf());
+        // Said here in words, rather than as the build's "cannot read site.yaml".
+        let message = if !root.is_dir() {
+            format!("there is no folder {}", root.display())
+        } else if !root.join(CONFIG_FILE).exists() {
+            format!("there is no {CONFIG_FILE} in {}", root.display())
+        } else {
+            return Ok(root.to_path_buf());
+        };
+        return Err(Diagnostic::error(message).help(format!(
+            "pass --root the site's folder, the one that holds {CONFIG_FILE}, or create a site with `cairn init DIR`"
+        )));
     }
     let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     for (up, dir) in absolute.ancestors().enumerate() {
@@ -309,9 +319,16 @@ mod tests {
         assert_eq!(found, deep.join("../.."));
         assert!(found.join("site.yaml").is_file());
         assert_eq!(find_root(None, dir.path()).unwrap(), dir.path());
-        // Given, the root is taken as it is.
-        let given = Path::new("elsewhere");
-        assert_eq!(find_root(Some(given), &deep).unwrap(), given);
+        // Given, the root is taken as it is, when it holds a site.
+        assert_eq!(find_root(Some(dir.path()), &deep).unwrap(), dir.path());
+        let error = find_root(Some(Path::new("elsewhere")), &deep).unwrap_err();
+        assert_eq!(error.message, "there is no folder elsewhere");
+        let error = find_root(Some(&deep), dir.path()).unwrap_err();
+        assert!(
+            error.message.starts_with("there is no site.yaml in "),
+            "{}",
+            error.message
+        );
         let nowhere = tempfile::tempdir().unwrap();
         let error = find_root(None, nowhere.path()).unwrap_err();
         assert!(

@@ -44,7 +44,7 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
     let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
     let parts: Vec<&str> = trimmed.split('/').collect();
     if let Some((last, folders)) = parts.split_last()
-        && let Some(refused) = index_path(&request.path, folders, last)
+        && let Some(refused) = index_path(&request.path, folders, &last.to_ascii_lowercase())
     {
         return Err(refused);
     }
@@ -361,6 +361,9 @@ mod tests {
             error.message
         );
         assert!(new_page(&request("index", false)).is_err());
+        // Written in capitals, it is still `index`: the advice is --bundle, not `index`.
+        let error = new_page(&request("articles/trip/INDEX.md", false)).unwrap_err();
+        assert!(error.message.contains("turns the folder into one page"));
         let written = new_page(&request("articles/trip", true)).unwrap();
         assert!(written.ends_with(&[dir.path().join("content/articles/trip/index.md")]));
         // The page exists now, as a bundle: a page of the same name is refused.

@@ -70,7 +70,6 @@ fn place<'a>(finding: &Finding<'a>, origins: &HashMap<String, Origin<'a>>) -> Pl
             crate::yaml::range_of(&page.front.title, page.front_start),
         ),
         Found::Written(source, range) => Place::Span(source, range.clone()),
-        Found::WholeFile(source) => Place::File(source),
         Found::Page {
             page,
             needle,

@@ -72,7 +72,11 @@ fn site_description(site: &Site) -> Option<Finding<'_>> {
     let source = &site.config.source;
     let at = match &site.config.description_range {
         Some(range) => Found::Written(source, range.clone()),
-        None => Found::WholeFile(source),
+        // No `description:` at all: its first line, as a missing `title` is shown.
+        None => Found::Written(
+            source,
+            0..source.text.chars().next().map_or(0, char::len_utf8),
+        ),
     };
     Some(Finding {
         severity: Severity::Warning,

@@ -93,8 +93,6 @@ enum Found<'a> {
     Title(&'a Page),
     /// Written at this byte range of a Markdown file (or of `site.yaml`).
     Written(&'a SourceFile, Range<usize>),
-    /// A file as a whole (a key it lacks).
-    WholeFile(&'a SourceFile),
 }
 
 impl<'a> Finding<'a> {

@@ -257,11 +257,18 @@ fn common_errors() -> String {
             .find_map(|line| line.trim_start().strip_prefix("= help: "))
             .unwrap_or("");
         // The guide is Markdown: a `|` would end the cell, a `<` start an HTML tag, and
-        // `--` become a dash.
+        // `--` become a dash outside code (the odd pieces between backticks).
         let cell = |text: &str| {
-            text.replace('|', "\\|")
-                .replace('<', "&lt;")
-                .replace("--", "\\-\\-")
+            let text = text.replace('|', "\\|");
+            let pieces: Vec<String> = text
+                .split('`')
+                .enumerate()
+                .map(|(i, piece)| match i % 2 {
+                    0 => piece.replace('<', "&lt;").replace("--", "\\-\\-"),
+                    _ => piece.to_string(),
+                })
+                .collect();
+            pieces.join("`")
         };
         out.push_str(&format!(
             "| {} | {} | {} |\n",
