@@ -227,6 +227,19 @@ fn typed(error: &Error, tree: &Yaml, yaml: &str, offset: usize) -> Explained {
             format!("{subject} cannot be negative"),
             format!("write a whole number of 1 or more, e.g. `{key}: 10`"),
         ),
+        Error::InvalidScalar { ty, .. }
+            if ty.starts_with(['u', 'i'])
+                && written.len() > 1
+                && written
+                    .trim_start_matches(['-', '+'])
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()) =>
+        {
+            (
+                format!("{subject} is too large: `{written}`"),
+                format!("write a smaller whole number, e.g. `{key}: 2`"),
+            )
+        }
         Error::InvalidScalar { ty, .. } if ty.starts_with(['u', 'i']) => (
             if empty {
                 is_empty("a whole number")
@@ -317,7 +330,16 @@ fn expected_shape(
             format!("write them indented under `{key}:`, e.g.\n{key}:\n  name: value"),
         ),
         _ => {
-            // "string scalar", "scalar": text was expected.
+            // "string scalar", "scalar": text was expected. A list or a set of keys in
+            // brackets or braces starts at its `[` or `{`: quote the rest of its line.
+            let written = match written.chars().next() {
+                Some('[' | '{') => yaml[node.range.start..]
+                    .lines()
+                    .next()
+                    .unwrap_or(written)
+                    .trim_end(),
+                _ => written,
+            };
             let quoted = quote(written);
             (
                 format!("{subject} must be text, not {}", node.describe()),
@@ -1010,6 +1032,17 @@ mod tests {
         );
         let (error, _) = fail("title: [a]\n");
         assert_eq!(error.message, "`title` must be text, not a list");
+        // The help quotes the whole list as written, not its `[` alone.
+        assert!(
+            (error.help.as_deref().unwrap_or("")).contains("`title: \"[a]\"`"),
+            "{:?}",
+            error.help
+        );
+        let (error, _) = fail("title: A\nweight: 99999999999999999999\n");
+        assert_eq!(
+            error.message,
+            "`weight` is too large: `99999999999999999999`"
+        );
         let (error, _) = fail("title: A\nextra: 3\n");
         assert!(
             error.message.starts_with("`extra` must be a set of"),

@@ -220,6 +220,16 @@ const RUST_ISMS: &[&str] = &[
     "sequence start",
     "mapping start",
     "panicked",
+    "invalid type",
+    "invalid value",
+    "Vec<",
+    "String",
+    "struct ",
+    "enum ",
+    "while scanning",
+    "while parsing",
+    "mapping values are not allowed",
+    "did not find expected",
 ];
 
 #[test]
@@ -231,6 +241,39 @@ fn no_message_speaks_rust() {
                 !shown.contains(word),
                 "the message of {name} says `{word}`:\n{shown}"
             );
+        }
+    }
+}
+
+#[test]
+fn every_message_says_what_to_do() {
+    for (name, dir) in cases() {
+        let shown = snapshot(&dir);
+        let lines: Vec<&str> = shown.lines().collect();
+        for (at, line) in lines.iter().enumerate() {
+            if !(line.starts_with("error: ") || line.starts_with("warning: ")) {
+                continue;
+            }
+            let rest = lines[at + 1..]
+                .iter()
+                .take_while(|l| !(l.starts_with("error: ") || l.starts_with("warning: ")));
+            let mut rest = rest.peekable();
+            let located = rest
+                .peek()
+                .is_some_and(|l| l.trim_start().starts_with("-->"));
+            assert!(
+                rest.clone().any(|l| l.trim_start().starts_with("= help: ")),
+                "the message of {name} has no help:\n{shown}"
+            );
+            // A message about a file's text points at its line and column.
+            if let Some(place) = located.then(|| lines[at + 1].trim_start()) {
+                let whole_file = ["quiz-check-on-a-page", "yaml-file-outside-quiz"];
+                assert!(
+                    whole_file.contains(&name.as_str())
+                        || place.rsplit(':').take(2).all(|n| n.parse::<u32>().is_ok()),
+                    "the message of {name} has no line and column: {place}"
+                );
+            }
         }
     }
 }
