@@ -250,7 +250,11 @@ impl Reader<'_> {
     }
 
     fn questions(&mut self, value: &Yaml) -> Vec<QuestionSource> {
-        let Some(entries) = self.mapping(value, "`nodes`", "write the questions as a mapping from id to question:\nnodes:\n  first-question:\n    question: …") else {
+        let Some(entries) = self.mapping(
+            value,
+            "`nodes`",
+            "write the questions under their ids:\nnodes:\n  first-question:\n    question: …",
+        ) else {
             return Vec::new();
         };
         let mut questions = Vec::new();
@@ -367,7 +371,7 @@ impl Reader<'_> {
     }
 
     fn outcomes(&mut self, value: &Yaml) -> Vec<OutcomeSource> {
-        let Some(entries) = self.mapping(value, "`outcomes`", "write the outcomes as a mapping from id to outcome:\noutcomes:\n  some-outcome:\n    title: …\n    body: …") else {
+        let Some(entries) = self.mapping(value, "`outcomes`", "write the outcomes under their ids:\noutcomes:\n  some-outcome:\n    title: …\n    body: …") else {
             return Vec::new();
         };
         let mut outcomes = Vec::new();
@@ -588,7 +592,10 @@ impl Reader<'_> {
                 let message = if *other == Kind::Null {
                     format!("{what} is empty")
                 } else {
-                    format!("{what} must be a mapping of keys, not {}", value.describe())
+                    format!(
+                        "{what} must be a set of `key: value` lines, not {}",
+                        value.describe()
+                    )
                 };
                 self.error(value.range.clone(), message, help);
                 None

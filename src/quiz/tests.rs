@@ -218,7 +218,7 @@ fn wrong_types() {
     );
     error(
         &changed("      - { label: \"No\", next: done }\n", "      - No\n"),
-        "an answer must be a mapping of keys, not a boolean",
+        "an answer must be a set of `key: value` lines, not a boolean",
         8,
         9,
     );
@@ -227,19 +227,19 @@ fn wrong_types() {
             "  second:\n    question: Second?",
             "  second: 12\n  unused:\n    question: Second?",
         ),
-        "the question `second` must be a mapping of keys, not a number",
+        "the question `second` must be a set of `key: value` lines, not a number",
         9,
         11,
     );
     error(
         &changed("[1, 2]", "[1, {a: b}]"),
-        "an answer in a test must be a label or a position, not a mapping",
+        "an answer in a test must be a label or a position, not a set of `name: value` lines",
         23,
         20,
     );
     error(
         &changed("outcomes:\n", "outcomes: [done]\nx:\n"),
-        "`outcomes` must be a mapping of keys, not a list",
+        "`outcomes` must be a set of `key: value` lines, not a list",
         14,
         11,
     );

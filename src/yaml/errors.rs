@@ -181,11 +181,25 @@ const GENERIC_HELP: &str = "look for a missing quote, bracket or `:` here or on 
 fn typed(error: &Error, tree: &Yaml, yaml: &str, offset: usize) -> Explained {
     let place = locate(tree, offset);
     let Some(key) = place.key.clone() else {
-        return Explained::new(
-            offset..offset + token_len(&yaml[offset..]),
-            "this value has the wrong type",
-            GENERIC_HELP,
-        );
+        let token = offset..offset + token_len(&yaml[offset..]);
+        if let Some(key_range) = place.key_range.clone() {
+            return Explained::new(
+                key_range,
+                "this line has a value but no key before its `:`",
+                "write the key before the `:`, e.g. `description: …`, or put the whole line in quotes under a key",
+            );
+        }
+        if !matches!(tree.kind, Kind::Map(_)) {
+            return Explained::new(
+                token,
+                format!(
+                    "this must be a set of `key: value` lines, not {}",
+                    tree.describe()
+                ),
+                "write one setting per line, as `key: value`, e.g. `title: My page`",
+            );
+        }
+        return Explained::new(token, "this value has the wrong type", GENERIC_HELP);
     };
     let subject = if place.in_list {
         format!("each item of `{key}`")
@@ -198,6 +212,10 @@ fn typed(error: &Error, tree: &Yaml, yaml: &str, offset: usize) -> Explained {
     // An empty value has no text of its own: point at its key.
     let range = if empty {
         place.key_range.clone().unwrap_or(offset..offset)
+    } else if matches!(node.kind, Kind::Map(_)) {
+        // A set of keys where something else belongs: its first line.
+        let start = node.range.start.min(yaml.len());
+        start..start + line_at(yaml, start).trim_end().len()
     } else {
         node.range.clone()
     };
@@ -329,6 +347,16 @@ fn expected_shape(
             ),
             format!("write them indented under `{key}:`, e.g.\n{key}:\n  name: value"),
         ),
+        _ if matches!(node.kind, Kind::Map(_)) => {
+            let first = line_at(yaml, node.range.start.min(yaml.len())).trim();
+            (
+                format!("{subject} must be text, not {}", node.describe()),
+                format!(
+                    "lines indented under `{key}:` are read as `name: value` pairs; write the text on its line, in quotes: `{key}: {}`",
+                    quote(first)
+                ),
+            )
+        }
         _ => {
             // "string scalar", "scalar": text was expected. A list or a set of keys in
             // brackets or braces starts at its `[` or `{`: quote the rest of its line.
@@ -397,10 +425,12 @@ fn locate(tree: &Yaml, offset: usize) -> Place<'_> {
                 else {
                     return place;
                 };
-                place.key = Some(match &key.kind {
-                    Kind::Str(name) => name.clone(),
-                    _ => "this key".to_string(),
-                });
+                // A key that is no text (`: value` with nothing before the colon) is
+                // told as such by `typed`.
+                place.key = match &key.kind {
+                    Kind::Str(name) => Some(name.clone()),
+                    _ => None,
+                };
                 place.key_range = Some(key.range.clone());
                 place.in_list = false;
                 place.node = value;
@@ -414,8 +444,10 @@ fn locate(tree: &Yaml, offset: usize) -> Place<'_> {
             }
             _ => return place,
         }
+        // A list or a set of keys that starts at the offset is what the error is about:
+        // an error in one of its values would lie after that value's key or `- `.
         if !matches!(place.node.kind, Kind::Map(_) | Kind::Seq(_))
-            || place.node.range.start > offset
+            || place.node.range.start >= offset
         {
             return place;
         }
@@ -1038,6 +1070,13 @@ mod tests {
             "{:?}",
             error.help
         );
+        // Keys indented under a text key: the error is the key's, not its inner value's.
+        let (error, under) = fail("description: x\ntitle:\n  en: A\n");
+        assert_eq!(
+            error.message,
+            "`title` must be text, not a set of `name: value` lines"
+        );
+        assert_eq!(under, "en: A");
         let (error, _) = fail("title: A\nweight: 99999999999999999999\n");
         assert_eq!(
             error.message,

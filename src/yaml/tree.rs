@@ -146,7 +146,7 @@ impl Yaml {
             Kind::Float(_) => "a number",
             Kind::Str(_) => "text",
             Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
+            Kind::Map(_) => "a set of `name: value` lines",
         }
     }
 }
