@@ -275,7 +275,16 @@ impl Checker<'_> {
         let (acyclic, named) = self.cycles(&graph, orphan.as_deref(), &reached);
         // A cycle among the questions `start` reaches names the first branch cut off in its
         // help (the answer that closes the cycle most likely led there): not twice.
-        self.report_unreachable(&orphans[usize::from(named).min(orphans.len())..]);
+        // Where an answer could not be read, or says nowhere where it leads, what it would
+        // reach is unknown: "cannot be reached" would only repeat that error.
+        let edges_known = self
+            .flow
+            .questions
+            .iter()
+            .all(|q| !q.answers_broken && q.answers.iter().all(|answer| answer.next.is_some()));
+        if edges_known {
+            self.report_unreachable(&orphans[usize::from(named).min(orphans.len())..]);
+        }
         // A follow-on of a cycle is left out: "every answer leads to `a`" is the cycle.
         self.answers(&graph.targets, acyclic);
         if acyclic {
@@ -436,7 +445,7 @@ impl Checker<'_> {
             let Some(answers_key) = question.answers_key.clone() else {
                 continue;
             };
-            if question.answers.len() < 2 {
+            if question.answers.len() < 2 && !question.answers_broken {
                 let count = match question.answers.len() {
                     0 => "no answers",
                     _ => "only one answer",

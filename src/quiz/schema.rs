@@ -70,6 +70,10 @@ pub struct QuestionSource {
     pub answers: Vec<AnswerSource>,
     /// Where the `answers` key is written, if it is.
     pub answers_key: Option<Range<usize>>,
+    /// True when `answers` is written but is no list, or holds an item that is no answer
+    /// (each reported already): how many answers there are, and where they lead, is not
+    /// known, so the graph's counts and reachability would only repeat that error.
+    pub answers_broken: bool,
 }
 
 /// One answer of a question.
@@ -262,6 +266,7 @@ impl Reader<'_> {
             let Some(id) = self.id(key) else { continue };
             let mut question = QuestionSource {
                 answers_key: None,
+                answers_broken: false,
                 id,
                 question: None,
                 help: None,
@@ -297,7 +302,7 @@ impl Reader<'_> {
                         "sensitive" => question.sensitive = self.flag(value, "sensitive"),
                         "answers" => {
                             question.answers_key = key_range(fields, "answers");
-                            question.answers = self.answers(value);
+                            (question.answers, question.answers_broken) = self.answers(value);
                         }
                         _ => {}
                     }
@@ -322,21 +327,24 @@ impl Reader<'_> {
         questions
     }
 
-    fn answers(&mut self, value: &Yaml) -> Vec<AnswerSource> {
+    /// The answers, and whether any of them (or the list itself) could not be read.
+    fn answers(&mut self, value: &Yaml) -> (Vec<AnswerSource>, bool) {
         let Some(items) = self.sequence(
             value,
             "`answers`",
             "write the answers as a list:\nanswers:\n  - { label: \"Yes\", next: some-id }",
         ) else {
-            return Vec::new();
+            return (Vec::new(), true);
         };
         let mut answers = Vec::new();
+        let mut broken = false;
         for item in items {
             let Some(fields) = self.mapping(
                 item,
                 "an answer",
                 "write an answer as `{ label: …, next: … }`",
             ) else {
+                broken = true;
                 continue;
             };
             let mut answer = AnswerSource {
@@ -367,7 +375,7 @@ impl Reader<'_> {
             }
             answers.push(answer);
         }
-        answers
+        (answers, broken)
     }
 
     fn outcomes(&mut self, value: &Yaml) -> Vec<OutcomeSource> {

@@ -1047,3 +1047,35 @@ fn help_links_no_outcome_shows_are_a_warning() {
     );
     assert!(help(&d).contains("sensitive: true"));
 }
+
+#[test]
+fn answers_that_cannot_be_read_are_one_error_each() {
+    // `answers` is no list: neither "has no answers" nor "`other` cannot be reached"
+    // (only `second` led there) follows it.
+    let text = changed(
+        "    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: other }\n",
+        "    answers: yes\n",
+    );
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["`answers` must be a list, not a boolean"],
+    );
+    // An answer written as plain text: one error for it, not "only one answer" too.
+    let text = changed("      - { label: \"B\", next: other }\n", "      - B\n");
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["an answer must be a set of `key: value` lines, not text"],
+    );
+    // An answer without `next`: "`other` cannot be reached" would repeat it.
+    let text = changed(
+        "      - { label: \"B\", next: other }\n",
+        "      - { label: \"B\" }\n",
+    );
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["this answer has no `next`"],
+    );
+}
