@@ -307,6 +307,12 @@ fn the_build_says_which_drafts_it_left_out() {
     );
     let report = site.build();
     assert_eq!(report.drafts, ["content/blog/draft.md"]);
+    // A build with nothing to do names them again.
+    age(&site);
+    site.build();
+    let again = site.build();
+    assert!(again.nothing_changed);
+    assert_eq!(again.drafts, ["content/blog/draft.md"]);
 }
 
 /// A site of pages with code blocks in several languages.
