@@ -295,10 +295,27 @@ fn common_errors() -> String {
             .find(|line| !line.is_empty())
             .unwrap_or("");
         let first = lines.next().unwrap_or(last);
-        let help = lines
+        let block: Vec<&str> = lines
             .take_while(|line| !(line.starts_with("error: ") || line.starts_with("warning: ")))
-            .find_map(|line| line.trim_start().strip_prefix("= help: "))
-            .unwrap_or("");
+            .collect();
+        let at = block
+            .iter()
+            .position(|line| line.trim_start().starts_with("= help: "));
+        let help = at.map_or("", |at| {
+            block[at]
+                .trim_start()
+                .strip_prefix("= help: ")
+                .unwrap_or("")
+        });
+        // A help of several lines (an example to copy) goes on in code, line by line.
+        let example: Vec<&str> = at.map_or(Vec::new(), |at| {
+            let indent = block[at].len() - help.len();
+            block[at + 1..]
+                .iter()
+                .take_while(|line| line.len() > indent && line[..indent].trim().is_empty())
+                .map(|line| &line[indent..])
+                .collect()
+        });
         // The guide is Markdown: a `|` would end the cell, a `<` start an HTML tag, and
         // `--` become a dash outside code (the odd pieces between backticks).
         let cell = |text: &str| {
@@ -313,11 +330,15 @@ fn common_errors() -> String {
                 .collect();
             pieces.join("`")
         };
+        let mut suggests = cell(help);
+        for line in example {
+            suggests.push_str(&format!("<br>`{}`", line.replace('|', "\\|")));
+        }
         out.push_str(&format!(
             "| {} | {} | {} |\n",
             cell(&case.mistake),
             cell(first),
-            cell(help)
+            suggests
         ));
     }
     out
