@@ -92,6 +92,11 @@ fn read_case(dir: &Path) -> Case {
 
 /// Runs one case and returns what an editor would see.
 fn run(dir: &Path, case: &Case) -> String {
+    run_as(dir, case, &case.run)
+}
+
+/// Runs one case's site with other arguments.
+fn run_as(dir: &Path, case: &Case, args: &[String]) -> String {
     let site = tempfile::tempdir().unwrap();
     if case.base {
         for (rel, text) in BASE {
@@ -121,7 +126,7 @@ fn run(dir: &Path, case: &Case) -> String {
         None => site.path().to_path_buf(),
     };
     let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(&case.run)
+        .args(args)
         .current_dir(&cwd)
         .env("NO_COLOR", "1")
         .env("XDG_CACHE_HOME", site.path().join(".cache"))
@@ -129,7 +134,7 @@ fn run(dir: &Path, case: &Case) -> String {
         .unwrap();
     let mut shown = format!(
         "$ cairn {}\nexit status: {}\n",
-        case.run.join(" "),
+        args.join(" "),
         output.status.code().unwrap_or(-1)
     );
     for stream in [&output.stdout, &output.stderr] {
@@ -189,6 +194,45 @@ fn every_mistake_gets_the_message_reviewed() {
         }
     }
     assert!(failed.is_empty(), "messages changed: {}", failed.join(", "));
+}
+
+#[test]
+fn build_check_and_quiz_check_report_a_mistake_alike() {
+    // Every mistake `cairn build` refuses, `cairn check` reports with the same first line at
+    // the same file, line and column (serve's overlay shows the build's own diagnostics);
+    // every mistake `cairn quiz check` finds in a site's flow, `cairn build` reports alike.
+    let mut compared = 0;
+    for (name, dir) in cases() {
+        let case = read_case(&dir);
+        let other = if case.run == build() {
+            "check"
+        } else if case.run.len() == 3
+            && case.run[..2] == ["quiz", "check"]
+            && case.run[2].starts_with("content/quiz/")
+        {
+            "build"
+        } else {
+            continue;
+        };
+        let built = snapshot(&dir);
+        let Some(at) = built.lines().position(|line| line.starts_with("error: ")) else {
+            continue;
+        };
+        let lines: Vec<&str> = built.lines().collect();
+        let message = lines[at];
+        let place = lines.get(at + 1).copied().unwrap_or("").trim_start();
+        let checked = run_as(&dir, &case, &[other.to_string()]);
+        let found = checked.lines().collect::<Vec<_>>();
+        let same = found
+            .windows(2)
+            .any(|pair| pair[0] == message && pair[1].trim_start() == place);
+        assert!(
+            same,
+            "{name}: cairn {other} does not report `{message}` at `{place}`:\n{checked}"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 30, "only {compared} cases compared");
 }
 
 /// The snapshot of a case, without insta's header.
