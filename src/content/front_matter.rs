@@ -288,6 +288,57 @@ impl<'de> Deserialize<'de> for SeriesPart {
     }
 }
 
+/// Keys only a page takes, and keys only a section takes: written in the other kind of file,
+/// they are told where they belong rather than only "unknown".
+const PAGE_ONLY: &[&str] = &["date", "updated", "draft", "slug", "tags", "toc", "aliases"];
+const SECTION_ONLY: &[&str] = &["sort_by", "page_template", "paginate_by", "series"];
+
+/// A page's front matter (see [`parse`]).
+pub fn parse_page(source: &SourceFile) -> Result<(PageFrontMatter, Split), Diagnostic> {
+    parse(source).map_err(|error| misplaced(error, false))
+}
+
+/// A section's front matter, from its `_index.md` (see [`parse`]).
+pub fn parse_section(source: &SourceFile) -> Result<(SectionFrontMatter, Split), Diagnostic> {
+    parse(source).map_err(|error| misplaced(error, true))
+}
+
+/// "unknown key" for a key of the other kind of file, said as such.
+fn misplaced(mut error: Diagnostic, in_section: bool) -> Diagnostic {
+    let Some(key) = (error.message.strip_prefix("unknown key `"))
+        .and_then(|rest| rest.strip_suffix('`'))
+        .map(str::to_string)
+    else {
+        return error;
+    };
+    let help = error.help.take().unwrap_or_default();
+    // For a key of the other kind, a "did you mean" would point at the wrong fix.
+    let known = match help.find("nown keys: ") {
+        Some(at) => format!("k{}", &help[at..]),
+        None => help.clone(),
+    };
+    if in_section && PAGE_ONLY.contains(&key.as_str()) {
+        error.message = format!("`{key}` is a page's key: a section's `_index.md` has none");
+        let what = match key.as_str() {
+            "date" | "updated" => {
+                "a section is not dated, its pages are; to list them by date, write `sort_by: date`"
+                    .to_string()
+            }
+            "draft" => "a section cannot be a draft: mark its pages `draft: true`".to_string(),
+            _ => "remove the line, or move it to a page".to_string(),
+        };
+        error.help = Some(format!("{what}; {known}"));
+    } else if !in_section && SECTION_ONLY.contains(&key.as_str()) {
+        error.message = format!("`{key}` is a section's key: it goes in the section's `_index.md`");
+        error.help = Some(format!(
+            "move the line to the `_index.md` of the folder that holds this page; {known}"
+        ));
+    } else {
+        error.help = Some(help);
+    }
+    error
+}
+
 /// Parses the front matter of `source` into `T`; returns it with the split.
 pub fn parse<T: for<'de> Deserialize<'de>>(source: &SourceFile) -> Result<(T, Split), Diagnostic> {
     let split = split(source)?;
@@ -404,6 +455,25 @@ mod tests {
             error.message
         );
         assert_eq!(error.span.unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_key_of_the_other_kind_of_file_says_where_it_belongs() {
+        let error = parse_section(&file("---\ntitle: A\ndate: 2024-01-01\n---\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`date` is a page's key: a section's `_index.md` has none"
+        );
+        assert_eq!(error.location(), "content/a.md:3:1");
+        assert!(error.help.unwrap().contains("sort_by: date"));
+        let error = parse_page(&file("---\ntitle: A\nsort_by: date\n---\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`sort_by` is a section's key: it goes in the section's `_index.md`"
+        );
+        let error = parse_page(&file("---\ntitle: A\ntitel: B\n---\n")).unwrap_err();
+        assert_eq!(error.message, "unknown key `titel`");
+        assert!(error.help.unwrap().starts_with("did you mean `title`?"));
     }
 
     #[test]

@@ -293,14 +293,14 @@ impl Parsed {
 fn parse_entry(root: &Path, entry: &Entry) -> Result<Linted, Diagnostic> {
     let source = walk::read_source(root, &entry.path)?;
     if entry.kind == EntryKind::SectionIndex {
-        let (front, split) = front_matter::parse::<SectionFrontMatter>(&source)?;
+        let (front, split) = front_matter::parse_section(&source)?;
         let warnings = front_matter::lint(&source, &split, front_matter::SECTION_BOOLEANS);
         Ok((
             Parsed::Section(entry.clone(), source, front, split),
             warnings,
         ))
     } else {
-        let (front, split) = front_matter::parse::<PageFrontMatter>(&source)?;
+        let (front, split) = front_matter::parse_page(&source)?;
         let warnings = front_matter::lint(&source, &split, front_matter::PAGE_BOOLEANS);
         Ok((Parsed::Page(entry.clone(), source, front, split), warnings))
     }
