@@ -104,6 +104,15 @@ impl Config {
 
     /// Parses config text (kept separate from file reading for tests).
     pub fn parse(source: SourceFile) -> Result<Config, Diagnostic> {
+        let blank = source.text.lines().all(|line| {
+            let line = line.trim();
+            line.is_empty() || line.starts_with('#')
+        });
+        if blank {
+            return Err(Diagnostic::error(format!("{CONFIG_FILE} is empty"))
+                .at(&source, 0..0)
+                .help("write the site's settings in it, at least:\ntitle: My site\nbase_url: https://example.org/"));
+        }
         let document = Document::file(&source, CONFIG_FILE);
         let raw: RawConfig = yaml::parse_document(&document)?;
         let warnings = match Yaml::parse_document(&document) {
@@ -336,6 +345,15 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        for text in ["", "\n\n", "# settings\n"] {
+            let error = parse(text).unwrap_err();
+            assert_eq!(error.message, "site.yaml is empty");
+            assert!(error.help.unwrap().contains("base_url:"));
+        }
     }
 
     #[test]
