@@ -104,6 +104,8 @@ struct PageSummary<'a> {
     section: &'a str,
     toc_enabled: Option<bool>,
     search: bool,
+    /// Marked `draft: true` (and built anyway, as `cairn serve` does): themes show it.
+    draft: bool,
 }
 
 /// Template values made by earlier builds: those made from a page's rendered Markdown
@@ -612,6 +614,7 @@ fn page_summary<'a>(
         section: &site.sections[page.section].key,
         toc_enabled: page.front.toc,
         search: page.front.search.unwrap_or(true),
+        draft: page.front.draft,
     }
 }
 
