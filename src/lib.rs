@@ -100,6 +100,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Warnings (the build still succeeded).
     pub warnings: Diagnostics,
+    /// The drafts left out (built without `--drafts`), as `content/…` paths in order.
+    pub drafts: Vec<String>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
@@ -154,6 +156,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 ..WriteReport::default()
             },
             warnings: last.warnings.into_iter().collect(),
+            drafts: last.drafts,
             elapsed: started.elapsed(),
             timings,
             nothing_changed: true,
@@ -164,7 +167,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut generated = build_into(options, &incremental::BuildCache::lean(), &emitter)?;
     let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
+    let mut drafts: Vec<String> = (generated.site.drafts.iter())
+        .map(|key| format!("content/{key}"))
+        .collect();
+    drafts.sort();
     let report = BuildReport {
+        drafts,
         pages: generated.site.pages.len(),
         sections: generated.site.published_sections().count(),
         write,
@@ -195,8 +203,13 @@ pub fn build_in_memory(
     Ok(generated)
 }
 
-/// Every stage, every file handed to `emitter`: the site is prepared, then indexed for
-/// search while only its text is in memory, then published through the templates.
+/// Every stage, every file handed to `emitter`: the site is prepared and published through
+/// the templates, then indexed for search.
+///
+/// The index comes last because no page depends on it (pages name only the fixed
+/// `search/index.json`): by then the pages' HTML, the template values and the templates'
+/// site data are gone, so the index is made while only the text is in memory, and the two
+/// largest stages never hold their data at the same time.
 pub fn build_into(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
@@ -206,16 +219,17 @@ pub fn build_into(
     if cache.releases_sources() {
         prepared.site.release_sources();
     }
+    let mut generated = publish(prepared, cache, emitter)?;
     let index = search::site_index(
-        &prepared.site,
-        &prepared.markdown,
-        &prepared.flows,
+        &generated.site,
+        &generated.markdown,
+        &generated.flows,
         &cache.search,
     );
     emitter.files(index);
-    prepared.markdown.release(render::Release::SearchText);
-    prepared.timings.lap("search index");
-    publish(prepared, cache, emitter)
+    generated.markdown.release(render::Release::SearchText);
+    generated.timings.lap("search index");
+    Ok(generated)
 }
 
 /// Every stage but the search index (which `cairn serve` makes once the pages are served).
@@ -254,6 +268,7 @@ pub fn prepare(
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
     let config = load_config(options)?;
+    problems.extend(config.warnings.iter().cloned());
     let chain = theme::resolve(root, &config)?;
     let templates = templates::load(root, &chain, &cache.templates, &mut problems);
     let Some(templates) = templates else {
@@ -329,8 +344,6 @@ pub fn publish(
         .chain(deploy::deploy_files(&site, &site.config.csp))
         .filter(|file| !replaced.contains(&file.path));
     emitter.files(site_files);
-    // The values hold what the pages need of the Markdown's HTML from here on.
-    markdown.release(render::Release::Html);
     timings.lap("values, feeds and sitemap");
     templates.set_site(values.lookup(&site, assets));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
@@ -343,6 +356,8 @@ pub fn publish(
     let page_stats =
         templates::render::render(jobs, &templates, &cache.pages, emitter, &mut problems);
     cache.release((templates.take_site(), values));
+    // The pages' values, made from the HTML as each page was rendered, are gone.
+    markdown.release(render::Release::Html);
     problems.stop_on_errors()?;
     timings.lap("templates");
     problems.sort();

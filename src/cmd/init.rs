@@ -45,10 +45,13 @@ pub(crate) fn run(args: InitArgs) -> ExitCode {
                 println!("Created {}", path.display());
             }
             println!(
-                "\nNext:\n  cd {}\n  cairn serve --drafts        # see it at http://127.0.0.1:1111/, drafts included\n  cairn new articles/my-article --title \"My article\"\n  cairn check                 # before publishing\n  cairn build                 # into public/\n\nTo publish: {}.",
+                "\nNext:\n  cd {}\n  cairn serve                 # see it at http://127.0.0.1:1111/, drafts included\n  cairn new articles/my-article --title \"My article\"\n  cairn check                 # before publishing\n  cairn build                 # into public/\n\nTo publish: {}.",
                 args.dir.display(),
                 host.next_steps()
             );
+            if let Some(todo) = host.repository_to_set() {
+                println!("Before the first deploy: {todo}.");
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostic) => {

@@ -15,6 +15,7 @@ mod tables;
 mod writer;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Options, Parser};
 use serde::{Deserialize, Serialize};
@@ -93,6 +94,21 @@ pub struct RenderedMarkdown {
     /// straight to the heading nearest the match. The text before the first heading is a
     /// section with an empty id (left out when it is empty).
     pub sections: Vec<TextSection>,
+    /// Images written without a description and links without text, in page order, for
+    /// `cairn check` (which reports them where they are written).
+    pub unnamed: Vec<Unnamed>,
+}
+
+/// An image without a description (`![](photo.jpg)`) or a link without text
+/// (`[](faq.md)`): screen readers have nothing to say for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unnamed {
+    /// An image, or else a link.
+    pub image: bool,
+    /// The URL written into the HTML (`src` or `href`).
+    pub url: String,
+    /// Byte range of the image or link in the Markdown source.
+    pub range: Range<usize>,
 }
 
 /// The plain text of the page from one heading to the next.
@@ -103,7 +119,8 @@ pub struct TextSection {
     /// The heading's plain text; empty for the text before the first heading.
     pub title: String,
     /// The text below the heading, up to the next heading, blocks separated by newlines.
-    pub text: String,
+    /// Shared, so the search index reads it without a copy.
+    pub text: Arc<str>,
 }
 
 /// One entry of the table of contents, with the deeper headings under it.
@@ -167,7 +184,7 @@ pub fn render(
     let events: Vec<_> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
-    writer::write_page(&events, options, resolve)
+    writer::write_page(source, &events, options, resolve)
 }
 
 /// The Markdown extensions cairn enables. Math and metadata blocks stay off:

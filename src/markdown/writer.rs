@@ -15,7 +15,7 @@ use super::links::LinkResolver;
 use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
-    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
+    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection, Unnamed,
     highlight, nesting, sanitize,
 };
 use crate::diagnostics::Severity;
@@ -32,11 +32,13 @@ pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 
 /// Writes the page for `events` (the whole parse of one source, in order).
 pub(super) fn write_page(
+    source: &str,
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
+    writer.links.source = source;
     writer.write_all(events);
     writer.finish()
 }
@@ -65,6 +67,18 @@ struct OpenImage {
     title: String,
     /// Images nested in the description, whose ends must not close this one.
     nested_images: usize,
+    /// Whether the description has any text.
+    described: bool,
+    /// The `src` written, and where the image is in the source.
+    src: String,
+    range: Range<usize>,
+}
+
+/// A link being written, until its text shows whether it has any.
+struct OpenLink {
+    href: String,
+    range: Range<usize>,
+    named: bool,
 }
 
 /// All the state of writing one page.
@@ -80,6 +94,10 @@ struct PageWriter<'a> {
     open_heading: Option<OpenHeading>,
     open_code_block: Option<OpenCodeBlock>,
     open_image: Option<OpenImage>,
+    /// Links being written, innermost last.
+    open_links: Vec<OpenLink>,
+    /// Images and links without text so far.
+    unnamed: Vec<Unnamed>,
     in_metadata_block: bool,
     table: TableWriter,
     /// Number of currently open tags, to tell top-level blocks apart.
@@ -119,6 +137,8 @@ impl<'a> PageWriter<'a> {
             open_heading: None,
             open_code_block: None,
             open_image: None,
+            open_links: Vec::new(),
+            unnamed: Vec::new(),
             in_metadata_block: false,
             table: TableWriter::default(),
             open_tags: 0,
@@ -178,6 +198,17 @@ impl<'a> PageWriter<'a> {
         let Some((event, range)) = events.get(index) else {
             return index + 1;
         };
+        // Text (an image's description too) names the links around it; raw HTML may.
+        let names = match event {
+            Event::Text(text) | Event::Code(text) => !text.trim().is_empty(),
+            Event::Html(_) | Event::InlineHtml(_) => true,
+            _ => false,
+        };
+        if names {
+            for link in &mut self.open_links {
+                link.named = true;
+            }
+        }
         if self.open_image.is_some() {
             self.write_image_description(event);
             return index + 1;
@@ -388,7 +419,18 @@ impl<'a> PageWriter<'a> {
             TagEnd::Strikethrough => self.html.push_str("</del>"),
             TagEnd::Superscript => self.html.push_str("</sup>"),
             TagEnd::Subscript => self.html.push_str("</sub>"),
-            TagEnd::Link => self.html.push_str("</a>"),
+            TagEnd::Link => {
+                self.html.push_str("</a>");
+                if let Some(link) = self.open_links.pop()
+                    && !link.named
+                {
+                    self.unnamed.push(Unnamed {
+                        image: false,
+                        url: link.href,
+                        range: link.range,
+                    });
+                }
+            }
             // Images are closed in `write_image_description`.
             TagEnd::Image => {}
             TagEnd::MetadataBlock(_) => self.in_metadata_block = false,
@@ -528,6 +570,13 @@ impl<'a> PageWriter<'a> {
             }
             Event::End(TagEnd::Image) if image.nested_images > 0 => image.nested_images -= 1,
             Event::End(TagEnd::Image) => {
+                if !image.described {
+                    self.unnamed.push(Unnamed {
+                        image: true,
+                        url: std::mem::take(&mut image.src),
+                        range: image.range.clone(),
+                    });
+                }
                 self.html.push('"');
                 if !image.title.is_empty() {
                     self.html.push_str(" title=\"");
@@ -539,7 +588,10 @@ impl<'a> PageWriter<'a> {
                 // The image's start was counted as an open tag.
                 self.open_tags = self.open_tags.saturating_sub(1);
             }
-            Event::Text(text) | Event::Code(text) => push_html(&mut self.html, text),
+            Event::Text(text) | Event::Code(text) => {
+                image.described |= !text.trim().is_empty();
+                push_html(&mut self.html, text);
+            }
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
             _ => {}
         }
@@ -576,6 +628,11 @@ impl<'a> PageWriter<'a> {
             self.links.url_for(destination, range, false)
         };
         self.html.push_str("<a");
+        self.open_links.push(OpenLink {
+            href: href.clone().unwrap_or_default(),
+            range: range.clone(),
+            named: false,
+        });
         if let Some(href) = href {
             self.html.push_str(" href=\"");
             push_url(&mut self.html, &href);
@@ -593,15 +650,18 @@ impl<'a> PageWriter<'a> {
     fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
         let source = self.links.url_for(destination, range, true);
         self.html.push_str("<img");
-        if let Some(source) = source {
+        if let Some(source) = &source {
             self.html.push_str(" src=\"");
-            push_url(&mut self.html, &source);
+            push_url(&mut self.html, source);
             self.html.push('"');
         }
         self.html.push_str(" alt=\"");
         self.open_image = Some(OpenImage {
             title: title.to_owned(),
             nested_images: 0,
+            described: false,
+            src: source.unwrap_or_default(),
+            range: range.clone(),
         });
     }
 
@@ -653,7 +713,7 @@ impl<'a> PageWriter<'a> {
         self.sections.push(TextSection {
             id: id.clone(),
             title: title.clone(),
-            text: String::new(),
+            text: std::sync::Arc::default(),
         });
         self.section_start = self.plain_text.len();
         self.headings.push(Heading { level, id, title });
@@ -666,9 +726,9 @@ impl<'a> PageWriter<'a> {
         let start = self.section_start.min(self.plain_text.len());
         let text = self.plain_text[start..].trim().to_owned();
         match self.sections.last_mut() {
-            Some(section) => section.text = text,
+            Some(section) => section.text = text.into(),
             None if !text.is_empty() => self.sections.push(TextSection {
-                text,
+                text: text.into(),
                 ..TextSection::default()
             }),
             None => {}
@@ -805,6 +865,7 @@ impl<'a> PageWriter<'a> {
             problems,
             anchor_refs: self.links.anchor_refs,
             sections: self.sections,
+            unnamed: self.unnamed,
         }
     }
 }

@@ -55,7 +55,7 @@ fn source(url: String, title: String, heading: String, text: &[String]) -> Searc
     let section = TextSection {
         id: String::new(),
         title: heading,
-        text: text.join("\n"),
+        text: text.join("\n").into(),
     };
     SearchSource {
         url,

@@ -11,6 +11,7 @@ mod errors;
 mod hostile;
 mod incremental;
 mod integrity;
+mod mistakes;
 mod properties;
 mod quiz;
 mod scaffold;

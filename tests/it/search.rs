@@ -63,7 +63,7 @@ fn the_index_holds_published_pages_split_at_headings() {
         .docs
         .iter()
         .filter(|d| d.page == guide)
-        .map(|d| (d.anchor.as_str(), d.heading.as_str(), d.text.as_str()))
+        .map(|d| (d.anchor.as_str(), d.heading.as_str(), &*d.text))
         .collect();
     assert_eq!(
         sections,
@@ -249,7 +249,7 @@ fn quiz_questions_answers_and_outcomes_are_indexed_with_their_pages() {
         .unwrap();
     assert_eq!(index.pages[dog].title, "Get a dog");
     let text = &index.docs.iter().find(|d| d.page == dog).unwrap().text;
-    assert_eq!(text, "Dogs love you.");
+    assert_eq!(&**text, "Dogs love you.");
     assert!(index.stem_of("alert").is_none(), "no script");
 
     // The built site's index holds them too, and says how its words are stemmed.
