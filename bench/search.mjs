@@ -4,6 +4,8 @@
 //   cd bench && npm install && node search.mjs [--sizes 1000,10000] [--cairn-only]
 //
 // `--cairn-only` skips Pagefind (its columns stay empty): for quick runs while tuning.
+// The binaries are built into $CARGO_TARGET_DIR (default: the repository's target/); set
+// CAIRN_BENCH_BIN to a folder holding `cairn` and `examples/` to use those as they are.
 // For each size it generates the site (examples/synth_site.rs), builds it with cairn, times
 // cairn's search stage alone (examples/search_index.rs), runs Pagefind over the same output,
 // then measures in headless Chromium, for 20 fixed queries with a cold cache each, the bytes
@@ -134,14 +136,14 @@ async function cairnQuery(browser, url, query) {
         .observe(list, { attributes: true, attributeFilter: ['data-query'] });
     });
     await page.focus('#cairn-search-input');
-    await page.waitForFunction(() => document.querySelector('[data-search]').cairnSearch === true);
+    await page.waitForFunction(() => Boolean(document.querySelector('[data-search]').cairnSearch));
     const measure = async (q) => {
       await page.fill('#cairn-search-input', q);
       await page.waitForFunction((q) => document.querySelector('#cairn-search-results').dataset.query === q, q);
       return page.evaluate(() => ({
         ms: window.__t1 - window.__t0,
         took: Number(document.querySelector('#cairn-search-results').dataset.took),
-        results: document.querySelector('#cairn-search-results').children.length,
+        results: document.querySelectorAll('#cairn-search-results [role=group]').length,
         status: document.querySelector('[data-search] [role=status]').textContent,
       }));
     };
@@ -190,9 +192,12 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function main() {
-  run('cargo', ['build', '--release', '--quiet', '--example', 'synth_site', '--example', 'search_index']);
-  run('cargo', ['build', '--release', '--quiet']);
-  const cairn = join(repo, 'target', 'release', 'cairn');
+  const bin = process.env.CAIRN_BENCH_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(repo, 'target'), 'release');
+  if (!process.env.CAIRN_BENCH_BIN) {
+    run('cargo', ['build', '--release', '--quiet', '--example', 'synth_site', '--example', 'search_index']);
+    run('cargo', ['build', '--release', '--quiet']);
+  }
+  const cairn = join(bin, 'cairn');
   const pagefindBin = join(here, 'node_modules', '.bin', 'pagefind');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -203,9 +208,9 @@ async function main() {
     for (const size of SIZES) {
       const root = join(here, 'sites', `synth-${size}`);
       const output = join(root, 'public');
-      run(join(repo, 'target', 'release', 'examples', 'synth_site'), ['--pages', String(size), '--out', root]);
+      run(join(bin, 'examples', 'synth_site'), ['--pages', String(size), '--out', root]);
       const build = run(cairn, ['build', '--root', root]);
-      const stage = JSON.parse(run(join(repo, 'target', 'release', 'examples', 'search_index'), ['--root', root]).out);
+      const stage = JSON.parse(run(join(bin, 'examples', 'search_index'), ['--root', root]).out);
       const cairnDisk = walk(join(output, 'search'));
       const listing = statSync(join(output, 'search', 'index.html')).size;
       const pagefind = CAIRN_ONLY

@@ -41,11 +41,12 @@ fn main() {
     )
     .unwrap_or_else(|problem| fail(problem.into()));
     let rendered = cairn::render::markdown(&site, &cairn::memo::Memo::off(), &mut problems);
+    let flows = cairn::quiz::compile_site(&site, &rendered, &mut problems);
     if problems.has_errors() {
         fail(problems);
     }
     let started = Instant::now();
-    let (pages, docs) = cairn::search::documents(&site, &rendered);
+    let (pages, docs) = cairn::search::documents(&site, &rendered, &flows);
     let sections = docs.len();
     let stemmer = WordStemmer::for_language(&site.config.language);
     let index = SearchIndex::build(pages, docs, &stemmer, FieldWeights::default());

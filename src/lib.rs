@@ -118,6 +118,8 @@ pub struct Generated {
     pub site: Site,
     /// Every page's rendered Markdown (the search index is made from it).
     pub markdown: SiteMarkdown,
+    /// The site's compiled quizzes (the search index holds their pages too).
+    pub flows: Vec<quiz::CompiledFlow>,
     /// Generated files (pages, feeds, sitemap…), when the build was kept in memory
     /// ([`build_in_memory`]); empty when it went to disk.
     pub files: Vec<OutputFile>,
@@ -218,7 +220,12 @@ pub fn build_into(
         prepared.site.release_sources();
     }
     let mut generated = publish(prepared, cache, emitter)?;
-    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
+    let index = search::site_index(
+        &generated.site,
+        &generated.markdown,
+        &generated.flows,
+        &cache.search,
+    );
     emitter.files(index);
     generated.markdown.release(render::Release::SearchText);
     generated.timings.lap("search index");
@@ -361,6 +368,7 @@ pub fn publish(
         },
         site,
         markdown,
+        flows,
         files: Vec::new(),
         copies: Vec::new(),
         warnings: problems,

@@ -79,6 +79,18 @@ pub fn jobs(
     (jobs, files)
 }
 
+/// The root-relative URL (with the site's base path) of a question's or an outcome's page,
+/// for the stages that link to quiz pages (search); none for a flow the site does not have.
+pub fn node_url(site: &Site, flow: &CompiledFlow, node: NodeRef) -> Option<String> {
+    let file = site.flow_keys.get(&flow.key).map(|i| &site.flows[*i])?;
+    let urls = Urls {
+        site,
+        flow,
+        site_path: &file.site_path,
+    };
+    Some(urls.link(node))
+}
+
 /// Where each node of one flow is published.
 struct Urls<'a> {
     site: &'a Site,

@@ -2,11 +2,16 @@
 //!
 //! A document is one heading section of a page (the text from one heading to the next), so
 //! a hit links straight to the heading nearest the match. Ranking is BM25F: a word's count
-//! in each field (the page title, the section heading, the body) is weighted before the
-//! usual BM25 saturation and length normalization. Each posting's score is computed here,
-//! once, and stored as a one-byte impact: `255 × √(score / highest score)`, so that low
-//! scores (common words) keep their differences. The browser squares impacts back into
-//! scores and adds them up.
+//! in each field (the page title, the section heading, the body) is normalized by that
+//! field's length and weighted before the usual BM25 saturation.
+//!
+//! Where a word is matters before how often: a section whose page title holds the word
+//! outranks one whose heading does, which outranks one that has it only in its text. So
+//! each posting falls into one of three bands of impacts (title, heading, body), and BM25F
+//! orders the postings within their band. Each posting's score is computed here, once, and
+//! stored as a one-byte impact in its band: the band's lowest impact plus its width times
+//! `√(score / highest score of the band)`, so that low scores (common words) keep their
+//! differences. The browser squares impacts back into scores and adds them up.
 
 use std::sync::Arc;
 
@@ -17,8 +22,16 @@ use super::tokenize::{self, WordStemmer};
 
 /// BM25 term-frequency saturation.
 const K1: f64 = 1.2;
-/// BM25 length normalization.
-const B: f64 = 0.75;
+/// BM25 length normalization of each field: titles and headings are short, and a long one
+/// is seldom less about its words, so their length counts less than the text's.
+const B_TITLE: f64 = 0.3;
+const B_HEADING: f64 = 0.5;
+const B_BODY: f64 = 0.75;
+
+/// The impacts of each band, lowest first: a word only in the text (or only in the title,
+/// for a section other than the page's first), in the section's heading, in the page's
+/// title (first section). A posting's band is the highest it qualifies for.
+pub const BANDS: [std::ops::RangeInclusive<u8>; 3] = [1..=85, 86..=170, 171..=255];
 
 /// How much a word counts in each field of a section.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,7 +39,8 @@ pub struct FieldWeights {
     /// The page title, in the page's first section.
     pub title: f64,
     /// The page title, in the page's other sections (so `word-in-title word-in-body`
-    /// still finds the section, ranked below the page's first one).
+    /// still finds the section, ranked below the page's first one; such a match stays in
+    /// the body's band).
     pub title_elsewhere: f64,
     /// The section's heading.
     pub heading: f64,
@@ -84,6 +98,9 @@ pub struct Posting {
 /// Every stem with its postings, and every surface word pointing at its stem.
 #[derive(Debug, Clone)]
 pub struct SearchIndex {
+    /// The Snowball algorithm the words were stemmed with (`english`…), none when the
+    /// language has none: the browser must stem what the reader types the same way.
+    pub stemmer: Option<&'static str>,
     /// Pages, in site order.
     pub pages: Vec<SearchPage>,
     /// Documents, grouped by page in page order.
@@ -152,8 +169,16 @@ impl Counts {
 /// One document's words, before they are numbered.
 struct DocWords {
     counts: Vec<(String, Counts)>,
-    /// Words of heading and text, for length normalization.
-    length: u32,
+    /// Words of heading and of text, for length normalization.
+    length: Lengths,
+}
+
+/// A section's length in words, field by field.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lengths {
+    title: u32,
+    heading: u32,
+    body: u32,
 }
 
 impl SearchIndex {
@@ -176,7 +201,7 @@ impl SearchIndex {
         let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut surfaces: Vec<String> = Vec::new();
         let mut doc_words: Vec<Vec<(u32, Counts)>> = Vec::with_capacity(docs.len());
-        let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
+        let mut lengths: Vec<Lengths> = Vec::with_capacity(docs.len());
         for batch in docs.chunks(COUNT_BATCH) {
             let counted: Vec<DocWords> = batch
                 .par_iter()
@@ -252,17 +277,16 @@ impl SearchIndex {
             }
         }
 
-        // BM25F scores, computed twice rather than stored: once for the highest score,
-        // which scales every impact, then for the impacts themselves.
+        // BM25F scores, computed twice rather than stored: once for the highest score of
+        // each band, which scales its impacts, then for the impacts themselves.
+        let averages = Averages::of(&lengths, &title_words);
         let doc_count = docs.len() as f64;
-        let average_length =
-            (lengths.iter().map(|l| f64::from(*l)).sum::<f64>() / doc_count.max(1.0)).max(1.0);
         let score = |list_len: usize, doc: u32, counts: &Counts| {
-            let idf = idf(doc_count, list_len as f64);
             let first_section = docs[doc as usize].first;
-            let weighted = weighted_frequency(counts, first_section, &weights);
-            let norm = 1.0 - B + B * f64::from(lengths[doc as usize]) / average_length;
-            idf * weighted * (K1 + 1.0) / (weighted + K1 * norm)
+            let length = &lengths[doc as usize];
+            let weighted = weighted_frequency(counts, first_section, length, &averages, &weights);
+            let score = idf(doc_count, list_len as f64) * weighted * (K1 + 1.0) / (weighted + K1);
+            (band(counts, first_section), score)
         };
         let highest = raw
             .par_iter()
@@ -270,7 +294,17 @@ impl SearchIndex {
                 list.iter()
                     .map(|(doc, counts)| score(list.len(), *doc, counts))
             })
-            .reduce(|| f64::MIN_POSITIVE, f64::max);
+            .fold(
+                || [f64::MIN_POSITIVE; 3],
+                |mut highest, (band, score)| {
+                    highest[band] = highest[band].max(score);
+                    highest
+                },
+            )
+            .reduce(
+                || [f64::MIN_POSITIVE; 3],
+                |a, b| [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])],
+            );
         let stems: Vec<StemPostings> = raw
             .into_par_iter()
             .zip(stem_names.into_par_iter())
@@ -278,10 +312,13 @@ impl SearchIndex {
                 stem,
                 postings: list
                     .iter()
-                    .map(|(doc, counts)| Posting {
-                        doc: *doc,
-                        impact: impact(score(list.len(), *doc, counts), highest),
-                        first: counts.first(),
+                    .map(|(doc, counts)| {
+                        let (band, score) = score(list.len(), *doc, counts);
+                        Posting {
+                            doc: *doc,
+                            impact: impact(score, highest[band], band),
+                            first: counts.first(),
+                        }
                     })
                     .collect(),
             })
@@ -290,6 +327,7 @@ impl SearchIndex {
         let mut words: Vec<(String, u32)> = surfaces.into_iter().zip(word_stem).collect();
         words.par_sort_unstable_by(|a, b| word_order(&a.0, &b.0));
         SearchIndex {
+            stemmer: stemmer.name(),
             pages,
             docs,
             stems,
@@ -334,6 +372,38 @@ pub(crate) fn index_of(texts: &[impl AsRef<str>]) -> SearchIndex {
     )
 }
 
+/// An index of pages `Page 0`, `Page 1`… at `/p0/`, `/p1/`…, each with the sections of
+/// its texts (`s0`, `s1`… headed "Part 0", "Part 1"…): for tests of what is built from
+/// an index.
+#[cfg(test)]
+pub(crate) fn index_of_pages(pages: &[&[&str]]) -> SearchIndex {
+    let docs = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(page, texts)| {
+            texts.iter().enumerate().map(move |(i, text)| SearchDoc {
+                page,
+                first: i == 0,
+                anchor: format!("s{i}"),
+                heading: format!("Part {i}"),
+                text: (*text).into(),
+            })
+        })
+        .collect();
+    let pages = (0..pages.len())
+        .map(|i| SearchPage {
+            url: format!("/p{i}/"),
+            title: format!("Page {i}"),
+        })
+        .collect();
+    SearchIndex::build(
+        pages,
+        docs,
+        &WordStemmer::for_language("en"),
+        FieldWeights::default(),
+    )
+}
+
 fn words_of(text: &str) -> Vec<String> {
     tokenize::tokens(text).into_iter().map(|t| t.word).collect()
 }
@@ -346,14 +416,17 @@ fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
         let counts = counts.entry_ref(word.as_str()).or_default();
         counts.title = counts.title.saturating_add(1);
     }
-    let mut length = 0u32;
+    let mut length = Lengths {
+        title: title.len().try_into().unwrap_or(u32::MAX),
+        ..Lengths::default()
+    };
     tokenize::for_each_word(&doc.heading, |word, _| {
-        length = length.saturating_add(1);
+        length.heading = length.heading.saturating_add(1);
         let counts = counts.entry_ref(word).or_default();
         counts.heading = counts.heading.saturating_add(1);
     });
     tokenize::for_each_word(&doc.text, |word, range| {
-        length = length.saturating_add(1);
+        length.body = length.body.saturating_add(1);
         let counts = counts.entry_ref(word).or_default();
         counts.body = counts.body.saturating_add(1);
         // Texts beyond 4 GiB do not exist here; such an offset would only cut a later excerpt.
@@ -367,15 +440,76 @@ fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
     }
 }
 
-fn weighted_frequency(counts: &Counts, first_section: bool, weights: &FieldWeights) -> f64 {
+/// The average length of each field: of titles over pages, of headings over the sections
+/// that have one, of text over all sections.
+struct Averages {
+    title: f64,
+    heading: f64,
+    body: f64,
+}
+
+impl Averages {
+    fn of(lengths: &[Lengths], titles: &[Vec<String>]) -> Averages {
+        let mean = |values: &mut dyn Iterator<Item = u32>| {
+            let (sum, count) = values.fold((0.0, 0.0), |(sum, count), value| {
+                (sum + f64::from(value), count + 1.0)
+            });
+            if count > 0.0 {
+                (sum / count).max(1.0)
+            } else {
+                1.0
+            }
+        };
+        Averages {
+            title: mean(
+                &mut titles
+                    .iter()
+                    .map(|t| t.len().try_into().unwrap_or(u32::MAX)),
+            ),
+            heading: mean(&mut lengths.iter().map(|l| l.heading).filter(|l| *l > 0)),
+            body: mean(&mut lengths.iter().map(|l| l.body)),
+        }
+    }
+}
+
+/// BM25F's weighted term frequency: each field's count, normalized by the field's length
+/// against its average, times the field's weight.
+fn weighted_frequency(
+    counts: &Counts,
+    first_section: bool,
+    length: &Lengths,
+    averages: &Averages,
+    weights: &FieldWeights,
+) -> f64 {
+    let normalized = |count: u32, length: u32, average: f64, b: f64| {
+        f64::from(count) / (1.0 - b + b * f64::from(length) / average)
+    };
     let title_weight = if first_section {
         weights.title
     } else {
         weights.title_elsewhere
     };
-    title_weight * f64::from(counts.title)
-        + weights.heading * f64::from(counts.heading)
-        + weights.body * f64::from(counts.body)
+    title_weight * normalized(counts.title.into(), length.title, averages.title, B_TITLE)
+        + weights.heading
+            * normalized(
+                counts.heading.into(),
+                length.heading,
+                averages.heading,
+                B_HEADING,
+            )
+        + weights.body * normalized(counts.body, length.body, averages.body, B_BODY)
+}
+
+/// The band of a posting (an index into [`BANDS`]): 2 when the word is in the page title
+/// and this is the page's first section, 1 when it is in the heading, else 0.
+fn band(counts: &Counts, first_section: bool) -> usize {
+    if counts.title > 0 && first_section {
+        2
+    } else if counts.heading > 0 {
+        1
+    } else {
+        0
+    }
 }
 
 /// BM25's inverse document frequency, in the form that never goes negative.
@@ -383,10 +517,13 @@ fn idf(doc_count: f64, doc_frequency: f64) -> f64 {
     (1.0 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5)).ln()
 }
 
-fn impact(score: f64, highest: f64) -> u8 {
-    (255.0 * (score / highest).max(0.0).sqrt())
-        .round()
-        .clamp(1.0, 255.0) as u8
+/// A score as an impact of its band: the band's lowest impact, plus its width times
+/// `√(score / highest)`.
+fn impact(score: f64, highest: f64, band: usize) -> u8 {
+    let range = &BANDS[band];
+    let (low, high) = (f64::from(*range.start()), f64::from(*range.end()));
+    let scaled = low + (high - low) * (score / highest).clamp(0.0, 1.0).sqrt();
+    scaled.round().clamp(low, high) as u8
 }
 
 #[cfg(test)]
@@ -457,6 +594,73 @@ mod tests {
             ],
         );
         assert_eq!(ranking(&index, "apples"), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_title_or_heading_match_outranks_any_body_match() {
+        // The body says "apples" again and again, in a short section: it still ranks
+        // below a page titled with the word, and a section headed with it.
+        let index = build(
+            vec![page("Apples"), page("Fruit"), page("Orchard")],
+            vec![
+                doc(
+                    0,
+                    true,
+                    "",
+                    "a long section about other things entirely, with filler",
+                ),
+                doc(1, true, "", "apples apples apples apples apples"),
+                doc(2, true, "", "intro"),
+                doc(
+                    2,
+                    false,
+                    "Apples in autumn",
+                    "a long section about other things entirely",
+                ),
+            ],
+        );
+        assert_eq!(ranking(&index, "apples"), [0, 3, 1]);
+        let impacts: Vec<u8> = index
+            .stem_of("apples")
+            .unwrap()
+            .postings
+            .iter()
+            .map(|p| p.impact)
+            .collect();
+        assert!(BANDS[2].contains(&impacts[0]), "{impacts:?}");
+        assert!(BANDS[0].contains(&impacts[1]), "{impacts:?}");
+        assert!(BANDS[1].contains(&impacts[2]), "{impacts:?}");
+    }
+
+    #[test]
+    fn a_word_only_in_the_title_of_a_later_section_stays_in_the_body_band() {
+        let index = build(
+            vec![page("Apples")],
+            vec![doc(0, true, "", "intro"), doc(0, false, "More", "text")],
+        );
+        let impacts: Vec<u8> = index
+            .stem_of("apples")
+            .unwrap()
+            .postings
+            .iter()
+            .map(|p| p.impact)
+            .collect();
+        assert!(
+            BANDS[2].contains(&impacts[0]) && BANDS[0].contains(&impacts[1]),
+            "{impacts:?}"
+        );
+    }
+
+    #[test]
+    fn among_titles_the_section_that_also_says_the_word_ranks_first() {
+        let index = build(
+            vec![page("Apples and pears"), page("Apples and plums")],
+            vec![
+                doc(0, true, "", "nothing more to say"),
+                doc(1, true, "", "apples, to say it again"),
+            ],
+        );
+        assert_eq!(ranking(&index, "apples"), [1, 0]);
     }
 
     #[test]

@@ -142,6 +142,7 @@ mod tests {
                 }],
                 ..RenderedMarkdown::default()
             }),
+            generated: false,
         }
     }
 

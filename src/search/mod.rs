@@ -1,15 +1,16 @@
 //! Site search: the index `search.js` queries, and the page listing every page.
 //!
 //! Built from the rendered text of every published page and section (drafts are not in
-//! the site; `search: false` in front matter leaves a page out), split at headings. See
-//! [`tokenize`] for words, [`index`] for ranking, [`shards`] for the files, and
-//! [`listing`] for the page that lists every page, which is what readers without
-//! JavaScript get.
+//! the site; `search: false` in front matter leaves a page out), split at headings, and
+//! from every question and outcome of the site's quizzes ([`quiz`]). See [`tokenize`] for
+//! words, [`index`] for ranking, [`shards`] for the files, and [`listing`] for the page
+//! that lists every page, which is what readers without JavaScript get.
 
 pub mod hits;
 pub mod index;
 pub mod listing;
 mod memo;
+pub mod quiz;
 pub mod shards;
 pub mod tokenize;
 
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use crate::content::Site;
 use crate::markdown::RenderedMarkdown;
 use crate::output::OutputFile;
+use crate::quiz::CompiledFlow;
 use crate::render::SiteMarkdown;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
 use tokenize::WordStemmer;
@@ -74,19 +76,32 @@ pub struct SearchSource {
     pub title: String,
     /// The rendered Markdown, with its text split at headings.
     pub markdown: Arc<RenderedMarkdown>,
+    /// Made for the index by this build (a quiz page), not shared with the last build:
+    /// compared by its few sections' text instead.
+    pub generated: bool,
 }
 
 impl SearchSource {
-    /// Whether `other` is the same page with the same rendered Markdown (not a copy of it).
+    /// Whether `other` is the same page with the same rendered Markdown (not a copy of it,
+    /// unless both were made for the index, which are small and compared by text).
     pub fn same_as(&self, other: &SearchSource) -> bool {
-        Arc::ptr_eq(&self.markdown, &other.markdown)
-            && self.url == other.url
-            && self.title == other.title
+        let same_text = Arc::ptr_eq(&self.markdown, &other.markdown)
+            || (self.generated
+                && other.generated
+                && self.markdown.sections == other.markdown.sections);
+        same_text && self.url == other.url && self.title == other.title
     }
 }
 
+/// Every searchable page and section in reading order, then every page of `flows`.
+pub fn sources(site: &Site, rendered: &SiteMarkdown, flows: &[CompiledFlow]) -> Vec<SearchSource> {
+    let mut sources = page_sources(site, rendered);
+    sources.extend(quiz::quiz_sources(site, flows));
+    sources
+}
+
 /// Every searchable page and section, in reading order.
-pub fn sources(site: &Site, rendered: &SiteMarkdown) -> Vec<SearchSource> {
+fn page_sources(site: &Site, rendered: &SiteMarkdown) -> Vec<SearchSource> {
     let base = &site.config.base_url;
     searchable(site)
         .into_iter()
@@ -95,19 +110,25 @@ pub fn sources(site: &Site, rendered: &SiteMarkdown) -> Vec<SearchSource> {
                 url: base.link(&site.sections[i].site_path),
                 title: site.sections[i].title.clone(),
                 markdown: rendered.sections[i].clone(),
+                generated: false,
             },
             Entry::Page(i) => SearchSource {
                 url: base.link(&site.pages[i].site_path),
                 title: site.pages[i].front.title.value.clone(),
                 markdown: rendered.pages[i].clone(),
+                generated: false,
             },
         })
         .collect()
 }
 
-/// The pages and heading sections to index.
-pub fn documents(site: &Site, rendered: &SiteMarkdown) -> (Vec<SearchPage>, Vec<SearchDoc>) {
-    documents_of(&sources(site, rendered))
+/// The pages and heading sections to index, quizzes included.
+pub fn documents(
+    site: &Site,
+    rendered: &SiteMarkdown,
+    flows: &[CompiledFlow],
+) -> (Vec<SearchPage>, Vec<SearchDoc>) {
+    documents_of(&sources(site, rendered, flows))
 }
 
 /// The pages and heading sections to index, from their sources.
@@ -154,7 +175,12 @@ pub fn index_files(
     shards::write(&index, &shards::ShardOptions::default())
 }
 
-/// The index files of the site, through the memo.
-pub fn site_index(site: &Site, rendered: &SiteMarkdown, memo: &SearchMemo) -> Vec<OutputFile> {
-    index_remembering(sources(site, rendered), &site.config.language, memo)
+/// The index files of the site and its quizzes, through the memo.
+pub fn site_index(
+    site: &Site,
+    rendered: &SiteMarkdown,
+    flows: &[CompiledFlow],
+    memo: &SearchMemo,
+) -> Vec<OutputFile> {
+    index_remembering(sources(site, rendered, flows), &site.config.language, memo)
 }

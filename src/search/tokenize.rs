@@ -2,8 +2,11 @@
 //!
 //! The browser's `search.js` folds what the reader types the same way (lowercase, accents
 //! and apostrophes dropped, split at anything that is not a letter or digit), so the keys
-//! written here are the keys it looks up. It never stems: the index is keyed by the surface
-//! words found in the text, each pointing at its stem's postings.
+//! written here are the keys it looks up. The index is keyed by the surface words found in
+//! the text, each pointing at its stem's postings; for English, `search.js` also stems the
+//! reader's words with the same Snowball algorithm (its own copy, checked against this one
+//! word for word by `stem_vectors` and a browser test), so that "texting" finds "texts"
+//! even where the text never says "texting".
 
 use std::ops::Range;
 
@@ -101,15 +104,20 @@ fn is_apostrophe(c: char) -> bool {
 /// Reduces folded words to their stems with the Snowball stemmer of the site's language;
 /// languages without one are left unstemmed (every word is its own stem).
 pub struct WordStemmer {
-    stemmer: Option<Stemmer>,
+    stemmer: Option<(Stemmer, &'static str)>,
 }
 
 impl WordStemmer {
     /// The stemmer for a BCP 47 tag such as `en`, `en-GB` or `pt-BR`.
     pub fn for_language(tag: &str) -> WordStemmer {
         WordStemmer {
-            stemmer: algorithm_for(tag).map(Stemmer::create),
+            stemmer: algorithm_for(tag).map(|(algorithm, name)| (Stemmer::create(algorithm), name)),
         }
+    }
+
+    /// The Snowball algorithm's name (`english`, `french`…), none without a stemmer.
+    pub fn name(&self) -> Option<&'static str> {
+        self.stemmer.as_ref().map(|(_, name)| *name)
     }
 
     /// Whether this language has a stemmer (else words are only folded).
@@ -120,34 +128,35 @@ impl WordStemmer {
     /// The stem of a folded word.
     pub fn stem(&self, word: &str) -> String {
         match &self.stemmer {
-            Some(stemmer) => stemmer.stem(word).into_owned(),
+            Some((stemmer, _)) => stemmer.stem(word).into_owned(),
             None => word.to_owned(),
         }
     }
 }
 
-/// The Snowball algorithm for a language tag's primary subtag, if there is one.
-fn algorithm_for(tag: &str) -> Option<Algorithm> {
+/// The Snowball algorithm for a language tag's primary subtag, and its name, if there is
+/// one.
+fn algorithm_for(tag: &str) -> Option<(Algorithm, &'static str)> {
     let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
     Some(match primary.as_str() {
-        "ar" => Algorithm::Arabic,
-        "da" => Algorithm::Danish,
-        "nl" => Algorithm::Dutch,
-        "en" => Algorithm::English,
-        "fi" => Algorithm::Finnish,
-        "fr" => Algorithm::French,
-        "de" => Algorithm::German,
-        "el" => Algorithm::Greek,
-        "hu" => Algorithm::Hungarian,
-        "it" => Algorithm::Italian,
-        "no" | "nb" | "nn" => Algorithm::Norwegian,
-        "pt" => Algorithm::Portuguese,
-        "ro" => Algorithm::Romanian,
-        "ru" => Algorithm::Russian,
-        "es" => Algorithm::Spanish,
-        "sv" => Algorithm::Swedish,
-        "ta" => Algorithm::Tamil,
-        "tr" => Algorithm::Turkish,
+        "ar" => (Algorithm::Arabic, "arabic"),
+        "da" => (Algorithm::Danish, "danish"),
+        "nl" => (Algorithm::Dutch, "dutch"),
+        "en" => (Algorithm::English, "english"),
+        "fi" => (Algorithm::Finnish, "finnish"),
+        "fr" => (Algorithm::French, "french"),
+        "de" => (Algorithm::German, "german"),
+        "el" => (Algorithm::Greek, "greek"),
+        "hu" => (Algorithm::Hungarian, "hungarian"),
+        "it" => (Algorithm::Italian, "italian"),
+        "no" | "nb" | "nn" => (Algorithm::Norwegian, "norwegian"),
+        "pt" => (Algorithm::Portuguese, "portuguese"),
+        "ro" => (Algorithm::Romanian, "romanian"),
+        "ru" => (Algorithm::Russian, "russian"),
+        "es" => (Algorithm::Spanish, "spanish"),
+        "sv" => (Algorithm::Swedish, "swedish"),
+        "ta" => (Algorithm::Tamil, "tamil"),
+        "tr" => (Algorithm::Turkish, "turkish"),
         _ => return None,
     })
 }
@@ -227,6 +236,43 @@ mod tests {
         }
         assert_eq!(stemmer.stem("selfish"), "selfish");
         assert_eq!(stemmer.stem("exs"), "ex");
+    }
+
+    /// The words both stemmers are checked on: `tests/fixtures/stems/english.txt`, one
+    /// `word stem` pair a line (Snowball's own test vocabulary, sampled to cover every
+    /// rule, and the shipped site's words). `search.js` stems the reader's words with its
+    /// own copy of the algorithm, which a browser test checks against the same file, so
+    /// both sides stem alike. After a change of `rust-stemmers`, write the file again with
+    /// `CAIRN_UPDATE_STEMS=1 cargo test --lib stem_vectors`.
+    #[test]
+    fn stem_vectors_are_this_stemmers() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/stems/english.txt"
+        );
+        let file = std::fs::read_to_string(path).expect("the stem vectors");
+        let stemmer = WordStemmer::for_language("en");
+        assert_eq!(stemmer.name(), Some("english"));
+        let lines: Vec<(&str, Option<&str>)> = file
+            .lines()
+            .map(|line| {
+                let mut parts = line.split(' ');
+                (parts.next().unwrap_or_default(), parts.next())
+            })
+            .collect();
+        if std::env::var_os("CAIRN_UPDATE_STEMS").is_some() {
+            let mut out = String::new();
+            for (word, _) in &lines {
+                out.push_str(&format!("{word} {}\n", stemmer.stem(word)));
+            }
+            std::fs::write(path, out).expect("written");
+            return;
+        }
+        assert!(lines.len() > 4000, "{} words", lines.len());
+        for (word, stem) in lines {
+            assert_eq!(fold(word), word, "the file holds folded words");
+            assert_eq!(Some(stemmer.stem(word).as_str()), stem, "{word}");
+        }
     }
 
     #[test]

@@ -214,7 +214,7 @@ impl Rebuilder {
         generated: &crate::Generated,
         emitter: &Emitter,
     ) -> Option<PendingIndex> {
-        let sources = search::sources(&generated.site, &generated.markdown);
+        let sources = search::sources(&generated.site, &generated.markdown, &generated.flows);
         let language = generated.site.config.language.clone();
         let memo = &self.cache.search;
         if let Some(files) = memo.reusable(&sources, &language) {

@@ -17,10 +17,11 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::format::{
-    CUT_AFTER, CUT_BEFORE, Chunk, ChunkDoc, Hit, Manifest, Page, Posting, Postings, ShardDoc,
-    ShardWord, Stem, TermShard, VERSION, Vocabulary, VocabularyWord, WordPlace,
+    self, CUT_AFTER, CUT_BEFORE, Chunk, ChunkDoc, Hit, Manifest, NO_EXCERPT, Page, Posting,
+    Postings, ShardDoc, ShardWord, Stem, TermShard, VERSION, Vocabulary, VocabularyWord, WordPlace,
+    encode_counts,
 };
-use crate::search::hits::{self, HitOptions};
+use crate::search::hits::{self, Chosen, HitOptions};
 use crate::search::index::{self, SearchDoc, SearchIndex, word_order};
 
 /// Sizes that decide how the index is cut.
@@ -156,9 +157,15 @@ impl<'a> Plan<'a> {
 
     /// The manifest of these files, whose names carry `hash`.
     pub(super) fn manifest(&self, hash: String) -> Manifest {
+        let mut sections = vec![0; self.index.pages.len()];
+        for doc in &self.index.docs {
+            sections[doc.page] += 1;
+        }
         Manifest {
             version: VERSION,
             docs: self.index.docs.len(),
+            sections: encode_counts(sections),
+            stemmer: self.index.stemmer.unwrap_or_default().to_owned(),
             hits: self.options.hits.per_stem,
             window: self.options.window_chars,
             from: self
@@ -321,7 +328,9 @@ impl<'a> Plan<'a> {
 
 /// A stem's postings as its shards hold them: a list of documents and impacts or, for
 /// common stems where the list would take more than twice the bytes, a bitmap whose
-/// documents count at one impact (the median) unless they are among the stem's hits.
+/// documents count at one impact (the median of the lowest band present) unless they are
+/// among the stem's hits or their own impact is in a higher band (a title or heading match
+/// where most are body matches), listed with it.
 fn postings_of(postings: &[index::Posting], doc_count: usize) -> Postings {
     let list = Postings::List(
         postings
@@ -332,15 +341,33 @@ fn postings_of(postings: &[index::Posting], doc_count: usize) -> Postings {
             })
             .collect(),
     );
-    // Kind byte aside: the list's bytes against twice the bitmap's.
+    // Quick way out: the list against twice a bitmap with nothing raised.
     if list.encoded_len(doc_count) <= 2 * doc_count.div_ceil(8) + 1 {
         return list;
     }
+    // The default is the median impact of the lowest band present; the sections of higher
+    // bands (title and heading matches) are listed with their own.
     let mut impacts: Vec<u8> = postings.iter().map(|p| p.impact).collect();
     impacts.sort_unstable();
-    Postings::Bitmap {
-        impact: impacts[impacts.len() / 2],
+    let lowest = impacts.partition_point(|&i| !format::raised(i, impacts[0]));
+    let impact = impacts[lowest / 2];
+    let raised: Vec<Posting> = postings
+        .iter()
+        .filter(|p| format::raised(p.impact, impact))
+        .map(|p| Posting {
+            doc: p.doc,
+            impact: p.impact,
+        })
+        .collect();
+    let bitmap = Postings::Bitmap {
+        impact,
         docs: postings.iter().map(|p| p.doc).collect(),
+        raised,
+    };
+    if list.encoded_len(doc_count) <= 2 * bitmap.encoded_len(doc_count) {
+        list
+    } else {
+        bitmap
     }
 }
 
@@ -365,19 +392,32 @@ impl PlannedStem {
         index: &SearchIndex,
         postings: &[index::Posting],
         encoded: Postings,
-        hits: &[u32],
+        hits: &[Chosen],
         options: &ShardOptions,
     ) -> PlannedStem {
+        let fallback = encoded.fallback();
         let hits = hits
             .iter()
-            .filter_map(|doc| {
-                let at = postings.binary_search_by_key(doc, |p| p.doc).ok()?;
+            .filter_map(|hit| {
+                let at = postings.binary_search_by_key(&hit.doc, |p| p.doc).ok()?;
                 let posting = &postings[at];
+                // A section carried for a pair counts at the bitmap's impact, as before
+                // (or at its own when the bitmap raises it).
+                let impact = match fallback {
+                    Some(fallback) if !hit.own && !format::raised(posting.impact, fallback) => {
+                        fallback
+                    }
+                    _ => posting.impact,
+                };
                 let text = &index.docs[posting.doc as usize].text;
-                let (window, flags) = window(text, posting.first, options.window_chars);
+                let (window, flags) = if hit.excerpt {
+                    window(text, posting.first, options.window_chars)
+                } else {
+                    (String::new(), NO_EXCERPT)
+                };
                 Some(PlannedHit {
                     doc: posting.doc,
-                    impact: posting.impact,
+                    impact,
                     flags,
                     window,
                 })
@@ -620,4 +660,76 @@ fn pages_of(
         });
     }
     (table, local)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_common_stem_s_bitmap_keeps_its_title_and_heading_matches_at_their_own_impact() {
+        // A word in every section of 1,000, in 40 titles and 30 headings among them.
+        let postings: Vec<index::Posting> = (0..1000u32)
+            .map(|doc| index::Posting {
+                doc,
+                impact: match doc % 25 {
+                    0 => 200,
+                    1 => 120,
+                    3 if doc % 5 == 3 => 120,
+                    _ => 40 + (doc % 7) as u8,
+                },
+                first: None,
+            })
+            .collect();
+        let encoded = postings_of(&postings, 1000);
+        let Postings::Bitmap { impact, raised, .. } = &encoded else {
+            panic!("a bitmap: {encoded:?}");
+        };
+        assert!(index::BANDS[0].contains(impact));
+        let expected: Vec<u32> = postings
+            .iter()
+            .filter(|p| p.impact > 85)
+            .map(|p| p.doc)
+            .collect();
+        assert_eq!(raised.iter().map(|p| p.doc).collect::<Vec<_>>(), expected);
+        // As the browser counts them: raised sections at their own impact, the rest at one.
+        for (seen, posting) in encoded.iter().zip(&postings) {
+            let want = if posting.impact > 85 {
+                posting.impact
+            } else {
+                *impact
+            };
+            assert_eq!(seen.impact, want, "{posting:?}");
+        }
+    }
+
+    #[test]
+    fn a_stem_mostly_in_titles_still_ranks_its_body_matches_below_them() {
+        // In the titles of most of the pages that hold it: the browser still sees each
+        // section in its own band, whether the stem is written as a list or a bitmap.
+        let band = |impact: u8| index::BANDS.iter().position(|b| b.contains(&impact));
+        for (titles, body, doc_count) in
+            [(16u32, 9u32, 100usize), (220, 180, 1000), (60, 600, 1000)]
+        {
+            let postings: Vec<index::Posting> = (0..titles + body)
+                .map(|doc| index::Posting {
+                    doc,
+                    impact: if doc < titles {
+                        203
+                    } else {
+                        30 + (doc % 3) as u8
+                    },
+                    first: None,
+                })
+                .collect();
+            let encoded = postings_of(&postings, doc_count);
+            for (seen, own) in encoded.iter().zip(&postings) {
+                assert_eq!(
+                    band(seen.impact),
+                    band(own.impact),
+                    "{own:?} in {titles} {body}"
+                );
+            }
+        }
+    }
 }

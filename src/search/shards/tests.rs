@@ -4,7 +4,7 @@
 use super::format::{self, ChunkDoc, Manifest, Page, TermShard, Vocabulary, VocabularyWord};
 use super::*;
 use crate::search::hits;
-use crate::search::index::{index_of, word_order};
+use crate::search::index::{index_of, index_of_pages, word_order};
 
 fn decode(bytes: &[u8], doc_count: usize) -> TermShard<'static> {
     TermShard::read(bytes, doc_count).unwrap()
@@ -273,7 +273,9 @@ fn split_groups_with_a_small_vocabulary_list_it_in_each_of_their_shards() {
 #[test]
 fn very_common_stems_are_bitmaps() {
     let texts: Vec<String> = (0..300).map(|i| format!("the word{i}")).collect();
-    let index = index_of(&texts);
+    let pages: Vec<[&str; 1]> = texts.iter().map(|t| [t.as_str()]).collect();
+    let pages: Vec<&[&str]> = pages.iter().map(<[&str; 1]>::as_slice).collect();
+    let index = index_of_pages(&pages);
     let files = write(&index, &ShardOptions::default());
     let mut found = false;
     for shard in shard_files(&files) {
@@ -353,20 +355,28 @@ fn windows_surround_the_match_and_say_where_they_were_cut() {
     assert!(!w.is_empty());
 }
 
-/// The best sections holding both words, ranked from decoded shards as `search.js` ranks
-/// them (a bitmap's sections at its default impact unless a hit says otherwise), and
-/// whether each is among the hits the two shards carry.
-fn best_of_pair(
+/// The sections `search.js` shows for two words, ranked from decoded shards as it ranks
+/// them (a bitmap's sections at its default impact unless a hit says otherwise; pages by
+/// their best section, each with its best sections), and whether each is among the hits
+/// the two shards carry (with its excerpt, for a page's best section).
+fn shown_for_pair(
     files: &[OutputFile],
-    doc_count: usize,
     words: [&str; 2],
-    count: usize,
+    options: &ShardOptions,
 ) -> Vec<(u32, bool)> {
-    let keys = shard_keys(files);
+    let manifest = manifest(files);
+    let doc_count = manifest.docs;
+    let page_of: Vec<usize> = manifest
+        .section_counts()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .flat_map(|(page, n)| std::iter::repeat_n(page, *n))
+        .collect();
     let stems: Vec<(TermShard, usize)> = words
         .iter()
         .map(|word| {
-            let number = keys.partition_point(|k| word_order(k, word).is_le()) - 1;
+            let number = manifest.shard_for(word);
             let shard = decode(&numbered(files, FileKind::Shard, number).bytes, doc_count);
             let stem = shard.held_words().find(|(w, _)| w == word).unwrap().1;
             (shard, stem)
@@ -388,30 +398,47 @@ fn best_of_pair(
             scores
         })
         .collect();
-    let mut both: Vec<(u32, u32)> = scores[0]
-        .iter()
-        .filter_map(|(doc, a)| scores[1].get(doc).map(|b| (a + b, *doc)))
-        .collect();
-    both.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-    both.into_iter()
-        .take(count)
-        .map(|(_, doc)| {
-            let carried = stems.iter().any(|(shard, stem)| {
-                shard.stems[*stem]
-                    .hits
-                    .iter()
-                    .any(|hit| shard.docs[hit.doc].id == doc)
-            });
-            (doc, carried)
+    let mut pages: std::collections::BTreeMap<usize, Vec<(u32, u32)>> = Default::default();
+    for (doc, a) in &scores[0] {
+        if let Some(b) = scores[1].get(doc) {
+            pages
+                .entry(page_of[*doc as usize])
+                .or_default()
+                .push((a + b, *doc));
+        }
+    }
+    let mut pages: Vec<(usize, Vec<(u32, u32)>)> = pages.into_iter().collect();
+    for (_, sections) in &mut pages {
+        sections.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+    }
+    pages.sort_by(|x, y| y.1[0].0.cmp(&x.1[0].0).then(x.0.cmp(&y.0)));
+    pages
+        .into_iter()
+        .take(options.hits.per_stem)
+        .flat_map(|(_, sections)| {
+            sections
+                .into_iter()
+                .take(options.hits.sections_per_page)
+                .enumerate()
+                .map(|(i, (_, doc))| {
+                    let carried = stems.iter().any(|(shard, stem)| {
+                        shard.stems[*stem].hits.iter().any(|hit| {
+                            shard.docs[hit.doc].id == doc
+                                && (i > 0 || hit.flags & format::NO_EXCERPT == 0)
+                        })
+                    });
+                    (doc, carried)
+                })
+                .collect::<Vec<_>>()
         })
         .collect()
 }
 
 #[test]
-fn two_common_words_find_their_best_sections_among_their_shards_hits() {
-    // 600 sections of words drawn at random (a fixed generator) from a skewed vocabulary:
-    // pairs of common words have hundreds of sections in common, ranked anywhere in each
-    // word's own list.
+fn two_common_words_find_their_best_pages_among_their_shards_hits() {
+    // 200 pages of 3 sections of words drawn at random (a fixed generator) from a skewed
+    // vocabulary: pairs of common words have hundreds of sections in common, ranked
+    // anywhere in each word's own list.
     let vocabulary: Vec<String> = (0..60).map(|i| format!("w{i:02}x")).collect();
     let mut state = 7u64;
     let mut next = move || {
@@ -433,13 +460,14 @@ fn two_common_words_find_their_best_sections_among_their_shards_hits() {
                 .join(" ")
         })
         .collect();
-    let index = index_of(&texts);
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let pages: Vec<&[&str]> = texts.chunks(3).collect();
+    let index = index_of_pages(&pages);
     let options = ShardOptions {
         target_bytes: 4096,
         pages_per_shard: 0,
         ..ShardOptions::default()
     };
-    let per_stem = options.hits.per_stem;
     let without = ShardOptions {
         hits: hits::HitOptions {
             most_common: 0,
@@ -452,20 +480,19 @@ fn two_common_words_find_their_best_sections_among_their_shards_hits() {
         shard_files(&files).len() > 4,
         "the words are spread over shards"
     );
-    let docs = index.docs.len();
     let mut pairs = 0;
     let mut missed_without = 0;
     for a in 0..12 {
         for b in (a + 1)..12 {
             let words = [vocabulary[a].as_str(), vocabulary[b].as_str()];
-            let best = best_of_pair(&files, docs, words, per_stem);
-            assert_eq!(best.len(), per_stem);
+            let shown = shown_for_pair(&files, words, &options);
+            assert!(shown.len() >= options.hits.per_stem, "{words:?}: {shown:?}");
             assert!(
-                best.iter().all(|(_, carried)| *carried),
-                "{words:?}: {best:?}"
+                shown.iter().all(|(_, carried)| *carried),
+                "{words:?}: {shown:?}"
             );
-            let best_narrow = best_of_pair(&narrow, docs, words, per_stem);
-            missed_without += best_narrow.iter().filter(|(_, c)| !c).count();
+            let shown_narrow = shown_for_pair(&narrow, words, &options);
+            missed_without += shown_narrow.iter().filter(|(_, c)| !c).count();
             pairs += 1;
         }
     }

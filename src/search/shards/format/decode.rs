@@ -160,6 +160,18 @@ impl Manifest {
                 ),
             ));
         }
+        let counts = manifest.section_counts()?;
+        let sections = counts.iter().try_fold(0usize, |sum, n| sum.checked_add(*n));
+        if sections != Some(manifest.docs) || counts.contains(&0) {
+            return Err(error(
+                0,
+                format!(
+                    "the manifest's pages have {} sections, not its {} documents, or a page has none",
+                    sections.map_or_else(|| "too many".into(), |n| n.to_string()),
+                    manifest.docs
+                ),
+            ));
+        }
         Ok(manifest)
     }
 }
@@ -375,7 +387,27 @@ impl<'a> Reader<'a> {
                     .map_err(|_| {
                         error(bitmap_at, "a bitmap is longer than 32 bits of documents")
                     })?;
-                Postings::Bitmap { impact, docs }
+                let mut raised = Vec::new();
+                let mut doc = 0;
+                for _ in 0..self.count()? {
+                    let at = self.at;
+                    doc = self.next_id(doc)?;
+                    if docs.binary_search(&doc).is_err() {
+                        return Err(error(
+                            at,
+                            format!("a raised section {doc} is not in its stem's bitmap"),
+                        ));
+                    }
+                    raised.push(Posting {
+                        doc,
+                        impact: self.byte()?,
+                    });
+                }
+                Postings::Bitmap {
+                    impact,
+                    docs,
+                    raised,
+                }
             }
             kind => {
                 return Err(error(kind_at, format!("unknown postings kind {kind}")));

@@ -101,7 +101,19 @@ impl Postings {
                     })
                     .sum::<usize>()
             }
-            Postings::Bitmap { .. } => 2 + doc_count.div_ceil(8),
+            Postings::Bitmap { raised, .. } => {
+                let mut previous = 0;
+                2 + doc_count.div_ceil(8)
+                    + varint_len(u32::try_from(raised.len()).unwrap_or(u32::MAX))
+                    + raised
+                        .iter()
+                        .map(|posting| {
+                            let delta = posting.doc.wrapping_sub(previous);
+                            previous = posting.doc;
+                            varint_len(delta) + 1
+                        })
+                        .sum::<usize>()
+            }
         }
     }
 }
@@ -130,7 +142,11 @@ fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
                 previous = doc;
             }
         }
-        Postings::Bitmap { impact, docs } => {
+        Postings::Bitmap {
+            impact,
+            docs,
+            raised,
+        } => {
             out.push(1);
             out.push(*impact);
             let start = out.len();
@@ -140,6 +156,13 @@ fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
                 if let Some(byte) = bitmap.get_mut(doc as usize / 8) {
                     *byte |= 1 << (doc % 8);
                 }
+            }
+            push_len(out, raised.len());
+            let mut previous = 0;
+            for &Posting { doc, impact } in raised {
+                push_varint(out, doc.wrapping_sub(previous));
+                out.push(impact);
+                previous = doc;
             }
         }
     }

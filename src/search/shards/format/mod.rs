@@ -18,10 +18,10 @@
 //!
 //! Binary files are gzipped (hosts seldom compress them; the browser inflates them with
 //! `DecompressionStream`). The format is hand-written binary rather than JSON: numbers as
-//! LEB128 varints, words front-coded, doc ids delta-coded. That makes shards about a third the size of the same
-//! data as JSON and lets the browser decode them with a few lines and no library (the whole
-//! client must stay under 8 KB gzipped). The layout, all integers varints, strings a varint
-//! byte length and UTF-8:
+//! LEB128 varints, words front-coded, doc ids delta-coded. That makes shards about a third
+//! the size of the same data as JSON and lets the browser decode them with a few lines and
+//! no library (the whole client must stay small: about 12 KB gzipped, its stemmer
+//! included). The layout, all integers varints, strings a varint byte length and UTF-8:
 //!
 //! ```text
 //! term shard  = 1 pages docs stems words vocabulary
@@ -29,10 +29,16 @@
 //! docs        = count { doc-id-delta page anchor heading }        (sorted by doc id)
 //! stems       = count { df kind postings hits }
 //!   kind 0      postings = { doc-id-delta impact:u8 } × df
-//!   kind 1      postings = default-impact:u8 bitmap:ceil(N/8) bytes (common stems; a doc
-//!               not among the hits gets the default impact)
+//!   kind 1      postings = default-impact:u8 bitmap:ceil(N/8) bytes
+//!                          count { doc-id-delta impact:u8 }
+//!               (common stems: a doc gets the default impact unless it is listed after
+//!               the bitmap, with its own, or among the hits; listed are the docs whose
+//!               impact is in a higher band than the default's: a title or heading match
+//!               keeps its rank however common the word)
 //!   hits        = count { doc impact:u8 flags:u8 window }         (doc: index into docs;
-//!               flags: 1 = the window starts inside the text, 2 = it ends inside it)
+//!               flags: 1 = the window starts inside the text, 2 = it ends inside it,
+//!               4 = no excerpt: a section listed under its page by heading alone, its
+//!               window empty)
 //! words       = count { shared suffix ref }                       (front-coded, sorted)
 //!   ref > 0     a word of this shard, of local stem ref - 1
 //!   ref = 0     followed by `shard df`: a word of the shard's two-letter group that
@@ -47,8 +53,13 @@
 //!               flags 2 when that is not the whole text)
 //! ```
 //!
+//! Each stem's hits are the best sections of its best pages (see
+//! [`hits`](crate::search::hits)): the browser lists pages, each with its best sections.
+//!
 //! `shared` counts UTF-16 code units, as JavaScript strings do. N is the number of
-//! documents in the whole index (the manifest's `docs`). Numbers are written as at most 32
+//! documents in the whole index (the manifest's `docs`). Documents are numbered page by
+//! page, in the order of the manifest's `sections`, which gives the number of sections of
+//! each page, so the browser knows the page of any document. Numbers are written as at most 32
 //! bits: a count above `u32::MAX` (a site never has that many sections) is written as
 //! `u32::MAX`.
 
@@ -70,7 +81,7 @@ pub const INDEX_DIR: &str = "search";
 pub const MANIFEST: &str = "search/index.json";
 /// The manifest's `version`: `search.js` refuses any other, so that a page cached from an
 /// older deploy never misreads a newer index.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// The first byte of every binary file.
 pub const FILE_VERSION: u8 = 1;
 
@@ -78,6 +89,9 @@ pub const FILE_VERSION: u8 = 1;
 pub const CUT_BEFORE: u8 = 1;
 /// A hit's or a chunk text's flag: the text ends before the section's text does.
 pub const CUT_AFTER: u8 = 2;
+/// A hit's flag: the hit carries no excerpt (its window is empty). The browser shows such a
+/// section by its heading, under the page whose best section carries one.
+pub const NO_EXCERPT: u8 = 4;
 
 /// The kinds of index files, by the letter that starts their names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,8 +125,14 @@ pub struct Manifest {
     pub version: u32,
     /// Number of documents (sections), for bitmaps and BM25.
     pub docs: usize,
-    /// The best sections every stem carries as hits: the browser shows at most this many
-    /// results.
+    /// The number of sections of each page, in page order, as [`encode_counts`] writes
+    /// them: documents are numbered page by page, so this gives the page of each.
+    pub sections: String,
+    /// The Snowball algorithm the index stemmed its words with (`english`…), or "" for
+    /// none: the browser stems the reader's words with it when it has it.
+    pub stemmer: String,
+    /// The best pages every stem carries sections of as hits: the browser lists at most
+    /// this many pages.
     pub hits: usize,
     /// Characters in an excerpt: the browser cuts those of document chunks to this size.
     pub window: usize,
@@ -152,6 +172,63 @@ impl Manifest {
     pub fn chunk_of(&self, doc: u32) -> usize {
         doc as usize / self.chunk_docs.max(1)
     }
+
+    /// The number of sections of each page, from `sections`.
+    pub fn section_counts(&self) -> Result<Vec<usize>, DecodeError> {
+        decode_counts(&self.sections)
+    }
+}
+
+/// The digits of [`encode_counts`]: the first 32 end a number, the others carry on.
+const COUNT_DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+/// Numbers as text that JSON carries as it is and gzip shrinks well: each in base 32,
+/// lowest digit first, every digit but the last from the second half of the digits. Most
+/// pages have fewer than 32 sections: one character each.
+pub fn encode_counts(counts: impl IntoIterator<Item = usize>) -> String {
+    let mut out = String::new();
+    for mut count in counts {
+        while count >= 32 {
+            out.push(char::from(COUNT_DIGITS[32 + count % 32]));
+            count /= 32;
+        }
+        out.push(char::from(COUNT_DIGITS[count]));
+    }
+    out
+}
+
+/// Reads what [`encode_counts`] wrote.
+pub fn decode_counts(text: &str) -> Result<Vec<usize>, DecodeError> {
+    let mut counts = Vec::new();
+    let (mut value, mut scale) = (0usize, 1usize);
+    for (at, c) in text.char_indices() {
+        let digit = u8::try_from(c)
+            .ok()
+            .and_then(|c| COUNT_DIGITS.iter().position(|d| *d == c))
+            .ok_or_else(|| DecodeError {
+                offset: at,
+                problem: format!("{c:?} is not a digit of the section counts"),
+            })?;
+        let too_big = || DecodeError {
+            offset: at,
+            problem: "a section count is too large".into(),
+        };
+        let add = scale.checked_mul(digit % 32).ok_or_else(too_big)?;
+        value = value.checked_add(add).ok_or_else(too_big)?;
+        if digit < 32 {
+            counts.push(value);
+            (value, scale) = (0, 1);
+        } else {
+            scale = scale.checked_mul(32).ok_or_else(too_big)?;
+        }
+    }
+    if scale != 1 {
+        return Err(DecodeError {
+            offset: text.len(),
+            problem: "the section counts end inside a number".into(),
+        });
+    }
+    Ok(counts)
 }
 
 /// A page that a term shard's or a chunk's documents belong to.
@@ -227,11 +304,14 @@ pub enum Postings {
     /// Kind 1: a bitmap over every section of the index, for common stems. A section
     /// counts at `impact` unless a hit of the stem gives its own.
     Bitmap {
-        /// The impact of sections that are not among the hits.
+        /// The impact of sections that are not raised nor among the hits.
         impact: u8,
         /// The sections set in the bitmap, by ascending id (all below the index's number
         /// of documents).
         docs: Vec<u32>,
+        /// The sections of `docs` whose own impact is in a higher band than `impact`
+        /// ([`raised`]), with that impact, by ascending id.
+        raised: Vec<Posting>,
     },
 }
 
@@ -260,11 +340,19 @@ impl Postings {
     pub fn iter(&self) -> impl Iterator<Item = Posting> + '_ {
         let (list, impact, docs): (&[Posting], u8, &[u32]) = match self {
             Postings::List(list) => (list, 0, &[]),
-            Postings::Bitmap { impact, docs } => (&[], *impact, docs),
+            Postings::Bitmap { impact, docs, .. } => (&[], *impact, docs),
         };
-        list.iter()
-            .copied()
-            .chain(docs.iter().map(move |&doc| Posting { doc, impact }))
+        let raised: &[Posting] = match self {
+            Postings::List(_) => &[],
+            Postings::Bitmap { raised, .. } => raised,
+        };
+        list.iter().copied().chain(docs.iter().map(move |&doc| {
+            let own = raised.binary_search_by_key(&doc, |p| p.doc).ok();
+            Posting {
+                doc,
+                impact: own.map_or(impact, |at| raised[at].impact),
+            }
+        }))
     }
 
     /// The encoding's fallback impact: that of a bitmap's sections, none for a list.
@@ -274,6 +362,19 @@ impl Postings {
             Postings::Bitmap { impact, .. } => Some(*impact),
         }
     }
+}
+
+/// Whether a section of a bitmap's stem, of impact `own`, keeps it rather than the bitmap's
+/// `default`: when it is in a higher band ([`crate::search::index::BANDS`]), so that a title
+/// or heading match outranks a body match however common the word is.
+pub fn raised(own: u8, default: u8) -> bool {
+    let band = |impact: u8| {
+        crate::search::index::BANDS
+            .iter()
+            .position(|range| range.contains(&impact))
+            .unwrap_or(0)
+    };
+    band(own) > band(default)
 }
 
 /// One of a stem's best sections, with the text window the browser shows as its excerpt.

@@ -71,6 +71,10 @@ fn sample_shard() -> TermShard<'static> {
                 postings: Cow::Owned(Postings::Bitmap {
                     impact: 4,
                     docs: vec![0, 2, 8, 9],
+                    raised: vec![Posting {
+                        doc: 8,
+                        impact: 200,
+                    }],
                 }),
                 hits: vec![],
             },
@@ -105,7 +109,8 @@ fn a_term_shard_is_written_byte_for_byte_as_search_js_reads_it() {
         &[3, 0, 2, 200, 3, 3, 4, 7],                // df 3, list: deltas 2 3 4
         &[2, 0, 200, 2, 11], b"the cat sat",        // hits
         &[1, 7, 3, 5], b"a cat",
-        &[4, 1, 4, 0b0000_0101, 0b0000_0011, 0],    // df 4, bitmap of 10 docs
+        &[4, 1, 4, 0b0000_0101, 0b0000_0011],       // df 4, bitmap of 10 docs
+        &[1, 8, 200, 0],                            // raised: 8 at 200; no hits
         &[1, 0, 9, 1, 0],                           // df 1, list: 9; no hits
         &[5],                                       // words
         &[0, 3], b"cat", &[1],
@@ -171,9 +176,13 @@ fn a_vocabulary_and_a_chunk_are_written_byte_for_byte() {
 
 #[test]
 fn the_manifest_reads_back_and_finds_a_words_shard() {
+    // 120 sections: 40 pages of 1, one of 50, one of 30.
+    let counts: Vec<usize> = std::iter::repeat_n(1, 40).chain([50, 30]).collect();
     let manifest = Manifest {
         version: VERSION,
         docs: 120,
+        sections: encode_counts(counts.clone()),
+        stemmer: "english".into(),
         hits: 8,
         window: 72,
         from: "ca co cor".into(),
@@ -183,10 +192,14 @@ fn the_manifest_reads_back_and_finds_a_words_shard() {
     let bytes = manifest.encode();
     assert_eq!(
         String::from_utf8(bytes.clone()).unwrap(),
-        r#"{"version":2,"docs":120,"hits":8,"window":72,"from":"ca co cor","chunk_docs":24,"hash":"0123456789abcdef"}"#
+        format!(
+            r#"{{"version":3,"docs":120,"sections":"{}O1u","stemmer":"english","hits":8,"window":72,"from":"ca co cor","chunk_docs":24,"hash":"0123456789abcdef"}}"#,
+            "1".repeat(40)
+        )
     );
     let read = Manifest::decode(&bytes).unwrap();
     assert_eq!(read, manifest);
+    assert_eq!(read.section_counts().unwrap(), counts);
     assert_eq!(read.shard_keys(), ["", "ca", "co", "cor"]);
     assert_eq!(read.shard_for("apple"), 0);
     assert_eq!(read.shard_for("ca"), 1);
@@ -207,10 +220,43 @@ fn the_manifest_reads_back_and_finds_a_words_shard() {
 
     let older = String::from_utf8(bytes)
         .unwrap()
-        .replace(r#""version":2"#, r#""version":1"#);
+        .replace(r#""version":3"#, r#""version":2"#);
     let error = Manifest::decode(older.as_bytes()).unwrap_err();
-    assert!(error.problem.contains("version 1"), "{error}");
+    assert!(error.problem.contains("version 2"), "{error}");
     assert!(Manifest::decode(b"{}").is_err());
+
+    // Section counts that do not add up to the documents are refused.
+    let short = Manifest {
+        sections: encode_counts([1, 2]),
+        ..manifest.clone()
+    };
+    let error = Manifest::decode(&short.encode()).unwrap_err();
+    assert!(error.problem.contains("3 sections, not its 120"), "{error}");
+    let broken = Manifest {
+        sections: "1?".into(),
+        ..manifest
+    };
+    assert!(Manifest::decode(&broken.encode()).is_err());
+}
+
+#[test]
+fn section_counts_read_back() {
+    for counts in [
+        vec![],
+        vec![1],
+        vec![31, 32, 33, 1023, 1024, 70_000, 1],
+        vec![usize::try_from(u32::MAX).unwrap()],
+    ] {
+        let text = encode_counts(counts.clone());
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_eq!(decode_counts(&text).unwrap(), counts, "{text}");
+    }
+    assert_eq!(encode_counts([1, 2, 40]), "12E1");
+    assert!(decode_counts("W").is_err(), "ends inside a number");
+    assert!(decode_counts("1 2").is_err());
 }
 
 #[test]
@@ -330,9 +376,21 @@ fn postings_say_how_many_bytes_they_take() {
     let bitmap = Postings::Bitmap {
         impact: 3,
         docs: vec![1, 2],
+        raised: vec![],
     };
-    assert_eq!(bitmap.encoded_len(1000), 2 + 125);
-    for (postings, doc_count) in [(postings, 1000), (bitmap, 1000)] {
+    // Kind and impact, the bitmap, then the count of raised sections.
+    assert_eq!(bitmap.encoded_len(1000), 2 + 125 + 1);
+    let raising = Postings::Bitmap {
+        impact: 3,
+        docs: vec![1, 200],
+        raised: vec![Posting {
+            doc: 200,
+            impact: 180,
+        }],
+    };
+    // And one raised section: delta 200 (2 bytes) + impact.
+    assert_eq!(raising.encoded_len(1000), 2 + 125 + 1 + 3);
+    for (postings, doc_count) in [(postings, 1000), (bitmap, 1000), (raising, 1000)] {
         let shard = TermShard {
             stems: vec![Stem {
                 postings: Cow::Owned(postings.clone()),
@@ -349,11 +407,15 @@ fn postings_say_how_many_bytes_they_take() {
     let bitmap = Postings::Bitmap {
         impact: 3,
         docs: vec![1, 2],
+        raised: vec![Posting { doc: 2, impact: 90 }],
     };
     assert_eq!(bitmap.fallback(), Some(3));
     assert_eq!(
         bitmap.iter().collect::<Vec<_>>(),
-        [Posting { doc: 1, impact: 3 }, Posting { doc: 2, impact: 3 }]
+        [
+            Posting { doc: 1, impact: 3 },
+            Posting { doc: 2, impact: 90 }
+        ]
     );
 }
 
@@ -468,9 +530,22 @@ fn any_postings(doc_count: u32) -> impl Strategy<Value = Postings> {
                 )
             })
         }),
-        (any::<u8>(), docs).prop_map(|(impact, docs)| Postings::Bitmap {
-            impact,
-            docs: docs.into_iter().collect(),
+        (1u8..=85, docs, any::<u8>()).prop_map(|(impact, docs, raise)| {
+            let docs: Vec<u32> = docs.into_iter().collect();
+            // Every third section raised to a title's band.
+            let raised = docs
+                .iter()
+                .step_by(3)
+                .map(|&doc| Posting {
+                    doc,
+                    impact: 171u8.saturating_add(raise % 85),
+                })
+                .collect();
+            Postings::Bitmap {
+                impact,
+                docs,
+                raised,
+            }
         }),
     ]
 }

@@ -1,5 +1,7 @@
 // Shows the search box (it stays hidden without JavaScript, where the "All pages" link
-// remains) and loads search.js the first time the box is used. "/" focuses the box.
+// remains) and loads search.js the first time the box is used, or at once on a page
+// reached from a result (?q=…: its words are highlighted) and on the results page.
+// "/" and Ctrl+K (⌘K) focus the box.
 (() => {
   const root = document.querySelector("[data-search]");
   if (!root) return;
@@ -19,10 +21,15 @@
   input.addEventListener("focus", load);
   input.addEventListener("pointerdown", load);
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
-    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    const slash = event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey;
+    const k = (event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+    if (!slash && !k) return;
     event.preventDefault();
     input.focus();
+    input.select();
   });
+  const state = history.state;
+  if (/[?&]q=/.test(location.search) || (state && typeof state === "object" && state.cairnQuery)) load();
 })();
