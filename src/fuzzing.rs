@@ -27,18 +27,19 @@ pub fn content_file(data: &[u8]) {
             unsafe_html,
             ..MarkdownOptions::default()
         };
-        let rendered = markdown::render(body, &options, &|target: &str| match target.len() % 3 {
-            0 => LinkTarget::Unchanged,
-            1 => LinkTarget::Internal {
-                url: "/x/".into(),
-                page: "x.md".into(),
-                anchor: target.split_once('#').map(|(_, a)| a.to_string()),
-            },
-            _ => LinkTarget::Broken {
-                message: "broken".into(),
-                help: None,
-            },
-        });
+        let rendered =
+            markdown::render(body, &options, &|target: &str, _| match target.len() % 3 {
+                0 => LinkTarget::Unchanged,
+                1 => LinkTarget::Internal {
+                    url: "/x/".into(),
+                    page: "x.md".into(),
+                    anchor: target.split_once('#').map(|(_, a)| a.to_string()),
+                },
+                _ => LinkTarget::Broken {
+                    message: "broken".into(),
+                    help: None,
+                },
+            });
         for problem in &rendered.problems {
             assert!(
                 problem.range.end <= body.len(),

@@ -20,6 +20,7 @@ pub mod diagnostics;
 pub mod embedded_theme;
 pub mod escape;
 pub mod fuzzing;
+pub mod images;
 pub mod incremental;
 pub mod markdown;
 pub mod memo;
@@ -194,19 +195,29 @@ pub fn generate(
     let site = content::load(root, config, load_options, &cache.sources, &mut problems)?;
     templates::jobs::check_template_names(&site, &templates, &mut problems);
     timings.lap("load content");
-    let markdown = render::markdown(&site, &cache.markdown, &mut problems);
-    timings.lap("render Markdown");
-    timings.part("of which highlighting", markdown.stats.highlighting);
-    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
-    let flows = quiz::compile_site(&site, &markdown, &mut problems);
-    problems.stop_on_errors()?;
-    timings.lap("compile quizzes");
+    // Static files first: the image catalog needs them, and Markdown needs the catalog.
     let assets = assets::collect(root, &chain, &site, options.fingerprint, &mut problems);
     let Some(assets) = assets else {
         return Err(problems);
     };
     let mut files = assets.files;
     timings.lap("static assets");
+    let images = images::catalog(
+        root,
+        &assets.copies,
+        &site.asset_outputs,
+        &site.config.images,
+        chain.image_sizes(),
+        &site.config.base_url,
+    );
+    timings.lap("image catalog");
+    let markdown = render::markdown(&site, &images, &cache.markdown, &mut problems);
+    timings.lap("render Markdown");
+    timings.part("of which highlighting", markdown.stats.highlighting);
+    // Quizzes: compiled after Markdown, since their links point at the pages' headings.
+    let flows = quiz::compile_site(&site, &markdown, &mut problems);
+    problems.stop_on_errors()?;
+    timings.lap("compile quizzes");
     let values = SiteValues::build(&site, &markdown, &cache.values);
     templates.set_site(values.lookup(&site, assets.map));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
@@ -223,12 +234,16 @@ pub fn generate(
     cache.release((templates.take_site(), values));
     problems.stop_on_errors()?;
     timings.lap("templates");
+    let mut copies = assets.copies;
+    copies.extend(images::publish(&images, &mut problems));
+    problems.stop_on_errors()?;
+    timings.lap("images");
     files.extend(site_files::site_files(&site, &markdown, &flows));
     files.extend(deploy::deploy_files(&site, &site.config.csp));
     // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
     files.retain(|file| {
         !(site_files::REPLACEABLE.contains(&file.path.as_str())
-            && assets.copies.iter().any(|copy| copy.path == file.path))
+            && copies.iter().any(|copy| copy.path == file.path))
     });
     timings.lap("feeds and sitemap");
     problems.sort();
@@ -240,7 +255,7 @@ pub fn generate(
         site,
         markdown,
         files,
-        copies: assets.copies,
+        copies,
         warnings: problems,
         timings,
     })

@@ -11,12 +11,12 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd
 
 use super::footnotes::Footnotes;
 use super::headings::{self, IdRegistry};
-use super::links::LinkResolver;
+use super::links::{ImageSource, LinkResolver};
 use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
-    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection,
-    highlight, nesting, sanitize,
+    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, Picture, Reference, RenderedMarkdown,
+    TextSection, highlight, nesting, sanitize,
 };
 use crate::diagnostics::Severity;
 use crate::escape::{push_html, push_url};
@@ -34,7 +34,7 @@ pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 pub(super) fn write_page(
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
-    resolve: &dyn Fn(&str) -> LinkTarget,
+    resolve: &dyn Fn(&str, Reference) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
     writer.write_all(events);
@@ -65,6 +65,12 @@ struct OpenImage {
     title: String,
     /// Images nested in the description, whose ends must not close this one.
     nested_images: usize,
+    /// Written inside `<picture>`, which the image's end closes.
+    in_picture: bool,
+    /// The first image of the page: loaded at once, with high priority.
+    first: bool,
+    /// The only content of a figure: its title becomes the caption.
+    in_figure: bool,
 }
 
 /// All the state of writing one page.
@@ -80,6 +86,10 @@ struct PageWriter<'a> {
     open_heading: Option<OpenHeading>,
     open_code_block: Option<OpenCodeBlock>,
     open_image: Option<OpenImage>,
+    /// Set while a paragraph that is one titled image is written as a `<figure>`.
+    open_figure: bool,
+    /// Images written so far; the first one is loaded eagerly.
+    images_written: usize,
     in_metadata_block: bool,
     table: TableWriter,
     /// Number of currently open tags, to tell top-level blocks apart.
@@ -107,7 +117,10 @@ struct PageWriter<'a> {
 
 impl<'a> PageWriter<'a> {
     /// A writer with empty output for one page.
-    fn new(options: &'a MarkdownOptions, resolve: &'a dyn Fn(&str) -> LinkTarget) -> Self {
+    fn new(
+        options: &'a MarkdownOptions,
+        resolve: &'a dyn Fn(&str, Reference) -> LinkTarget,
+    ) -> Self {
         PageWriter {
             options,
             links: LinkResolver::new(resolve, options.unsafe_html),
@@ -119,6 +132,8 @@ impl<'a> PageWriter<'a> {
             open_heading: None,
             open_code_block: None,
             open_image: None,
+            open_figure: false,
+            images_written: 0,
             in_metadata_block: false,
             table: TableWriter::default(),
             open_tags: 0,
@@ -260,6 +275,10 @@ impl<'a> PageWriter<'a> {
         following: &[SpannedEvent<'_>],
     ) {
         match tag {
+            Tag::Paragraph if lone_titled_image(following) => {
+                self.open_figure = true;
+                self.html.push_str("<figure>");
+            }
             Tag::Paragraph => {
                 if self.open_footnotes.is_empty() {
                     self.summary.paragraph_started(self.html.len(), top_level);
@@ -339,6 +358,11 @@ impl<'a> PageWriter<'a> {
     /// Writes the closing of the tag that `tag` ends.
     fn end_tag(&mut self, tag: TagEnd) {
         match tag {
+            TagEnd::Paragraph if self.open_figure => {
+                self.open_figure = false;
+                self.html.push_str("</figure>\n");
+                self.end_plain_block();
+            }
             TagEnd::Paragraph => {
                 self.html.push_str("</p>\n");
                 self.end_plain_block();
@@ -527,22 +551,44 @@ impl<'a> PageWriter<'a> {
                 }
             }
             Event::End(TagEnd::Image) if image.nested_images > 0 => image.nested_images -= 1,
-            Event::End(TagEnd::Image) => {
-                self.html.push('"');
-                if !image.title.is_empty() {
-                    self.html.push_str(" title=\"");
-                    push_html(&mut self.html, &image.title);
-                    self.html.push('"');
-                }
-                self.html.push_str(" loading=\"lazy\">");
-                self.open_image = None;
-                // The image's start was counted as an open tag.
-                self.open_tags = self.open_tags.saturating_sub(1);
-            }
+            Event::End(TagEnd::Image) => self.close_image(),
             Event::Text(text) | Event::Code(text) => push_html(&mut self.html, text),
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
             _ => {}
         }
+    }
+
+    /// Ends the open image's `alt` and writes the rest of it: its title (or, in a figure,
+    /// its caption), how it loads, and the end of its `<picture>`.
+    fn close_image(&mut self) {
+        let Some(image) = self.open_image.take() else {
+            return;
+        };
+        self.html.push('"');
+        if !image.title.is_empty() && !image.in_figure {
+            self.html.push_str(" title=\"");
+            push_html(&mut self.html, &image.title);
+            self.html.push('"');
+        }
+        if image.first {
+            self.html
+                .push_str(" loading=\"eager\" fetchpriority=\"high\"");
+        } else {
+            self.html.push_str(" loading=\"lazy\"");
+        }
+        self.html.push_str(" decoding=\"async\">");
+        if image.in_picture {
+            self.html.push_str("</picture>");
+        }
+        if image.in_figure {
+            self.html.push_str("<figcaption>");
+            push_html(&mut self.html, &image.title);
+            self.html.push_str("</figcaption>");
+            self.end_plain_block();
+            self.plain_text.push_str(&image.title);
+        }
+        // The image's start was counted as an open tag.
+        self.open_tags = self.open_tags.saturating_sub(1);
     }
 
     /// Opens a GitHub alert (`> [!NOTE]`) as a callout with a visible title.
@@ -589,19 +635,32 @@ impl<'a> PageWriter<'a> {
         self.html.push('>');
     }
 
-    /// Opens an `<img>` up to its `alt` value, which the description fills.
+    /// Opens an `<img>` (inside `<picture>` when the site resized it) up to its `alt`
+    /// value, which the description fills.
     fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
-        let source = self.links.url_for(destination, range, true);
-        self.html.push_str("<img");
-        if let Some(source) = source {
-            self.html.push_str(" src=\"");
-            push_url(&mut self.html, &source);
-            self.html.push('"');
-        }
+        let in_picture = match self.links.image_for(destination, range) {
+            ImageSource::Picture(picture) => {
+                write_picture_start(&mut self.html, &picture);
+                true
+            }
+            ImageSource::Url(source) => {
+                self.html.push_str("<img");
+                if let Some(source) = source {
+                    self.html.push_str(" src=\"");
+                    push_url(&mut self.html, &source);
+                    self.html.push('"');
+                }
+                false
+            }
+        };
         self.html.push_str(" alt=\"");
+        self.images_written += 1;
         self.open_image = Some(OpenImage {
             title: title.to_owned(),
             nested_images: 0,
+            in_picture,
+            first: self.images_written == 1,
+            in_figure: self.open_figure,
         });
     }
 
@@ -797,6 +856,63 @@ impl<'a> PageWriter<'a> {
     }
 }
 
+/// Writes `<picture>`, its sources and the start of its `<img>`, up to the `alt`
+/// attribute; the width and height keep the page from moving while the image loads.
+fn write_picture_start(html: &mut String, picture: &Picture) {
+    html.push_str("<picture>");
+    for (mime, srcset) in &picture.sources {
+        html.push_str("<source type=\"");
+        push_html(html, mime);
+        html.push_str("\" srcset=\"");
+        push_html(html, srcset);
+        html.push_str("\" sizes=\"");
+        push_html(html, &picture.sizes);
+        html.push_str("\">");
+    }
+    html.push_str("<img src=\"");
+    push_url(html, &picture.src);
+    html.push('"');
+    if !picture.srcset.is_empty() {
+        html.push_str(" srcset=\"");
+        push_html(html, &picture.srcset);
+        html.push_str("\" sizes=\"");
+        push_html(html, &picture.sizes);
+        html.push('"');
+    }
+    html.push_str(&format!(
+        " width=\"{}\" height=\"{}\"",
+        picture.width, picture.height
+    ));
+}
+
+/// True when a paragraph's events (those after its start) are one image with a title and
+/// nothing else: the paragraph is then a `<figure>`, the title its caption.
+fn lone_titled_image(following: &[SpannedEvent<'_>]) -> bool {
+    let Some((Event::Start(Tag::Image { title, .. }), _)) = following.first() else {
+        return false;
+    };
+    if title.trim().is_empty() {
+        return false;
+    }
+    let mut depth = 0usize;
+    for (index, (event, _)) in following.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return matches!(
+                        following.get(index + 1),
+                        Some((Event::End(TagEnd::Paragraph), _))
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The language of a fenced code block: the first word of its info string
 /// (`rust` in "rust,ignore" or "rust title=x"), reduced to characters safe
 /// in a class name; `None` if there is none.
@@ -873,7 +989,7 @@ mod tests {
                 .into_offset_iter()
                 .collect();
         let options = MarkdownOptions::default();
-        let resolve = |_: &str| LinkTarget::Unchanged;
+        let resolve = |_: &str, _| LinkTarget::Unchanged;
         let mut writer = PageWriter::new(&options, &resolve);
         writer.highlight_budget = "let a = 1;\n".len();
         writer.write_all(&events);
@@ -904,7 +1020,7 @@ mod tests {
         let source = format!("Text.\n\n```sh\nls\n{line}\n```\n");
         let options = MarkdownOptions::default();
         let started = std::time::Instant::now();
-        let page = super::super::render(&source, &options, &|_| LinkTarget::Unchanged);
+        let page = super::super::render(&source, &options, &|_, _| LinkTarget::Unchanged);
         // Generous: this grammar took seconds on a line this long.
         assert!(
             started.elapsed() < std::time::Duration::from_secs(1),
@@ -915,7 +1031,7 @@ mod tests {
         let plain = super::super::render(
             &format!("Text.\n\n```sh\nls\n{line}\n```\n").replace("```sh", "```no-such-language"),
             &options,
-            &|_| LinkTarget::Unchanged,
+            &|_, _| LinkTarget::Unchanged,
         );
         assert_eq!(page.html, plain.html.replace("no-such-language", "sh"));
         let [warning] = page.problems.as_slice() else {
@@ -937,7 +1053,7 @@ mod tests {
             ..MarkdownOptions::default()
         };
         let page = "```rust\nlet a = 1;\n```\n";
-        let render = || super::super::render(page, &options, &|_| LinkTarget::Unchanged);
+        let render = || super::super::render(page, &options, &|_, _| LinkTarget::Unchanged);
         let (first, second, third) = (render(), render(), render());
         for highlighted in [&first, &second] {
             assert!(

@@ -46,6 +46,9 @@ pub struct CopiedFile {
     pub path: RelPath,
     /// Which file it is, for collision messages.
     pub origin: Origin,
+    /// The xxh3-128 of the source's bytes when the stage that made it knows it (a stored
+    /// image variant): an unchanged output file is then recognised without reading it.
+    pub hash: Option<u128>,
 }
 
 /// What writing changed.
@@ -103,7 +106,7 @@ pub fn write(
     copies
         .par_iter()
         .try_for_each(|copy| {
-            writer.copy(&copy.path, &copy.source).map_err(|error| {
+            writer.copy(&copy.path, &copy.source, copy.hash).map_err(|error| {
                 Diagnostic::error(format!(
                     "cannot read {}: {}",
                     copy.origin.name,
