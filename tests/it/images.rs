@@ -1,0 +1,311 @@
+//! Responsive images: a phone photo (EXIF orientation and GPS data), a PNG with
+//! transparency, an SVG, a remote image and broken ones, built into real sites. The test
+//! images are made here, so the repository holds no binary fixtures.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use crate::common::TestSite;
+
+/// A 2000×1000 JPEG stored sideways, left half red and right half blue, whose EXIF says
+/// "turn 90° clockwise to show" (orientation 6) and holds a GPS position, as phones write.
+pub(crate) fn phone_photo() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(2000, 1000, |x, _| {
+        if x < 1000 {
+            image::Rgb([220, 30, 30])
+        } else {
+            image::Rgb([30, 30, 220])
+        }
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&image)
+        .unwrap();
+    with_exif(&jpeg, &exif_orientation_and_gps(6))
+}
+
+/// An EXIF block (little-endian TIFF) with an orientation and a GPS latitude.
+fn exif_orientation_and_gps(orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    // IFD0: orientation, and where the GPS IFD is (8 + 2 + 2 * 12 + 4 = 38).
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend([0x12, 0x01, 3, 0]);
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(orientation.to_le_bytes());
+    tiff.extend([0, 0]);
+    tiff.extend([0x25, 0x88, 4, 0]);
+    tiff.extend(1u32.to_le_bytes());
+    tiff.extend(38u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    // The GPS IFD: latitude reference and latitude (its rationals at 38 + 30 = 68).
+    tiff.extend(2u16.to_le_bytes());
+    tiff.extend([0x01, 0x00, 2, 0]);
+    tiff.extend(2u32.to_le_bytes());
+    tiff.extend(*b"N\0\0\0");
+    tiff.extend([0x02, 0x00, 5, 0]);
+    tiff.extend(3u32.to_le_bytes());
+    tiff.extend(68u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    for (numerator, denominator) in [(48u32, 1u32), (51, 1), (2, 1)] {
+        tiff.extend(numerator.to_le_bytes());
+        tiff.extend(denominator.to_le_bytes());
+    }
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend(tiff);
+    exif
+}
+
+/// `jpeg` with `exif` as an APP1 segment after its JFIF header.
+fn with_exif(jpeg: &[u8], exif: &[u8]) -> Vec<u8> {
+    assert_eq!(&jpeg[..4], &[0xFF, 0xD8, 0xFF, 0xE0], "SOI then APP0");
+    let app0_end = 4 + usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
+    let mut out = jpeg[..app0_end].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    out.extend(exif);
+    out.extend(&jpeg[app0_end..]);
+    out
+}
+
+/// A 600×400 PNG whose left quarter is fully transparent.
+pub(crate) fn transparent_png() -> Vec<u8> {
+    let image = image::RgbaImage::from_fn(600, 400, |x, y| {
+        let alpha = if x < 150 { 0 } else { 255 };
+        image::Rgba([(x / 3) as u8, (y / 2) as u8, 120, alpha])
+    });
+    let mut out = Vec::new();
+    image
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+fn put(site: &TestSite, rel: &str, bytes: &[u8]) {
+    let path = site.root().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A site under a sub-path with the photo, the PNG, an SVG in static/ and a remote image.
+fn trip_site() -> TestSite {
+    let site = TestSite::minimal();
+    site.write(
+        "site.yaml",
+        "title: Test site\nbase_url: https://example.org/sub/\n",
+    );
+    site.write(
+        "content/trip/index.md",
+        "---\ntitle: Our trip\n---\n![The harbour at dawn](photo.jpg \"The harbour\")\n\nText ![Clear](clear.png), ![Logo](/logo.svg) and ![Far](https://example.com/far.jpg).\n",
+    );
+    put(&site, "content/trip/photo.jpg", &phone_photo());
+    put(&site, "content/trip/clear.png", &transparent_png());
+    site.write(
+        "static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    );
+    site
+}
+
+/// The output file a root-relative URL under `/sub/` names.
+fn output_file(site: &TestSite, url: &str) -> std::path::PathBuf {
+    let rel = url.strip_prefix("/sub/").unwrap_or_else(|| panic!("{url}"));
+    site.public().join(rel)
+}
+
+/// `url 480w, url 960w` → [(url, 480), (url, 960)].
+fn srcset(value: &str) -> Vec<(String, u32)> {
+    value
+        .split(", ")
+        .map(|candidate| {
+            let (url, width) = candidate.rsplit_once(' ').unwrap();
+            let width = width.strip_suffix('w').unwrap().parse().unwrap();
+            (url.to_string(), width)
+        })
+        .collect()
+}
+
+fn assert_no_metadata(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        !bytes.windows(4).any(|w| w == b"Exif"),
+        "{} has EXIF",
+        path.display()
+    );
+    let mut decoder = image::ImageReader::open(path)
+        .unwrap()
+        .with_guessed_format()
+        .unwrap()
+        .into_decoder()
+        .unwrap();
+    use image::ImageDecoder;
+    assert_eq!(decoder.exif_metadata().unwrap(), None, "{}", path.display());
+}
+
+#[test]
+fn a_phone_photo_becomes_an_upright_responsive_picture_without_its_gps_data() {
+    let site = trip_site();
+    site.build();
+    let page = site.html("trip/index.html");
+
+    // A titled image alone in its paragraph is a figure with a caption.
+    assert_eq!(page.text("figure > figcaption"), "The harbour");
+    let img = page.one("figure > picture > img");
+    let attr = |name: &str| img.value().attr(name).unwrap_or_default().to_string();
+    assert_eq!(attr("alt"), "The harbour at dawn");
+    // Upright: the 2000×1000 photo is shown 1000 wide and 2000 high.
+    assert_eq!(
+        (attr("width").as_str(), attr("height").as_str()),
+        ("1000", "2000")
+    );
+    assert_eq!(attr("loading"), "eager", "the first image of the page");
+    assert_eq!(attr("fetchpriority"), "high");
+    assert_eq!(attr("decoding"), "async");
+    assert_eq!(attr("title"), "", "the title is the caption");
+
+    let source = page.one("figure > picture > source");
+    assert_eq!(source.value().attr("type"), Some("image/webp"));
+    assert_eq!(
+        source.value().attr("sizes"),
+        Some("(min-width: 40rem) 37.5rem, calc(100vw - 2.5rem)"),
+        "the theme's image_sizes"
+    );
+    let variants = srcset(source.value().attr("srcset").unwrap());
+    let widths: Vec<u32> = variants.iter().map(|v| v.1).collect();
+    assert_eq!(widths, [480, 960, 1000], "never wider than the photo");
+    for (url, width) in &variants {
+        assert!(url.starts_with("/sub/assets/images/photo-"), "{url}");
+        let path = output_file(&site, url);
+        let decoded = image::open(&path).unwrap();
+        assert_eq!(
+            (decoded.width(), decoded.height()),
+            (*width, width * 2),
+            "{url}"
+        );
+        assert_eq!(
+            image::guess_format(&std::fs::read(&path).unwrap()).unwrap(),
+            image::ImageFormat::WebP
+        );
+        assert_no_metadata(&path);
+    }
+
+    // The fallback is a JPEG, upright (red on top, blue below) and stripped.
+    let fallback = output_file(&site, &attr("src"));
+    assert!(attr("src").ends_with(".jpg"), "{}", attr("src"));
+    assert_no_metadata(&fallback);
+    let decoded = image::open(&fallback).unwrap().into_rgb8();
+    assert_eq!(decoded.dimensions(), (1000, 2000));
+    let top = decoded.get_pixel(500, 500);
+    let bottom = decoded.get_pixel(500, 1500);
+    assert!(top[0] > 150 && top[2] < 100, "top is red: {top:?}");
+    assert!(
+        bottom[2] > 150 && bottom[0] < 100,
+        "bottom is blue: {bottom:?}"
+    );
+}
+
+#[test]
+fn a_transparent_png_keeps_its_alpha_and_other_images_pass_through() {
+    let site = trip_site();
+    site.build();
+    let page = site.html("trip/index.html");
+    let pictures = page.all("p picture");
+    assert_eq!(
+        pictures.len(),
+        1,
+        "the PNG; the SVG and the remote image are plain"
+    );
+    let png = page.one("p picture img");
+    assert_eq!(png.value().attr("alt"), Some("Clear"));
+    assert_eq!(png.value().attr("loading"), Some("lazy"));
+    assert_eq!(png.value().attr("decoding"), Some("async"));
+    assert_eq!(png.value().attr("width"), Some("600"));
+    assert_eq!(png.value().attr("height"), Some("400"));
+    let src = png.value().attr("src").unwrap();
+    assert!(
+        src.ends_with(".png"),
+        "the fallback keeps the format: {src}"
+    );
+    let webp = srcset(page.attr("p picture source", "srcset").as_str());
+    assert_eq!(webp.iter().map(|v| v.1).collect::<Vec<_>>(), [480, 600]);
+    for (url, _) in &webp {
+        let decoded = image::open(output_file(&site, url)).unwrap();
+        assert!(decoded.color().has_alpha(), "{url}");
+        let rgba = decoded.into_rgba8();
+        assert!(
+            rgba.get_pixel(2, 2)[3] < 10,
+            "transparent stays transparent"
+        );
+        assert!(rgba.get_pixel(rgba.width() - 2, 2)[3] > 245);
+    }
+
+    let plain: Vec<_> = page
+        .all("p > img")
+        .into_iter()
+        .map(|img| img.value().attr("src").unwrap().to_string())
+        .collect();
+    assert_eq!(plain, ["/logo.svg", "https://example.com/far.jpg"]);
+    assert!(site.public().join("logo.svg").is_file());
+}
+
+#[test]
+fn a_second_build_encodes_and_writes_nothing() {
+    let site = trip_site();
+    site.build();
+    let store = site.root().join(".cairn/images");
+    let stored = || {
+        let mut files: Vec<(String, std::time::SystemTime)> = std::fs::read_dir(&store)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name() != "index")
+            .map(|e| {
+                let modified = e.metadata().unwrap().modified().unwrap();
+                (e.file_name().to_string_lossy().into_owned(), modified)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let first = stored();
+    // Three WebP widths and a JPEG for the photo, two WebP and a PNG for the PNG.
+    assert_eq!(first.len(), 7, "{first:?}");
+    let report = site.build();
+    assert_eq!(stored(), first, "nothing encoded again");
+    assert_eq!(report.write.written, 0, "{:?}", report.write);
+}
+
+#[test]
+fn a_missing_image_is_an_error_at_its_line() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\n---\nIntro.\n\n![Gone](gone.jpg)\n",
+    );
+    let problems = site.build_err().render(false);
+    assert!(problems.contains("content/a.md:6:1"), "{problems}");
+    assert!(problems.contains("`gone.jpg`"), "{problems}");
+}
+
+#[test]
+fn a_corrupt_image_is_an_error_at_its_line() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/a/index.md",
+        "---\ntitle: A\n---\nIntro.\n\nSee ![Broken](broken.jpg).\n",
+    );
+    // Cut short before its pixels start, as a failed download leaves it.
+    let mut photo = phone_photo();
+    photo.truncate(250);
+    put(&site, "content/a/broken.jpg", &photo);
+    put(&site, "content/a/fake.png", b"not an image at all");
+    let problems = site.build_err().render(false);
+    assert!(problems.contains("content/a/index.md:6:5"), "{problems}");
+    assert!(
+        problems.contains("the image `broken.jpg` cannot be read"),
+        "{problems}"
+    );
+    assert!(
+        !problems.contains("fake.png"),
+        "an image no page shows is not an error: {problems}"
+    );
+}
