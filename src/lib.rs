@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod cards;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -218,7 +219,9 @@ pub fn generate(
     let flows = quiz::compile_site(&site, &markdown, &mut problems);
     problems.stop_on_errors()?;
     timings.lap("compile quizzes");
-    let values = SiteValues::build(&site, &markdown, &cache.values);
+    let cards = cards::cards(&site, &chain, &templates, images.store(), &mut problems);
+    timings.lap("share cards");
+    let values = SiteValues::build(&site, &markdown, &cards.images, &cache.values);
     templates.set_site(values.lookup(&site, assets.map));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
@@ -235,6 +238,7 @@ pub fn generate(
     problems.stop_on_errors()?;
     timings.lap("templates");
     let mut copies = assets.copies;
+    copies.extend(cards.copies);
     copies.extend(images::publish(&images, &mut problems));
     problems.stop_on_errors()?;
     timings.lap("images");

@@ -539,6 +539,11 @@ impl Catalog {
     pub fn encoded(&self) -> u64 {
         self.store.as_ref().map_or(0, Store::encoded)
     }
+
+    /// The store this build keeps its images in (share cards too), if it has one.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
 }
 
 /// The widths an image `width` pixels wide gets: the configured ones narrower than it,

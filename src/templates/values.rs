@@ -21,6 +21,11 @@ use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::memo::Memo;
 use crate::render::SiteMarkdown;
 
+/// The share image at `index` of `list`, empty when there is none.
+fn image_of(list: &[String], index: usize) -> &str {
+    list.get(index).map_or("", String::as_str)
+}
+
 /// Reading speed used for `reading_time`, in words per minute.
 pub const WORDS_PER_MINUTE: usize = 200;
 
@@ -51,6 +56,18 @@ pub struct SiteContext<'a> {
     pub has_feed: bool,
     /// Whether `/tags/` exists (some page has a tag).
     pub has_tags: bool,
+    /// The home page's share image (absolute URL), for pages that have none of their own.
+    pub image: &'a str,
+}
+
+/// The share image (`og:image`) of every page and section, as absolute URLs: the front
+/// matter's `image:`, or the card cairn drew. Empty when there is none.
+#[derive(Debug, Clone, Default)]
+pub struct ShareImages {
+    /// By page index.
+    pub pages: Vec<String>,
+    /// By section index (home first).
+    pub sections: Vec<String>,
 }
 
 /// A link to a page or section: enough for menus, breadcrumbs and previous/next.
@@ -98,6 +115,7 @@ struct PageSummary<'a> {
     section: &'a str,
     toc_enabled: Option<bool>,
     search: bool,
+    image: &'a str,
 }
 
 /// Template values made by earlier builds: those made from a page's rendered Markdown
@@ -222,9 +240,14 @@ pub struct SiteValues {
 }
 
 impl SiteValues {
-    /// Builds every template value of the site, taking from `memo` what an earlier build
-    /// made from the same inputs.
-    pub fn build(site: &Site, rendered: &SiteMarkdown, memo: &ValueMemo) -> SiteValues {
+    /// Builds every template value of the site, with its share `images`, taking from `memo`
+    /// what an earlier build made from the same inputs.
+    pub fn build(
+        site: &Site,
+        rendered: &SiteMarkdown,
+        images: &ShareImages,
+        memo: &ValueMemo,
+    ) -> SiteValues {
         let markdown_fields = |md: &Arc<RenderedMarkdown>| memo.fields(md);
         let base = &site.config.base_url;
         let site_value = Value::from_serializable(&SiteContext {
@@ -240,6 +263,7 @@ impl SiteValues {
             has_feed: site.pages.iter().any(|p| p.date.is_some()),
             has_tags: !site.tags.is_empty(),
             sri: site.config.sri,
+            image: image_of(&images.sections, 0),
         });
         let tag_contexts: HashMap<&str, TagContext> = site
             .tags
@@ -250,8 +274,10 @@ impl SiteValues {
             .pages
             .par_iter()
             .zip(&rendered.pages)
-            .map(|(page, md)| {
-                let summary = page_summary(site, page, md, &tag_contexts);
+            .enumerate()
+            .map(|(index, (page, md))| {
+                let image = image_of(&images.pages, index);
+                let summary = page_summary(site, page, md, &tag_contexts, image);
                 if !memo.is_on() {
                     return (0, Value::from_serializable(&summary));
                 }
@@ -286,6 +312,7 @@ impl SiteValues {
                     &rendered.sections[index],
                     &page_summaries,
                     &section_links,
+                    image_of(&images.sections, index),
                 )
             })
             .collect();
@@ -375,6 +402,7 @@ fn page_summary<'a>(
     page: &'a Page,
     md: &'a RenderedMarkdown,
     tags: &HashMap<&str, TagContext>,
+    image: &'a str,
 ) -> PageSummary<'a> {
     let mut page_tags: Vec<TagContext> = Vec::new();
     for tag in &page.front.tags {
@@ -411,6 +439,7 @@ fn page_summary<'a>(
         section: &site.sections[page.section].key,
         toc_enabled: page.front.toc,
         search: page.front.search.unwrap_or(true),
+        image,
     }
 }
 
@@ -511,6 +540,7 @@ fn section_value(
     md: &RenderedMarkdown,
     summaries: &[Value],
     section_links: &[LinkContext],
+    image: &str,
 ) -> Value {
     let section: &Section = &site.sections[index];
     #[derive(Serialize)]
@@ -526,6 +556,7 @@ fn section_value(
         summary: Option<&'a str>,
         breadcrumbs: Vec<LinkContext>,
         page_count: usize,
+        image: &'a str,
     }
     let own = &section_links[index];
     let base = Value::from_serializable(&SectionBase {
@@ -540,6 +571,7 @@ fn section_value(
         summary: md.summary_html.as_deref(),
         breadcrumbs: breadcrumbs(site, index, section_links),
         page_count: section.pages.len(),
+        image,
     });
     let pages: Vec<Value> = section
         .pages

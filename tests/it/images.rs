@@ -267,8 +267,9 @@ fn a_second_build_encodes_and_writes_nothing() {
         files
     };
     let first = stored();
-    // Three WebP widths and a JPEG for the photo, two WebP and a PNG for the PNG.
-    assert_eq!(first.len(), 7, "{first:?}");
+    // Three WebP widths and a JPEG for the photo, two WebP and a PNG for the PNG, and the
+    // share cards of the home page and the trip.
+    assert_eq!(first.len(), 9, "{first:?}");
     let report = site.build();
     assert_eq!(stored(), first, "nothing encoded again");
     assert_eq!(report.write.written, 0, "{:?}", report.write);
@@ -308,4 +309,83 @@ fn a_corrupt_image_is_an_error_at_its_line() {
         !problems.contains("fake.png"),
         "an image no page shows is not an error: {problems}"
     );
+}
+
+#[test]
+fn every_page_gets_a_share_card_with_an_absolute_url_under_the_sub_path() {
+    let site = trip_site();
+    site.write(
+        "content/about.md",
+        "---\ntitle: About us\nimage: /images/team.png\n---\nHi.\n",
+    );
+    site.write(
+        "content/long.md",
+        &format!(
+            "---\ntitle: {}\n---\nLong.\n",
+            "Many words ".repeat(30).trim()
+        ),
+    );
+    let report = site.build();
+    let warnings = report.warnings.render(false);
+    assert!(
+        warnings.contains("the title is too long for the share card"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("content/long.md:2:8"), "{warnings}");
+
+    for (page, own) in [
+        ("index.html", None),
+        ("trip/index.html", None),
+        ("long/index.html", None),
+        (
+            "about/index.html",
+            Some("https://example.org/sub/images/team.png"),
+        ),
+    ] {
+        let html = site.html(page);
+        let og = html.attr("meta[property='og:image']", "content");
+        let twitter = html.attr("meta[name='twitter:image']", "content");
+        assert_eq!(og, twitter, "{page}");
+        assert_eq!(
+            html.attr("meta[name='twitter:card']", "content"),
+            "summary_large_image"
+        );
+        if let Some(own) = own {
+            assert_eq!(og, own);
+            continue;
+        }
+        let path = og
+            .strip_prefix("https://example.org/sub/")
+            .unwrap_or_else(|| panic!("{page}: {og}"));
+        assert!(path.starts_with("assets/cards/"), "{og}");
+        let bytes = std::fs::read(site.public().join(path)).unwrap();
+        assert_eq!(
+            image::guess_format(&bytes).unwrap(),
+            image::ImageFormat::Png
+        );
+        let card = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((card.width(), card.height()), (1200, 630), "{page}");
+    }
+    // Pages without a card of their own (tags, 404) show the home page's.
+    let home = site
+        .html("index.html")
+        .attr("meta[property='og:image']", "content");
+    assert_eq!(
+        site.html("404.html")
+            .attr("meta[property='og:image']", "content"),
+        home
+    );
+    let trip = site
+        .html("trip/index.html")
+        .attr("meta[property='og:image']", "content");
+    assert_ne!(trip, home, "each page its own card");
+}
+
+#[test]
+fn a_front_matter_image_that_names_nothing_is_an_error_at_it() {
+    let site = TestSite::minimal();
+    site.write("content/a.md", "---\ntitle: A\nimage: cover.jpg\n---\nA.\n");
+    let problems = site.build_err().render(false);
+    assert!(problems.contains("content/a.md:3:8"), "{problems}");
+    assert!(problems.contains("the image `cover.jpg`"), "{problems}");
 }
