@@ -203,14 +203,14 @@ pub fn generate(
     };
     let mut files = assets.files;
     timings.lap("static assets");
-    let images = images::catalog(
+    let images = std::sync::Arc::new(images::catalog(
         root,
         &assets.copies,
         &site.asset_outputs,
         &site.config.images,
         chain.image_sizes(),
         &site.config.base_url,
-    );
+    ));
     timings.lap("image catalog");
     let markdown = render::markdown(&site, &images, &cache.markdown, &mut problems);
     timings.lap("render Markdown");
@@ -222,7 +222,7 @@ pub fn generate(
     let cards = cards::cards(&site, &chain, &templates, images.store(), &mut problems);
     timings.lap("share cards");
     let values = SiteValues::build(&site, &markdown, &cards.images, &cache.values);
-    templates.set_site(values.lookup(&site, assets.map));
+    templates.set_site(values.lookup(&site, assets.map, images.clone()));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
     jobs.extend(listing?);

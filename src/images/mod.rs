@@ -445,6 +445,17 @@ impl Catalog {
         Some(Ok(answer))
     }
 
+    /// The format `resize_image` writes by default for the image `path` (see
+    /// [`Catalog::resize`]): its own, a GIF's as PNG. `None` when there is no such image.
+    pub fn own_encoding(&self, path: &str) -> Option<Encoding> {
+        let index = self.by_key.get(path).or_else(|| self.by_static.get(path))?;
+        match self.images.get(*index)? {
+            Ok(image) => Some(image.facts.format.fallback()),
+            // Any format: `resize` then tells what is wrong with the image.
+            Err(_) => Some(Encoding::Webp),
+        }
+    }
+
     /// The `<picture>` of image `index`, its variants asked for.
     fn picture(&self, index: usize) -> Lookup {
         let image = match self.images.get(index) {

@@ -355,7 +355,12 @@ impl SiteValues {
     }
 
     /// The lookup tables behind the template functions.
-    pub fn lookup(&self, site: &Site, assets: AssetMap) -> SiteLookup {
+    pub fn lookup(
+        &self,
+        site: &Site,
+        assets: AssetMap,
+        images: Arc<crate::images::Catalog>,
+    ) -> SiteLookup {
         SiteLookup {
             pages: site
                 .pages
@@ -372,6 +377,7 @@ impl SiteValues {
             taxonomies: std::iter::once(("tags".to_string(), self.tags.clone())).collect(),
             base_path: site.config.base_url.path().to_string(),
             assets,
+            images,
         }
     }
 }

@@ -389,3 +389,89 @@ fn a_front_matter_image_that_names_nothing_is_an_error_at_it() {
     assert!(problems.contains("content/a.md:3:8"), "{problems}");
     assert!(problems.contains("the image `cover.jpg`"), "{problems}");
 }
+
+#[test]
+fn templates_resize_images_with_resize_image() {
+    let site = trip_site();
+    site.write(
+        "templates/thumbs.html",
+        "{% extends \"default/page.html\" %}{% block content %}\
+         {% set fill = resize_image(path=\"trip/photo.jpg\", width=200, height=120) %}\
+         {% set fit = resize_image(path=\"logo.png\", width=64, height=64, op=\"fit\", format=\"webp\") %}\
+         <img class=\"fill\" src=\"{{ fill.url }}\" width=\"{{ fill.width }}\" height=\"{{ fill.height }}\" alt=\"\">\
+         <img class=\"fit\" src=\"{{ fit.url }}\" width=\"{{ fit.width }}\" height=\"{{ fit.height }}\" alt=\"\">\
+         {{ super() }}{% endblock content %}",
+    );
+    site.write(
+        "content/thumbs.md",
+        "---\ntitle: Thumbs\ntemplate: thumbs.html\n---\nHi.\n",
+    );
+    put(&site, "static/logo.png", &transparent_png());
+    site.build();
+    let page = site.html("thumbs/index.html");
+    for (class, size, format) in [
+        ("fill", (200, 120), image::ImageFormat::Jpeg),
+        ("fit", (64, 43), image::ImageFormat::WebP),
+    ] {
+        let img = page.one(&format!("img.{class}"));
+        let url = img.value().attr("src").unwrap();
+        let shown = (
+            img.value().attr("width").unwrap().parse::<u32>().unwrap(),
+            img.value().attr("height").unwrap().parse::<u32>().unwrap(),
+        );
+        assert_eq!(shown, size, "{class}");
+        let bytes = std::fs::read(output_file(&site, url)).unwrap();
+        assert_eq!(image::guess_format(&bytes).unwrap(), format, "{class}");
+        let decoded = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), size, "{class}");
+    }
+
+    site.write(
+        "templates/thumbs.html",
+        "{% extends \"default/page.html\" %}{% block content %}{% set x = resize_image(path=\"trip/nope.jpg\", width=10, height=10) %}{{ x.url }}{% endblock content %}",
+    );
+    let problems = site.build_err().render(false);
+    assert!(
+        problems.contains("resize_image: no image `trip/nope.jpg`"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_rebuild_that_reuses_pages_still_publishes_their_images() {
+    let site = trip_site();
+    site.write(
+        "templates/thumbs.html",
+        "{% extends \"default/page.html\" %}{% block content %}\
+         {% set t = resize_image(path=\"trip/photo.jpg\", width=100, height=100) %}\
+         <img src=\"{{ t.url }}\" alt=\"\">{{ super() }}{% endblock content %}",
+    );
+    site.write(
+        "content/thumbs.md",
+        "---\ntitle: Thumbs\ntemplate: thumbs.html\n---\nHi.\n",
+    );
+    let paths = |generated: cairn::Generated| {
+        let mut paths: Vec<String> = generated
+            .copies
+            .iter()
+            .map(|c| c.path.to_string())
+            .filter(|p| p.starts_with("assets/"))
+            .collect();
+        paths.sort();
+        paths
+    };
+    let cache = cairn::incremental::BuildCache::new();
+    let first = cairn::build_in_memory(&site.options(), &cache).unwrap();
+    cache.finish_build(true);
+    let first = paths(first);
+    let second = cairn::build_in_memory(&site.options(), &cache).unwrap();
+    assert!(second.stats.markdown.reused > 0 && second.stats.pages.reused > 0);
+    assert_eq!(paths(second), first);
+    assert_eq!(
+        first
+            .iter()
+            .filter(|p| p.starts_with("assets/images/"))
+            .count(),
+        8
+    );
+}
