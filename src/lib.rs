@@ -238,6 +238,7 @@ pub fn generate(
     problems.stop_on_errors()?;
     timings.lap("templates");
     let mut copies = assets.copies;
+    images.strip_originals(&mut copies, &mut problems);
     copies.extend(cards.copies);
     copies.extend(images::publish(&images, &mut problems));
     problems.stop_on_errors()?;

@@ -15,6 +15,7 @@
 
 mod process;
 pub mod store;
+mod strip;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -268,6 +269,8 @@ pub struct Catalog {
     by_key: HashMap<String, usize>,
     /// Path in the output of a file from `static/` (`images/logo.png`) → index.
     by_static: HashMap<String, usize>,
+    /// Path in the output of a file from `content/` → index.
+    content_outputs: HashMap<String, usize>,
     config: ImageConfig,
     sizes: String,
     base_url: BaseUrl,
@@ -305,9 +308,15 @@ pub fn catalog(
         .enumerate()
         .map(|(index, copy)| (copy.path.as_str(), index))
         .collect();
-    let by_key = content_keys
+    let by_key: HashMap<String, usize> = content_keys
         .iter()
         .filter_map(|(key, output)| Some((key.clone(), *index_by_output.get(output.as_str())?)))
+        .collect();
+    let content_outputs = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, copy)| copy.origin.kind == Kind::Asset)
+        .map(|(index, copy)| (copy.path.to_string(), index))
         .collect();
     let by_static = candidates
         .iter()
@@ -322,6 +331,7 @@ pub fn catalog(
         images,
         by_key,
         by_static,
+        content_outputs,
         config: config.clone(),
         sizes: sizes.to_string(),
         base_url: base_url.clone(),
@@ -400,6 +410,7 @@ impl Catalog {
             images: Vec::new(),
             by_key: HashMap::new(),
             by_static: HashMap::new(),
+            content_outputs: HashMap::new(),
             config: ImageConfig::default(),
             sizes: String::new(),
             base_url: base_url.clone(),
@@ -549,6 +560,68 @@ impl Catalog {
     /// How many files this build encoded into the store.
     pub fn encoded(&self) -> u64 {
         self.store.as_ref().map_or(0, Store::encoded)
+    }
+
+    /// Makes every JPEG, PNG and WebP from `content/` among `copies` a copy of its original
+    /// without metadata (see [`strip`]), kept in the store: no photo a page shows
+    /// publishes where it was taken. One whose container cannot be read is published as it
+    /// is, with a warning.
+    pub fn strip_originals(&self, copies: &mut [CopiedFile], problems: &mut Diagnostics) {
+        let Some(store) = &self.store else { return };
+        let warnings: Vec<Diagnostic> = copies
+            .par_iter_mut()
+            .filter(|copy| copy.origin.kind == Kind::Asset)
+            .filter_map(|copy| {
+                let index = self.content_outputs.get(copy.path.as_str())?;
+                let image = self.images.get(*index)?.as_ref().ok()?;
+                if image.facts.format == Format::Gif {
+                    return None;
+                }
+                let extension = copy.path.file_name().rsplit_once('.').map_or("", |(_, e)| e);
+                let stored = format!(
+                    "{:032x}-original-v{ENCODER_VERSION}.{}",
+                    image.facts.hash,
+                    extension.to_ascii_lowercase()
+                );
+                let entry = match store.stored(&stored) {
+                    Some(entry) => entry,
+                    None => {
+                        let bytes = std::fs::read(&image.source).ok()?;
+                        let orientation = process::orientation(&bytes);
+                        let Some(stripped) = strip::strip(bytes, image.facts.format, orientation)
+                        else {
+                            return Some(
+                                Diagnostic::warning(format!(
+                                    "cairn cannot remove the metadata of {}: it is published as it is",
+                                    image.name
+                                ))
+                                .in_file(image.name.clone())
+                                .help("save it again in an image editor, without location data"),
+                            );
+                        };
+                        match store.put(&stored, &stripped) {
+                            Ok(entry) => entry,
+                            Err(error) => {
+                                return Some(
+                                    Diagnostic::warning(format!(
+                                        "cairn cannot keep {} without its metadata ({}): it is published as it is",
+                                        image.name,
+                                        crate::diagnostics::io_reason(&error)
+                                    ))
+                                    .in_file(image.name.clone())
+                                    .help("check that the site's .cairn/ folder is writable and the disk is not full"),
+                                );
+                            }
+                        }
+                    }
+                };
+                copy.source = store.path_of(&stored);
+                copy.hash = Some(entry.hash);
+                None
+            })
+            .collect();
+        store.save();
+        problems.extend(warnings);
     }
 
     /// The store this build keeps its images in (share cards too), if it has one.

@@ -78,6 +78,14 @@ pub(crate) fn probe(bytes: &[u8]) -> Result<(Format, u32, u32), ImageError> {
     Ok((format, width, height))
 }
 
+/// The EXIF orientation of the image in `bytes`, 1 (upright) to 8; 1 when it has none.
+pub(crate) fn orientation(bytes: &[u8]) -> u8 {
+    open(bytes)
+        .ok()
+        .and_then(|(_, mut decoder)| decoder.orientation().ok())
+        .map_or(1, image::metadata::Orientation::to_exif)
+}
+
 /// Decodes the whole image (the first frame of an animation) and turns it upright.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Pixels, ImageError> {
     let (_, mut decoder) = open(bytes)?;

@@ -189,6 +189,26 @@ fn a_phone_photo_becomes_an_upright_responsive_picture_without_its_gps_data() {
         assert_no_metadata(&path);
     }
 
+    // The original is published beside the page without its GPS data, still upright.
+    let original = std::fs::read(site.public().join("trip/photo.jpg")).unwrap();
+    assert!(original.len() < phone_photo().len());
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&original)).unwrap();
+    use image::ImageDecoder;
+    assert_eq!(
+        decoder.orientation().unwrap(),
+        image::metadata::Orientation::Rotate90
+    );
+    let exif = decoder.exif_metadata().unwrap().unwrap();
+    assert!(exif.len() < 40, "only the orientation: {exif:?}");
+    assert!(
+        !exif
+            .windows(2)
+            .any(|w| w == [0x88, 0x25] || w == [0x25, 0x88]),
+        "no GPS IFD"
+    );
+    let original = image::load_from_memory(&original).unwrap();
+    assert_eq!((original.width(), original.height()), (2000, 1000));
+
     // The fallback is a JPEG, upright (red on top, blue below) and stripped.
     let fallback = output_file(&site, &attr("src"));
     assert!(attr("src").ends_with(".jpg"), "{}", attr("src"));
@@ -267,9 +287,9 @@ fn a_second_build_encodes_and_writes_nothing() {
         files
     };
     let first = stored();
-    // Three WebP widths and a JPEG for the photo, two WebP and a PNG for the PNG, and the
-    // share cards of the home page and the trip.
-    assert_eq!(first.len(), 9, "{first:?}");
+    // Three WebP widths and a JPEG for the photo, two WebP and a PNG for the PNG, both
+    // originals without metadata, and the share cards of the home page and the trip.
+    assert_eq!(first.len(), 11, "{first:?}");
     let report = site.build();
     assert_eq!(stored(), first, "nothing encoded again");
     assert_eq!(report.write.written, 0, "{:?}", report.write);
