@@ -301,7 +301,7 @@ pub fn catalog(
         .collect();
     let images: Vec<Result<SiteImage, ImageError>> = candidates
         .par_iter()
-        .map(|copy| learn(copy, store.as_ref()))
+        .map(|copy| learn(root, copy, store.as_ref()))
         .collect();
     let index_by_output: HashMap<&str, usize> = candidates
         .iter()
@@ -352,14 +352,17 @@ fn resizable_name(name: &str) -> bool {
 
 /// What the catalog knows of `copy`: from the store's index when its stamp is the same,
 /// else read, checked whole (so a corrupt image is found now) and recorded.
-fn learn(copy: &CopiedFile, store: Option<&Store>) -> Result<SiteImage, ImageError> {
+fn learn(root: &Path, copy: &CopiedFile, store: Option<&Store>) -> Result<SiteImage, ImageError> {
+    // Known by its path in the site (however the site's folder is named on the command
+    // line); a theme's file outside the site by its full path.
+    let index_key = copy.source.strip_prefix(root).unwrap_or(&copy.source);
     let unreadable = |error: std::io::Error| ImageError {
         message: format!("cannot be read: {}", crate::diagnostics::io_reason(&error)),
         help: "check that the file exists and that cairn may read it".into(),
     };
     let meta = std::fs::metadata(&copy.source).map_err(unreadable)?;
     let (size, modified) = store::stamp(&meta);
-    let known = store.and_then(|store| store.source(&copy.source, size, modified));
+    let known = store.and_then(|store| store.source(index_key, size, modified));
     let facts = match known {
         Some(facts) => facts,
         None => {
@@ -379,7 +382,7 @@ fn learn(copy: &CopiedFile, store: Option<&Store>) -> Result<SiteImage, ImageErr
                     modified,
                     facts,
                 };
-                store.remember_source(&copy.source, entry);
+                store.remember_source(index_key, entry);
             }
             facts
         }
