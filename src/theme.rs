@@ -85,9 +85,14 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
         let mut dir = themes_dir.join(&wanted);
         let site_rules = walk::Rules::for_site(root, config.follow_outside_symlinks);
         let mut rules = site_rules.clone();
-        // A site without its own copy of the default theme uses the one built into cairn.
-        if wanted == crate::embedded_theme::NAME && !dir.join("theme.yaml").is_file() {
-            dir = crate::embedded_theme::default_theme_dir()?;
+        // A site without its own copy of a shipped theme uses the one built into cairn.
+        let built_in = if dir.join("theme.yaml").is_file() {
+            None
+        } else {
+            crate::embedded_theme::theme_dir(&wanted)?
+        };
+        if let Some(built_in) = built_in {
+            dir = built_in;
             rules.confine = walk::canonical(&dir);
         } else if !config.follow_outside_symlinks
             && dir.exists()
@@ -168,6 +173,7 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
     }
 }
 
+/// The site's own themes and the built-in ones, for "did you mean".
 fn available_themes(themes_dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(themes_dir)
         .into_iter()
@@ -175,7 +181,9 @@ fn available_themes(themes_dir: &Path) -> Vec<String> {
         .flatten()
         .filter(|entry| entry.path().join("theme.yaml").is_file())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .chain(crate::embedded_theme::names().into_iter().map(String::from))
         .collect();
     names.sort();
+    names.dedup();
     names
 }

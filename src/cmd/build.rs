@@ -44,8 +44,13 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
             if args.timings {
                 eprint!("{}", report.timings.render());
             }
+            let what = if report.nothing_changed {
+                "Nothing changed since the last build of"
+            } else {
+                "Built"
+            };
             eprintln!(
-                "Built {} pages and {} sections into {} in {} ms ({} files written, {} unchanged, {} removed{}).",
+                "{what} {} pages and {} sections into {} in {} ms ({} files written, {} unchanged, {} removed{}).",
                 report.pages,
                 report.sections,
                 options.output_dir().display(),
@@ -63,8 +68,14 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
         Err(mut problems) => {
             problems.sort();
             eprint!("{}", problems.render(color));
+            // A build that failed while putting its files in place says how far it got.
+            let output = if cairn::output::changed_the_output(&problems) {
+                ""
+            } else {
+                " The output folder was not changed."
+            };
             eprintln!(
-                "Build failed: {} errors, {} warnings. Nothing was written.",
+                "Build failed: {} errors, {} warnings.{output}",
                 problems.error_count(),
                 problems.warning_count()
             );

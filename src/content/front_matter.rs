@@ -64,6 +64,9 @@ pub fn split(source: &SourceFile) -> Result<Split, Diagnostic> {
 pub struct PageFrontMatter {
     /// Page title (required).
     pub title: Spanned<String>,
+    /// A shorter title for narrow places: breadcrumbs on phones, a series' contents.
+    #[serde(default)]
+    pub short_title: Option<String>,
     /// Short description for lists and `<meta name=description>`.
     #[serde(default)]
     pub description: Option<String>,
@@ -126,6 +129,9 @@ pub struct SectionFrontMatter {
     /// Section title; defaults to the folder name.
     #[serde(default)]
     pub title: Option<Spanned<String>>,
+    /// A shorter title for narrow places: breadcrumbs on phones, a series' contents.
+    #[serde(default)]
+    pub short_title: Option<String>,
     /// Short description.
     #[serde(default)]
     pub description: Option<String>,
@@ -147,12 +153,82 @@ pub struct SectionFrontMatter {
     /// Whether the section page is included in the search index (default true).
     #[serde(default)]
     pub search: Option<bool>,
+    /// A reading order that starts at this section's page (see [`SeriesFrontMatter`]).
+    #[serde(default)]
+    pub series: Option<SeriesFrontMatter>,
     /// The share image (`og:image`) instead of the card cairn draws (see the page's).
     #[serde(default)]
     pub image: Option<Spanned<String>>,
     /// Free values for templates, as `section.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, JsonValue>,
+}
+
+/// `series:` in a section's front matter: a guide read part by part. The section's own page
+/// is the first part; `parts` lists the rest in reading order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesFrontMatter {
+    /// What the series is called in its contents list (default: the section's title).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The parts after the section's page, in reading order.
+    pub parts: Vec<Spanned<SeriesPart>>,
+}
+
+/// One entry of `series.parts`: a path written like a Markdown link (a page, a quiz flow, or
+/// a section, which stands for its pages in the section's order), either alone or as
+/// `{ path: …, label: … }`, where `label` numbers a section's pages ("Reason 3 of 8").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesPart {
+    /// The path, relative to the `_index.md` that lists it.
+    pub path: String,
+    /// The word before each page's number within a listed section.
+    pub label: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SeriesPart {
+    /// Hand-written because serde's untagged enums name Rust types in their errors: a part
+    /// is a string or a map with `path` and `label`, and every mistake says so in words.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PartVisitor;
+        impl<'de> serde::de::Visitor<'de> for PartVisitor {
+            type Value = SeriesPart;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a path such as `experts.md`, or `{ path: reasons/_index.md, label: Reason }`",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<SeriesPart, E> {
+                Ok(SeriesPart {
+                    path: path.to_string(),
+                    label: None,
+                })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SeriesPart, A::Error> {
+                let mut path = None;
+                let mut label = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "path" => path = Some(map.next_value::<String>()?),
+                        "label" => label = Some(map.next_value::<String>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["path", "label"]));
+                        }
+                    }
+                }
+                let path = path.ok_or_else(|| serde::de::Error::missing_field("path"))?;
+                Ok(SeriesPart { path, label })
+            }
+        }
+        deserializer.deserialize_any(PartVisitor)
+    }
 }
 
 /// Parses the front matter of `source` into `T`; returns it with the split.
@@ -211,6 +287,48 @@ mod tests {
         assert_eq!(error.message, "the front matter is never closed");
         let error = split(&file("")).unwrap_err();
         assert_eq!(error.message, "the file is empty");
+    }
+
+    #[test]
+    fn series_parts_are_paths_or_paths_with_a_label() {
+        let source = file(
+            "---\nseries:\n  parts:\n    - experts.md\n    - { path: reasons/_index.md, label: Reason }\n---\n",
+        );
+        let (front, _): (SectionFrontMatter, _) = parse(&source).unwrap();
+        let series = front.series.unwrap();
+        assert_eq!(series.title, None);
+        let parts: Vec<&SeriesPart> = series.parts.iter().map(|p| &p.value).collect();
+        assert_eq!(
+            parts,
+            [
+                &SeriesPart {
+                    path: "experts.md".into(),
+                    label: None
+                },
+                &SeriesPart {
+                    path: "reasons/_index.md".into(),
+                    label: Some("Reason".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_series_part_of_another_shape_is_explained() {
+        let error = parse::<SectionFrontMatter>(&file(
+            "---\nseries:\n  parts:\n    - { label: Reason }\n---\n",
+        ))
+        .unwrap_err();
+        assert!(error.message.contains("`path`"), "{}", error.message);
+        let error =
+            parse::<SectionFrontMatter>(&file("---\nseries:\n  parts:\n    - [a, b]\n---\n"))
+                .unwrap_err();
+        assert!(
+            error.message.contains("a path such as `experts.md`"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.span.unwrap().line, 4);
     }
 
     #[test]

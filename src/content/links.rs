@@ -77,6 +77,19 @@ impl Site {
             };
         };
         if let Some(found) = self.targets.get(&key) {
+            if let Target::Section(i) = found
+                && !self.sections[*i].published
+            {
+                return Resolved::Broken {
+                    message: format!(
+                        "the link `{target}` points at content/{key}, a section with no pages and no text, which is not published"
+                    ),
+                    help: Some(format!(
+                        "add a page to content/{}/ or text to its _index.md, or remove the link",
+                        self.sections[*i].dir
+                    )),
+                };
+            }
             let site_path = match found {
                 Target::Page(i) => &self.pages[*i].site_path,
                 Target::Section(i) => &self.sections[*i].site_path,

@@ -15,6 +15,7 @@ use super::model::{
     Asset, FlowFile, Page, QUIZ_DIR, Section, Site, TAGS_PATH, TagTerm, Target, section_name,
     sort_by_date,
 };
+use super::series;
 use super::walk::{self, Entry, EntryKind};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
@@ -80,8 +81,9 @@ pub fn load(
         ..
     } = builder;
     order(&mut sections, &mut pages);
+    publish(&mut sections);
     let tags = collect_tags(&pages);
-    let site = assemble(Site {
+    let mut site = assemble(Site {
         config,
         root: root.to_path_buf(),
         targets: HashMap::new(),
@@ -99,7 +101,10 @@ pub fn load(
         drafts,
         failed: parsed.failed,
         claims: registry,
+        series: Vec::new(),
+        parts: HashMap::new(),
     });
+    (site.series, site.parts) = series::resolve(&site, problems);
     check_path_claims(&site, problems);
     Ok(site)
 }
@@ -226,6 +231,24 @@ fn order(sections: &mut [Section], pages: &mut [Page]) {
     }
 }
 
+/// Phase: which sections get a page of their own. Home always does; another section when
+/// it has pages, text of its own, or a published subsection (children come after their
+/// parents in `sections`, so one pass from the end settles every chain).
+fn publish(sections: &mut [Section]) {
+    for index in (0..sections.len()).rev() {
+        let section = &sections[index];
+        let has_text = section
+            .source
+            .as_ref()
+            .is_some_and(|source| !source.text[section.body_start..].trim().is_empty());
+        let published = index == 0
+            || !section.pages.is_empty()
+            || has_text
+            || section.subsections.iter().any(|i| sections[*i].published);
+        sections[index].published = published;
+    }
+}
+
 /// Phase: the table from content keys to pages and sections, for links.
 fn assemble(mut site: Site) -> Site {
     for (index, page) in site.pages.iter().enumerate() {
@@ -333,10 +356,16 @@ fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-/// The site path of a content folder: each component slugified, ending with `/`.
+/// The site path of a content folder: each component slugified, ending with `/`. The one
+/// hidden folder the walk keeps, `.well-known`, keeps its name: hosts and clients look for it
+/// there.
 fn dir_site_path(dir: &str) -> String {
     let mut path = String::new();
     for part in dir.split('/').filter(|p| !p.is_empty()) {
+        if part == ".well-known" {
+            path.push_str(".well-known/");
+            continue;
+        }
         let slug = slug::slugify(part);
         path.push_str(if slug.is_empty() { "-" } else { &slug });
         path.push('/');
@@ -519,6 +548,7 @@ impl Builder<'_> {
             parent,
             pages: Vec::new(),
             subsections: Vec::new(),
+            published: false,
         });
         if let Some(parent) = parent {
             self.sections[parent].subsections.push(index);

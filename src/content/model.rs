@@ -63,6 +63,52 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, ordered by weight then title.
     pub subsections: Vec<usize>,
+    /// Whether the section has a page of its own in the output: home always; any other
+    /// section only when it has pages, text in its `_index.md`, or a published subsection
+    /// (an empty list page would be a dead end in menus, the sitemap and search).
+    pub published: bool,
+}
+
+/// A guide read part by part, in the order a section's `series:` front matter sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    /// What its contents list is called: `series.title`, else the section's title.
+    pub title: String,
+    /// The section whose front matter sets it; its page is the first part.
+    pub section: usize,
+    /// Every part, in reading order.
+    pub parts: Vec<Part>,
+}
+
+/// One part of a [`Series`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// What is read.
+    pub target: PartTarget,
+    /// Its number within a labelled section's pages ("Reason 3 of 8"), if listed that way.
+    pub group: Option<PartGroup>,
+}
+
+/// What a part of a series is: a section's page, a page, or a quiz flow's first question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PartTarget {
+    /// A section's own page, by index (the first part of its series).
+    Section(usize),
+    /// A page, by index.
+    Page(usize),
+    /// A quiz flow, by index in `flows`.
+    Flow(usize),
+}
+
+/// A part's place among the pages of the section it was listed through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartGroup {
+    /// The word before the number, e.g. `Reason`.
+    pub label: String,
+    /// 1-based position among the section's pages.
+    pub number: usize,
+    /// How many pages the section gave the series.
+    pub count: usize,
 }
 
 /// A file copied to the output as it is.
@@ -135,6 +181,10 @@ pub struct Site {
     pub targets: HashMap<String, Target>,
     /// Content key of every asset → its output path, for links to images and files.
     pub asset_outputs: HashMap<String, String>,
+    /// Every series, in the order of the sections that set them.
+    pub series: Vec<Series>,
+    /// Where each part of a series is: the series' index and the part's.
+    pub parts: HashMap<PartTarget, (usize, usize)>,
     /// Draft keys left out of this build (so links to them get a precise error).
     pub drafts: HashSet<String>,
     /// Keys of files that failed to load; links to them are not reported a second time.
@@ -175,6 +225,21 @@ pub(super) fn sort_by_date(indices: &mut [usize], pages: &[Page]) {
 }
 
 impl Site {
+    /// Lets go of every page's and section's text once no later stage points into it (a
+    /// one-off `cairn build`, after the Markdown stage and the quizzes): at 100,000 pages
+    /// that is half a gigabyte the search index and the templates can use. Names stay, for
+    /// messages.
+    pub fn release_sources(&mut self) {
+        for page in &mut self.pages {
+            page.source.release_text();
+        }
+        for section in &mut self.sections {
+            if let Some(source) = &mut section.source {
+                source.release_text();
+            }
+        }
+    }
+
     /// The section that is the home page.
     pub fn home(&self) -> &Section {
         &self.sections[0]
@@ -200,6 +265,21 @@ impl Site {
         }
         chain.reverse();
         chain
+    }
+
+    /// The series `target` is part of, and its index in it.
+    pub fn part_of(&self, target: PartTarget) -> Option<(&Series, usize)> {
+        self.parts
+            .get(&target)
+            .map(|(series, part)| (&self.series[*series], *part))
+    }
+
+    /// Sections that are published, by index (home first).
+    pub fn published_sections(&self) -> impl Iterator<Item = (usize, &Section)> {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.published)
     }
 
     /// Pages with a date, newest first (for feeds and "latest" lists).

@@ -50,6 +50,9 @@ pub struct BuildCache {
     pub search: Arc<SearchMemo>,
     /// Kept from build to build (`cairn serve`), or a one-off build's.
     persistent: bool,
+    /// A one-off build that lets go of the sources' text after the Markdown stage
+    /// (`cairn build`); `cairn check` keeps it, to point at the Markdown behind a finding.
+    lean: bool,
 }
 
 /// What a build did again and what it reused.
@@ -73,6 +76,7 @@ impl BuildCache {
             pages: PageMemo::new(),
             search: Arc::new(SearchMemo::new()),
             persistent: true,
+            lean: false,
         }
     }
 
@@ -86,7 +90,22 @@ impl BuildCache {
             pages: PageMemo::off(),
             search: Arc::new(SearchMemo::off()),
             persistent: false,
+            lean: false,
         }
+    }
+
+    /// The memos of a one-off build into the output folder: they remember nothing, and the
+    /// build lets go of the sources' text as soon as no stage needs it.
+    pub fn lean() -> Self {
+        BuildCache {
+            lean: true,
+            ..Self::off()
+        }
+    }
+
+    /// True when the build may let go of the sources' text after the Markdown stage.
+    pub fn releases_sources(&self) -> bool {
+        self.lean
     }
 
     /// Lets go of what a build no longer needs: a one-off build frees it now (before its

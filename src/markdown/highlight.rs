@@ -101,6 +101,85 @@ impl PartialEq for HighlightBudget {
 
 impl Eq for HighlightBudget {}
 
+/// Highlighted blocks kept between builds, by content: a block an earlier build highlighted
+/// is not highlighted again. The renderer asks by key ([`block_key`]); where and how the
+/// blocks are kept is the caller's business, so the renderer needs no file system.
+pub trait BlockStore: Send + Sync {
+    /// The highlighted HTML kept for `key`, if any.
+    fn get(&self, key: u128) -> Option<String>;
+    /// Keeps `html` for `key`.
+    fn put(&self, key: u128, html: &str);
+}
+
+/// The renderer's handle on a [`BlockStore`], if the build has one. Handles compare
+/// equal: a store changes how fast a page renders, never what it renders to.
+#[derive(Clone, Default)]
+pub struct BlockCache(pub Option<Arc<dyn BlockStore>>);
+
+impl fmt::Debug for BlockCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "BlockCache(on)"
+        } else {
+            "BlockCache(off)"
+        })
+    }
+}
+
+impl PartialEq for BlockCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for BlockCache {}
+
+/// What a highlighted block depends on: the highlighter and its grammars (cairn's and
+/// syntect's versions, the class style) and the block (its grammar and its code).
+pub(super) fn block_key(syntax: &SyntaxReference, code: &str) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    for part in [
+        env!("CARGO_PKG_VERSION"),
+        env!("CAIRN_SYNTECT_VERSION"),
+        "hl-1",
+        syntax.name.as_str(),
+        code,
+    ] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.digest128()
+}
+
+/// True when `html` has the shape of highlighted code as [`highlight`] writes it: escaped
+/// text in `<span class="hl-…">` elements. A block read back from a store that does not
+/// is not used, so a store cannot put markup into a page.
+pub fn is_highlighted_code(html: &str) -> bool {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open..];
+        if let Some(after) = rest.strip_prefix("</span>") {
+            rest = after;
+            continue;
+        }
+        let Some(after) = rest.strip_prefix("<span class=\"") else {
+            return false;
+        };
+        let Some(end) = after.find("\">") else {
+            return false;
+        };
+        let classes = &after[..end];
+        if !classes
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ' || c == '_')
+        {
+            return false;
+        }
+        rest = &after[end + 2..];
+    }
+    !rest.contains('>')
+}
+
 /// Why a block in a language the highlighter knows was written plain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum LeftPlain {
@@ -388,5 +467,37 @@ mod tests {
             scope_rules(css, ":root"),
             ":root pre.code { color: #000; }\n:root .hl-a .hl-b, :root .hl-c { color: #111; font-weight: bold; }\n"
         );
+    }
+
+    #[test]
+    fn only_highlighted_code_is_taken_from_a_store() {
+        let syntax = syntax_for("rust").unwrap();
+        let html = highlight(
+            "fn main() { let a = \"<b>\"; }\n",
+            syntax,
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert!(is_highlighted_code(&html), "{html}");
+        assert!(is_highlighted_code("plain &lt;text&gt;"));
+        for hostile in [
+            "<script>alert(1)</script>",
+            "<span class=\"hl-a\" onclick=\"x\">a</span>",
+            "<span class=\"a\"><img src=x></span>",
+            "text > more",
+            "<span class=\"a",
+            "<span class=\"a\\\">x</span>",
+        ] {
+            assert!(!is_highlighted_code(hostile), "{hostile}");
+        }
+    }
+
+    #[test]
+    fn a_block_key_changes_with_the_grammar_and_the_code() {
+        let rust = syntax_for("rust").unwrap();
+        let python = syntax_for("python").unwrap();
+        assert_eq!(block_key(rust, "a"), block_key(rust, "a"));
+        assert_ne!(block_key(rust, "a"), block_key(rust, "b"));
+        assert_ne!(block_key(rust, "a"), block_key(python, "a"));
     }
 }

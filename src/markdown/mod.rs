@@ -21,7 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Severity;
 
-pub use highlight::{HighlightBudget, highlight_stylesheet};
+pub use highlight::{
+    BlockCache, BlockStore, HighlightBudget, highlight_stylesheet, is_highlighted_code,
+};
 pub use sections::{HtmlSection, SplitPage, html_to_text, split_at_h2};
 
 /// Options that change how Markdown becomes HTML, from site.yaml.
@@ -35,6 +37,9 @@ pub struct MarkdownOptions {
     /// these options (a clone shares it); not part of the site's configuration.
     #[serde(skip)]
     pub highlight_budget: HighlightBudget,
+    /// Where blocks highlighted by earlier builds are kept, if anywhere.
+    #[serde(skip)]
+    pub highlighted_blocks: highlight::BlockCache,
 }
 
 /// Whether a destination is a link's or an image's: the site resolves them differently
@@ -114,8 +119,6 @@ pub struct RenderedMarkdown {
     pub problems: Vec<MarkdownProblem>,
     /// Anchors linked to, to check once every page is rendered.
     pub anchor_refs: Vec<AnchorRef>,
-    /// The visible text without markup, blocks separated by whitespace, for search.
-    pub plain_text: String,
     /// The plain text split at headings, in page order, for search results that link
     /// straight to the heading nearest the match. The text before the first heading is a
     /// section with an empty id (left out when it is empty).

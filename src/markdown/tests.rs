@@ -73,7 +73,7 @@ fn tables_use_alignment_classes_not_styles() {
     assert_contains(&page.html, "<tbody>\n<tr>");
     assert_contains(&page.html, "</tbody>\n</table>");
     assert_lacks(&page.html, "style=");
-    assert_eq!(page.plain_text, "a b c d\n1 2 3 4");
+    assert_eq!(plain_text(&page), "a b c d\n1 2 3 4");
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn headings_get_slug_ids_and_self_links() {
         }]
     );
     assert_eq!(page.toc[0].title, "Über café");
-    assert_eq!(page.plain_text, "Über café");
+    assert_eq!(plain_text(&page), "Über café");
 }
 
 #[test]
@@ -353,11 +353,11 @@ fn word_count_and_plain_text_cover_text_and_code() {
         "# Title here\n\nSome *emphasised* words, `inline code`.\n\n```rust\nlet x = 1;\n```\n\n- item one\n- item two\n",
     );
     assert_eq!(
-        page.plain_text,
+        plain_text(&page),
         "Title here\nSome emphasised words, inline code.\nlet x = 1;\nitem one\nitem two"
     );
     assert_eq!(page.word_count, 15);
-    assert_lacks(&page.plain_text, "#");
+    assert_lacks(&plain_text(&page), "#");
 }
 
 // --- Code -------------------------------------------------------------------
@@ -531,7 +531,8 @@ fn an_image_alone_with_a_title_is_a_figure_with_its_caption() {
     );
     assert_eq!(page.html.matches("<figure>").count(), 1);
     // The caption is visible text; the summary is the first paragraph, not the figure.
-    assert!(page.plain_text.contains("The <cat>"), "{}", page.plain_text);
+    let text = plain_text(&page);
+    assert!(text.contains("The <cat>"), "{text}");
     assert!(page.summary_html.unwrap().starts_with("<p>Text"));
 }
 
@@ -917,4 +918,14 @@ fn a_page_starting_with_a_heading_has_no_intro_section() {
     assert_eq!(page.sections[0].id, "title");
     assert_eq!(page.sections[0].text, "Text.");
     assert!(render_safe("").sections.is_empty());
+}
+
+/// The page's visible text as search reads it: each section's heading, then its text.
+fn plain_text(page: &RenderedMarkdown) -> String {
+    page.sections
+        .iter()
+        .flat_map(|section| [section.title.as_str(), section.text.as_str()])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -796,9 +796,22 @@ impl<'a> PageWriter<'a> {
             return None;
         }
         self.highlight_budget -= size;
+        let store = self.options.highlighted_blocks.0.as_deref();
+        let key = store.map(|_| highlight::block_key(syntax, &block.code));
+        if let (Some(store), Some(key)) = (store, key)
+            && let Some(html) = store.get(key)
+            && highlight::is_highlighted_code(&html)
+        {
+            return Some(html);
+        }
         let time_limit = highlight::BLOCK_HIGHLIGHT_TIME_LIMIT;
         match highlight::highlight(&block.code, syntax, time_limit) {
-            Ok(html) => Some(html),
+            Ok(html) => {
+                if let (Some(store), Some(key)) = (store, key) {
+                    store.put(key, &html);
+                }
+                Some(html)
+            }
             Err(highlight::LeftPlain::Failed) => None,
             Err(reason) => {
                 self.left_plain_because(block, reason);
@@ -837,7 +850,7 @@ impl<'a> PageWriter<'a> {
         };
         let summary_html = self.summary.into_summary().map(clean);
         let html = clean(self.html);
-        let plain_text = self.plain_text.trim().to_owned();
+        let word_count = self.plain_text.split_whitespace().count();
         let mut problems = self.links.problems;
         problems.extend(self.problems);
         problems.sort_by_key(|problem| problem.range.start);
@@ -847,10 +860,9 @@ impl<'a> PageWriter<'a> {
             summary_html,
             toc: headings::build_toc(&self.headings),
             headings: self.headings,
-            word_count: plain_text.split_whitespace().count(),
+            word_count,
             problems,
             anchor_refs: self.links.anchor_refs,
-            plain_text,
             sections: self.sections,
         }
     }

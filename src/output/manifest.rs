@@ -20,7 +20,7 @@ use std::time::UNIX_EPOCH;
 
 /// What the manifest records of one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Entry {
+pub struct Entry {
     /// xxh3-128 of the bytes.
     pub hash: u128,
     /// Length in bytes.
@@ -31,7 +31,7 @@ pub(super) struct Entry {
 
 /// Output path → what was written there.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Manifest(pub HashMap<String, Entry>);
+pub struct Manifest(pub HashMap<String, Entry>);
 
 const VERSION: &str = "cairn-manifest 1";
 
@@ -60,7 +60,7 @@ pub(super) fn modified(meta: &std::fs::Metadata) -> (i64, u32) {
 impl Manifest {
     /// Reads a manifest; empty when it is missing or unreadable (every file is then
     /// compared by reading it).
-    pub(super) fn read(path: &Path) -> Manifest {
+    pub fn read(path: &Path) -> Manifest {
         let Ok(text) = std::fs::read_to_string(path) else {
             return Manifest::default();
         };
@@ -129,7 +129,7 @@ impl Manifest {
     }
 
     /// True when the file at `target` is, by size and time, the one this entry records.
-    pub(super) fn still_on_disk(entry: &Entry, target: &Path) -> bool {
+    pub fn still_on_disk(entry: &Entry, target: &Path) -> bool {
         std::fs::symlink_metadata(target).is_ok_and(|meta| {
             meta.is_file() && meta.len() == entry.size && modified(&meta) == entry.modified
         })

@@ -8,6 +8,7 @@
 //! whose bytes did not change are not touched, and files no longer produced are removed.
 
 pub mod claims;
+mod emit;
 mod guard;
 mod manifest;
 mod write;
@@ -15,10 +16,12 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use claims::{Kind, Origin, Registry};
+pub use emit::{Emitted, Emitter};
 pub use guard::{check_output_dir, resolve};
+pub use manifest::Manifest;
 pub use write::{CommitError, STAGING, Writer};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostic;
 use crate::paths::RelPath;
 
 /// The marker cairn leaves in folders it builds, so it never wipes a folder it did not
@@ -71,58 +74,14 @@ pub fn manifest_path(site_root: &Path, output: &Path) -> PathBuf {
         .join(format!("output-{key:016x}.manifest"))
 }
 
-/// Claims every file's path in `registry`; every collision is one error.
-pub fn claim_all(
-    registry: &mut Registry,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-    problems: &mut Diagnostics,
-) {
-    let claims = files
-        .iter()
-        .map(|f| (&f.path, &f.origin))
-        .chain(copies.iter().map(|c| (&c.path, &c.origin)));
-    for (path, origin) in claims {
-        if let Err(problem) = registry.claim(path, origin) {
-            problems.push(problem);
-        }
-    }
-}
-
-/// Writes `files` and `copies` into `output` through a [`Writer`]: all of them, or, if
-/// anything fails before the commit, none.
-pub fn write(
-    output: &Path,
-    manifest: Option<PathBuf>,
-    files: Vec<OutputFile>,
-    copies: Vec<CopiedFile>,
-) -> Result<WriteReport, Diagnostic> {
-    use rayon::prelude::*;
-    let writer = Writer::open(output, manifest).map_err(|error| staging_failed(output, &error))?;
-    files
-        .par_iter()
-        .try_for_each(|file| writer.put(&file.path, &file.bytes))
-        .map_err(|error| staging_failed(output, &error))?;
-    copies
-        .par_iter()
-        .try_for_each(|copy| {
-            writer.copy(&copy.path, &copy.source, copy.hash).map_err(|error| {
-                Diagnostic::error(format!(
-                    "cannot read {}: {}",
-                    copy.origin.name,
-                    crate::diagnostics::io_reason(&error)
-                ))
-                .in_file(copy.origin.name.to_string())
-                .help("check that the file exists and that cairn may read it; nothing in the output folder was changed")
-            })
-        })?;
-    writer
-        .commit()
-        .map_err(|failure| commit_failed(output, &failure))
+/// Opens the output folder for a build's files (see [`Writer::open`]), with the failure in
+/// the site's words.
+pub fn open(output: &Path, manifest: Option<PathBuf>) -> Result<Writer, Diagnostic> {
+    Writer::open(output, manifest).map_err(|error| staging_failed(output, &error))
 }
 
 /// A failure before the commit: nothing in the output folder changed.
-fn staging_failed(output: &Path, error: &std::io::Error) -> Diagnostic {
+pub(crate) fn staging_failed(output: &Path, error: &std::io::Error) -> Diagnostic {
     Diagnostic::error(format!(
         "cannot write the output folder {}: {}",
         output.display(),
@@ -131,8 +90,19 @@ fn staging_failed(output: &Path, error: &std::io::Error) -> Diagnostic {
     .help("nothing in it was changed; check that the folder is writable and the disk is not full")
 }
 
+/// What a failed commit's message starts with.
+const COMMIT_STOPPED: &str = "writing the output folder ";
+
+/// True when `problems` hold a commit that stopped after replacing files, so the output
+/// folder is not as it was.
+pub fn changed_the_output(problems: &crate::diagnostics::Diagnostics) -> bool {
+    problems
+        .iter()
+        .any(|problem| problem.message.starts_with(COMMIT_STOPPED))
+}
+
 /// A failure during the commit: say honestly how far it got.
-fn commit_failed(output: &Path, failure: &CommitError) -> Diagnostic {
+pub(crate) fn commit_failed(output: &Path, failure: &CommitError) -> Diagnostic {
     let at = failure
         .path
         .as_ref()
@@ -149,7 +119,7 @@ fn commit_failed(output: &Path, failure: &CommitError) -> Diagnostic {
         );
     }
     Diagnostic::error(format!(
-        "writing the output folder {} stopped{at}: {reason}",
+        "{COMMIT_STOPPED}{} stopped{at}: {reason}",
         output.display()
     ))
     .help(format!(

@@ -1,18 +1,22 @@
 //! Writing one build into the output folder without ever leaving it torn.
 //!
 //! Files arrive while the build runs ([`Writer::put`], from any thread). A file whose
-//! bytes are already on disk is left alone; any other is written to a staging folder
-//! inside the output folder, `.cairn-staging/`, so the files being served are not touched
+//! bytes are already on disk is left alone; any other is written beside its place under a
+//! hidden temporary name (`.name.cairn-staged`), so the files being served are not touched
 //! yet. Only [`Writer::commit`], called once every page has rendered, renames the staged
 //! files into place (a rename replaces a file whole: no reader ever sees half of one),
 //! removes files the build no longer makes and records the manifest. A build that fails
-//! before that drops the writer, which removes the staging folder: the previous output is
-//! exactly as it was. If the commit itself fails half-way (a full disk, a file that cannot
-//! be replaced), the error says how many files were already replaced, and the next
-//! successful build completes the rest.
+//! before that drops the writer, which removes what it staged and the folders it made: the
+//! previous output is exactly as it was. If the commit itself fails half-way (a full disk,
+//! a file that cannot be replaced), the error says how many files were already replaced,
+//! and the next successful build completes the rest. A build that is killed leaves hidden
+//! staged files, which the next build removes as files it does not make.
 //!
-//! The staging folder is one folder rather than a temporary name beside each file: a
-//! build that is killed leaves a single hidden folder, which the next build removes.
+//! Staging beside each file rather than in one folder keeps every folder the size the
+//! site gives it: file systems slow down creating and renaming thousands of files in one
+//! folder. A file whose folder cannot be made without removing something (a file that
+//! becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at the
+//! commit.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -29,8 +33,12 @@ use crate::sync::lock;
 const MARKER_TEXT: &str = "This folder is built by cairn; it is replaced on every build.\n";
 use crate::paths::RelPath;
 
-/// The folder, inside the output folder, that holds files until they are committed.
+/// The folder, inside the output folder, that holds the files that cannot be staged beside
+/// their place until they are committed.
 pub const STAGING: &str = ".cairn-staging";
+
+/// What a staged file's name ends with.
+const STAGED_SUFFIX: &str = ".cairn-staged";
 
 /// Why the commit failed, and how far it got.
 #[derive(Debug)]
@@ -54,12 +62,17 @@ pub struct Writer {
     previous: Manifest,
     /// What the new manifest records of files left unchanged.
     kept: Mutex<Vec<(RelPath, Entry)>>,
-    /// Files written to the staging folder: where they go, the staged file, its entry.
+    /// Files staged: where they go, the staged file, its entry.
     staged: Mutex<Vec<(RelPath, PathBuf, Entry)>>,
+    /// Folders known to be real folders, and those this build made (to remove them if it
+    /// fails).
+    folders: Mutex<Folders>,
     /// Every path this build makes, to find the stale ones.
     paths: Mutex<HashSet<RelPath>>,
     counter: AtomicUsize,
     committed: bool,
+    /// True when this writer made the output folder (a failed first build removes it).
+    made_output: bool,
 }
 
 impl Writer {
@@ -67,6 +80,7 @@ impl Writer {
     /// last build's manifest from `manifest` (kept outside the output, so it is never
     /// published) and clears what a killed build may have staged.
     pub fn open(output: &Path, manifest: Option<PathBuf>) -> std::io::Result<Writer> {
+        let made_output = !output.exists();
         std::fs::create_dir_all(output)?;
         let marker = output.join(MARKER);
         if !marker.is_file() {
@@ -74,7 +88,6 @@ impl Writer {
         }
         let staging = output.join(STAGING);
         remove_any(&staging)?;
-        std::fs::create_dir(&staging)?;
         Ok(Writer {
             output: output.to_path_buf(),
             previous: manifest.as_deref().map(Manifest::read).unwrap_or_default(),
@@ -82,9 +95,11 @@ impl Writer {
             staging,
             kept: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
+            folders: Mutex::default(),
             paths: Mutex::new(HashSet::new()),
             counter: AtomicUsize::new(0),
             committed: false,
+            made_output,
         })
     }
 
@@ -116,8 +131,14 @@ impl Writer {
             lock(&self.kept).push((path.clone(), entry));
             return Ok(());
         }
-        let number = self.counter.fetch_add(1, Ordering::Relaxed);
-        let staged = self.staging.join(number.to_string());
+        let staged = match self.folder_for(path)? {
+            true => target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name())),
+            false => {
+                std::fs::create_dir_all(&self.staging)?;
+                let number = self.counter.fetch_add(1, Ordering::Relaxed);
+                self.staging.join(number.to_string())
+            }
+        };
         std::fs::write(&staged, bytes)?;
         let entry = Entry {
             hash,
@@ -145,6 +166,43 @@ impl Writer {
         self.put(path, &bytes)
     }
 
+    /// Makes sure the folder of `path` is a real folder, making the missing part of it
+    /// (and remembering what it made); false when something other than a folder is in the
+    /// way, which only the commit may remove.
+    fn folder_for(&self, path: &RelPath) -> std::io::Result<bool> {
+        let dir = path.parent();
+        if dir.is_empty() {
+            return Ok(true);
+        }
+        let mut folders = lock(&self.folders);
+        if folders.real.contains(dir) {
+            return Ok(true);
+        }
+        let mut current = self.output.clone();
+        let mut prefix = String::new();
+        for name in dir.split('/') {
+            current.push(name);
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(name);
+            if folders.real.contains(&prefix) {
+                continue;
+            }
+            match std::fs::symlink_metadata(&current) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => return Ok(false),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::create_dir(&current)?;
+                    folders.made.push(current.clone());
+                }
+                Err(error) => return Err(error),
+            }
+            folders.real.insert(prefix.clone());
+        }
+        Ok(true)
+    }
+
     /// The metadata of `target` if it is a regular file inside the output folder, reached
     /// through real folders only (never a link leading elsewhere).
     fn regular_file(&self, target: &Path) -> Option<std::fs::Metadata> {
@@ -168,11 +226,12 @@ impl Writer {
             replaced,
             changed,
         };
-        // Folders first, one at a time (many files share them), then the renames.
+        // Folders first, one at a time (many files share them), for the files staged in the
+        // staging folder; then the renames.
         let mut made: HashSet<String> = HashSet::new();
-        for (path, _, _) in &staged {
+        for (path, from, _) in &staged {
             let dir = path.parent();
-            if !dir.is_empty() && !made.contains(dir) {
+            if from.starts_with(&self.staging) && !dir.is_empty() && !made.contains(dir) {
                 ensure_dir(&self.output, dir)
                     .map_err(|e| fail(e, Some(self.output.join(dir)), 0))?;
                 made.insert(dir.to_string());
@@ -228,12 +287,34 @@ impl Writer {
 }
 
 impl Drop for Writer {
-    /// A writer dropped without a commit leaves the output as it was.
+    /// A writer dropped without a commit leaves the output as it was: what it staged and
+    /// the folders it made are removed.
     fn drop(&mut self) {
         if !self.committed {
+            for (_, staged, _) in lock(&self.staged).drain(..) {
+                let _ = std::fs::remove_file(staged);
+            }
             let _ = std::fs::remove_dir_all(&self.staging);
+            let mut made = std::mem::take(&mut lock(&self.folders).made);
+            made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+            for dir in made {
+                let _ = std::fs::remove_dir(dir);
+            }
+            if self.made_output {
+                let _ = std::fs::remove_file(self.output.join(MARKER));
+                let _ = std::fs::remove_dir(&self.output);
+            }
         }
     }
+}
+
+/// The folders a writer has checked or made.
+#[derive(Default)]
+struct Folders {
+    /// Folders (below the output) known to be real folders.
+    real: HashSet<String>,
+    /// Folders this build made, to remove if it fails.
+    made: Vec<PathBuf>,
 }
 
 /// Removes whatever is at `path` (a link or file is removed, not followed).
@@ -429,7 +510,7 @@ mod tests {
             writer.put(&path(name), b"new").unwrap();
         }
         // One staged file vanishes, as when the disk fails under the build.
-        std::fs::remove_file(out.join(STAGING).join("1")).unwrap();
+        std::fs::remove_file(out.join(".b.html.cairn-staged")).unwrap();
         let error = writer.commit().unwrap_err();
         assert_eq!(error.changed, 3);
         assert!(error.replaced <= 2, "{error:?}");
@@ -456,10 +537,44 @@ mod tests {
     fn what_a_killed_build_staged_is_cleared() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        build(&out, &[("a.html", "A")]);
+        build(&out, &[("a.html", "A"), ("blog/b.html", "B")]);
         std::fs::create_dir_all(out.join(STAGING)).unwrap();
         std::fs::write(out.join(STAGING).join("7"), "half").unwrap();
-        build(&out, &[("a.html", "A")]);
+        std::fs::write(out.join("blog/.b.html.cairn-staged"), "half").unwrap();
+        build(&out, &[("a.html", "A"), ("blog/b.html", "B")]);
         assert!(!out.join(STAGING).exists());
+        assert!(!out.join("blog/.b.html.cairn-staged").exists());
+    }
+
+    #[test]
+    fn files_are_staged_beside_their_place_until_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("blog/a.html", "old")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        writer.put(&path("blog/a.html"), b"new").unwrap();
+        writer.put(&path("news/b.html"), b"B").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("blog/.a.html.cairn-staged")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("blog/a.html")).unwrap(),
+            "old"
+        );
+        assert!(
+            !out.join(STAGING).exists(),
+            "no file needed the staging folder"
+        );
+        writer.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("blog/a.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("blog/.a.html.cairn-staged").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("news/b.html")).unwrap(),
+            "B"
+        );
     }
 }

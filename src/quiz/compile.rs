@@ -2,7 +2,8 @@
 //!
 //! Stages, each reporting all it finds: YAML → shape ([`super::schema`]) → graph
 //! ([`super::graph`]) → the flow's tests (`walkthrough`) → links and Markdown,
-//! checked against the site when there is one. Only a flow without errors is compiled.
+//! checked against the site when there is one → the addresses of `exit` and `help`.
+//! Only a flow without errors is compiled.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -16,6 +17,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::{self, LinkTarget, MarkdownOptions};
 use crate::render::{self, SiteMarkdown};
 
+/// Where "Exit this page" leads when a flow does not say: the neutral page GOV.UK's own
+/// "Exit this page" component uses, a weather forecast anyone might be reading.
+pub const DEFAULT_EXIT: &str = "https://www.bbc.co.uk/weather";
+
 /// A flow without errors, ready to become pages.
 #[derive(Debug, Clone)]
 pub struct CompiledFlow {
@@ -25,6 +30,12 @@ pub struct CompiledFlow {
     pub title: String,
     /// `description` (empty when not given).
     pub description: String,
+    /// `intro` rendered from Markdown (sanitized), if given.
+    pub intro_html: Option<String>,
+    /// Where "Exit this page" leads: `exit`, or [`DEFAULT_EXIT`].
+    pub exit: String,
+    /// The links sensitive outcomes show, in order.
+    pub help: Vec<HelpLink>,
     /// Index of the first question.
     pub start: usize,
     /// Questions in file order.
@@ -42,12 +53,20 @@ pub struct Question {
     pub text: String,
     /// `help` rendered from Markdown (sanitized), if given.
     pub help_html: Option<String>,
+    /// `lead`: a short line shown above the question, if given.
+    pub lead: Option<String>,
+    /// Whether the page shows "Exit this page".
+    pub sensitive: bool,
     /// The answers in order.
     pub answers: Vec<Answer>,
     /// 1 + the shortest distance from the first question.
     pub step: usize,
     /// `step` + the longest chain of questions still ahead.
     pub max_steps: usize,
+    /// The one question leading here, where a Back link without JavaScript goes; `None`
+    /// for the first question, and where several questions lead here (Back then goes to
+    /// the first question).
+    pub parent: Option<usize>,
 }
 
 /// A compiled answer.
@@ -70,6 +89,22 @@ pub struct Outcome {
     pub body_html: String,
     /// Pages and headings to read next.
     pub read: Vec<ReadLink>,
+    /// Whether the page shows "Exit this page" and the flow's help links.
+    pub sensitive: bool,
+    /// The one question leading here, if only one does.
+    pub parent: Option<usize>,
+    /// `(question, answer)` by index along the one path that reaches this outcome; `None`
+    /// when several do.
+    pub path: Option<Vec<(usize, usize)>>,
+}
+
+/// A link of the flow's `help` list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLink {
+    /// The link's text.
+    pub label: String,
+    /// Its address, as written (checked: `https:`, `http:`, `tel:` or `mailto:`).
+    pub url: String,
 }
 
 /// A page or heading an outcome sends the reader to.
@@ -168,12 +203,22 @@ pub fn compile(
                 .collect()
         })
         .collect();
+    let intro = written.intro.as_ref().map(|intro| texts.markdown(intro));
+    let (exit, help) = addresses(&written, source, &mut problems);
     problems.sort();
+    let rendered = Rendered {
+        intro,
+        helps,
+        bodies,
+        reads,
+        exit,
+        help,
+    };
     let flow = match graph.start {
         Some(start)
             if !problems.has_errors() && graph.progress.len() == written.questions.len() =>
         {
-            Some(assemble(&written, &graph, start, key, helps, bodies, reads))
+            Some(assemble(&written, &graph, start, key, rendered))
         }
         _ => None,
     };
@@ -184,16 +229,113 @@ pub fn compile(
     }
 }
 
+/// What the compiler made of the flow's texts and addresses.
+struct Rendered {
+    intro: Option<String>,
+    helps: Vec<Option<String>>,
+    bodies: Vec<String>,
+    reads: Vec<Vec<ReadLink>>,
+    exit: String,
+    help: Vec<HelpLink>,
+}
+
+/// Schemes a `help` link may have: web pages, phone numbers (a helpline) and e-mail.
+const HELP_SCHEMES: &[&str] = &["https", "http", "tel", "mailto"];
+/// Schemes `exit` may have: it must lead to a web page.
+const EXIT_SCHEMES: &[&str] = &["https", "http"];
+
+/// Checks `exit` and the `help` links: `exit` (or [`DEFAULT_EXIT`]) and the help links
+/// whose address is sound. Also warns when help links are given but no outcome would
+/// show them.
+fn addresses(
+    written: &FlowSource,
+    source: &SourceFile,
+    problems: &mut Diagnostics,
+) -> (String, Vec<HelpLink>) {
+    let exit = written
+        .exit
+        .as_ref()
+        .and_then(|exit| address(exit, "exit", EXIT_SCHEMES, source, problems))
+        .unwrap_or_else(|| DEFAULT_EXIT.to_string());
+    let help: Vec<HelpLink> = written
+        .help
+        .iter()
+        .filter_map(|link| {
+            let url = address(link.url.as_ref()?, "url", HELP_SCHEMES, source, problems)?;
+            Some(HelpLink {
+                label: link.label.as_ref()?.value.trim().to_string(),
+                url,
+            })
+        })
+        .collect();
+    let shown = written
+        .outcomes
+        .iter()
+        .any(|o| o.sensitive.as_ref().is_some_and(|f| f.value));
+    if let Some(key) = &written.help_key
+        && !written.help.is_empty()
+        && !shown
+    {
+        problems.push(
+            Diagnostic::warning(
+                "no outcome shows these `help` links: none is marked `sensitive: true`",
+            )
+            .at(source, key.clone())
+            .help("add `sensitive: true` to the outcomes that should show them, or remove `help`"),
+        );
+    }
+    (exit, help)
+}
+
+/// The address in `text` when it is absolute and has one of `schemes`; otherwise reports
+/// why not and returns `None`.
+fn address(
+    text: &Text,
+    what: &str,
+    schemes: &[&str],
+    source: &SourceFile,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    let written = text.value.trim();
+    let allowed = schemes
+        .iter()
+        .map(|s| format!("`{s}:`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let problem = match url::Url::parse(written) {
+        Ok(url) if schemes.contains(&url.scheme()) => return Some(written.to_string()),
+        Ok(url) => Diagnostic::error(format!(
+            "`{what}` cannot be a `{}:` address",
+            url.scheme()
+        ))
+        .help(format!("use an address starting with one of {allowed}, e.g. `https://findahelpline.com/`")),
+        Err(_) => Diagnostic::error(format!("`{written}` is not a full address"))
+            .help(format!(
+                "write the whole address, starting with one of {allowed}, e.g. `https://findahelpline.com/`"
+            )),
+    };
+    problems.push(problem.at(source, text.range.clone()));
+    None
+}
+
 /// Builds the compiled flow from a flow known to have no errors.
 fn assemble(
     written: &FlowSource,
     graph: &graph::Graph,
     start: usize,
     key: &str,
-    helps: Vec<Option<String>>,
-    bodies: Vec<String>,
-    reads: Vec<Vec<ReadLink>>,
+    rendered: Rendered,
 ) -> CompiledFlow {
+    let Rendered {
+        intro,
+        helps,
+        bodies,
+        reads,
+        exit,
+        help,
+    } = rendered;
+    let lineage = &graph.lineage;
+    let flag = |f: &Option<schema::Flag>| f.as_ref().is_some_and(|f| f.value);
     let text = |t: &Option<Text>| {
         t.as_ref()
             .map(|t| t.value.trim().to_string())
@@ -221,6 +363,9 @@ fn assemble(
                 .collect(),
             step: graph.progress[index].0,
             max_steps: graph.progress[index].1,
+            lead: question.lead.as_ref().map(|l| l.value.trim().to_string()),
+            sensitive: flag(&question.sensitive),
+            parent: lineage.question_parents.get(index).copied().flatten(),
         })
         .collect();
     let outcomes = written
@@ -228,17 +373,24 @@ fn assemble(
         .iter()
         .zip(bodies)
         .zip(reads)
-        .map(|((outcome, body_html), read)| Outcome {
+        .enumerate()
+        .map(|(index, ((outcome, body_html), read))| Outcome {
             id: outcome.id.value.clone(),
             title: text(&outcome.title),
             body_html,
             read,
+            sensitive: flag(&outcome.sensitive),
+            parent: lineage.outcome_parents.get(index).copied().flatten(),
+            path: lineage.outcome_paths.get(index).cloned().flatten(),
         })
         .collect();
     CompiledFlow {
         key: key.to_string(),
         title: text(&written.title),
         description: text(&written.description),
+        intro_html: intro,
+        exit,
+        help,
         start,
         questions,
         outcomes,

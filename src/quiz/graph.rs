@@ -4,7 +4,8 @@
 //! acyclic graph in which every node is reachable from `start` and every question leads to
 //! at least one outcome. On such a graph the progress numbers are well defined: a question
 //! is at step 1 + its shortest distance from `start`, out of at most that step plus the
-//! longest chain of questions still ahead of it.
+//! longest chain of questions still ahead of it. So is what a page without JavaScript can
+//! say about the way there ([`Lineage`]): a node's one parent, and an outcome's one path.
 //!
 //! Every check is linear in the size of the flow, and so is the report: a generated flow of
 //! thousands of questions can have a problem at each of them (or a cycle through all of
@@ -97,9 +98,27 @@ pub struct Graph {
     pub start: Option<usize>,
     /// For each question, where each of its answers leads (`None`: names nothing).
     pub targets: Vec<Vec<Option<NodeRef>>>,
-    /// For each question, `(step, at most)` for "question k of at most n"; empty when the
-    /// graph has a cycle or no start, where the numbers mean nothing.
+    /// For each question, `(step, at most)`: its step on the shortest path from `start`,
+    /// and that step plus the longest chain of questions still ahead. Empty when the graph
+    /// has a cycle or no start, where the numbers mean nothing.
     pub progress: Vec<(usize, usize)>,
+    /// Where each node's way back leads; computed with `progress`, on acyclic graphs only.
+    pub lineage: Lineage,
+}
+
+/// What pages without JavaScript can say about the way to each node: its one parent (the
+/// target of a "Back" link that does not know the answers given), and for an outcome the
+/// one path that reaches it (the answers a page can list without being told them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lineage {
+    /// For each question, the only question with an answer leading to it; `None` for the
+    /// first question and for a question that several questions lead to.
+    pub question_parents: Vec<Option<usize>>,
+    /// For each outcome, the only question with an answer leading to it, if there is one.
+    pub outcome_parents: Vec<Option<usize>>,
+    /// For each outcome, `(question, answer)` along the one path from `start` that reaches
+    /// it; `None` when several paths do (two answers of one question count as two).
+    pub outcome_paths: Vec<Option<Vec<(usize, usize)>>>,
 }
 
 /// Checks ids and edges and builds the graph, reporting every problem into `problems`.
@@ -238,6 +257,7 @@ impl Checker<'_> {
             start,
             targets,
             progress: Vec::new(),
+            lineage: Lineage::default(),
         };
         let Some(start) = start else {
             return graph;
@@ -247,6 +267,7 @@ impl Checker<'_> {
         self.dead_ends(&graph);
         if acyclic {
             graph.progress = progress(&graph, start);
+            graph.lineage = lineage(&graph, start, self.flow.outcomes.len());
         }
         graph
     }
@@ -702,9 +723,83 @@ fn progress(graph: &Graph, start: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// Each node's one parent and each outcome's one path, on an acyclic graph.
+///
+/// Paths are counted from `start` in topological order (capped at 2: only "one" matters),
+/// remembering for each node an answer that leads to it from a reachable question. A node
+/// one path reaches has exactly one such answer, so its path is that answer's, walked back.
+fn lineage(graph: &Graph, start: usize, outcome_count: usize) -> Lineage {
+    let count = graph.targets.len();
+    let index = |node: NodeRef| match node {
+        NodeRef::Question(q) => q,
+        NodeRef::Outcome(o) => count + o,
+    };
+    let nodes = count + outcome_count;
+    // Distinct parent questions of each node: `None` none yet, `Some(Some(q))` one, `Some(None)` several.
+    let mut parents: Vec<Option<Option<usize>>> = vec![None; nodes];
+    let mut incoming = vec![0usize; count];
+    for (question, row) in graph.targets.iter().enumerate() {
+        for target in row.iter().flatten() {
+            let at = index(*target);
+            parents[at] = match parents[at] {
+                None => Some(Some(question)),
+                Some(Some(one)) if one == question => Some(Some(one)),
+                Some(_) => Some(None),
+            };
+            if let NodeRef::Question(next) = target {
+                incoming[*next] += 1;
+            }
+        }
+    }
+    let mut paths = vec![0u8; nodes];
+    let mut via: Vec<Option<(usize, usize)>> = vec![None; nodes];
+    paths[start] = 1;
+    // Kahn's algorithm: a question is taken once every question leading to it was.
+    let mut ready: Vec<usize> = (0..count).filter(|q| incoming[*q] == 0).collect();
+    while let Some(question) = ready.pop() {
+        for (answer, target) in graph.targets[question].iter().enumerate() {
+            let Some(target) = target else { continue };
+            let at = index(*target);
+            if paths[question] > 0 {
+                paths[at] = paths[at].saturating_add(paths[question]).min(2);
+                via[at] = Some((question, answer));
+            }
+            if let NodeRef::Question(next) = target {
+                incoming[*next] -= 1;
+                if incoming[*next] == 0 {
+                    ready.push(*next);
+                }
+            }
+        }
+    }
+    let outcome_paths = (0..outcome_count)
+        .map(|outcome| {
+            let mut at = count + outcome;
+            if paths[at] != 1 {
+                return None;
+            }
+            let mut path = Vec::new();
+            while let Some((question, answer)) = via[at] {
+                path.push((question, answer));
+                at = question;
+            }
+            path.reverse();
+            Some(path)
+        })
+        .collect();
+    let parent = |at: usize| parents[at].flatten();
+    Lineage {
+        question_parents: (0..count)
+            .map(|q| if q == start { None } else { parent(q) })
+            .collect(),
+        outcome_parents: (count..nodes).map(parent).collect(),
+        outcome_paths,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_url_safe;
+    use super::{Graph, Lineage, NodeRef, is_url_safe, lineage};
 
     #[test]
     fn url_safe_ids() {
@@ -714,5 +809,61 @@ mod tests {
         for id in ["", "-a", "A", "told them", "ü", "a/b", "a.b"] {
             assert!(!is_url_safe(id), "{id}");
         }
+    }
+
+    /// A graph of questions 0.. and outcomes, from `(question, [targets])` rows.
+    fn graph(rows: &[&[NodeRef]]) -> Graph {
+        Graph {
+            start: Some(0),
+            targets: rows
+                .iter()
+                .map(|row| row.iter().map(|t| Some(*t)).collect())
+                .collect(),
+            ..Graph::default()
+        }
+    }
+
+    #[test]
+    fn unique_parents_and_single_paths() {
+        use NodeRef::{Outcome as O, Question as Q};
+        // 0 → 1 | o0 | o0;  1 → 2 | 3;  2 → o1 | o2;  3 → 2 | o3
+        let g = graph(&[
+            &[Q(1), O(0), O(0)],
+            &[Q(2), Q(3)],
+            &[O(1), O(2)],
+            &[Q(2), O(3)],
+        ]);
+        let found = lineage(&g, 0, 4);
+        assert_eq!(
+            found,
+            Lineage {
+                // 2 has two parents (1 and 3): its Back link goes to the start.
+                question_parents: vec![None, Some(0), None, Some(1)],
+                // o0 has one parent (0), reached by two of its answers.
+                outcome_parents: vec![Some(0), Some(2), Some(2), Some(3)],
+                outcome_paths: vec![
+                    None, // two answers of 0 lead there
+                    None, // via 1 → 2 or 1 → 3 → 2
+                    None,
+                    Some(vec![(0, 0), (1, 1), (3, 1)]),
+                ],
+            }
+        );
+    }
+
+    #[test]
+    fn a_chain_has_one_path_everywhere() {
+        use NodeRef::{Outcome as O, Question as Q};
+        let g = graph(&[&[Q(1), O(0)], &[O(1), O(2)]]);
+        let found = lineage(&g, 0, 3);
+        assert_eq!(found.question_parents, vec![None, Some(0)]);
+        assert_eq!(
+            found.outcome_paths,
+            vec![
+                Some(vec![(0, 1)]),
+                Some(vec![(0, 0), (1, 0)]),
+                Some(vec![(0, 0), (1, 1)])
+            ]
+        );
     }
 }

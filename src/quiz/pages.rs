@@ -1,10 +1,12 @@
 //! Quiz pages: one static HTML page per question and outcome, and the flow as JSON.
 //!
-//! `/quiz/<name>/` is the first question, `/quiz/<name>/<id>/` every other question and
-//! every outcome. Answers are plain links, so the quiz works without JavaScript and the
-//! browser's back button and bookmarks just work; URLs name only the node, never the
-//! answers given. `/quiz/<name>/flow.json` carries the same flow for `quiz.js`, which runs
-//! it in place.
+//! `/quiz/<name>/` is the quiz's front page with its first question (the one page meant for
+//! search engines), `/quiz/<name>/<id>/` every other question and every outcome. Answers
+//! are plain links, so the quiz works without JavaScript and the browser's back button and
+//! bookmarks just work; URLs name only the node, never the answers given. Each page has a
+//! Back link to the node's one parent (else to the start), as the compiler worked out.
+//! `/quiz/<name>/flow.json` carries the same flow for `quiz.js`, which runs it in place,
+//! in one history entry.
 
 use serde::Serialize;
 use tera::Value;
@@ -105,6 +107,38 @@ impl Urls<'_> {
     fn link(&self, node: NodeRef) -> String {
         self.site.config.base_url.link(&self.path(node))
     }
+
+    /// Where a Back link without JavaScript leads: the one parent, else the first question.
+    fn back(&self, parent: Option<usize>) -> NodeRef {
+        NodeRef::Question(parent.unwrap_or(self.flow.start))
+    }
+
+    /// An outcome as templates and `flow.json` see it.
+    fn outcome(&self, index: usize) -> OutcomeValue<'_> {
+        let outcome = &self.flow.outcomes[index];
+        let back = self.back(outcome.parent);
+        let path = outcome.path.as_deref().unwrap_or_default();
+        OutcomeValue {
+            id: &outcome.id,
+            title: &outcome.title,
+            body: &outcome.body_html,
+            url: self.link(NodeRef::Outcome(index)),
+            sensitive: outcome.sensitive,
+            back_url: self.link(back),
+            back: self.id(back),
+            path: path
+                .iter()
+                .filter_map(|&(question, answer)| {
+                    let question = self.flow.questions.get(question)?;
+                    Some(PathStep {
+                        question: &question.text,
+                        answer: &question.answers.get(answer)?.label,
+                    })
+                })
+                .collect(),
+            read: outcome.read.iter().map(ReadValue::from).collect(),
+        }
+    }
 }
 
 /// A job for the quiz page at `site_path`, with the values every template gets.
@@ -140,6 +174,10 @@ fn page_jobs(
         key: &flow.key,
         title: &flow.title,
         description: &flow.description,
+        intro: flow.intro_html.as_deref(),
+        exit: &flow.exit,
+        help: flow.help.iter().map(HelpValue::from).collect(),
+        max_steps: flow.questions[flow.start].max_steps,
         start: &flow.questions[flow.start].id,
         url: base.link(urls.site_path),
         permalink: base.permalink(urls.site_path),
@@ -150,14 +188,20 @@ fn page_jobs(
     let common = (site, values, origin);
     for (index, question) in flow.questions.iter().enumerate() {
         let node = NodeRef::Question(index);
+        let is_start = index == flow.start;
+        let back = urls.back(question.parent);
         let value = QuestionValue {
             id: &question.id,
             question: &question.text,
             help: question.help_html.as_deref(),
+            lead: question.lead.as_deref(),
+            sensitive: question.sensitive,
             step: question.step,
             max_steps: question.max_steps,
             url: urls.link(node),
-            is_start: index == flow.start,
+            back_url: (!is_start).then(|| urls.link(back)),
+            back: (!is_start).then(|| urls.id(back)),
+            is_start,
             answers: question
                 .answers
                 .iter()
@@ -177,15 +221,9 @@ fn page_jobs(
             Err(problem) => problems.push(problem),
         }
     }
-    for (index, outcome) in flow.outcomes.iter().enumerate() {
+    for index in 0..flow.outcomes.len() {
         let node = NodeRef::Outcome(index);
-        let value = OutcomeValue {
-            id: &outcome.id,
-            title: &outcome.title,
-            body: &outcome.body_html,
-            url: urls.link(node),
-            read: outcome.read.iter().map(ReadValue::from).collect(),
-        };
+        let value = urls.outcome(index);
         match quiz_job(OUTCOME_TEMPLATE, &urls.path(node), common, &quiz) {
             Ok(mut job) => {
                 job.insert("outcome", Value::from_serializable(&value));
@@ -212,6 +250,10 @@ struct QuizValue<'a> {
     key: &'a str,
     title: &'a str,
     description: &'a str,
+    intro: Option<&'a str>,
+    exit: &'a str,
+    help: Vec<HelpValue<'a>>,
+    max_steps: usize,
     start: &'a str,
     url: String,
     permalink: String,
@@ -226,9 +268,13 @@ struct QuestionValue<'a> {
     id: &'a str,
     question: &'a str,
     help: Option<&'a str>,
+    lead: Option<&'a str>,
+    sensitive: bool,
     step: usize,
     max_steps: usize,
     url: String,
+    back_url: Option<String>,
+    back: Option<&'a str>,
     is_start: bool,
     answers: Vec<AnswerValue<'a>>,
 }
@@ -248,7 +294,33 @@ struct OutcomeValue<'a> {
     title: &'a str,
     body: &'a str,
     url: String,
+    sensitive: bool,
+    back_url: String,
+    back: &'a str,
+    path: Vec<PathStep<'a>>,
     read: Vec<ReadValue<'a>>,
+}
+
+/// One answer along the one path to an outcome.
+#[derive(Serialize)]
+struct PathStep<'a> {
+    question: &'a str,
+    answer: &'a str,
+}
+
+#[derive(Serialize)]
+struct HelpValue<'a> {
+    label: &'a str,
+    url: &'a str,
+}
+
+impl<'a> From<&'a super::compile::HelpLink> for HelpValue<'a> {
+    fn from(link: &'a super::compile::HelpLink) -> Self {
+        HelpValue {
+            label: &link.label,
+            url: &link.url,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -276,6 +348,9 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
     struct Data<'a> {
         title: &'a str,
         description: &'a str,
+        intro: Option<&'a str>,
+        exit: &'a str,
+        help: Vec<HelpValue<'a>>,
         start: &'a str,
         questions: Vec<QuestionData<'a>>,
         outcomes: Vec<OutcomeValue<'a>>,
@@ -286,8 +361,11 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
         url: String,
         question: &'a str,
         help: Option<&'a str>,
+        lead: Option<&'a str>,
+        sensitive: bool,
         step: usize,
         max_steps: usize,
+        back: Option<&'a str>,
         answers: Vec<AnswerData<'a>>,
     }
     #[derive(Serialize)]
@@ -298,6 +376,9 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
     let data = Data {
         title: &flow.title,
         description: &flow.description,
+        intro: flow.intro_html.as_deref(),
+        exit: &flow.exit,
+        help: flow.help.iter().map(HelpValue::from).collect(),
         start: &flow.questions[flow.start].id,
         questions: flow
             .questions
@@ -308,8 +389,11 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
                 url: urls.link(NodeRef::Question(index)),
                 question: &q.text,
                 help: q.help_html.as_deref(),
+                lead: q.lead.as_deref(),
+                sensitive: q.sensitive,
                 step: q.step,
                 max_steps: q.max_steps,
+                back: (index != flow.start).then(|| urls.id(urls.back(q.parent))),
                 answers: q
                     .answers
                     .iter()
@@ -320,17 +404,8 @@ fn data_json(flow: &CompiledFlow, urls: &Urls) -> String {
                     .collect(),
             })
             .collect(),
-        outcomes: flow
-            .outcomes
-            .iter()
-            .enumerate()
-            .map(|(index, o)| OutcomeValue {
-                id: &o.id,
-                title: &o.title,
-                body: &o.body_html,
-                url: urls.link(NodeRef::Outcome(index)),
-                read: o.read.iter().map(ReadValue::from).collect(),
-            })
+        outcomes: (0..flow.outcomes.len())
+            .map(|index| urls.outcome(index))
             .collect(),
     };
     // Serializing plain strings and numbers cannot fail; an empty object keeps quiz.js

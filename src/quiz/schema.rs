@@ -19,6 +19,15 @@ pub struct Text {
     pub range: Range<usize>,
 }
 
+/// A `true` or `false` value and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    /// The value.
+    pub value: bool,
+    /// Its byte range in the file.
+    pub range: Range<usize>,
+}
+
 /// A flow as written in its file.
 #[derive(Debug, Clone, Default)]
 pub struct FlowSource {
@@ -26,6 +35,14 @@ pub struct FlowSource {
     pub title: Option<Text>,
     /// `description`.
     pub description: Option<Text>,
+    /// `intro`: Markdown shown under the title on the quiz's first page.
+    pub intro: Option<Text>,
+    /// `exit`: where "Exit this page" leads, as written.
+    pub exit: Option<Text>,
+    /// `help`: links that sensitive outcomes show, in order.
+    pub help: Vec<HelpLinkSource>,
+    /// Where the `help` key is written, if it is.
+    pub help_key: Option<Range<usize>>,
     /// `start`: the id of the first question.
     pub start: Option<Text>,
     /// `nodes`, in file order.
@@ -45,6 +62,10 @@ pub struct QuestionSource {
     pub question: Option<Text>,
     /// `help`: Markdown.
     pub help: Option<Text>,
+    /// `lead`: a short line shown above the question.
+    pub lead: Option<Text>,
+    /// `sensitive`: the page shows "Exit this page".
+    pub sensitive: Option<Flag>,
     /// `answers`, in order.
     pub answers: Vec<AnswerSource>,
     /// Where the `answers` key is written, if it is.
@@ -71,6 +92,17 @@ pub struct OutcomeSource {
     pub body: Option<Text>,
     /// `read`: links to pages or headings, as written.
     pub read: Vec<Text>,
+    /// `sensitive`: the page shows "Exit this page" and the flow's help links.
+    pub sensitive: Option<Flag>,
+}
+
+/// One link of the flow's `help` list.
+#[derive(Debug, Clone)]
+pub struct HelpLinkSource {
+    /// `label`: the link's text.
+    pub label: Option<Text>,
+    /// `url`: where it leads, as written.
+    pub url: Option<Text>,
 }
 
 /// One flow test (`tests[i]`).
@@ -108,14 +140,18 @@ impl Step {
 const FLOW_KEYS: &[&str] = &[
     "title",
     "description",
+    "intro",
+    "exit",
+    "help",
     "start",
     "nodes",
     "outcomes",
     "tests",
 ];
-const QUESTION_KEYS: &[&str] = &["question", "help", "answers"];
+const QUESTION_KEYS: &[&str] = &["question", "lead", "help", "sensitive", "answers"];
 const ANSWER_KEYS: &[&str] = &["label", "next"];
-const OUTCOME_KEYS: &[&str] = &["title", "body", "read"];
+const OUTCOME_KEYS: &[&str] = &["title", "body", "read", "sensitive"];
+const HELP_LINK_KEYS: &[&str] = &["label", "url"];
 const TEST_KEYS: &[&str] = &["name", "answers", "outcome"];
 
 /// Reads the flow's shape out of its YAML tree, reporting every problem into `problems`.
@@ -153,6 +189,24 @@ impl Reader<'_> {
                         "description",
                         "describe the quiz in a sentence, or remove the key",
                     );
+                }
+                "intro" => {
+                    flow.intro = self.text(
+                        value,
+                        "intro",
+                        "write a line or two of Markdown to show under the title, or remove the key",
+                    );
+                }
+                "exit" => {
+                    flow.exit = self.text(
+                        value,
+                        "exit",
+                        "write the address \"Exit this page\" leads to, e.g. `exit: https://www.bbc.co.uk/weather`, or remove the key for that default",
+                    );
+                }
+                "help" => {
+                    flow.help_key = key_range(entries, "help");
+                    flow.help = self.help_links(value);
                 }
                 "start" => {
                     flow.start = self.text(
@@ -207,6 +261,8 @@ impl Reader<'_> {
                 id,
                 question: None,
                 help: None,
+                lead: None,
+                sensitive: None,
                 answers: Vec::new(),
             };
             if let Some(fields) = self.mapping(
@@ -227,11 +283,16 @@ impl Reader<'_> {
                                 "write help text in Markdown, or remove the key",
                             );
                         }
+                        "lead" => {
+                            question.lead = self.text(
+                                value,
+                                "lead",
+                                "write a short line to show above the question, e.g. `lead: First, a safety check`, or remove the key",
+                            );
+                        }
+                        "sensitive" => question.sensitive = self.flag(value, "sensitive"),
                         "answers" => {
-                            question.answers_key = fields
-                                .iter()
-                                .find(|(k, _)| k.kind == Kind::Str("answers".into()))
-                                .map(|(k, _)| k.range.clone());
+                            question.answers_key = key_range(fields, "answers");
                             question.answers = self.answers(value);
                         }
                         _ => {}
@@ -317,6 +378,7 @@ impl Reader<'_> {
                 title: None,
                 body: None,
                 read: Vec::new(),
+                sensitive: None,
             };
             if let Some(fields) = self.mapping(
                 body,
@@ -333,6 +395,7 @@ impl Reader<'_> {
                                 self.text(value, "body", "write the outcome's text in Markdown");
                         }
                         "read" => outcome.read = self.read_links(value),
+                        "sensitive" => outcome.sensitive = self.flag(value, "sensitive"),
                         _ => {}
                     }
                 }
@@ -374,6 +437,57 @@ impl Reader<'_> {
                 )
             })
             .collect()
+    }
+
+    fn help_links(&mut self, value: &Yaml) -> Vec<HelpLinkSource> {
+        let Some(items) = self.sequence(
+            value,
+            "`help`",
+            "write the help links as a list:\nhelp:\n  - { label: Find a helpline, url: \"https://findahelpline.com/\" }",
+        ) else {
+            return Vec::new();
+        };
+        let mut links = Vec::new();
+        for item in items {
+            let Some(fields) = self.mapping(
+                item,
+                "a help link",
+                "write a help link as `{ label: …, url: … }`",
+            ) else {
+                continue;
+            };
+            let mut link = HelpLinkSource {
+                label: None,
+                url: None,
+            };
+            for (field, value) in self.known_entries(fields, HELP_LINK_KEYS) {
+                match field.as_str() {
+                    "label" => link.label = self.text(value, "label", "write the link's text"),
+                    "url" => {
+                        link.url = self.text(
+                            value,
+                            "url",
+                            "write the address the link leads to, e.g. `https://findahelpline.com/`",
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            for (key, help) in [
+                ("label", "add `label: <the link's text>`"),
+                ("url", "add `url: <the address it leads to>`"),
+            ] {
+                if !has_key(fields, key, HELP_LINK_KEYS) {
+                    self.error(
+                        item.range.clone(),
+                        format!("this help link has no `{key}`"),
+                        help,
+                    );
+                }
+            }
+            links.push(link);
+        }
+        links
     }
 
     fn tests(&mut self, value: &Yaml) -> Vec<TestSource> {
@@ -531,6 +645,30 @@ impl Reader<'_> {
         }
     }
 
+    /// A `true` or `false`.
+    fn flag(&mut self, value: &Yaml, what: &str) -> Option<Flag> {
+        if let Kind::Bool(flag) = value.kind {
+            return Some(Flag {
+                value: flag,
+                range: value.range.clone(),
+            });
+        }
+        let message = if value.kind == Kind::Null {
+            format!("`{what}` is empty")
+        } else {
+            format!(
+                "`{what}` must be `true` or `false`, not {}",
+                value.describe()
+            )
+        };
+        self.error(
+            value.range.clone(),
+            message,
+            format!("write `{what}: true`, or remove the key (the default is `false`)"),
+        );
+        None
+    }
+
     /// An id written as a mapping key (URL-safety is checked with the graph).
     fn id(&mut self, key: &Yaml) -> Option<Text> {
         match key.scalar_text(self.source) {
@@ -586,6 +724,14 @@ impl Reader<'_> {
             );
         }
     }
+}
+
+/// Where `key` is written among `entries`.
+fn key_range(entries: &[(Yaml, Yaml)], key: &str) -> Option<Range<usize>> {
+    entries
+        .iter()
+        .find(|(k, _)| matches!(&k.kind, Kind::Str(name) if name == key))
+        .map(|(k, _)| k.range.clone())
 }
 
 /// True when `key` is written in `entries`, or misspelled as an unknown key whose closest

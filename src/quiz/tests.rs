@@ -774,3 +774,178 @@ fn no_input_makes_the_compiler_panic() {
         let _ = problems(&input);
     }
 }
+
+// ---- Intro, exit, help links, sensitive pages ---------------------------------------------
+
+/// `BASE` with the flow-level keys `extra` after `start`, lines 3 onwards.
+fn with_top(extra: &str) -> String {
+    changed("start: first\n", &format!("start: first\n{extra}"))
+}
+
+#[test]
+fn the_new_keys_compile_into_the_flow() {
+    let text = with_top(
+        "intro: Two *short* questions.\nexit: https://example.org/news\nhelp:\n  - { label: Call, url: \"tel:+100\" }\n  - { label: Directory, url: \"https://findahelpline.com/\" }\n",
+    )
+    .replace(
+        "    question: First?\n",
+        "    lead: First, a check\n    sensitive: true\n    question: First?\n",
+    )
+    .replace("    title: Done\n", "    title: Done\n    sensitive: true\n");
+    let source = SourceFile::new("content/quiz/f.yaml", text.as_str());
+    let result = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default());
+    assert!(
+        result.problems.is_empty(),
+        "{}",
+        result.problems.render(false)
+    );
+    let flow = result.flow.expect("compiled");
+    assert_eq!(
+        flow.intro_html.as_deref(),
+        Some("<p>Two <em>short</em> questions.</p>\n")
+    );
+    assert_eq!(flow.exit, "https://example.org/news");
+    assert_eq!(
+        flow.help
+            .iter()
+            .map(|h| (h.label.as_str(), h.url.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("Call", "tel:+100"),
+            ("Directory", "https://findahelpline.com/")
+        ]
+    );
+    assert_eq!(flow.questions[0].lead.as_deref(), Some("First, a check"));
+    assert!(flow.questions[0].sensitive && !flow.questions[1].sensitive);
+    assert!(flow.outcomes[0].sensitive && !flow.outcomes[1].sensitive);
+}
+
+#[test]
+fn without_the_new_keys_the_defaults_apply() {
+    let source = SourceFile::new("content/quiz/f.yaml", BASE);
+    let flow = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default())
+        .flow
+        .expect("compiled");
+    assert_eq!(flow.exit, super::compile::DEFAULT_EXIT);
+    assert!(flow.intro_html.is_none() && flow.help.is_empty());
+    assert!(!flow.questions[0].sensitive && flow.questions[0].lead.is_none());
+}
+
+#[test]
+fn parents_and_paths_are_compiled_for_back_links() {
+    let source = SourceFile::new("content/quiz/f.yaml", BASE);
+    let flow = compile(&source, "quiz/f.yaml", None, &MarkdownOptions::default())
+        .flow
+        .expect("compiled");
+    // `second`'s only parent is `first`; `done` is reached from both questions.
+    assert_eq!(flow.questions[0].parent, None);
+    assert_eq!(flow.questions[1].parent, Some(0));
+    assert_eq!(flow.outcomes[0].parent, None);
+    assert_eq!(flow.outcomes[0].path, None);
+    // `other`: only through "Yes" then "B".
+    assert_eq!(flow.outcomes[1].parent, Some(1));
+    assert_eq!(flow.outcomes[1].path, Some(vec![(0, 0), (1, 1)]));
+}
+
+#[test]
+fn new_keys_misspelled_or_mistyped_are_reported_where_written() {
+    let d = error(
+        &changed(
+            "    question: First?\n",
+            "    question: First?\n    sensitve: true\n",
+        ),
+        "unknown key `sensitve`",
+        6,
+        5,
+    );
+    assert!(
+        help(&d).starts_with("did you mean `sensitive`?"),
+        "{}",
+        help(&d)
+    );
+    let d = error(&with_top("hlep: []\n"), "unknown key `hlep`", 3, 1);
+    assert!(help(&d).starts_with("did you mean `help`?"), "{}", help(&d));
+    let d = error(
+        &changed(
+            "    title: Done\n",
+            "    title: Done\n    sensitive: maybe\n",
+        ),
+        "`sensitive` must be `true` or `false`, not text",
+        17,
+        16,
+    );
+    assert!(help(&d).contains("sensitive: true"), "{}", help(&d));
+    error(
+        &changed(
+            "    question: First?\n",
+            "    question: First?\n    lead:\n",
+        ),
+        "`lead` is empty",
+        6,
+        5,
+    );
+    error(
+        &with_top("intro: [a]\n"),
+        "`intro` must be text, not a list",
+        3,
+        8,
+    );
+    error(
+        &with_top("help: https://findahelpline.com/\n"),
+        "`help` must be a list, not text",
+        3,
+        7,
+    );
+    error(
+        &with_top("help:\n  - { label: Directory }\n"),
+        "this help link has no `url`",
+        4,
+        5,
+    );
+    error(
+        &with_top("help:\n  - { label: Directory, link: x }\n"),
+        "unknown key `link`",
+        4,
+        25,
+    );
+}
+
+#[test]
+fn addresses_must_be_full_and_of_a_safe_kind() {
+    let d = error(
+        &with_top("exit: bbc.co.uk/weather\n"),
+        "`bbc.co.uk/weather` is not a full address",
+        3,
+        7,
+    );
+    assert!(help(&d).contains("`https:`"), "{}", help(&d));
+    error(
+        &with_top("exit: \"javascript:alert(1)\"\n"),
+        "`exit` cannot be a `javascript:` address",
+        3,
+        7,
+    );
+    // A phone number is a fine help link, not a page to exit to.
+    error(
+        &with_top("exit: \"tel:+100\"\n"),
+        "`exit` cannot be a `tel:` address",
+        3,
+        7,
+    );
+    let text = with_top("help:\n  - { label: A, url: \"data:text/html,x\" }\n").replace(
+        "    title: Done\n",
+        "    title: Done\n    sensitive: true\n",
+    );
+    error(&text, "`url` cannot be a `data:` address", 4, 22);
+}
+
+#[test]
+fn help_links_no_outcome_shows_are_a_warning() {
+    let d = warning(
+        &with_top("help:\n  - { label: A, url: \"https://findahelpline.com/\" }\n"),
+        "no outcome shows these `help` links: none is marked `sensitive: true`",
+        3,
+        1,
+    );
+    assert!(help(&d).contains("sensitive: true"));
+}

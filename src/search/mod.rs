@@ -35,7 +35,8 @@ pub enum Entry {
 }
 
 /// Every searchable page and section in reading order: not drafts (they are not in the
-/// site) and not those with `search: false`; sections only when they have an `_index.md`.
+/// site) and not those with `search: false`; sections only when they have an `_index.md`
+/// and are published.
 pub fn searchable(site: &Site) -> Vec<Entry> {
     let mut out = Vec::new();
     if !site.sections.is_empty() {
@@ -49,7 +50,7 @@ fn walk(site: &Site, section: usize, out: &mut Vec<Entry>) {
     let mut stack = vec![section];
     while let Some(section) = stack.pop() {
         let entry = &site.sections[section];
-        if entry.source.is_some() && entry.front.search != Some(false) {
+        if entry.source.is_some() && entry.published && entry.front.search != Some(false) {
             out.push(Entry::Section(section));
         }
         out.extend(

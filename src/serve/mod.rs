@@ -20,10 +20,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::broadcast;
 
+use crate::BuildOptions;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::{BuildCache, RebuildStats};
+use crate::output::{Emitted, Emitter};
 use crate::search::{self, SearchSource};
-use crate::{BuildOptions, output};
 use served::{Reload, ServedSite};
 
 /// How long files must be quiet before a rebuild starts. Editors finish a save (write, or
@@ -175,19 +176,16 @@ impl Rebuilder {
     /// Builds the site through the cache and publishes the result.
     pub fn rebuild(&mut self) -> BuildOutcome {
         let started = Instant::now();
-        let generated = crate::generate(&self.options, &self.cache).and_then(|mut generated| {
-            let pending = self.search_files(&mut generated);
-            let mut problems = Diagnostics::default();
-            let files = (&generated.files, &generated.copies);
-            output::claim_all(
-                &mut generated.site.claims.clone(),
-                files.0,
-                files.1,
-                &mut problems,
-            );
-            problems.stop_on_errors()?;
-            Ok((generated, pending))
-        });
+        let emitter = Emitter::in_memory();
+        let generated =
+            crate::generate(&self.options, &self.cache, &emitter).and_then(|mut generated| {
+                let pending = self.search_files(&generated, &emitter);
+                if let Emitted::Memory { files, copies } = emitter.finish()? {
+                    generated.files = files;
+                    generated.copies = copies;
+                }
+                Ok((generated, pending))
+            });
         self.cache.finish_build(generated.is_ok());
         match generated {
             Ok((generated, pending)) => {
@@ -208,26 +206,28 @@ impl Rebuilder {
         }
     }
 
-    /// Adds the search index files to `generated`: the last ones while they still hold,
+    /// Hands the search index files to `emitter`: the last ones while they still hold,
     /// made now on the first build, and otherwise the last ones for the moment, with the
     /// sources of the new index to make once the pages are published.
-    fn search_files(&self, generated: &mut crate::Generated) -> Option<PendingIndex> {
+    fn search_files(
+        &self,
+        generated: &crate::Generated,
+        emitter: &Emitter,
+    ) -> Option<PendingIndex> {
         let sources = search::sources(&generated.site, &generated.markdown);
         let language = generated.site.config.language.clone();
         let memo = &self.cache.search;
         if let Some(files) = memo.reusable(&sources, &language) {
-            generated.files.extend(files);
+            emitter.files(files);
             return None;
         }
         let last = memo.last_files();
         if last.is_empty() {
-            generated
-                .files
-                .extend(search::index_remembering(sources, &language, memo));
+            emitter.files(search::index_remembering(sources, &language, memo));
             return None;
         }
         let stale = last.iter().map(|file| file.path.to_string()).collect();
-        generated.files.extend(last);
+        emitter.files(last);
         Some(PendingIndex {
             sources,
             language,

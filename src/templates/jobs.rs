@@ -76,7 +76,9 @@ pub fn check_template_names(site: &Site, templates: &Templates, problems: &mut D
     }
 }
 
-/// A job with the values every template gets: `site`, `current_path`, `current_url`.
+/// A job with the values every template gets: `site`, `current_path`, `current_url`, and
+/// `series` on the pages that are part of one (whatever stage makes their job: a quiz's
+/// first question can be a part too).
 pub(crate) fn job(
     template: String,
     (output, origin): (RelPath, Origin),
@@ -84,7 +86,7 @@ pub(crate) fn job(
     site: &Site,
     site_path: &str,
 ) -> Job {
-    Job {
+    let mut job = Job {
         template,
         output,
         origin,
@@ -99,7 +101,11 @@ pub(crate) fn job(
                 Value::from(site.config.base_url.permalink(site_path)),
             ),
         ],
+    };
+    if let Some(series) = values.series.get(site_path) {
+        job.insert("series", series.clone());
     }
+    job
 }
 
 /// The output file of a page at `site_path`, `<site_path>index.html`, checked.
@@ -147,7 +153,7 @@ pub fn site_jobs(site: &Site, values: &SiteValues, problems: &mut Diagnostics) -
         job.insert("page", values.pages[index].clone());
         jobs.push(job);
     }
-    for (index, section) in site.sections.iter().enumerate() {
+    for (index, section) in site.published_sections() {
         let template = section.front.template.as_ref().map_or_else(
             || {
                 if index == 0 {

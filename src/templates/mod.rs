@@ -231,7 +231,7 @@ fn load_diagnostics(error: &tera::Error, files: &HashMap<String, SourceFile>) ->
                         .map_or(source.text.len(), |(i, _)| line_start + i);
                     diagnostic
                         .at(source, start..start + carets)
-                        .help("fix the template; see the template reference in the README")
+                        .help("fix the template; see the template reference in the cairn guide")
                 }
                 None => diagnostic,
             },
@@ -251,7 +251,7 @@ fn template_diagnostic(error: &tera::Error, files: &HashMap<String, SourceFile>)
             match files.get(report.filename()) {
                 Some(source) => Diagnostic::error(message)
                     .at(source, report.span().range.clone())
-                    .help("fix the template; see the template reference in the README"),
+                    .help("fix the template; see the template reference in the cairn guide"),
                 None => Diagnostic::error(message).in_file(report.filename().to_string()),
             }
         }

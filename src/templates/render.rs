@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -21,7 +22,7 @@ use super::jobs::Job;
 use super::value_hash::{ValueHasher, ValueHashes};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::memo::Memo;
-use crate::output::OutputFile;
+use crate::output::{Emitter, OutputFile};
 use crate::sync::lock;
 
 /// Pages rendered by earlier builds, by output path, with what they were made from.
@@ -98,36 +99,40 @@ impl PageMemo {
     }
 }
 
-/// Renders every job, in parallel, through the memo; every template error is reported.
+/// Renders every job, in parallel, through the memo, and hands each page to `emitter` as
+/// soon as it is rendered (so a build holds only the pages it is working on); every
+/// template error is reported.
 pub fn render(
     jobs: Vec<Job>,
     templates: &Templates,
     memo: &PageMemo,
+    emitter: &Emitter,
     problems: &mut Diagnostics,
-) -> (Vec<OutputFile>, Stats) {
-    let results: Vec<(Result<OutputFile, Diagnostic>, bool)> = if memo.entries.is_on() {
-        render_remembering(&jobs, templates, memo)
+) -> Stats {
+    let found = Mutex::new(Diagnostics::default());
+    let rendered = AtomicUsize::new(0);
+    let reused = AtomicUsize::new(0);
+    let take = |result: Result<OutputFile, Diagnostic>, was_reused: bool| match result {
+        Ok(file) => {
+            let count = if was_reused { &reused } else { &rendered };
+            count.fetch_add(1, Ordering::Relaxed);
+            emitter.file(file);
+        }
+        Err(problem) => lock(&found).push(problem),
+    };
+    if memo.entries.is_on() {
+        render_remembering(&jobs, templates, memo, &take);
     } else {
         jobs.into_par_iter()
-            .map(|job| (render_one(job, templates), false))
-            .collect()
-    };
-    let mut files = Vec::with_capacity(results.len());
-    let mut stats = Stats::default();
-    for (result, reused) in results {
-        match result {
-            Ok(file) => {
-                if reused {
-                    stats.reused += 1;
-                } else {
-                    stats.rendered += 1;
-                }
-                files.push(file);
-            }
-            Err(problem) => problems.push(problem),
-        }
+            .for_each(|job| take(render_one(job, templates), false));
     }
-    (files, stats)
+    let mut found = found.into_inner().unwrap_or_default();
+    found.sort();
+    problems.extend(found);
+    Stats {
+        rendered: rendered.into_inner(),
+        reused: reused.into_inner(),
+    }
 }
 
 fn render_one(job: Job, templates: &Templates) -> Result<OutputFile, Diagnostic> {
@@ -147,7 +152,8 @@ fn render_remembering(
     jobs: &[Job],
     templates: &Templates,
     memo: &PageMemo,
-) -> Vec<(Result<OutputFile, Diagnostic>, bool)> {
+    take: &(dyn Fn(Result<OutputFile, Diagnostic>, bool) + Sync),
+) {
     let generation = templates.generation();
     let lookup = templates.lookup();
     let hashes = &memo.hashes;
@@ -164,45 +170,42 @@ fn render_remembering(
         lock(&verdicts).insert(key, verdict);
         verdict
     };
-    jobs.par_iter()
-        .map(|job| {
-            let fingerprint = job_fingerprint(job, generation, hashes);
-            let file = |bytes| OutputFile {
-                path: job.output.clone(),
-                bytes,
-                origin: job.origin.clone(),
+    jobs.par_iter().for_each(|job| {
+        let fingerprint = job_fingerprint(job, generation, hashes);
+        let file = |bytes| OutputFile {
+            path: job.output.clone(),
+            bytes,
+            origin: job.origin.clone(),
+        };
+        let key = job.output.to_string();
+        // Checked outside the memo's lock: the lookups take a while.
+        if let Some(remembered) = memo.entries.get(&key)
+            && remembered.fingerprint == fingerprint
+            && still_holds(&remembered.lookups)
+        {
+            return take(Ok(file(remembered.html.clone())), true);
+        }
+        let (result, found) = deps::record(|| templates.render(&job.template, &job.context()));
+        let html = match result {
+            Ok(html) => bytes::Bytes::from(html.into_bytes()),
+            Err(problem) => return take(Err(problem), false),
+        };
+        let lookups: Option<Lookups> = found
+            .into_iter()
+            .map(|dependency| {
+                lookup_hash(lookup.as_deref(), &dependency, hashes).map(|hash| (dependency, hash))
+            })
+            .collect();
+        if let Some(lookups) = lookups {
+            let remembered = Remembered {
+                fingerprint,
+                lookups: memo.shared_list(lookups),
+                html: html.clone(),
             };
-            let key = job.output.to_string();
-            // Checked outside the memo's lock: the lookups take a while.
-            if let Some(remembered) = memo.entries.get(&key)
-                && remembered.fingerprint == fingerprint
-                && still_holds(&remembered.lookups)
-            {
-                return (Ok(file(remembered.html.clone())), true);
-            }
-            let (result, found) = deps::record(|| templates.render(&job.template, &job.context()));
-            let html = match result {
-                Ok(html) => bytes::Bytes::from(html.into_bytes()),
-                Err(problem) => return (Err(problem), false),
-            };
-            let lookups: Option<Lookups> = found
-                .into_iter()
-                .map(|dependency| {
-                    lookup_hash(lookup.as_deref(), &dependency, hashes)
-                        .map(|hash| (dependency, hash))
-                })
-                .collect();
-            if let Some(lookups) = lookups {
-                let remembered = Remembered {
-                    fingerprint,
-                    lookups: memo.shared_list(lookups),
-                    html: html.clone(),
-                };
-                memo.entries.insert(key, Arc::new(remembered));
-            }
-            (Ok(file(html)), false)
-        })
-        .collect()
+            memo.entries.insert(key, Arc::new(remembered));
+        }
+        take(Ok(file(html)), false);
+    });
 }
 
 fn job_fingerprint(job: &Job, generation: u64, hashes: &ValueHashes) -> u64 {

@@ -16,7 +16,7 @@ use tera::Value;
 use super::functions::SiteLookup;
 use super::value_hash::ValueHasher;
 use crate::assets::AssetMap;
-use crate::content::{Page, Section, Site, TagTerm};
+use crate::content::{Page, PartGroup, PartTarget, Section, Site, TagTerm};
 use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::memo::Memo;
 use crate::render::SiteMarkdown;
@@ -56,6 +56,9 @@ pub struct SiteContext<'a> {
     pub has_feed: bool,
     /// Whether `/tags/` exists (some page has a tag).
     pub has_tags: bool,
+    /// The year for a copyright line: of the newest `date` or `updated` in front matter,
+    /// else the current one (a site without dates is published now).
+    pub year: i16,
     /// The home page's share image (absolute URL), for pages that have none of their own.
     pub image: &'a str,
 }
@@ -75,6 +78,8 @@ pub struct ShareImages {
 pub struct LinkContext {
     /// Title.
     pub title: String,
+    /// `short_title` from front matter, else the title.
+    pub short_title: String,
     /// Root-relative URL.
     pub url: String,
     /// Absolute URL.
@@ -98,6 +103,7 @@ pub struct TagContext {
 struct PageSummary<'a> {
     key: &'a str,
     title: &'a str,
+    short_title: &'a str,
     description: &'a str,
     url: String,
     permalink: String,
@@ -237,14 +243,18 @@ pub struct SiteValues {
     pub tags: Value,
     /// One value per term, by index in `site.tags`.
     pub terms: Vec<Value>,
+    /// `series` of every part of a series, by its site path (see [`series_values`]).
+    pub series: HashMap<String, Value>,
 }
 
 impl SiteValues {
     /// Builds every template value of the site, with its share `images`, taking from `memo`
-    /// what an earlier build made from the same inputs.
+    /// what an earlier build made from the same inputs. `quiz_titles` names each quiz flow
+    /// by its content key.
     pub fn build(
         site: &Site,
         rendered: &SiteMarkdown,
+        quiz_titles: &HashMap<String, String>,
         images: &ShareImages,
         memo: &ValueMemo,
     ) -> SiteValues {
@@ -263,6 +273,7 @@ impl SiteValues {
             has_feed: site.pages.iter().any(|p| p.date.is_some()),
             has_tags: !site.tags.is_empty(),
             sri: site.config.sri,
+            year: site_year(site),
             image: image_of(&images.sections, 0),
         });
         let tag_contexts: HashMap<&str, TagContext> = site
@@ -289,7 +300,13 @@ impl SiteValues {
         let section_links: Vec<LinkContext> = site
             .sections
             .iter()
-            .map(|s| link(site, &s.title, &s.site_path))
+            .map(|s| {
+                link(
+                    site,
+                    (&s.title, s.front.short_title.as_deref()),
+                    &s.site_path,
+                )
+            })
             .collect();
         let pages: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
@@ -304,7 +321,8 @@ impl SiteValues {
                 memo.value(key, &[md], make)
             })
             .collect();
-        let sections: Vec<Value> = (0..site.sections.len())
+        let series = series_values(site, quiz_titles);
+        let mut sections: Vec<Value> = (0..site.sections.len())
             .map(|index| {
                 section_value(
                     site,
@@ -316,6 +334,13 @@ impl SiteValues {
                 )
             })
             .collect();
+        // The section that sets a series carries it, for pages outside it (a 404 page, say).
+        for set in &site.series {
+            if let Some(value) = series.get(&site.sections[set.section].site_path) {
+                let with = with_fields(&sections[set.section], vec![("series", value.clone())]);
+                sections[set.section] = with;
+            }
+        }
         let terms: Vec<Value> = site
             .tags
             .iter()
@@ -351,6 +376,7 @@ impl SiteValues {
             sections,
             tags: Value::from(tags),
             terms,
+            series,
         }
     }
 
@@ -382,12 +408,113 @@ impl SiteValues {
     }
 }
 
-fn link(site: &Site, title: &str, site_path: &str) -> LinkContext {
+/// A link to `site_path`, named by a title and maybe a short title.
+fn link(site: &Site, (title, short): (&str, Option<&str>), site_path: &str) -> LinkContext {
     LinkContext {
         title: title.to_string(),
+        short_title: short.unwrap_or(title).to_string(),
         url: site.config.base_url.link(site_path),
         permalink: site.config.base_url.permalink(site_path),
     }
+}
+
+/// `series` in the templates of each part of every series, by the part's site path:
+/// `title` and `url` (the first part's), `number` and `total`, `group` (`label`, `number`,
+/// `count`, for "Reason 3 of 8") or none, `previous` and `next` links or none, and `parts`,
+/// every part as `{title, short_title, url, number, group}` (one list, shared by the parts).
+pub fn series_values(site: &Site, quiz_titles: &HashMap<String, String>) -> HashMap<String, Value> {
+    let mut values = HashMap::new();
+    for series in &site.series {
+        let links: Vec<(LinkContext, String)> = series
+            .parts
+            .iter()
+            .map(|part| part_link(site, part.target, quiz_titles))
+            .collect();
+        let parts: Vec<Value> = series
+            .parts
+            .iter()
+            .zip(&links)
+            .enumerate()
+            .map(|(index, (part, (link, _)))| {
+                let mut map = tera::Map::new();
+                map.insert("title".into(), link.title.clone().into());
+                map.insert("short_title".into(), link.short_title.clone().into());
+                map.insert("url".into(), link.url.clone().into());
+                map.insert("number".into(), (index + 1).into());
+                map.insert("group".into(), group_value(part.group.as_ref()));
+                Value::from(map)
+            })
+            .collect();
+        let parts = Value::from(parts);
+        let neighbour = |index: Option<usize>| {
+            index
+                .and_then(|i| links.get(i))
+                .map_or_else(Value::none, |(link, _)| Value::from_serializable(link))
+        };
+        for (index, (part, (_, site_path))) in series.parts.iter().zip(&links).enumerate() {
+            let mut map = tera::Map::new();
+            map.insert("title".into(), series.title.clone().into());
+            map.insert("url".into(), links[0].0.url.clone().into());
+            map.insert("number".into(), (index + 1).into());
+            map.insert("total".into(), series.parts.len().into());
+            map.insert("group".into(), group_value(part.group.as_ref()));
+            map.insert("previous".into(), neighbour(index.checked_sub(1)));
+            map.insert("next".into(), neighbour(Some(index + 1)));
+            map.insert("parts".into(), parts.clone());
+            values.insert(site_path.clone(), Value::from(map));
+        }
+    }
+    values
+}
+
+/// A part's link and site path.
+fn part_link(
+    site: &Site,
+    target: PartTarget,
+    quiz_titles: &HashMap<String, String>,
+) -> (LinkContext, String) {
+    match target {
+        PartTarget::Section(i) => {
+            let section = &site.sections[i];
+            let title = (section.title.as_str(), section.front.short_title.as_deref());
+            (
+                link(site, title, &section.site_path),
+                section.site_path.clone(),
+            )
+        }
+        PartTarget::Page(i) => (page_link(site, i), site.pages[i].site_path.clone()),
+        PartTarget::Flow(i) => {
+            let flow = &site.flows[i];
+            let title = quiz_titles
+                .get(&flow.key)
+                .map_or(flow.key.as_str(), String::as_str);
+            (
+                link(site, (title, None), &flow.site_path),
+                flow.site_path.clone(),
+            )
+        }
+    }
+}
+
+fn group_value(group: Option<&PartGroup>) -> Value {
+    group.map_or_else(Value::none, |group| {
+        let mut map = tera::Map::new();
+        map.insert("label".into(), group.label.clone().into());
+        map.insert("number".into(), group.number.into());
+        map.insert("count".into(), group.count.into());
+        Value::from(map)
+    })
+}
+
+/// A link to the page `index`.
+fn page_link(site: &Site, index: usize) -> LinkContext {
+    let page = &site.pages[index];
+    let front = &page.front;
+    link(
+        site,
+        (&front.title.value, front.short_title.as_deref()),
+        &page.site_path,
+    )
 }
 
 fn tag_context(site: &Site, term: &TagTerm) -> TagContext {
@@ -396,6 +523,20 @@ fn tag_context(site: &Site, term: &TagTerm) -> TagContext {
         slug: term.slug.clone(),
         url: site.config.base_url.link(&term.site_path),
     }
+}
+
+/// The year of the newest date in the site's front matter, else the current year (UTC).
+fn site_year(site: &Site) -> i16 {
+    let utc = jiff::tz::TimeZone::UTC;
+    site.pages
+        .iter()
+        .flat_map(|page| [&page.date, &page.updated])
+        .flatten()
+        .map(|date| date.timestamp)
+        .max()
+        .unwrap_or_else(jiff::Timestamp::now)
+        .to_zoned(utc)
+        .year()
 }
 
 /// Minutes to read `words` words, at least one.
@@ -428,6 +569,11 @@ fn page_summary<'a>(
     PageSummary {
         key: &page.key,
         title: &page.front.title.value,
+        short_title: page
+            .front
+            .short_title
+            .as_deref()
+            .unwrap_or(&page.front.title.value),
         description: page.front.description.as_deref().unwrap_or(""),
         url: site.config.base_url.link(&page.site_path),
         permalink: site.config.base_url.permalink(&page.site_path),
@@ -489,17 +635,9 @@ struct PageLinks {
 fn page_links(site: &Site, index: usize, section_links: &[LinkContext]) -> PageLinks {
     let page = &site.pages[index];
     let (previous, next) = site.neighbours(index);
-    let neighbour = |i: Option<usize>| {
-        i.map(|i| {
-            link(
-                site,
-                &site.pages[i].front.title.value,
-                &site.pages[i].site_path,
-            )
-        })
-    };
+    let neighbour = |i: Option<usize>| i.map(|i| page_link(site, i));
     let mut breadcrumbs = breadcrumbs(site, page.section, section_links);
-    breadcrumbs.push(link(site, &page.front.title.value, &page.site_path));
+    breadcrumbs.push(page_link(site, index));
     PageLinks {
         previous: neighbour(previous),
         next: neighbour(next),
@@ -553,6 +691,7 @@ fn section_value(
     struct SectionBase<'a> {
         key: &'a str,
         title: &'a str,
+        short_title: &'a str,
         description: &'a str,
         url: &'a str,
         permalink: &'a str,
@@ -568,6 +707,7 @@ fn section_value(
     let base = Value::from_serializable(&SectionBase {
         key: &section.key,
         title: &section.title,
+        short_title: &own.short_title,
         description: section.front.description.as_deref().unwrap_or(""),
         url: &own.url,
         permalink: &own.permalink,
@@ -587,6 +727,7 @@ fn section_value(
     let subsections: Vec<Value> = section
         .subsections
         .iter()
+        .filter(|i| site.sections[**i].published)
         .map(|i| {
             let sub = &site.sections[*i];
             let mut map = tera::Map::new();

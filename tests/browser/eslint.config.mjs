@@ -1,5 +1,6 @@
 // ESLint for every script of the project: the themes' browser scripts, the live-reload
-// script `cairn serve` injects, and the Node scripts of the browser tests and benchmarks.
+// script `cairn serve` injects, and the Node scripts of the browser and host tests and the
+// benchmarks.
 // `npm run lint` runs it from the repository's root (ESLint lints nothing outside the folder
 // it runs in), so the paths below are relative to that root.
 import js from '@eslint/js';
@@ -26,7 +27,7 @@ export default [
   {
     // Node scripts (ES modules) that drive the browser; code they pass to page.evaluate
     // runs in the page, so browser globals are known there too.
-    files: ['tests/browser/**/*.mjs', 'bench/**/*.mjs'],
+    files: ['tests/browser/**/*.mjs', 'tests/hosts/**/*.mjs', 'bench/**/*.mjs'],
     languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
     rules,
   },

@@ -209,6 +209,8 @@ describe('search', () => {
     try {
       const tab = await touch.newPage();
       await tab.goto(server.url);
+      // On a phone the box waits behind the header's search button.
+      await tab.tap('[data-header-toggle="search"]');
       await tab.tap('#cairn-search-input');
       await tab.fill('#cairn-search-input', 'rehash');
       await tab.waitForFunction(() => document.querySelector('#cairn-search-results').dataset.query === 'rehash');

@@ -8,6 +8,7 @@ const PAGE_TYPES = {
   home: '',
   reason: 'reasons/healing/',
   section: 'reasons/',
+  experts: 'experts/',
   faq: 'faq/',
   'cheat-sheet': 'cheat-sheet/',
   'tag-list': 'tags/',
@@ -51,14 +52,16 @@ for (const theme of ['default', 'paper']) {
       }
     }
 
-    test('screenshots at 390 and 1280 px', async () => {
+    test('screenshots at 320, 390 and 1280 px, light and dark', async () => {
       const dir = screenshotDir();
-      for (const width of [390, 1280]) {
-        for (const [name, path] of Object.entries(PAGE_TYPES)) {
-          const { context, page } = await openPage(browser, { width, height: 900 });
-          await page.goto(server.url + path);
-          await page.screenshot({ path: join(dir, `${theme}-${name}-${width}.png`), fullPage: true });
-          await context.close();
+      for (const colorScheme of ['light', 'dark']) {
+        for (const width of [320, 390, 1280]) {
+          for (const [name, path] of Object.entries(PAGE_TYPES)) {
+            const { context, page } = await openPage(browser, { width, height: 900, colorScheme });
+            await page.goto(server.url + path);
+            await page.screenshot({ path: join(dir, `${theme}-${colorScheme}-${name}-${width}.png`), fullPage: true });
+            await context.close();
+          }
         }
       }
     });

@@ -138,11 +138,13 @@ fn sections_sort_and_paginate_and_pages_link_neighbours() {
     assert_eq!(second.attr("a[rel=prev]", "href"), "/guide/blog/the-third/");
     assert_eq!(second.attr("a[rel=next]", "href"), "/guide/blog/first/");
     let crumbs: Vec<String> = second
-        .all(".breadcrumbs a")
+        .all(".breadcrumbs li a")
         .iter()
         .map(|a| a.text().collect())
         .collect();
     assert_eq!(crumbs, vec!["Home", "Blog", "Second post"]);
+    // Phones show only the way back up, by the section's short title.
+    assert_eq!(second.text(".breadcrumbs-up"), "← Blog");
 }
 
 #[test]
@@ -286,4 +288,226 @@ fn a_theme_can_extend_another() {
         .collect();
     assert!(assets.iter().any(|a| a.starts_with("child.")), "{assets:?}");
     assert!(assets.iter().any(|a| a.starts_with("site.")), "{assets:?}");
+}
+
+/// A site of pages with code blocks in several languages.
+fn code_site() -> TestSite {
+    let site = TestSite::minimal();
+    for (i, (lang, code)) in [
+        ("rust", "fn main() {\n    println!(\"<hi>\");\n}\n"),
+        ("python", "def f(x):\n    return x * 2  # twice\n"),
+        ("js", "const a = 1;\n"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            &format!("content/p{i}.md"),
+            &format!("---\ntitle: P{i}\n---\nText.\n\n```{lang}\n{code}```\n"),
+        );
+    }
+    site
+}
+
+#[test]
+fn highlighted_code_kept_between_builds_gives_the_same_pages() {
+    let site = code_site();
+    site.build();
+    let cold = snapshot(&site.public());
+    let kept = site.root().join(".cairn/highlight");
+    let blocks: Vec<_> = walkdir::WalkDir::new(&kept)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(blocks.len(), 3, "one kept block per highlighted block");
+    std::fs::remove_dir_all(site.public()).unwrap();
+    site.build();
+    assert_eq!(
+        cold,
+        snapshot(&site.public()),
+        "a warm build writes the same bytes"
+    );
+
+    // The warm build really reads the kept blocks: a block of the right shape is used…
+    let rust = blocks
+        .iter()
+        .find(|b| {
+            std::fs::read_to_string(b.path())
+                .unwrap()
+                .contains("println")
+        })
+        .unwrap()
+        .path()
+        .to_path_buf();
+    std::fs::write(&rust, "<span class=\"hl-source\">KEPT</span>").unwrap();
+    // (The output removed first: a cache is not an input, so with the output in place and
+    // the inputs older than a second, the build would rightly have nothing to do.)
+    std::fs::remove_dir_all(site.public()).unwrap();
+    site.build();
+    assert!(site.read("p0/index.html").contains("KEPT"));
+    // …and anything else is highlighted again, so the cache cannot inject markup.
+    std::fs::write(&rust, "<script>alert(1)</script>").unwrap();
+    std::fs::remove_dir_all(site.public()).unwrap();
+    site.build();
+    let page = site.read("p0/index.html");
+    assert!(
+        !page.contains("alert(1)") && page.contains("println"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_build_failing_in_the_page_stage_leaves_the_output_as_it_was() {
+    // Pages are staged as they are rendered; one page whose template fails at render time
+    // must still leave no trace once the build stops.
+    let site = TestSite::fixture("basic");
+    site.build();
+    let before = snapshot(&site.public());
+    site.write(
+        "templates/fails.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"nowhere.md\") %}{{ p.title }}{% endblock content %}",
+    );
+    for i in 0..30 {
+        site.write(
+            &format!("content/more/p{i}.md"),
+            &format!("---\ntitle: P{i}\n---\nText {i}.\n"),
+        );
+    }
+    site.write(
+        "content/more/zz.md",
+        "---\ntitle: Fails\ntemplate: fails.html\n---\nText.\n",
+    );
+    let problems = site.build_err();
+    assert!(
+        problems.iter().any(|p| p.message.contains("nowhere.md")),
+        "{}",
+        problems.render(false)
+    );
+    assert_eq!(
+        before,
+        snapshot(&site.public()),
+        "nothing staged is left behind"
+    );
+}
+
+#[test]
+fn a_build_written_to_disk_is_the_build_kept_in_memory() {
+    for fixture in ["basic", "quiz"] {
+        let site = TestSite::fixture(fixture);
+        site.build();
+        let on_disk = snapshot(&site.public());
+        let kept = cairn::build_in_memory(&site.options(), &cairn::incremental::BuildCache::off())
+            .unwrap_or_else(|problems| panic!("{}", problems.render(false)));
+        let mut in_memory: Vec<(String, Vec<u8>)> = kept
+            .files
+            .iter()
+            .map(|f| (f.path.to_string(), f.bytes.to_vec()))
+            .chain(
+                kept.copies
+                    .iter()
+                    .map(|c| (c.path.to_string(), std::fs::read(&c.source).unwrap())),
+            )
+            .collect();
+        in_memory.push((
+            ".cairn-build".into(),
+            std::fs::read(site.public().join(".cairn-build")).unwrap(),
+        ));
+        in_memory.sort();
+        assert_eq!(on_disk, in_memory, "{fixture}");
+    }
+}
+
+#[test]
+fn a_file_edited_by_hand_in_the_output_is_rewritten() {
+    let site = TestSite::fixture("basic");
+    site.build();
+    let page = site.public().join("about/index.html");
+    let original = std::fs::read(&page).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&page, b"edited by hand").unwrap();
+    let report = site.build();
+    assert_eq!(report.write.written, 1, "only the edited file");
+    assert_eq!(std::fs::read(&page).unwrap(), original);
+}
+
+/// Sets every file of the site to have been modified a minute ago, as files are that an
+/// editor did not just save.
+fn age(site: &TestSite) {
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(site.root()).into_iter().flatten() {
+        if entry.file_type().is_file() && !entry.path().starts_with(site.public()) {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_build_with_nothing_changed_builds_nothing() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/warned.md",
+        "---\ntitle: Warned\n---\n```rust\n".to_string().as_str(),
+    );
+    age(&site);
+    let first = site.build();
+    assert!(!first.nothing_changed);
+    let before = snapshot(&site.public());
+    let again = site.build();
+    assert!(again.nothing_changed, "no input changed");
+    assert_eq!(again.write.written, 0);
+    assert_eq!((again.pages, again.sections), (first.pages, first.sections));
+    assert_eq!(
+        again.write.unchanged,
+        first.write.written + first.write.unchanged
+    );
+    assert_eq!(
+        again.warnings.render(false),
+        first.warnings.render(false),
+        "the last build's warnings are shown again"
+    );
+    assert_eq!(before, snapshot(&site.public()));
+
+    // A file added to the output by hand: a full build, which removes it.
+    std::fs::write(site.public().join("stray.html"), "x").unwrap();
+    let report = site.build();
+    assert!(!report.nothing_changed);
+    assert!(!site.public().join("stray.html").exists());
+    // An output file removed: a full build puts it back.
+    std::fs::remove_file(site.public().join("about/index.html")).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(site.public().join("about/index.html").is_file());
+    // Other options: a full build.
+    let mut drafts = site.options();
+    drafts.drafts = true;
+    assert!(!cairn::build(&drafts).unwrap().nothing_changed);
+    assert!(!site.build().nothing_changed, "the options changed back");
+    assert!(site.build().nothing_changed);
+}
+
+#[test]
+fn a_changed_input_is_always_built() {
+    let site = TestSite::fixture("basic");
+    age(&site);
+    site.build();
+    assert!(site.build().nothing_changed);
+    // An edit, even to the same size: the file is newer than the last build's start.
+    let about = site.root().join("content/about.md");
+    let text = std::fs::read_to_string(&about).unwrap();
+    std::fs::write(&about, text.replacen("About", "Abouu", 1)).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(site.read("about/index.html").contains("Abouu"));
+    // A new file, an old one (aged), a removed one: each a full build.
+    site.write("content/new.md", "---\ntitle: New\n---\n");
+    age(&site);
+    assert!(!site.build().nothing_changed);
+    assert!(site.public().join("new/index.html").is_file());
+    assert!(site.build().nothing_changed);
+    std::fs::remove_file(site.root().join("content/new.md")).unwrap();
+    assert!(!site.build().nothing_changed);
+    assert!(!site.public().join("new").exists());
 }

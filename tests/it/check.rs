@@ -119,7 +119,7 @@ fn the_command_groups_by_file_and_exits_non_zero_on_errors_only() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("Checked 11 pages and 222 references: 5 error(s), 7 warning(s).\n"),
+        stderr.ends_with("Checked 11 pages and 239 references: 5 error(s), 7 warning(s).\n"),
         "{stderr}"
     );
 

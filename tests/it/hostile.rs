@@ -492,7 +492,7 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
     site.write(
         "content/quiz/evil.yaml",
         &format!(
-            "title: {q}\ndescription: {q}\nstart: ask\nnodes:\n  ask:\n    question: {q}\n    help: {markdown}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: more }}\n  more:\n    question: {q}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: other }}\noutcomes:\n  done:\n    title: {q}\n    body: {markdown}\n    read: [../evil.md#part, ../evil.md]\n  other:\n    title: Other\n    body: Other.\ntests:\n  - {{ answers: [{q}], outcome: done }}\n  - {{ answers: [\"No\", \"No\"], outcome: other }}\n"
+            "title: {q}\ndescription: {q}\nintro: {markdown}\nhelp:\n  - {{ label: {q}, url: \"https://example.org/?q=</script><b>\\\"'\" }}\nstart: ask\nnodes:\n  ask:\n    lead: {q}\n    sensitive: true\n    question: {q}\n    help: {markdown}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: more }}\n  more:\n    question: {q}\n    answers:\n      - {{ label: {q}, next: done }}\n      - {{ label: \"No\", next: other }}\noutcomes:\n  done:\n    sensitive: true\n    title: {q}\n    body: {markdown}\n    read: [../evil.md#part, ../evil.md]\n  other:\n    title: Other\n    body: Other.\ntests:\n  - {{ answers: [{q}], outcome: done }}\n  - {{ answers: [\"No\", \"No\"], outcome: other }}\n"
         ),
     );
     site.build();
@@ -519,19 +519,26 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
         let page = site.html(path);
         assert_nothing_injected(path, &page.0);
         assert_eq!(page.text("h1"), EVIL, "{path}");
-        assert_eq!(page.text(".quiz-name"), EVIL, "{path}");
-        assert_eq!(
-            page.text("title"),
-            format!("{EVIL} · {EVIL} · Test site"),
-            "{path}"
-        );
-        assert_eq!(
-            page.attr("[data-quiz]", "data-title-suffix"),
-            format!(" · {EVIL} · Test site")
-        );
+        if path == "quiz/evil/index.html" {
+            // The first page: the quiz's title, as `<title>` too.
+            assert_eq!(page.text("title"), format!("{EVIL} · Test site"));
+        } else {
+            assert_eq!(page.text(".quiz-name"), EVIL, "{path}");
+            assert_eq!(
+                page.text("title"),
+                format!("{EVIL} · {EVIL} · Test site"),
+                "{path}"
+            );
+        }
     }
     let start = site.html("quiz/evil/index.html");
-    assert_eq!(start.text(".quiz-intro"), EVIL);
+    assert!(
+        start
+            .text(".quiz-intro")
+            .starts_with(&format!("{EVIL} and raw"))
+    );
+    assert_eq!(start.text(".quiz-lead"), EVIL);
+    assert_eq!(start.text(".quiz-question"), EVIL);
     assert_eq!(start.text(".quiz-answer"), EVIL);
     assert!(
         start
@@ -550,6 +557,11 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
         .map(|li| li.text().collect::<String>().trim().to_string())
         .collect();
     assert_eq!(read, [format!("{EVIL} in {EVIL}"), EVIL.to_string()]);
+    assert_eq!(outcome.text(".quiz-support a"), EVIL);
+    assert_eq!(
+        outcome.attr(".quiz-support a", "href"),
+        "https://example.org/?q=</script><b>\"'"
+    );
 
     // The data quiz.js reads: JSON holding the exact strings. Its Markdown fields are the
     // sanitized HTML quiz.js inserts as HTML; plain fields it shows with textContent.
@@ -558,6 +570,8 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
     for pointer in [
         "/title",
         "/description",
+        "/help/0/label",
+        "/questions/0/lead",
         "/questions/0/question",
         "/questions/0/answers/0/label",
         "/questions/1/question",
@@ -573,7 +587,7 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
             "{pointer}"
         );
     }
-    for pointer in ["/questions/0/help", "/outcomes/0/body"] {
+    for pointer in ["/intro", "/questions/0/help", "/outcomes/0/body"] {
         let html = data.pointer(pointer).and_then(|v| v.as_str()).unwrap();
         let fragment = Html::parse_fragment(html);
         assert_nothing_injected(pointer, &fragment);

@@ -16,6 +16,7 @@ mod properties;
 mod quiz;
 mod scaffold;
 mod search;
+mod series;
 mod serve;
 mod shipped_site;
 mod snapshots;

@@ -1,5 +1,5 @@
 //! The fuzz targets' drivers as bounded property tests on stable: CI runs these; `cargo fuzz`
-//! runs the same drivers for longer (see the README). Crashes found by fuzzing are kept as
+//! runs the same drivers for longer (see CONTRIBUTING.md). Crashes found by fuzzing are kept as
 //! regression cases in `tests/fixtures/fuzz/` and replayed here.
 
 use proptest::prelude::*;

@@ -61,29 +61,63 @@ fn answers_are_plain_links_and_progress_counts_questions() {
         hrefs(&start, "a.quiz-answer"),
         ["/sub/quiz/pet/garden/", "/sub/quiz/pet/cat/"]
     );
-    assert_eq!(start.text(".quiz-progress"), "Question 1 of at most 3");
-    assert_eq!(start.text("h1"), "Do you have time for \"walks\"?");
+    // The first page is the quiz's front page: its title, its intro, then the question.
+    assert_eq!(start.text("title"), "Which pet <suits> you? · Quiz fixture");
+    assert_eq!(start.text("h1"), "Which pet <suits> you?");
+    assert_eq!(
+        start.text("h2.quiz-question"),
+        "Do you have time for \"walks\"?"
+    );
     assert_eq!(start.text(".quiz-intro"), "Three questions & a result.");
-    assert_eq!(
-        site.html("quiz/pet/garden/index.html")
-            .text(".quiz-progress"),
-        "Question 2 of at most 3"
-    );
-    assert_eq!(
-        site.html("quiz/pet/space/index.html")
-            .text(".quiz-progress"),
-        "Question 3 of at most 3"
-    );
+    assert!(start.text(".quiz-history").contains("history"));
+    assert!(start.all(".quiz-progress, .quiz-back").is_empty());
+    for (page, step, value, max) in [
+        ("quiz/pet/garden/index.html", "Question 2", "1", "3"),
+        ("quiz/pet/space/index.html", "Question 3", "2", "3"),
+    ] {
+        let html = site.html(page);
+        assert_eq!(html.text("#quiz-step"), step, "{page}");
+        assert_eq!(html.attr("progress", "value"), value, "{page}");
+        assert_eq!(html.attr("progress", "max"), max, "{page}");
+        assert_eq!(html.attr("progress", "aria-labelledby"), "quiz-step");
+    }
     // Help is Markdown, with its links resolved like any page's.
     assert_eq!(hrefs(&start, ".quiz-help a"), ["/sub/guide/dogs/"]);
     assert_eq!(start.text(".quiz-help strong"), "two walks");
 }
 
 #[test]
-fn questions_are_noindex_and_outcomes_are_not() {
+fn back_links_lead_to_the_one_parent_or_else_to_the_start() {
     let site = TestSite::fixture("quiz");
     site.build();
-    for page in ["quiz/pet/index.html", "quiz/pet/garden/index.html"] {
+    for (page, back) in [
+        // garden's only parent is the first question.
+        ("quiz/pet/garden/index.html", "/sub/quiz/pet/"),
+        ("quiz/pet/space/index.html", "/sub/quiz/pet/garden/"),
+        // dog is reached from garden and from space: Back goes to the start.
+        ("quiz/pet/dog/index.html", "/sub/quiz/pet/"),
+        ("quiz/pet/cat/index.html", "/sub/quiz/pet/"),
+    ] {
+        let html = site.html(page);
+        assert_eq!(hrefs(&html, ".quiz-back a"), [back], "{page}");
+        assert_eq!(html.text(".quiz-back a"), "Back");
+    }
+    let data: serde_json::Value = serde_json::from_str(&site.read("quiz/pet/flow.json")).unwrap();
+    assert_eq!(data["questions"][0]["back"], serde_json::Value::Null);
+    assert_eq!(data["questions"][2]["back"], "garden");
+    assert_eq!(data["outcomes"][0]["back"], "time");
+}
+
+#[test]
+fn the_first_page_is_indexable_and_the_steps_are_not() {
+    let site = TestSite::fixture("quiz");
+    site.build();
+    assert!(
+        site.html("quiz/pet/index.html")
+            .all("meta[name=robots]")
+            .is_empty()
+    );
+    for page in ["quiz/pet/garden/index.html", "quiz/pet/cat/index.html"] {
         let html = site.html(page);
         assert_eq!(
             html.attr("meta[name=robots]", "content"),
@@ -91,8 +125,102 @@ fn questions_are_noindex_and_outcomes_are_not() {
             "{page}"
         );
     }
-    let outcome = site.html("quiz/pet/cat/index.html");
-    assert!(outcome.all("meta[name=robots]").is_empty());
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/sub/quiz/pet/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("/quiz/pet/cat/"), "{sitemap}");
+    // No quiz page tells the next site where the reader came from.
+    for page in ["quiz/pet/index.html", "quiz/pet/cat/index.html"] {
+        assert_eq!(
+            site.html(page).attr("meta[name=referrer]", "content"),
+            "no-referrer"
+        );
+    }
+}
+
+#[test]
+fn sensitive_pages_show_exit_this_page_and_sensitive_outcomes_the_help_links() {
+    let site = TestSite::fixture("quiz");
+    let text = std::fs::read_to_string(site.root().join("content/quiz/pet.yaml")).unwrap();
+    site.write(
+        "content/quiz/pet.yaml",
+        &text
+            .replacen(
+                "start: time\n",
+                "start: time\nexit: https://example.com/news\nhelp:\n  - { label: Call us, url: \"tel:+10000\" }\n  - { label: A directory, url: \"https://findahelpline.com/\" }\n",
+                1,
+            )
+            .replacen("  space:\n", "  space:\n    sensitive: true\n", 1)
+            .replacen("  cat:\n", "  cat:\n    sensitive: true\n", 1),
+    );
+    site.build();
+    for page in ["quiz/pet/space/index.html", "quiz/pet/cat/index.html"] {
+        let html = site.html(page);
+        let exit = html.one("a.quiz-exit-link");
+        assert_eq!(exit.value().attr("href"), Some("https://example.com/news"));
+        assert_eq!(exit.value().attr("rel"), Some("noreferrer"));
+        assert_eq!(html.text(".quiz-exit-link"), "Exit this page");
+    }
+    for page in [
+        "quiz/pet/index.html",
+        "quiz/pet/garden/index.html",
+        "quiz/pet/dog/index.html",
+    ] {
+        assert!(site.html(page).all(".quiz-exit").is_empty(), "{page}");
+    }
+    let cat = site.html("quiz/pet/cat/index.html");
+    assert_eq!(
+        hrefs(&cat, ".quiz-support a"),
+        ["tel:+10000", "https://findahelpline.com/"]
+    );
+    assert!(
+        site.html("quiz/pet/dog/index.html")
+            .all(".quiz-support")
+            .is_empty()
+    );
+    let data: serde_json::Value = serde_json::from_str(&site.read("quiz/pet/flow.json")).unwrap();
+    assert_eq!(data["exit"], "https://example.com/news");
+    assert_eq!(data["help"][0]["label"], "Call us");
+    assert_eq!(data["questions"][2]["sensitive"], true);
+    assert_eq!(data["outcomes"][1]["sensitive"], true);
+}
+
+#[test]
+fn an_outcome_one_path_reaches_lists_that_path() {
+    let site = TestSite::fixture("quiz");
+    site.build();
+    // dog: "Yes" then "Yes", or "Yes", "No", "Yes": several paths, nothing listed.
+    assert!(
+        site.html("quiz/pet/dog/index.html")
+            .all(".quiz-path")
+            .is_empty()
+    );
+    let text = std::fs::read_to_string(site.root().join("content/quiz/pet.yaml")).unwrap();
+    site.write(
+        "content/quiz/pet.yaml",
+        &text.replacen(
+            "      - { label: \"Yes\", next: dog }\n      - { label: \"No\", next: cat }",
+            "      - { label: \"Big\", next: cat }\n      - { label: \"Small\", next: cat }",
+            1,
+        ),
+    );
+    site.build();
+    let dog = site.html("quiz/pet/dog/index.html");
+    let steps: Vec<String> = dog
+        .all(".quiz-path li")
+        .iter()
+        .map(|li| li.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "Do you have time for \"walks\"? Yes",
+            "Do you have a garden? Yes"
+        ]
+    );
+    assert_eq!(dog.text(".quiz-path h2"), "The answers that lead here");
 }
 
 #[test]
@@ -361,7 +489,25 @@ fn the_shipped_flow_builds_and_is_linked_from_home_and_faq() {
     assert!(hrefs(&site.html("index.html"), "article a").contains(&quiz.to_string()));
     assert!(hrefs(&site.html("faq/index.html"), "article a").contains(&quiz.to_string()));
     let start = site.html("quiz/should-i-contact-my-ex/index.html");
-    assert_eq!(start.text("h1"), "Have you ever felt unsafe with your ex?");
+    assert_eq!(
+        start.text("title"),
+        "Should I contact my ex? · Why You Should Not Contact An Ex Who Dumped You"
+    );
+    assert_eq!(start.text("h1"), "Should I contact my ex?");
+    assert_eq!(start.text(".quiz-lead"), "First, a safety check");
+    assert_eq!(
+        start.text(".quiz-question"),
+        "Have you ever felt unsafe with your ex?"
+    );
+    assert_eq!(
+        start.attr(".quiz-exit-link", "href"),
+        "https://www.bbc.co.uk/weather"
+    );
+    let safe = site.html("quiz/should-i-contact-my-ex/stay-safe/index.html");
+    assert_eq!(
+        hrefs(&safe, ".quiz-support a"),
+        ["https://findahelpline.com/"]
+    );
     let data: serde_json::Value =
         serde_json::from_str(&site.read("quiz/should-i-contact-my-ex/flow.json")).unwrap();
     assert!(data["questions"].as_array().unwrap().len() >= 6);

@@ -1,31 +1,90 @@
-/* cairn quiz: runs a compiled quiz flow in place.
+/* cairn quiz: runs a compiled quiz flow in place, and gets a reader out of it fast.
  *
  * Every question and outcome is also a static page whose answers are plain links, so the
- * quiz works without this script. With it, an answer swaps the content instead of loading
- * a page, pushes the node's real URL (a reload or a bookmark lands on the same node, Back
- * goes one step back), moves focus to the new heading, announces it through a polite live
- * region, and the outcome lists the answers given. Those answers live in this page's
- * memory only: URLs and history entries carry the node, never the answers.
+ * quiz works without this script. With it:
+ *
+ * - An answer swaps the content in place. The address, the title and the browser's history
+ *   never change: the one history entry is the page the quiz was opened on, so neither the
+ *   history list nor the Back button shows which questions were seen or which outcome was
+ *   reached. The answers live in this page's memory only; the in-page "Back" link steps
+ *   back through them, and the outcome lists them (and prints them, on one page).
+ * - "Exit this page" (on nodes the flow marks sensitive) replaces the page in the history
+ *   with a neutral one, so Back does not return here; pressing Escape three times does the
+ *   same. This part works even when the flow data cannot be loaded.
  *
  * No framework, no inline script, no inline style: it runs under a strict
  * Content-Security-Policy. If anything is missing (old browser, the flow data fails to
- * load), the static page is left exactly as it is.
+ * load), the static page is left as it is.
  */
 (() => {
   "use strict";
 
   const root = document.querySelector("article[data-quiz]");
-  if (!root || !window.fetch || !window.Map || !window.history || !history.pushState) {
+  if (!root) {
     return;
   }
 
   const nodes = new Map(); // id → { kind: "question" | "outcome", data }
-  const byPath = new Map(); // URL path → id, for history entries without state
-  let trail = []; // answers given, in order: { question, answer }
-  let depth = 0; // how many entries of `trail` lead to the node shown
+  let trail = []; // answers given, in order: { id, question, answer }
   let current = root.getAttribute("data-quiz-node");
   let flow = null;
 
+  /* ---- Exit this page ---------------------------------------------------------------- */
+
+  const EXIT_PRESSES = 3; // Escape presses that leave the page
+  const EXIT_WINDOW_MS = 5000; // …within this long of each other
+  let presses = 0;
+  let pressTimer = 0;
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-quiz-exit]");
+    if (link && root.contains(link) && !event.defaultPrevented) {
+      event.preventDefault();
+      leave(link.href);
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" && event.key !== "Esc") {
+      return;
+    }
+    const link = root.querySelector("a[data-quiz-exit]");
+    if (!link) {
+      presses = 0;
+      return;
+    }
+    presses += 1;
+    window.clearTimeout(pressTimer);
+    if (presses >= EXIT_PRESSES) {
+      presses = 0;
+      leave(link.href);
+      return;
+    }
+    announce(text(presses === 1 ? "exit-twice" : "exit-once", "Press Escape again to exit this page."));
+    pressTimer = window.setTimeout(() => {
+      presses = 0;
+    }, EXIT_WINDOW_MS);
+  });
+
+  // Hides the page at once, forgets the answers and replaces this history entry.
+  function leave(url) {
+    document.documentElement.classList.add("quiz-leaving");
+    trail = [];
+    const node = root.querySelector(".quiz-node");
+    if (node) {
+      node.textContent = "";
+    }
+    window.location.replace(url);
+  }
+
+  /* ---- The flow, in place ------------------------------------------------------------ */
+
+  if (!window.fetch || !window.Map) {
+    decorate(root.querySelector(".quiz-node"), false);
+    return;
+  }
+
+  decorate(root.querySelector(".quiz-node"), false);
   fetch(root.getAttribute("data-quiz"), { credentials: "same-origin" })
     .then((response) => {
       if (!response.ok) {
@@ -42,22 +101,20 @@
   function start(data) {
     (data.questions || []).forEach((question) => {
       nodes.set(question.id, { kind: "question", data: question });
-      byPath.set(question.url, question.id);
     });
     (data.outcomes || []).forEach((outcome) => {
       nodes.set(outcome.id, { kind: "outcome", data: outcome });
-      byPath.set(outcome.url, outcome.id);
     });
     if (!nodes.has(current) || !nodes.has(data.start)) {
       return;
     }
     flow = data;
-    history.replaceState({ quizNode: current, quizDepth: 0 }, "", location.href);
     root.addEventListener("click", onClick);
-    window.addEventListener("popstate", onPopState);
+    decorate(root.querySelector(".quiz-node"), true);
+    root.setAttribute("data-quiz-ready", "");
   }
 
-  // An answer (or "Start over") shows its node in place and pushes its URL.
+  // An answer, Back, or Start over shows its node in place.
   function onClick(event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
         event.shiftKey || event.altKey) {
@@ -67,41 +124,32 @@
     if (!link || !root.contains(link)) {
       return;
     }
-    const next = link.getAttribute("data-quiz-next");
+    let next = link.getAttribute("data-quiz-next");
+    const here = nodes.get(current);
+    if (link.hasAttribute("data-quiz-restart")) {
+      trail = [];
+    } else if (link.hasAttribute("data-quiz-back")) {
+      // The previous answer when there is one; else where the static page's link leads.
+      const previous = trail.pop();
+      if (previous) {
+        next = previous.id;
+      }
+    } else if (here && here.kind === "question") {
+      trail.push({ id: current, question: here.data.question, answer: link.textContent.trim() });
+    }
     if (!nodes.has(next)) {
       return;
     }
     event.preventDefault();
-    const here = nodes.get(current);
-    if (link.hasAttribute("data-quiz-restart")) {
-      trail = [];
-      depth = 0;
-    } else if (here && here.kind === "question") {
-      trail = trail.slice(0, depth);
-      trail.push({ question: here.data.question, answer: link.textContent.trim() });
-      depth = trail.length;
-    }
-    history.pushState({ quizNode: next, quizDepth: depth }, "", nodes.get(next).data.url);
     show(next);
   }
 
-  // Back and Forward show the node of the history entry, with the answers that led there.
-  function onPopState(event) {
-    const state = event.state;
-    const id = state && state.quizNode ? state.quizNode : byPath.get(location.pathname);
-    if (!id || !nodes.has(id)) {
-      return;
-    }
-    const wanted = state && typeof state.quizDepth === "number" ? state.quizDepth : 0;
-    depth = Math.max(0, Math.min(wanted, trail.length));
-    show(id);
-  }
-
-  // Replaces the node shown, names it in the title, focuses its heading and announces it.
+  // Replaces the node shown, focuses its heading and announces it.
   function show(id) {
     current = id;
     const node = nodes.get(id);
     const view = node.kind === "question" ? questionView(node.data) : outcomeView(node.data);
+    decorate(view, true);
     const old = root.querySelector(".quiz-node");
     if (old) {
       root.replaceChild(view, old);
@@ -109,23 +157,57 @@
       root.appendChild(view);
     }
     root.setAttribute("data-quiz-node", id);
-    const heading = view.querySelector("h1");
-    document.title = heading.textContent + (root.getAttribute("data-title-suffix") || "");
+    const heading = view.querySelector("#quiz-heading");
     heading.focus();
-    const lead = view.querySelector(".quiz-progress");
+    const lead = view.querySelector(".quiz-lead") || view.querySelector("#quiz-step") ||
+      view.querySelector(".quiz-progress");
     announce((lead ? lead.textContent + ": " : "") + heading.textContent);
   }
 
-  // A question: the intro on the first one, progress, heading, help and answer links.
+  // How many questions were answered before `question`: those of the trail, counted from
+  // the static step of the node it began on (a reader may have arrived on a later page).
+  function answeredBefore(question) {
+    if (!trail.length) {
+      return question.step - 1;
+    }
+    const first = nodes.get(trail[0].id);
+    return (first ? first.data.step - 1 : 0) + trail.length;
+  }
+
+  // A question: on the first one, the quiz's title and intro; on the others, Back and
+  // progress. Then the question, its help and the answer links.
   function questionView(question) {
     const box = element("div", "quiz-node");
-    if (question.id === flow.start && flow.description) {
-      box.appendChild(element("p", "quiz-intro", flow.description));
+    exitControl(box, question.sensitive);
+    const first = question.id === flow.start;
+    if (first) {
+      const title = element("h1", null, flow.title);
+      title.id = "quiz-title";
+      box.appendChild(title);
+      if (flow.intro) {
+        box.appendChild(trustedHtml("div", "quiz-intro", flow.intro));
+      } else if (flow.description) {
+        box.appendChild(element("p", "quiz-intro", flow.description));
+      }
+      box.appendChild(element("p", "quiz-history", ""));
+    } else {
+      header(box, question.back);
+      const answered = answeredBefore(question);
+      const progress = element("div", "quiz-progress");
+      const step = element("p", null, text("progress", "Question {step}").replace("{step}", String(answered + 1)));
+      step.id = "quiz-step";
+      progress.appendChild(step);
+      const bar = element("progress");
+      bar.setAttribute("aria-labelledby", "quiz-step");
+      bar.max = answered + (question.max_steps - question.step + 1);
+      bar.value = answered;
+      progress.appendChild(bar);
+      box.appendChild(progress);
     }
-    box.appendChild(element("p", "quiz-progress", text("progress", "Question {step} of at most {max}")
-      .replace("{step}", String(question.step))
-      .replace("{max}", String(question.max_steps))));
-    box.appendChild(heading(question.question));
+    if (question.lead) {
+      box.appendChild(element("p", "quiz-lead", question.lead));
+    }
+    box.appendChild(heading(first ? "h2" : "h1", question.question, "quiz-question"));
     if (question.help) {
       box.appendChild(trustedHtml("div", "quiz-help", question.help));
     }
@@ -146,16 +228,33 @@
     return box;
   }
 
-  // An outcome: its text, the answers given, what to read next, and a link to start over.
+  // An outcome: its text, help links when sensitive, the answers given, what to read next,
+  // and a link to start over.
   function outcomeView(outcome) {
     const box = element("div", "quiz-node");
+    exitControl(box, outcome.sensitive);
+    header(box, outcome.back);
     box.appendChild(element("p", "quiz-progress", text("result", "Your result")));
-    box.appendChild(heading(outcome.title));
+    box.appendChild(heading("h1", outcome.title));
     box.appendChild(trustedHtml("div", "quiz-body", outcome.body));
-    if (depth > 0) {
+    if (outcome.sensitive && flow.help && flow.help.length) {
+      const support = section("quiz-support", "quiz-support-heading", text("support", "Help and support"));
+      const links = element("ul");
+      flow.help.forEach((entry) => {
+        const item = element("li");
+        const link = element("a", null, entry.label);
+        link.href = entry.url;
+        link.rel = "noreferrer";
+        item.appendChild(link);
+        links.appendChild(item);
+      });
+      support.appendChild(links);
+      box.appendChild(support);
+    }
+    if (trail.length) {
       const path = section("quiz-path", "quiz-path-heading", text("path", "Your answers"));
       const steps = element("ol");
-      trail.slice(0, depth).forEach((step) => {
+      trail.forEach((step) => {
         const item = element("li");
         item.appendChild(element("span", "quiz-path-question", step.question));
         item.appendChild(document.createTextNode(" "));
@@ -182,22 +281,83 @@
       read.appendChild(links);
       box.appendChild(read);
     }
-    const restart = element("a", null, text("restart", "Start over"));
-    restart.href = root.getAttribute("data-quiz-start") || nodes.get(flow.start).data.url;
-    restart.setAttribute("data-quiz-next", flow.start);
-    restart.setAttribute("data-quiz-restart", "");
     const again = element("p", "quiz-restart");
-    again.appendChild(restart);
+    again.appendChild(restartLink(text("restart", "Start over")));
     box.appendChild(again);
     return box;
   }
 
-  // The node's heading, focusable from script only.
-  function heading(content) {
-    const h1 = element("h1", null, content);
-    h1.id = "quiz-heading";
-    h1.tabIndex = -1;
-    return h1;
+  // "Exit this page", as the static page has it, when the node is sensitive.
+  function exitControl(box, sensitive) {
+    if (!sensitive) {
+      return;
+    }
+    const bar = element("div", "quiz-exit");
+    const link = element("a", "quiz-exit-link", text("exit", "Exit this page"));
+    link.href = flow.exit;
+    link.rel = "noreferrer";
+    link.setAttribute("data-quiz-exit", "");
+    bar.appendChild(link);
+    box.appendChild(bar);
+  }
+
+  // The quiz's name (a way back to its start) and the Back link.
+  function header(box, back) {
+    const name = element("p", "quiz-name");
+    name.appendChild(restartLink(flow.title));
+    box.appendChild(name);
+    const target = nodes.get(back) || nodes.get(flow.start);
+    const link = element("a", null, text("back", "Back"));
+    link.href = target.data.url;
+    link.setAttribute("data-quiz-next", target.data.id);
+    link.setAttribute("data-quiz-back", "");
+    const line = element("p", "quiz-back");
+    line.appendChild(link);
+    box.appendChild(line);
+  }
+
+  function restartLink(words) {
+    const link = element("a", null, words);
+    link.href = root.getAttribute("data-quiz-start") || nodes.get(flow.start).data.url;
+    link.setAttribute("data-quiz-next", flow.start);
+    link.setAttribute("data-quiz-restart", "");
+    return link;
+  }
+
+  /* ---- Shared ------------------------------------------------------------------------ */
+
+  // What only a page with this script can offer: the Escape hint beside "Exit this page";
+  // once the flow runs in place, the truthful history note and "Print your answers".
+  function decorate(box, running) {
+    if (!box) {
+      return;
+    }
+    const exit = box.querySelector(".quiz-exit");
+    if (exit && !exit.querySelector(".quiz-exit-hint")) {
+      exit.appendChild(element("span", "quiz-exit-hint", text("exit-hint", "or press Esc 3 times")));
+    }
+    if (!running) {
+      return;
+    }
+    const history = box.querySelector(".quiz-history");
+    if (history) {
+      history.textContent = text("history", "Your answers stay on this page and are not saved.");
+    }
+    const path = box.querySelector(".quiz-path");
+    if (path && !path.querySelector(".quiz-print")) {
+      const button = element("button", "button quiz-print", text("print", "Print your answers"));
+      button.type = "button";
+      button.addEventListener("click", () => window.print());
+      path.appendChild(button);
+    }
+  }
+
+  // A heading the script can focus: the node's `#quiz-heading`.
+  function heading(tag, content, className) {
+    const node = element(tag, className || null, content);
+    node.id = "quiz-heading";
+    node.tabIndex = -1;
+    return node;
   }
 
   // A section labelled by its own h2.
