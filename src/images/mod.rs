@@ -354,8 +354,13 @@ fn resizable_name(name: &str) -> bool {
 /// else read, checked whole (so a corrupt image is found now) and recorded.
 fn learn(root: &Path, copy: &CopiedFile, store: Option<&Store>) -> Result<SiteImage, ImageError> {
     // Known by its path in the site (however the site's folder is named on the command
-    // line); a theme's file outside the site by its full path.
-    let index_key = copy.source.strip_prefix(root).unwrap_or(&copy.source);
+    // line) in the site's own store; by its full path in a store that other sites share
+    // (the user's cache folder), and for a theme's file outside the site.
+    let in_site_store = store.is_some_and(|store| store.dir().starts_with(root));
+    let index_key = match copy.source.strip_prefix(root) {
+        Ok(relative) if in_site_store => relative,
+        _ => &copy.source,
+    };
     let unreadable = |error: std::io::Error| ImageError {
         message: format!("cannot be read: {}", crate::diagnostics::io_reason(&error)),
         help: "check that the file exists and that cairn may read it".into(),

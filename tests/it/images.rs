@@ -495,3 +495,177 @@ fn a_rebuild_that_reuses_pages_still_publishes_their_images() {
         8
     );
 }
+
+/// `image` encoded as `format`.
+fn encoded(image: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    image.write_to(&mut Cursor::new(&mut out), format).unwrap();
+    out
+}
+
+/// A two-frame GIF, 300×200: a green first frame, then a red one.
+fn two_frame_gif() -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut out);
+        for colour in [[20, 200, 20, 255], [200, 20, 20, 255]] {
+            let frame = image::RgbaImage::from_pixel(300, 200, image::Rgba(colour));
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn every_format_from_a_bundle_or_static_is_sized_and_never_upscaled() {
+    let site = TestSite::minimal();
+    site.write(
+        "site.yaml",
+        "title: Test site\nbase_url: https://example.org/sub/\n",
+    );
+    site.write(
+        "content/mix/index.md",
+        "---\ntitle: Mix\n---\n![Huge](huge.png)\n\n![Tiny](tiny.png)\n\n![Moving](moving.gif)\n\n![Web](web.webp)\n\n![Shared](/shared/photo.jpg)\n",
+    );
+    let huge = image::RgbImage::from_fn(5000, 2500, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    put(
+        &site,
+        "content/mix/huge.png",
+        &encoded(huge.into(), image::ImageFormat::Png),
+    );
+    let tiny = image::RgbImage::from_pixel(120, 90, image::Rgb([10, 20, 30]));
+    put(
+        &site,
+        "content/mix/tiny.png",
+        &encoded(tiny.into(), image::ImageFormat::Png),
+    );
+    put(&site, "content/mix/moving.gif", &two_frame_gif());
+    let web = image::RgbaImage::from_pixel(700, 500, image::Rgba([40, 80, 160, 255]));
+    put(
+        &site,
+        "content/mix/web.webp",
+        &encoded(web.into(), image::ImageFormat::WebP),
+    );
+    put(&site, "static/shared/photo.jpg", &phone_photo());
+    site.build();
+    let page = site.html("mix/index.html");
+    let pictures = page.all("picture");
+    assert_eq!(pictures.len(), 5, "every raster image is a picture");
+
+    // (alt, size in the <img> (the fallback's), WebP widths, fallback extension)
+    type Expected<'a> = (&'a str, (u32, u32), &'a [u32], &'a str);
+    let expected: [Expected<'_>; 5] = [
+        ("Huge", (1600, 800), &[480, 960, 1600], "png"),
+        ("Tiny", (120, 90), &[120], "png"),
+        ("Moving", (300, 200), &[300], "png"),
+        ("Web", (700, 500), &[480, 700], "webp"),
+        ("Shared", (1000, 2000), &[480, 960, 1000], "jpg"),
+    ];
+    for (picture, (alt, size, widths, extension)) in pictures.iter().zip(expected) {
+        let select = |css: &str| {
+            picture
+                .select(&scraper::Selector::parse(css).unwrap())
+                .next()
+                .unwrap_or_else(|| panic!("{alt}: no {css}"))
+        };
+        let img = select("img");
+        assert_eq!(img.value().attr("alt"), Some(alt));
+        assert_eq!(
+            img.value().attr("width").unwrap(),
+            size.0.to_string(),
+            "{alt}"
+        );
+        assert_eq!(
+            img.value().attr("height").unwrap(),
+            size.1.to_string(),
+            "{alt}"
+        );
+        // A WebP is its own fallback: its widths are on the <img>.
+        let widths_on = if extension == "webp" {
+            img
+        } else {
+            select("source")
+        };
+        let variants = srcset(widths_on.value().attr("srcset").unwrap());
+        assert_eq!(
+            variants.iter().map(|v| v.1).collect::<Vec<_>>(),
+            widths,
+            "{alt}: never wider than the image"
+        );
+        for (url, width) in &variants {
+            let decoded = image::open(output_file(&site, url)).unwrap();
+            assert_eq!(decoded.width(), *width, "{alt}: {url}");
+            let expected_height =
+                (u64::from(*width) * u64::from(size.1) / u64::from(size.0)) as u32;
+            assert!(
+                decoded.height().abs_diff(expected_height) <= 1,
+                "{alt}: {url} is {}x{}",
+                decoded.width(),
+                decoded.height()
+            );
+        }
+        let src = img.value().attr("src").unwrap();
+        assert!(src.ends_with(&format!(".{extension}")), "{alt}: {src}");
+        let fallback = image::open(output_file(&site, src)).unwrap();
+        assert_eq!(fallback.width(), *widths.last().unwrap(), "{alt}: {src}");
+        if alt == "Moving" {
+            // The first frame: green.
+            let pixel = fallback.into_rgb8().get_pixel(10, 10).0;
+            assert!(pixel[1] > 150 && pixel[0] < 100, "{pixel:?}");
+        }
+    }
+    // The first image loads at once, the others lazily.
+    let loading: Vec<_> = page
+        .all("picture img")
+        .iter()
+        .map(|img| img.value().attr("loading").unwrap().to_string())
+        .collect();
+    assert_eq!(loading, ["eager", "lazy", "lazy", "lazy", "lazy"]);
+    // static/ is the owner's: its photo is published exactly as it is.
+    assert_eq!(
+        std::fs::read(site.public().join("shared/photo.jpg")).unwrap(),
+        phone_photo()
+    );
+}
+
+#[test]
+fn a_corrupt_webp_is_an_error_at_its_line_seven() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/a/index.md",
+        "---\ntitle: A\n---\nOne.\nTwo.\n\n![Broken](broken.webp)\n",
+    );
+    put(
+        &site,
+        "content/a/broken.webp",
+        b"RIFF\x10\0\0\0WEBPVP8 garbage",
+    );
+    let problems = site.build_err().render(false);
+    assert!(problems.contains("content/a/index.md:7:1"), "{problems}");
+    assert!(
+        problems.contains("the image `broken.webp` cannot be read"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_site_named_differently_on_the_command_line_knows_its_images_still() {
+    let site = trip_site();
+    site.build();
+    let index = site.root().join(".cairn/images/index");
+    let before = std::fs::read(&index).unwrap();
+    // The same site through another name: a link to its folder.
+    let other = tempfile::tempdir().unwrap();
+    let link = other.path().join("same-site");
+    std::os::unix::fs::symlink(site.root(), &link).unwrap();
+    let mut options = cairn::BuildOptions::new(&link);
+    options.output = Some(site.public());
+    cairn::build(&options).unwrap();
+    assert_eq!(
+        std::fs::read(&index).unwrap(),
+        before,
+        "the index knows every photo by its path in the site"
+    );
+}
