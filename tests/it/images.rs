@@ -669,3 +669,49 @@ fn a_site_named_differently_on_the_command_line_knows_its_images_still() {
         "the index knows every photo by its path in the site"
     );
 }
+
+/// The pixel of the home page's card at (`x`, `y`).
+fn card_pixel(site: &TestSite, x: u32, y: u32) -> [u8; 3] {
+    let url = site
+        .html("index.html")
+        .attr("meta[property='og:image']", "content");
+    let rel = url.split_once("/assets/").map(|(_, rest)| rest).unwrap();
+    let card = image::open(site.public().join("assets").join(rel)).unwrap();
+    assert_eq!((card.width(), card.height()), (1200, 630));
+    card.into_rgb8().get_pixel(x, y).0
+}
+
+#[test]
+fn cards_take_the_theme_s_colours_and_a_theme_without_a_card_gets_the_default() {
+    let site = TestSite::minimal();
+    site.write("content/_index.md", "---\ntitle: Home\n---\nHi.\n");
+    site.build();
+    // The default theme's background and its accent stripe.
+    assert_eq!(card_pixel(&site, 600, 40), [0xfb, 0xfa, 0xf7]);
+    assert_eq!(card_pixel(&site, 10, 300), [0x0a, 0x58, 0xa8]);
+
+    site.write(
+        "site.yaml",
+        "title: Test site\nbase_url: https://example.org/\ntheme: paper\n",
+    );
+    site.build();
+    assert_eq!(
+        card_pixel(&site, 600, 40),
+        [0xf6, 0xf1, 0xe7],
+        "paper's page colour"
+    );
+    assert_eq!(
+        card_pixel(&site, 10, 300),
+        [0x8a, 0x2f, 0x1c],
+        "paper's accent"
+    );
+
+    // A theme of the site's own, with neither card.svg nor fonts/, still gets cards.
+    site.write("themes/own/theme.yaml", "name: own\nextends: default\n");
+    site.write(
+        "site.yaml",
+        "title: Test site\nbase_url: https://example.org/\ntheme: own\n",
+    );
+    site.build();
+    assert_eq!(card_pixel(&site, 600, 40), [0xfb, 0xfa, 0xf7]);
+}
