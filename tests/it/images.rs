@@ -715,3 +715,36 @@ fn cards_take_the_theme_s_colours_and_a_theme_without_a_card_gets_the_default() 
     site.build();
     assert_eq!(card_pixel(&site, 600, 40), [0xfb, 0xfa, 0xf7]);
 }
+
+#[test]
+fn cairn_check_warns_once_at_a_title_its_card_would_cut() {
+    let site = TestSite::minimal();
+    let long = "Many words ".repeat(30);
+    site.write(
+        "content/long.md",
+        &format!(
+            "---\ntitle: {}\ndescription: Long.\n---\nText.\n",
+            long.trim()
+        ),
+    );
+    site.write(
+        "content/fits.md",
+        "---\ntitle: A weekend at the harbour, with photos from a phone and a long title\ndescription: Fits.\n---\nText.\n",
+    );
+    let report = cairn::check::check(&cairn::check::CheckOptions {
+        build: site.options(),
+        strict: false,
+        external: None,
+    });
+    let cut: Vec<String> = report
+        .problems
+        .iter()
+        .filter(|d| d.message.contains("too long for the share card"))
+        .map(|d| format!("{}", d.location()))
+        .collect();
+    assert_eq!(
+        cut,
+        ["content/long.md:2:8"],
+        "a long title that fits once smaller is not cut"
+    );
+}
