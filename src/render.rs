@@ -267,9 +267,18 @@ pub fn reference_target(
         let looked_up = match site.resolve_link(from, target) {
             Resolved::Asset { key, .. } => images.for_content(&key),
             Resolved::Unchanged if target.starts_with('/') => {
+                // A file from `static/`, written from the site root with or without the
+                // base path (`/photos/a.jpg` or `/guide/photos/a.jpg` on a site under
+                // `/guide/`).
                 let path = target.split(['?', '#']).next().unwrap_or_default();
-                let path = crate::content::links::percent_decode(path.trim_start_matches('/'));
-                images.for_static(&path)
+                let base = site.config.base_url.path();
+                let under_base = (base != "/").then(|| path.strip_prefix(base)).flatten();
+                let decoded = |path: &str| {
+                    crate::content::links::percent_decode(path.trim_start_matches('/'))
+                };
+                under_base
+                    .and_then(|rest| images.for_static(&decoded(rest)))
+                    .or_else(|| images.for_static(&decoded(path)))
             }
             _ => None,
         };

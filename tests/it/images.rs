@@ -748,3 +748,27 @@ fn cairn_check_warns_once_at_a_title_its_card_would_cut() {
         "a long title that fits once smaller is not cut"
     );
 }
+
+#[test]
+fn a_photo_in_static_is_found_with_or_without_the_base_path() {
+    let site = trip_site();
+    put(&site, "static/photos/clear.png", &transparent_png());
+    site.write(
+        "content/both.md",
+        "---\ntitle: Both\n---\n![Without](/photos/clear.png)\n\n![With](/sub/photos/clear.png)\n",
+    );
+    site.build();
+    let page = site.html("both/index.html");
+    let sources: Vec<String> = page
+        .all("picture img")
+        .iter()
+        .map(|img| img.value().attr("src").unwrap().to_string())
+        .collect();
+    assert_eq!(sources.len(), 2, "both are pictures");
+    assert_eq!(sources[0], sources[1]);
+    assert!(
+        sources[0].starts_with("/sub/assets/images/clear-"),
+        "{}",
+        sources[0]
+    );
+}
