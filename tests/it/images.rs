@@ -772,3 +772,44 @@ fn a_photo_in_static_is_found_with_or_without_the_base_path() {
         sources[0]
     );
 }
+
+#[test]
+fn without_a_cache_folder_in_the_site_images_are_kept_in_the_user_s() {
+    let site = trip_site();
+    // `.cairn` a file: the site's cache folder cannot be made, as in a read-only checkout.
+    site.write(".cairn", "");
+    let user_cache = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let build = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .arg("--output")
+            .arg(output.path().join("public"))
+            .env("XDG_CACHE_HOME", user_cache.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let first = build();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let store = user_cache.path().join("cairn/images");
+    let kept = std::fs::read_dir(&store)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".webp"))
+        .count();
+    assert_eq!(kept, 5, "the photo's three WebP variants and the PNG's two");
+    let index = std::fs::read(store.join("index")).unwrap();
+    let second = build();
+    assert!(second.status.success());
+    assert_eq!(
+        std::fs::read(store.join("index")).unwrap(),
+        index,
+        "nothing new to remember"
+    );
+}
