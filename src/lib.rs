@@ -223,8 +223,8 @@ pub fn generate(
     publish(prepared, cache, emitter)
 }
 
-/// A site loaded and rendered to Markdown, its quizzes compiled and its assets emitted:
-/// what the search index and the templates are made from.
+/// A site loaded and rendered to Markdown, its quizzes compiled, its assets and share cards
+/// emitted: what the search index and the templates are made from.
 pub struct Prepared {
     site: Site,
     markdown: SiteMarkdown,
@@ -241,8 +241,9 @@ pub struct Prepared {
     timings: timings::StageTimings,
 }
 
-/// The stages up to the templates: config, theme and templates, content, Markdown,
-/// quizzes, assets. Stops after the stage where the first error was found, with every
+/// The stages up to the templates: config, theme and templates, content, static files and
+/// the image catalog, Markdown, quizzes, published originals without their metadata, share
+/// cards. Stops after the stage where the first error was found, with every
 /// problem found so far.
 pub fn prepare(
     options: &BuildOptions,
