@@ -740,7 +740,7 @@ fn cairn_check_warns_once_at_a_title_its_card_would_cut() {
         .problems
         .iter()
         .filter(|d| d.message.contains("too long for the share card"))
-        .map(|d| format!("{}", d.location()))
+        .map(cairn::diagnostics::Diagnostic::location)
         .collect();
     assert_eq!(
         cut,
