@@ -195,8 +195,13 @@ pub fn build_in_memory(
     Ok(generated)
 }
 
-/// Every stage, every file handed to `emitter`: the site is prepared, then indexed for
-/// search while only its text is in memory, then published through the templates.
+/// Every stage, every file handed to `emitter`: the site is prepared and published through
+/// the templates, then indexed for search.
+///
+/// The index comes last because no page depends on it (pages name only the fixed
+/// `search/index.json`): by then the pages' HTML, the template values and the templates'
+/// site data are gone, so the index is made while only the text is in memory, and the two
+/// largest stages never hold their data at the same time.
 pub fn build_into(
     options: &BuildOptions,
     cache: &incremental::BuildCache,
@@ -206,11 +211,12 @@ pub fn build_into(
     if cache.releases_sources() {
         prepared.site.release_sources();
     }
-    let index = search::site_index(&prepared.site, &prepared.markdown, &cache.search);
+    let mut generated = publish(prepared, cache, emitter)?;
+    let index = search::site_index(&generated.site, &generated.markdown, &cache.search);
     emitter.files(index);
-    prepared.markdown.release(render::Release::SearchText);
-    prepared.timings.lap("search index");
-    publish(prepared, cache, emitter)
+    generated.markdown.release(render::Release::SearchText);
+    generated.timings.lap("search index");
+    Ok(generated)
 }
 
 /// Every stage but the search index (which `cairn serve` makes once the pages are served).
@@ -351,8 +357,6 @@ pub fn publish(
         .chain(deploy::deploy_files(&site, &site.config.csp))
         .filter(|file| !replaced.contains(&file.path));
     emitter.files(site_files);
-    // The values hold what the pages need of the Markdown's HTML from here on.
-    markdown.release(render::Release::Html);
     timings.lap("values, feeds and sitemap");
     templates.set_site(values.lookup(&site, assets, images.clone()));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
@@ -365,6 +369,8 @@ pub fn publish(
     let page_stats =
         templates::render::render(jobs, &templates, &cache.pages, emitter, &mut problems);
     cache.release((templates.take_site(), values));
+    // The pages' values, made from the HTML as each page was rendered, are gone.
+    markdown.release(render::Release::Html);
     problems.stop_on_errors()?;
     timings.lap("templates");
     // The variants the pages and templates asked for, made now that every page is known.

@@ -49,6 +49,9 @@ pub(crate) fn run(args: InitArgs) -> ExitCode {
                 args.dir.display(),
                 host.next_steps()
             );
+            if let Some(todo) = host.repository_to_set() {
+                println!("Before the first deploy: {todo}.");
+            }
             ExitCode::SUCCESS
         }
         Err(diagnostic) => {

@@ -111,6 +111,21 @@ impl Host {
         }
     }
 
+    /// What `cairn init` must add when this host's build machine installs cairn from a
+    /// repository this cairn does not know (see [`source_repository`]): where to name it.
+    pub fn repository_to_set(self) -> Option<String> {
+        if source_repository().is_some() {
+            return None;
+        }
+        let (file, _) = self
+            .files("site")
+            .into_iter()
+            .find(|(_, text)| text.contains(REPOSITORY_PLACEHOLDER))?;
+        Some(format!(
+            "set CAIRN_REPOSITORY in {file} to the git address of the cairn you build with (this cairn was built without one)"
+        ))
+    }
+
     /// The files `cairn init` writes for this host, as (path in the site, text). `slug` names
     /// the site (its folder's slug).
     pub fn files(self, slug: &str) -> Vec<(&'static str, String)> {
@@ -134,12 +149,30 @@ impl Host {
     }
 }
 
-/// The command that installs this version of cairn on a build machine.
+/// The git repository build machines install cairn from: `CAIRN_REPOSITORY` when cairn was
+/// compiled, else `repository` in its Cargo.toml; `None` when neither was set.
+///
+/// Never crates.io by name: the crate called `cairn` there is an unrelated project, so
+/// `cargo install cairn` would build and run someone else's code on the deployer's machine.
+pub fn source_repository() -> Option<&'static str> {
+    option_env!("CAIRN_REPOSITORY")
+        .or(Some(env!("CARGO_PKG_REPOSITORY")))
+        .filter(|repository| !repository.is_empty())
+}
+
+/// What the host files name as cairn's repository when [`source_repository`] is unknown:
+/// an address that cannot resolve (`.invalid`), so a build fails at once, naming it.
+pub const REPOSITORY_PLACEHOLDER: &str = "https://set-the-cairn-repository.invalid/cairn.git";
+
+/// The repository the host files install cairn from.
+fn repository() -> &'static str {
+    source_repository().unwrap_or(REPOSITORY_PLACEHOLDER)
+}
+
+/// The command that installs this version of cairn on a build machine, from the
+/// `CAIRN_REPOSITORY` and `CAIRN_VERSION` the host files set (its release tag, `v0.1.0`).
 pub fn install_command() -> String {
-    format!(
-        "cargo install --locked cairn --version {}",
-        env!("CARGO_PKG_VERSION")
-    )
+    r#"cargo install --locked --git "$CAIRN_REPOSITORY" --tag "v$CAIRN_VERSION" cairn"#.to_string()
 }
 
 /// `netlify.toml`: Netlify's build image has rustup, so Netlify installs Rust and cairn, and
@@ -157,27 +190,36 @@ pub fn netlify_toml() -> String {
 
 [build]
   publish = "public"
-  command = "rustup default stable && {install} && cairn build"
+  command = 'rustup default stable && {install} && cairn build'
+
+# The cairn this site is built with: its git repository and release.
+[build.environment]
+  CAIRN_REPOSITORY = "{repository}"
+  CAIRN_VERSION = "{version}"
 "#,
-        install = install_command()
+        install = install_command(),
+        repository = repository(),
+        version = env!("CARGO_PKG_VERSION"),
     )
 }
 
 /// The steps that install cairn on a GitHub Actions runner, cached by version, so a push
 /// compiles cairn only when its version changes. Indented for a job's `steps:`.
 fn install_steps() -> String {
-    r#"      # cairn, compiled once per version and then restored from the cache.
+    format!(
+        r#"      # cairn, compiled once per version and then restored from the cache.
       - name: Restore cairn
         id: cairn-cache
         uses: actions/cache@v4
         with:
           path: ~/.cargo/bin/cairn
-          key: cairn-${{ runner.os }}-${{ env.CAIRN_VERSION }}
+          key: cairn-${{{{ runner.os }}}}-${{{{ env.CAIRN_VERSION }}}}
       - name: Install cairn
         if: steps.cairn-cache.outputs.cache-hit != 'true'
-        run: cargo install --locked cairn --version "$CAIRN_VERSION"
-"#
-    .to_string()
+        run: {install}
+"#,
+        install = install_command()
+    )
 }
 
 /// The GitHub Pages workflow: build with the address GitHub Pages gives the site (a project
@@ -210,6 +252,7 @@ concurrency:
   cancel-in-progress: false
 
 env:
+  CAIRN_REPOSITORY: "{repository}"
   CAIRN_VERSION: "{version}"
 
 jobs:
@@ -241,6 +284,7 @@ jobs:
         uses: actions/deploy-pages@v4
 "#,
         version = env!("CARGO_PKG_VERSION"),
+        repository = repository(),
         install = install_steps()
     )
 }
@@ -278,6 +322,7 @@ concurrency:
   cancel-in-progress: false
 
 env:
+  CAIRN_REPOSITORY: "{repository}"
   CAIRN_VERSION: "{version}"
   PROJECT: "{project}"
 
@@ -295,6 +340,7 @@ jobs:
         run: npx --yes wrangler@4 pages deploy public --project-name="$PROJECT" --branch="$GITHUB_REF_NAME"
 "#,
         version = env!("CARGO_PKG_VERSION"),
+        repository = repository(),
         install = install_steps()
     )
 }
@@ -414,8 +460,23 @@ mod tests {
     fn workflows_install_this_version_of_cairn() {
         for text in [github_pages_workflow(), cloudflare_pages_workflow("x")] {
             assert!(text.contains(&format!("CAIRN_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
-            assert!(text.contains("cargo install --locked cairn --version \"$CAIRN_VERSION\""));
+            assert!(text.contains(&install_command()));
+            assert!(text.contains(&format!("CAIRN_REPOSITORY: \"{}\"", repository())));
         }
-        assert!(netlify_toml().contains(&install_command()));
+        let netlify = netlify_toml();
+        assert!(netlify.contains(&install_command()));
+        assert!(netlify.contains(&format!("CAIRN_REPOSITORY = \"{}\"", repository())));
+        assert!(
+            !install_command().contains("install --locked cairn"),
+            "never the crates.io crate of that name"
+        );
+        for host in Host::ALL {
+            let installs = !host.files("site").is_empty() && host != Host::Nginx;
+            assert_eq!(
+                host.repository_to_set().is_some(),
+                installs && source_repository().is_none(),
+                "{host:?}"
+            );
+        }
     }
 }

@@ -15,6 +15,7 @@ mod tables;
 mod writer;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{Options, Parser};
 use serde::{Deserialize, Serialize};
@@ -133,7 +134,8 @@ pub struct TextSection {
     /// The heading's plain text; empty for the text before the first heading.
     pub title: String,
     /// The text below the heading, up to the next heading, blocks separated by newlines.
-    pub text: String,
+    /// Shared, so the search index reads it without a copy.
+    pub text: Arc<str>,
 }
 
 /// One entry of the table of contents, with the deeper headings under it.

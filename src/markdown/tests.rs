@@ -898,7 +898,7 @@ fn sections_split_the_text_at_headings() {
     let sections: Vec<(&str, &str, &str)> = page
         .sections
         .iter()
-        .map(|s| (s.id.as_str(), s.title.as_str(), s.text.as_str()))
+        .map(|s| (s.id.as_str(), s.title.as_str(), &*s.text))
         .collect();
     assert_eq!(
         sections,
@@ -916,7 +916,7 @@ fn a_page_starting_with_a_heading_has_no_intro_section() {
     let page = render_safe("# Title\n\nText.\n");
     assert_eq!(page.sections.len(), 1);
     assert_eq!(page.sections[0].id, "title");
-    assert_eq!(page.sections[0].text, "Text.");
+    assert_eq!(&*page.sections[0].text, "Text.");
     assert!(render_safe("").sections.is_empty());
 }
 
@@ -924,7 +924,7 @@ fn a_page_starting_with_a_heading_has_no_intro_section() {
 fn plain_text(page: &RenderedMarkdown) -> String {
     page.sections
         .iter()
-        .flat_map(|section| [section.title.as_str(), section.text.as_str()])
+        .flat_map(|section| [section.title.as_str(), &*section.text])
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("\n")

@@ -712,7 +712,7 @@ impl<'a> PageWriter<'a> {
         self.sections.push(TextSection {
             id: id.clone(),
             title: title.clone(),
-            text: String::new(),
+            text: std::sync::Arc::default(),
         });
         self.section_start = self.plain_text.len();
         self.headings.push(Heading { level, id, title });
@@ -725,9 +725,9 @@ impl<'a> PageWriter<'a> {
         let start = self.section_start.min(self.plain_text.len());
         let text = self.plain_text[start..].trim().to_owned();
         match self.sections.last_mut() {
-            Some(section) => section.text = text,
+            Some(section) => section.text = text.into(),
             None if !text.is_empty() => self.sections.push(TextSection {
-                text,
+                text: text.into(),
                 ..TextSection::default()
             }),
             None => {}

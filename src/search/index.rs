@@ -8,6 +8,8 @@
 //! scores (common words) keep their differences. The browser squares impacts back into
 //! scores and adds them up.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
@@ -63,8 +65,8 @@ pub struct SearchDoc {
     pub anchor: String,
     /// The heading's text (empty for the text before the first heading).
     pub heading: String,
-    /// The section's plain text.
-    pub text: String,
+    /// The section's plain text, shared with the rendered Markdown it comes from.
+    pub text: Arc<str>,
 }
 
 /// One section holding a stem.

@@ -135,7 +135,7 @@ pub fn documents_of(sources: &[SearchSource]) -> (Vec<SearchPage>, Vec<SearchDoc
                 first: true,
                 anchor: String::new(),
                 heading: String::new(),
-                text: String::new(),
+                text: Arc::default(),
             });
         }
         docs[before].first = true;

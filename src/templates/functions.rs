@@ -6,14 +6,17 @@ use std::sync::{Arc, RwLock};
 
 use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
+use super::values::PageValues;
 use crate::assets::AssetMap;
 use crate::images::{Catalog, Encoding, Op};
 use crate::sync::{read, write};
 
 /// Site data the template functions (`get_page`, `get_section`, `get_taxonomy`) can reach.
 pub struct SiteLookup {
-    /// Content key → full page value (with content).
-    pub pages: HashMap<String, Value>,
+    /// Content key → index of the page in [`SiteLookup::page_values`].
+    pub pages: HashMap<String, usize>,
+    /// Every page's full value (with content), made when asked.
+    pub page_values: PageValues,
     /// Content key → section value (with its pages).
     pub sections: HashMap<String, Value>,
     /// Taxonomy name → taxonomy value.
@@ -27,6 +30,11 @@ pub struct SiteLookup {
 }
 
 impl SiteLookup {
+    /// What `get_page(path=…)` returns for the page with this content key.
+    pub fn page(&self, key: &str) -> Option<Value> {
+        self.page_values.get(*self.pages.get(key)?)
+    }
+
     /// What `get_url(path=…)` returns: the root-relative URL, fingerprinted for assets.
     pub fn url_for(&self, path: &str) -> String {
         let path = self
@@ -80,7 +88,7 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
         let path = kwargs.must_get::<&str>("path")?;
         let lookup = pages.get()?;
         super::deps::note(super::deps::Dependency::Page(path.trim_start_matches('/').to_string()));
-        lookup.pages.get(path.trim_start_matches('/')).cloned().ok_or_else(|| {
+        lookup.page(path.trim_start_matches('/')).ok_or_else(|| {
             Error::message(format!(
                 "get_page: no page `{path}` (name it by its path under content/, e.g. `reasons/healing.md`)"
             ))

@@ -5,7 +5,7 @@
 use tera::{Context, Value};
 
 use super::Templates;
-use super::values::SiteValues;
+use super::values::{PageValues, SiteValues};
 use crate::content::{Site, TAGS_PATH};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{Kind, Origin};
@@ -22,16 +22,31 @@ pub struct Job {
     pub origin: Origin,
     /// The context's variables, kept as a list so a cache can fingerprint them.
     pub values: Vec<(&'static str, Value)>,
+    /// The page this job renders, as `page`: its value is made only when the job is
+    /// rendered (see [`PageValues`]).
+    pub page: Option<(PageValues, usize)>,
 }
 
 impl Job {
     /// The tera context of this job.
     pub fn context(&self) -> Context {
         let mut context = Context::new();
-        for (name, value) in &self.values {
-            context.insert_value(*name, value.clone());
+        for (name, value) in self.variables() {
+            context.insert_value(name, value);
         }
         context
+    }
+
+    /// Every variable of the context, `page` included.
+    pub fn variables(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
+        let page = self
+            .page
+            .as_ref()
+            .and_then(|(pages, index)| pages.get(*index));
+        self.values
+            .iter()
+            .map(|(name, value)| (*name, value.clone()))
+            .chain(page.map(|value| ("page", value)))
     }
 
     /// Sets a context variable, replacing one of the same name.
@@ -101,6 +116,7 @@ pub(crate) fn job(
                 Value::from(site.config.base_url.permalink(site_path)),
             ),
         ],
+        page: None,
     };
     if let Some(series) = values.series.get(site_path) {
         job.insert("series", series.clone());
@@ -150,7 +166,7 @@ pub fn site_jobs(site: &Site, values: &SiteValues, problems: &mut Diagnostics) -
             continue;
         };
         let mut job = job(template, output, values, site, &page.site_path);
-        job.insert("page", values.pages[index].clone());
+        job.page = Some((values.pages.clone(), index));
         jobs.push(job);
     }
     for (index, section) in site.published_sections() {

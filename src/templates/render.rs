@@ -213,9 +213,9 @@ fn job_fingerprint(job: &Job, generation: u64, hashes: &ValueHashes) -> u64 {
     generation.hash(&mut hasher);
     job.template.hash(&mut hasher);
     job.output.hash(&mut hasher);
-    for (name, value) in &job.values {
+    for (name, value) in job.variables() {
         name.hash(&mut hasher);
-        hashes.shared(value).hash(&mut hasher);
+        hashes.shared(&value).hash(&mut hasher);
     }
     hasher.finish()
 }
@@ -228,7 +228,7 @@ fn lookup_hash(
 ) -> Option<u64> {
     let lookup = lookup?;
     let value = match dependency {
-        Dependency::Page(key) => lookup.pages.get(key)?,
+        Dependency::Page(key) => &lookup.page(key)?,
         Dependency::Section(key) => lookup.sections.get(key)?,
         Dependency::Taxonomy(name) => lookup.taxonomies.get(name)?,
         Dependency::Url(path) => return Some(hash_text(&lookup.url_for(path))),

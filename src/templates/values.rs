@@ -236,7 +236,7 @@ pub struct SiteValues {
     /// Page summaries, by page index.
     pub page_summaries: Vec<Value>,
     /// Full page values (summary + content, toc, neighbours, breadcrumbs), by page index.
-    pub pages: Vec<Value>,
+    pub pages: PageValues,
     /// Section values, by section index.
     pub sections: Vec<Value>,
     /// The `tags` taxonomy: every term with its pages.
@@ -308,19 +308,24 @@ impl SiteValues {
                 )
             })
             .collect();
-        let pages: Vec<Value> = (0..site.pages.len())
+        let pages: Vec<PageValue> = (0..site.pages.len())
             .into_par_iter()
             .map(|index| {
                 let links = page_links(site, index, &section_links);
                 let md = &rendered.pages[index];
-                let make = || full_page(markdown_fields(md), &page_summaries[index], &links);
                 if !memo.is_on() {
-                    return make();
+                    return PageValue::Deferred {
+                        markdown: md.clone(),
+                        summary: page_summaries[index].clone(),
+                        links: Box::new(links),
+                    };
                 }
+                let make = || full_page(markdown_fields(md), &page_summaries[index], &links);
                 let key = value_key("page", &(summary_keys[index], &links), &[md]);
-                memo.value(key, &[md], make)
+                PageValue::Kept(memo.value(key, &[md], make))
             })
             .collect();
+        let pages = PageValues(pages.into());
         let series = series_values(site, quiz_titles);
         let mut sections: Vec<Value> = (0..site.sections.len())
             .map(|index| {
@@ -391,9 +396,10 @@ impl SiteValues {
             pages: site
                 .pages
                 .iter()
-                .map(|p| p.key.clone())
-                .zip(self.pages.iter().cloned())
+                .enumerate()
+                .map(|(index, p)| (p.key.clone(), index))
                 .collect(),
+            page_values: self.pages.clone(),
             sections: site
                 .sections
                 .iter()
@@ -405,6 +411,52 @@ impl SiteValues {
             assets,
             images,
         }
+    }
+}
+
+/// The full value of every page (what `page` is in its own template and what `get_page`
+/// returns), by page index.
+///
+/// A one-off build makes each one when a template asks for it and lets it go once the page
+/// is rendered, because it holds the page's whole HTML twice (`content`, and `intro`,
+/// `parts` and `outro`): made up front for every page, they would hold the site's HTML
+/// twice more at once. `cairn serve`'s memo keeps them, so an unchanged page's value keeps
+/// its address and is told by it.
+#[derive(Clone)]
+pub struct PageValues(Arc<[PageValue]>);
+
+enum PageValue {
+    /// Made now and kept by the memo.
+    Kept(Value),
+    /// What the value is made from, when asked.
+    Deferred {
+        markdown: Arc<RenderedMarkdown>,
+        summary: Value,
+        links: Box<PageLinks>,
+    },
+}
+
+impl PageValues {
+    /// The full value of page `index`, if there is such a page.
+    pub fn get(&self, index: usize) -> Option<Value> {
+        Some(match self.0.get(index)? {
+            PageValue::Kept(value) => value.clone(),
+            PageValue::Deferred {
+                markdown,
+                summary,
+                links,
+            } => full_page(markdown_fields(markdown), summary, links),
+        })
+    }
+
+    /// How many pages there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when the site has no pages.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

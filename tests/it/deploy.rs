@@ -177,6 +177,14 @@ fn the_github_pages_workflow_is_valid_yaml_with_the_expected_steps() {
     assert_eq!(workflow["permissions"]["id-token"], "write");
     assert_eq!(workflow["concurrency"]["group"], "pages");
     assert_eq!(workflow["env"]["CAIRN_VERSION"], env!("CARGO_PKG_VERSION"));
+    // Never crates.io's `cairn`, an unrelated project: cairn's own repository.
+    assert!(
+        workflow["env"]["CAIRN_REPOSITORY"]
+            .as_str()
+            .is_some_and(|repository| repository.starts_with("https://")),
+        "{}",
+        workflow["env"]
+    );
     let build = steps(&workflow, "build");
     let used = uses(&build);
     for action in [
@@ -210,7 +218,7 @@ fn the_github_pages_workflow_is_valid_yaml_with_the_expected_steps() {
         install["run"]
             .as_str()
             .unwrap()
-            .starts_with("cargo install --locked cairn")
+            .starts_with("cargo install --locked --git \"$CAIRN_REPOSITORY\"")
     );
     // The base URL comes from configure-pages (a project site's sub-path, a user site, a
     // custom domain), passed through the environment rather than pasted into the script.

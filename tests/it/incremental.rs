@@ -134,3 +134,30 @@ fn a_series_of_edits_gives_what_a_full_build_gives() {
     );
     assert_same_as_full(&site, &cache);
 }
+
+#[test]
+fn page_values_made_when_asked_match_the_ones_a_memo_keeps() {
+    // A one-off build makes each page's value as its page is rendered (and for get_page);
+    // cairn serve's memo keeps them. Both give the same pages.
+    let site = TestSite::minimal();
+    site.write(
+        "templates/with_other.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.content | safe }}\
+         {% set other = get_page(path=\"b.md\") %}<p id=\"other\">{{ other.title }}: {{ other.parts | length }} parts</p>{{ other.content | safe }}{% endblock content %}",
+    );
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ntemplate: with_other.html\n---\nIntro of A.\n\n## One\n\nText.\n",
+    );
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\n---\nIntro of B.\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n",
+    );
+    let cache = BuildCache::new();
+    assert_same_as_full(&site, &cache);
+    site.build();
+    let a = site.read("a/index.html");
+    assert!(a.contains("Intro of A."), "{a}");
+    assert!(a.contains("<p id=\"other\">B: 2 parts</p>"), "{a}");
+    assert!(a.contains("Intro of B."), "{a}");
+}

@@ -66,7 +66,7 @@ fn the_index_holds_published_pages_split_at_headings() {
         .docs
         .iter()
         .filter(|d| d.page == guide)
-        .map(|d| (d.anchor.as_str(), d.heading.as_str(), d.text.as_str()))
+        .map(|d| (d.anchor.as_str(), d.heading.as_str(), &*d.text))
         .collect();
     assert_eq!(
         sections,

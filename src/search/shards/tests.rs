@@ -496,7 +496,8 @@ fn small_sites_get_bigger_shards_rather_than_more_shards_than_pages() {
             text: (0..400)
                 .map(|j| format!("w{}x{}", (b'a' + (j % 26) as u8) as char, page * 400 + j))
                 .collect::<Vec<_>>()
-                .join(" "),
+                .join(" ")
+                .into(),
         })
         .collect();
     let index = SearchIndex::build(
