@@ -1,13 +1,13 @@
 //! `site.yaml`: the site's settings, parsed strictly (an unknown key is an error).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value as JsonValue;
 
-use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::yaml::{self, Spanned};
+use crate::diagnostics::{Diagnostic, SourceFile, io_reason};
+use crate::yaml::{self, Document, Spanned, Yaml};
 
 pub use crate::paths::CONFIG_FILE;
 
@@ -23,7 +23,7 @@ struct RawConfig {
     #[serde(default)]
     language: Option<Spanned<String>>,
     #[serde(default)]
-    description: Option<String>,
+    description: Option<Spanned<String>>,
     #[serde(default)]
     author: Option<String>,
     #[serde(default)]
@@ -96,6 +96,8 @@ pub struct Config {
     pub language: String,
     /// One-line description for the home page and feed.
     pub description: String,
+    /// Where `description:` was written, for "the site has no description".
+    pub description_range: Option<std::ops::Range<usize>>,
     /// The site's author, for feeds and metadata.
     pub author: String,
     /// Theme folder name under `themes/`, default `default`.
@@ -121,7 +123,12 @@ pub struct Config {
     pub extra: BTreeMap<String, JsonValue>,
     /// The config file itself, for diagnostics.
     pub source: SourceFile,
+    /// Warnings about its YAML (a `#` cutting a title short, `sri: yes`…).
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// Keys of `site.yaml` that take `true` or `false`.
+const BOOLEANS: &[&str] = &["unsafe_html", "sri", "follow_outside_symlinks"];
 
 impl Config {
     /// Reads and validates `site.yaml` under `root`.
@@ -129,7 +136,7 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         crate::walk::check_file(&path, &crate::walk::Rules::for_site(root, false))?;
         let text = std::fs::read_to_string(&path).map_err(|error| {
-            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {}", io_reason(&error)))
                 .in_file(CONFIG_FILE)
                 .help(format!(
                     "run cairn in a site folder (one with {CONFIG_FILE}), pass --root DIR, or create a site with `cairn init DIR`"
@@ -140,16 +147,30 @@ impl Config {
 
     /// Parses config text (kept separate from file reading for tests).
     pub fn parse(source: SourceFile) -> Result<Config, Diagnostic> {
-        let raw: RawConfig = yaml::parse(&source.text.clone(), &source, 0)?;
+        let blank = source.text.lines().all(|line| {
+            let line = line.trim();
+            line.is_empty() || line.starts_with('#')
+        });
+        if blank {
+            return Err(Diagnostic::error(format!("{CONFIG_FILE} is empty"))
+                .at(&source, 0..0)
+                .help("write the site's settings in it, at least:\ntitle: My site\nbase_url: https://example.org/"));
+        }
+        let document = Document::file(&source, CONFIG_FILE);
+        let raw: RawConfig = yaml::parse_document(&document)?;
+        let warnings = match Yaml::parse_document(&document) {
+            Ok(tree) => yaml::lints::lint(&tree, &source, BOOLEANS),
+            Err(_) => Vec::new(),
+        };
         let base_url = BaseUrl::parse(&raw.base_url.value).map_err(|message| {
             Diagnostic::error(message)
                 .at(&source, yaml::range_of(&raw.base_url, 0))
                 .help("write an absolute URL such as `https://example.org/` or `https://example.org/guide/`")
         })?;
         if raw.title.value.trim().is_empty() {
-            return Err(Diagnostic::error("the site title is empty")
+            return Err(Diagnostic::error("`title` is empty")
                 .at(&source, yaml::range_of(&raw.title, 0))
-                .help("give the site a title"));
+                .help("write the site's title after `title:`"));
         }
         let language = match raw.language {
             Some(lang) => {
@@ -174,17 +195,15 @@ impl Config {
         if let Some(per_page) = &raw.tags_paginate_by
             && per_page.value == 0
         {
-            return Err(Diagnostic::error("tags_paginate_by must be at least 1")
+            return Err(Diagnostic::error("`tags_paginate_by` must be at least 1")
                 .at(&source, yaml::range_of(per_page, 0))
                 .help("remove the key to list every page on one tag page"));
         }
         let csp = match raw.csp {
             Some(csp) if csp.value.trim().is_empty() || csp.value.contains(['\n', '\r']) => {
-                return Err(
-                    Diagnostic::error("the csp policy must be one non-empty line")
-                        .at(&source, yaml::range_of(&csp, 0))
-                        .help("write the whole policy on one line, directives separated by `;`"),
-                );
+                return Err(Diagnostic::error("`csp` must be one line, and not empty")
+                    .at(&source, yaml::range_of(&csp, 0))
+                    .help("write the whole policy on one line, directives separated by `;`"));
             }
             Some(csp) => csp.value.trim().to_string(),
             None => DEFAULT_CSP.to_string(),
@@ -197,7 +216,8 @@ impl Config {
             title: raw.title.value,
             base_url,
             language,
-            description: raw.description.unwrap_or_default(),
+            description_range: raw.description.as_ref().map(|d| yaml::range_of(d, 0)),
+            description: raw.description.map(|d| d.value).unwrap_or_default(),
             author: raw.author.unwrap_or_default(),
             theme_range: raw.theme.as_ref().map(|t| yaml::range_of(t, 0)),
             theme: raw.theme.map_or_else(|| "default".to_string(), |t| t.value),
@@ -210,6 +230,7 @@ impl Config {
             images,
             extra: raw.extra,
             source,
+            warnings,
         })
     }
 }
@@ -244,6 +265,45 @@ fn image_config(raw: &Spanned<RawImages>, source: &SourceFile) -> Result<ImageCo
     Ok(config)
 }
 
+/// The site folder a command works on: `root` when given; else, like git finding its
+/// repository, `start` or the nearest folder above it that holds `site.yaml`, written
+/// relative to `start` (`.`, `..`, `../..`) so messages name files as the editor sees them.
+pub fn find_root(root: Option<&Path>, start: &Path) -> Result<PathBuf, Diagnostic> {
+    if let Some(root) = root {
+        // Said here in words, rather than as the build's "cannot read site.yaml".
+        let message = if !root.is_dir() {
+            format!("there is no folder {}", root.display())
+        } else if !root.join(CONFIG_FILE).exists() {
+            format!("there is no {CONFIG_FILE} in {}", root.display())
+        } else {
+            return Ok(root.to_path_buf());
+        };
+        return Err(Diagnostic::error(message).help(format!(
+            "pass --root the site's folder, the one that holds {CONFIG_FILE}, or create a site with `cairn init DIR`"
+        )));
+    }
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    for (up, dir) in absolute.ancestors().enumerate() {
+        if dir.join(CONFIG_FILE).is_file() {
+            let relative = (0..up).fold(PathBuf::new(), |path, _| path.join(".."));
+            return Ok(if up == 0 {
+                start.to_path_buf()
+            } else if start == Path::new(".") {
+                relative
+            } else {
+                start.join(relative)
+            });
+        }
+    }
+    Err(Diagnostic::error(format!(
+        "there is no {CONFIG_FILE} in {} or any folder above it",
+        absolute.display()
+    ))
+    .help(format!(
+        "run cairn inside a site (a folder with {CONFIG_FILE}), pass --root DIR, or create a site with `cairn init DIR`"
+    )))
+}
+
 /// The site's public address, split into origin and path so links can carry the sub-path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
@@ -254,8 +314,12 @@ pub struct BaseUrl {
 impl BaseUrl {
     /// Parses an absolute http(s) URL; the path always ends with `/`.
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
-        let url = url::Url::parse(text.trim())
-            .map_err(|error| format!("`{text}` is not a valid base URL: {error}"))?;
+        let url = url::Url::parse(text.trim()).map_err(|error| match error {
+            url::ParseError::RelativeUrlWithoutBase => {
+                format!("`{text}` is not a full address: it must start with `https://`")
+            }
+            error => format!("`{text}` is not a valid address: {error}"),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!(
                 "base URL `{text}` must start with http:// or https://"
@@ -330,6 +394,44 @@ mod tests {
         let error = parse("title: T\nbase_url: https://example.org/\nthme: paper\n").unwrap_err();
         assert_eq!(error.location(), "site.yaml:3:1");
         assert!(error.help.unwrap().contains("`theme`"));
+    }
+
+    #[test]
+    fn the_site_is_found_in_the_folder_or_above() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: T\n").unwrap();
+        let deep = dir.path().join("content/notes");
+        std::fs::create_dir_all(&deep).unwrap();
+        let found = find_root(None, &deep).unwrap();
+        assert_eq!(found, deep.join("../.."));
+        assert!(found.join("site.yaml").is_file());
+        assert_eq!(find_root(None, dir.path()).unwrap(), dir.path());
+        // Given, the root is taken as it is, when it holds a site.
+        assert_eq!(find_root(Some(dir.path()), &deep).unwrap(), dir.path());
+        let error = find_root(Some(Path::new("elsewhere")), &deep).unwrap_err();
+        assert_eq!(error.message, "there is no folder elsewhere");
+        let error = find_root(Some(&deep), dir.path()).unwrap_err();
+        assert!(
+            error.message.starts_with("there is no site.yaml in "),
+            "{}",
+            error.message
+        );
+        let nowhere = tempfile::tempdir().unwrap();
+        let error = find_root(None, nowhere.path()).unwrap_err();
+        assert!(
+            error.message.contains("or any folder above it"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        for text in ["", "\n\n", "# settings\n"] {
+            let error = parse(text).unwrap_err();
+            assert_eq!(error.message, "site.yaml is empty");
+            assert!(error.help.unwrap().contains("base_url:"));
+        }
     }
 
     #[test]

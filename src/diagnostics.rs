@@ -189,6 +189,16 @@ fn char_to_byte(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(index, _)| index)
 }
 
+/// A count and its noun, in the one plural style of every message: "1 error",
+/// "2 errors", "0 pages". Nouns take an `s`; the few cairn counts need nothing more.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An input/output error in plain words, without the operating system's error number.
 pub fn io_reason(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -210,10 +220,19 @@ pub fn io_reason(error: &std::io::Error) -> String {
     if !words.is_empty() {
         return words.to_string();
     }
-    let text = error.to_string();
+    without_error_number(&error.to_string())
+}
+
+/// An error's text without the operating system's error number (` (os error 28)`), for
+/// errors that are not [`std::io::Error`]s but carry one's text.
+pub fn without_error_number(text: &str) -> String {
     match text.find(" (os error") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
+        Some(cut) => {
+            let rest = &text[cut + 1..];
+            let end = rest.find(')').map_or(text.len(), |i| cut + 1 + i + 1);
+            format!("{}{}", &text[..cut], &text[end..])
+        }
+        None => text.to_string(),
     }
 }
 
@@ -385,6 +404,15 @@ impl Diagnostics {
         self.0.len() - self.error_count()
     }
 
+    /// "1 error, 2 warnings": both counts, for summary lines.
+    pub fn tally(&self) -> String {
+        format!(
+            "{}, {}",
+            count(self.error_count(), "error"),
+            count(self.warning_count(), "warning")
+        )
+    }
+
     /// Sorts by file, then position, so output is stable whatever order stages ran in.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
@@ -428,6 +456,21 @@ mod tests {
         assert_eq!(io_reason(&missing), "no such file or folder");
         let raw = std::io::Error::from_raw_os_error(28);
         assert!(!io_reason(&raw).contains("os error"), "{}", io_reason(&raw));
+        assert_eq!(
+            without_error_number("cannot watch (os error 24): too many"),
+            "cannot watch: too many"
+        );
+    }
+
+    #[test]
+    fn counts_have_one_plural_style() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(2, "error"), "2 errors");
+        assert_eq!(count(0, "page"), "0 pages");
+        let problems: Diagnostics = [Diagnostic::error("a"), Diagnostic::warning("b")]
+            .into_iter()
+            .collect();
+        assert_eq!(problems.tally(), "1 error, 1 warning");
     }
 
     #[test]

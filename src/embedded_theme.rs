@@ -51,8 +51,9 @@ pub fn theme_dir(name: &str) -> Result<Option<PathBuf>, Diagnostic> {
     }
     let failed = |error: std::io::Error| {
         Diagnostic::error(format!(
-            "cannot write the built-in themes to {}: {error}",
-            folder.display()
+            "cannot write the built-in themes to {}: {}",
+            folder.display(),
+            crate::diagnostics::io_reason(&error)
         ))
         .help(format!(
             "set XDG_CACHE_HOME to a writable folder, or copy the theme into themes/{name}/"

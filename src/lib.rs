@@ -102,6 +102,8 @@ pub struct BuildReport {
     pub write: WriteReport,
     /// Warnings (the build still succeeded).
     pub warnings: Diagnostics,
+    /// The drafts left out (built without `--drafts`), as `content/…` paths in order.
+    pub drafts: Vec<String>,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Wall and CPU time of each stage.
@@ -154,6 +156,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
                 ..WriteReport::default()
             },
             warnings: last.warnings.into_iter().collect(),
+            drafts: last.drafts,
             elapsed: started.elapsed(),
             timings,
             nothing_changed: true,
@@ -164,7 +167,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut generated = build_into(options, &incremental::BuildCache::lean(), &emitter)?;
     let write = emitter.finish()?.commit()?;
     generated.timings.lap("write");
+    let mut drafts: Vec<String> = (generated.site.drafts.iter())
+        .map(|key| format!("content/{key}"))
+        .collect();
+    drafts.sort();
     let report = BuildReport {
+        drafts,
         pages: generated.site.pages.len(),
         sections: generated.site.published_sections().count(),
         write,
@@ -260,6 +268,7 @@ pub fn prepare(
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
     let config = load_config(options)?;
+    problems.extend(config.warnings.iter().cloned());
     let chain = theme::resolve(root, &config)?;
     let templates = templates::load(root, &chain, &cache.templates, &mut problems);
     let Some(templates) = templates else {

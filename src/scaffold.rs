@@ -17,6 +17,8 @@ pub struct NewPage {
     pub title: Option<String>,
     /// The date written into the front matter, `YYYY-MM-DD`.
     pub date: String,
+    /// Make a page bundle, `<slug>/index.md`, so the page's images go beside it.
+    pub bundle: bool,
 }
 
 /// Today's date in the local time zone, `YYYY-MM-DD`.
@@ -41,6 +43,11 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
         .trim_matches('/');
     let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
     let parts: Vec<&str> = trimmed.split('/').collect();
+    if let Some((last, folders)) = parts.split_last()
+        && let Some(refused) = index_path(&request.path, folders, &last.to_ascii_lowercase())
+    {
+        return Err(refused);
+    }
     for part in &parts {
         let slug = slugify(part);
         if slug.is_empty() || *part != slug {
@@ -62,9 +69,28 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
     let slug = slug[0];
     let content = request.root.join("content");
     let section_dir = sections.iter().fold(content.clone(), |dir, s| dir.join(s));
-    let page = section_dir.join(format!("{slug}.md"));
+    let page = if request.bundle {
+        section_dir.join(slug).join("index.md")
+    } else {
+        section_dir.join(format!("{slug}.md"))
+    };
     let rel = |path: &Path| crate::diagnostics::SourceFile::display_name(&request.root, path);
-    for existing in [page.clone(), section_dir.join(slug).join("index.md")] {
+    let section_index = section_dir.join(slug).join("_index.md");
+    if section_index.exists() {
+        return Err(Diagnostic::error(format!(
+            "{} is a section already ({} exists), so a page cannot have its URL",
+            rel(&section_dir.join(slug)),
+            rel(&section_index)
+        ))
+        .help(format!(
+            "add the page inside the section instead: `cairn new {}/<page>`",
+            parts.join("/")
+        )));
+    }
+    for existing in [
+        section_dir.join(format!("{slug}.md")),
+        section_dir.join(slug).join("index.md"),
+    ] {
         if existing.exists() {
             return Err(
                 Diagnostic::error(format!("{} already exists", rel(&existing)))
@@ -99,6 +125,34 @@ pub fn new_page(request: &NewPage) -> Result<Vec<PathBuf>, Diagnostic> {
     write_new(&page, &text).map_err(|e| cannot_write(&rel(&page), &e))?;
     written.push(page);
     Ok(written)
+}
+
+/// The refusal for a path naming `index` or `_index` itself: `index.md` makes a page
+/// bundle of its folder, `--bundle` says so plainly; `_index.md` is a section's, which
+/// `cairn new` writes when a section is missing.
+fn index_path(path: &str, sections: &[&str], slug: &str) -> Option<Diagnostic> {
+    let folder = sections.join("/");
+    match slug {
+        "index" if !folder.is_empty() => Some(
+            Diagnostic::error(format!(
+                "`{path}` would write content/{folder}/index.md, which turns the folder into one page"
+            ))
+            .help(format!(
+                "for a page with its images beside it, run `cairn new {folder} --bundle` (it writes content/{folder}/index.md); for a page in a section, name the page: `cairn new {folder}/my-page`"
+            )),
+        ),
+        "index" | "_index" if folder.is_empty() => Some(
+            Diagnostic::error(format!("`{path}` names no page: give the page its own name"))
+                .help("e.g. `cairn new articles/my-page`; the home page is content/_index.md"),
+        ),
+        "_index" => Some(
+            Diagnostic::error(format!(
+                "`{path}` names a section's own file: `cairn new` writes it when it adds a page to a new section"
+            ))
+            .help(format!("add a page to the section: `cairn new {folder}/my-page`")),
+        ),
+        _ => None,
+    }
 }
 
 /// What `cairn init` should write.
@@ -169,7 +223,7 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
         (
             "content/_index.md",
             format!(
-                "---\ntitle: {}\ndescription: A new site made with cairn.\n---\nWelcome. This is the home page, `content/_index.md`.\n\nThe example article, `content/articles/first-article.md`, is a draft: `cairn serve --drafts`\nshows it, and `cairn build` leaves it out until you publish it.\n",
+                "---\ntitle: {}\ndescription: A new site made with cairn.\n---\nWelcome. This is the home page, `content/_index.md`.\n\nThe example article, `content/articles/first-article.md`, is a draft: `cairn serve` shows\nit, marked \"Draft\", and `cairn build` leaves it out until you publish it.\n",
                 yaml_string(&title)
             ),
         ),
@@ -180,7 +234,7 @@ pub fn init_site(request: &NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
         (
             "content/articles/first-article.md",
             format!(
-                "---\ntitle: The first article\ndescription: What a page looks like, to copy from.\ndate: {}\ntags: [example]\n# A draft: shown by `cairn serve --drafts`, never published by `cairn build`.\ndraft: true\n---\nThis is `content/articles/first-article.md`, an example to copy from. It is a **draft**\n(`draft: true` above), so it never goes live by accident: `cairn serve --drafts` shows it,\nand `cairn build` leaves it out. Make it your first article and remove `draft: true`, or\ndelete this file.\n\nRun `cairn serve --drafts`, edit this file and watch the browser update.\n\n## Front matter\n\nThe lines between the two `---` at the top are the page's settings: its `title`, a\none-sentence `description` for lists and search engines, its `date` and `tags`.\n\n## Links\n\nLink to other pages by their file: [the home page](../_index.md). Headings get ids,\nso [this section](#links) works too.\n\n## Next steps\n\n- Add a page with `cairn new articles/my-article --title \"My article\"`.\n- Check the site before publishing with `cairn check`.\n- Build it into `public/` with `cairn build`, and publish that folder.\n",
+                "---\ntitle: The first article\ndescription: What a page looks like, to copy from.\ndate: {}\ntags: [example]\n# A draft: shown by `cairn serve`, never published by `cairn build`.\ndraft: true\n---\nThis is `content/articles/first-article.md`, an example to copy from. It is a **draft**\n(`draft: true` above), so it never goes live by accident: `cairn serve` shows it, and\n`cairn build` leaves it out. Make it your first article and remove `draft: true`, or\ndelete this file.\n\nRun `cairn serve`, edit this file and watch the browser update.\n\n## Front matter\n\nThe lines between the two `---` at the top are the page's settings: its `title`, a\none-sentence `description` for lists and search engines, its `date` and `tags`.\n\n## Links\n\nLink to other pages by their file: [the home page](../_index.md). Headings get ids,\nso [this section](#links) works too.\n\n## Next steps\n\n- Add a page with `cairn new articles/my-article --title \"My article\"`.\n- Check the site before publishing with `cairn check`.\n- Build it into `public/` with `cairn build`, and publish that folder.\n",
                 request.date
             ),
         ),
@@ -212,8 +266,11 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 fn cannot_write(name: &str, error: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {name}: {error}"))
-        .help("check that the folder is writable")
+    Diagnostic::error(format!(
+        "cannot write {name}: {}",
+        crate::diagnostics::io_reason(error)
+    ))
+    .help("check that the folder is writable")
 }
 
 /// A title from a slug: `my-first-post` → `My first post`.
@@ -254,6 +311,7 @@ mod tests {
             path: path.into(),
             title: Some("A \"quoted\" title: yes".into()),
             date: "2025-02-03".into(),
+            bundle: false,
         };
         let error = new_page(&request("Articles/My Post")).unwrap_err();
         assert_eq!(
@@ -267,5 +325,60 @@ mod tests {
         assert!(text.starts_with("---\ntitle: \"A \\\"quoted\\\" title: yes\"\ndescription: \"\"\ndate: 2025-02-03\ndraft: true\n---\n## Introduction\n"), "{text}");
         let again = new_page(&request("notes/first")).unwrap_err();
         assert_eq!(again.message, "content/notes/first.md already exists");
+    }
+
+    #[test]
+    fn new_refuses_index_paths_and_makes_bundles_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: x\nbase_url: https://e.org/\n",
+        )
+        .unwrap();
+        let request = |path: &str, bundle: bool| NewPage {
+            root: dir.path().to_path_buf(),
+            path: path.into(),
+            title: None,
+            date: "2025-02-03".into(),
+            bundle,
+        };
+        let error = new_page(&request("articles/trip/index", false)).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`articles/trip/index` would write content/articles/trip/index.md, which turns the folder into one page"
+        );
+        assert!(
+            error
+                .help
+                .unwrap()
+                .contains("`cairn new articles/trip --bundle`"),
+            "the help offers --bundle"
+        );
+        let error = new_page(&request("articles/_index", false)).unwrap_err();
+        assert!(
+            error.message.contains("a section's own file"),
+            "{}",
+            error.message
+        );
+        assert!(new_page(&request("index", false)).is_err());
+        // Written in capitals, it is still `index`: the advice is --bundle, not `index`.
+        let error = new_page(&request("articles/trip/INDEX.md", false)).unwrap_err();
+        assert!(error.message.contains("turns the folder into one page"));
+        let written = new_page(&request("articles/trip", true)).unwrap();
+        assert!(written.ends_with(&[dir.path().join("content/articles/trip/index.md")]));
+        // The page exists now, as a bundle: a page of the same name is refused.
+        let again = new_page(&request("articles/trip", false)).unwrap_err();
+        assert_eq!(
+            again.message,
+            "content/articles/trip/index.md already exists"
+        );
+        // A section of that name is refused too.
+        new_page(&request("notes/first", false)).unwrap();
+        let error = new_page(&request("notes", false)).unwrap_err();
+        assert!(
+            error.message.contains("is a section already"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -143,11 +143,14 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
         let file_path = dir.join("theme.yaml");
         walk::check_file(&file_path, &rules)?;
         let text = std::fs::read_to_string(&file_path).map_err(|error| {
-            Diagnostic::error(format!("cannot read theme.yaml: {error}"))
-                .in_file(SourceFile::display_name(root, &file_path))
+            Diagnostic::error(format!(
+                "cannot read theme.yaml: {}",
+                crate::diagnostics::io_reason(&error)
+            ))
+            .in_file(SourceFile::display_name(root, &file_path))
         })?;
         let source = SourceFile::new(SourceFile::display_name(root, &file_path), text);
-        let parsed: ThemeFile = yaml::parse(&source.text.clone(), &source, 0)?;
+        let parsed: ThemeFile = yaml::parse_document(&yaml::Document::file(&source, "theme.yaml"))?;
         if parsed.name.value != wanted {
             return Err(Diagnostic::error(format!(
                 "the theme's name `{}` differs from its folder `{wanted}`",

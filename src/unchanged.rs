@@ -45,9 +45,11 @@ pub struct Record {
     pub files: usize,
     /// Warnings of that build, shown again.
     pub warnings: Vec<Diagnostic>,
+    /// The drafts that build left out, named again.
+    pub drafts: Vec<String>,
 }
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Where the record of builds into `output` is kept: beside its manifest.
 fn record_path(manifest: &Path) -> PathBuf {
@@ -182,6 +184,7 @@ impl Record {
             sections: report.sections,
             files,
             warnings: report.warnings.to_vec(),
+            drafts: report.drafts.clone(),
         }
     }
 }

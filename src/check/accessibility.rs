@@ -1,13 +1,109 @@
 //! The accessibility basics `cairn check` judges in each rendered page: images without alt
 //! text, more than one `h1`, headings that skip a level, and links without text. All are
 //! warnings: the page works, but not for everyone.
+//!
+//! Images and links written in Markdown are judged from the Markdown, where they are written:
+//! `![](photo.jpg)` has an empty `alt` in the HTML (which would mean "decoration"), but its
+//! writer forgot the description; `[](faq.md)` is found at its line, not as "(rendered)".
+
+use std::collections::HashMap;
 
 use super::html::{Heading, PageFacts};
 use super::{Finding, Found};
-use crate::diagnostics::Severity;
+use crate::content::Site;
+use crate::diagnostics::{Severity, SourceFile};
+use crate::render::SiteMarkdown;
 
-/// The accessibility problems of the rendered page at output path `page`.
-pub(super) fn findings<'a>(page: &'a str, facts: &PageFacts) -> Vec<Finding<'a>> {
+/// What the Markdown holds: its findings, and for each rendered page (by output path) the
+/// URLs of its text-less links, which the rendered page's own check must not repeat.
+pub(super) struct Written<'a> {
+    pub findings: Vec<Finding<'a>>,
+    pub links: HashMap<String, Vec<String>>,
+}
+
+/// Images without a description and links without text in every page's and section's
+/// Markdown.
+pub(super) fn written<'a>(site: &'a Site, markdown: &'a SiteMarkdown) -> Written<'a> {
+    let mut found = Written {
+        findings: Vec::new(),
+        links: HashMap::new(),
+    };
+    let pages = site.pages.iter().zip(&markdown.pages).map(|(page, md)| {
+        (
+            vec![format!("{}index.html", page.site_path)],
+            Some(&page.source),
+            page.body_start,
+            md,
+        )
+    });
+    // A section's text shows on each of its pagers.
+    let sections = site
+        .sections
+        .iter()
+        .zip(&markdown.sections)
+        .map(|(section, md)| {
+            let pagers = match section.front.paginate_by.as_ref().map(|p| p.value) {
+                Some(per_page) if per_page > 0 => section.pages.len().div_ceil(per_page),
+                _ => 1,
+            };
+            let mut outputs = vec![format!("{}index.html", section.site_path)];
+            outputs
+                .extend((2..=pagers).map(|n| format!("{}page/{n}/index.html", section.site_path)));
+            (outputs, section.source.as_ref(), section.body_start, md)
+        });
+    for (outputs, source, body_start, md) in pages.chain(sections) {
+        let Some(source) = source else { continue };
+        for unnamed in &md.unnamed {
+            let range = body_start + unnamed.range.start..body_start + unnamed.range.end;
+            let finding = if unnamed.image {
+                image_without_description(source, range)
+            } else {
+                for output in &outputs {
+                    found
+                        .links
+                        .entry(output.clone())
+                        .or_default()
+                        .push(unnamed.url.clone());
+                }
+                link_without_text_at(source, range)
+            };
+            found.findings.push(finding);
+        }
+    }
+    found
+}
+
+fn image_without_description(source: &SourceFile, range: std::ops::Range<usize>) -> Finding<'_> {
+    Finding {
+        severity: Severity::Warning,
+        message: "this image has no description (alt text)".to_string(),
+        help: Some("say what it shows between the brackets: `![a phone face down on a table](photo.jpg)`; screen readers read it, and browsers show it when the image cannot load".to_string()),
+        at: Found::Written(source, range),
+    }
+}
+
+fn link_without_text_at(source: &SourceFile, range: std::ops::Range<usize>) -> Finding<'_> {
+    Finding {
+        severity: Severity::Warning,
+        message: "this link has no text".to_string(),
+        help: Some(
+            "give the link words that say where it goes, between the brackets: `[the FAQ](faq.md)`"
+                .to_string(),
+        ),
+        at: Found::Written(source, range),
+    }
+}
+
+/// The accessibility problems of the rendered page at output path `page`; `written_links`
+/// are the URLs of its text-less links the Markdown reported already.
+pub(super) fn findings<'a>(
+    page: &'a str,
+    facts: &PageFacts,
+    written_links: Option<&Vec<String>>,
+) -> Vec<Finding<'a>> {
+    let mut reported: Vec<&str> = written_links
+        .map(|links| links.iter().map(String::as_str).collect())
+        .unwrap_or_default();
     let mut found: Vec<Finding<'a>> = facts
         .images_without_alt
         .iter()
@@ -15,12 +111,14 @@ pub(super) fn findings<'a>(page: &'a str, facts: &PageFacts) -> Vec<Finding<'a>>
         .collect();
     found.extend(extra_h1(page, &facts.headings));
     found.extend(skipped_level(page, &facts.headings));
-    found.extend(
-        facts
-            .links_without_text
-            .iter()
-            .map(|href| link_without_text(page, href)),
-    );
+    for href in &facts.links_without_text {
+        match reported.iter().position(|url| url == href) {
+            Some(index) => {
+                reported.swap_remove(index);
+            }
+            None => found.push(link_without_text(page, href)),
+        }
+    }
     found
 }
 
@@ -121,7 +219,7 @@ mod tests {
             headings: headings(&[(2, "Start"), (4, "Deep"), (2, "Back"), (5, "Deeper")]),
             ..PageFacts::default()
         };
-        let found = findings("index.html", &facts);
+        let found = findings("index.html", &facts, None);
         assert_eq!(
             seen(&found),
             [(
@@ -139,7 +237,7 @@ mod tests {
             headings: headings(&[(3, "A"), (4, "B"), (2, "C"), (3, "D")]),
             ..PageFacts::default()
         };
-        assert!(findings("index.html", &facts).is_empty());
+        assert!(findings("index.html", &facts, None).is_empty());
     }
 
     #[test]
@@ -149,7 +247,7 @@ mod tests {
             ..PageFacts::default()
         };
         assert_eq!(
-            seen(&findings("index.html", &facts)),
+            seen(&findings("index.html", &facts, None)),
             [(
                 "the page has 3 `h1` headings; it should have one".into(),
                 Some("# Again".into()),
@@ -165,7 +263,7 @@ mod tests {
             links_without_text: vec!["/faq/".into(), String::new()],
             ..PageFacts::default()
         };
-        let found = findings("index.html", &facts);
+        let found = findings("index.html", &facts, None);
         assert_eq!(
             seen(&found),
             [
@@ -184,5 +282,12 @@ mod tests {
             ]
         );
         assert!(found.iter().all(|f| f.severity == Severity::Warning));
+        // A link the Markdown reported already is not reported again, once per link.
+        let written = vec!["/faq/".to_string()];
+        let facts = PageFacts {
+            links_without_text: vec!["/faq/".into(), "/faq/".into()],
+            ..PageFacts::default()
+        };
+        assert_eq!(findings("index.html", &facts, Some(&written)).len(), 1);
     }
 }

@@ -69,6 +69,7 @@ fn place<'a>(finding: &Finding<'a>, origins: &HashMap<String, Origin<'a>>) -> Pl
             &page.source,
             crate::yaml::range_of(&page.front.title, page.front_start),
         ),
+        Found::Written(source, range) => Place::Span(source, range.clone()),
         Found::Page {
             page,
             needle,

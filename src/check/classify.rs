@@ -40,6 +40,8 @@ pub(super) fn classify<'a>(
     let reachable = Reachable::new(collected);
     let mut links = ExternalLinks::default();
     let mut findings = metadata::findings(&collected.site);
+    let written = accessibility::written(&collected.site, &collected.markdown);
+    findings.extend(written.findings);
     let mut counts = Counts {
         pages: collected.pages.len(),
         ..Counts::default()
@@ -67,7 +69,11 @@ pub(super) fn classify<'a>(
                 )),
             }
         }
-        findings.extend(accessibility::findings(path, &page.facts));
+        findings.extend(accessibility::findings(
+            path,
+            &page.facts,
+            written.links.get(path),
+        ));
     }
     if let Some(options) = external {
         counts.external = links.by_url.len();

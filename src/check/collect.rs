@@ -9,12 +9,15 @@ use rayon::prelude::*;
 use super::html::{self, PageFacts};
 use crate::content::Site;
 use crate::diagnostics::Diagnostics;
+use crate::render::SiteMarkdown;
 use crate::{BuildOptions, build_in_memory};
 
 /// The rendered site, as far as checking it goes.
 pub(super) struct Collected {
     /// The loaded site: configuration, and pages and sections with their Markdown.
     pub site: Site,
+    /// Every page's and section's rendered Markdown.
+    pub markdown: SiteMarkdown,
     /// What the build itself warned about.
     pub warnings: Diagnostics,
     /// Every output path, generated or copied, e.g. `blog/first/index.html`.
@@ -51,6 +54,7 @@ pub(super) fn collect(options: &BuildOptions) -> Result<Collected, Diagnostics> 
         })
         .collect();
     Ok(Collected {
+        markdown: rendered.markdown,
         site: rendered.site,
         warnings: rendered.warnings,
         outputs,

@@ -23,9 +23,11 @@ mod metadata;
 mod report;
 mod targets;
 
+use std::ops::Range;
+
 use crate::BuildOptions;
 use crate::content::Page;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::{Diagnostics, Severity, SourceFile};
 pub use external::ExternalOptions;
 
 /// What to check.
@@ -89,6 +91,8 @@ enum Found<'a> {
     Link { page: &'a str, needle: String },
     /// The title in the front matter of a content page.
     Title(&'a Page),
+    /// Written at this byte range of a Markdown file (or of `site.yaml`).
+    Written(&'a SourceFile, Range<usize>),
 }
 
 impl<'a> Finding<'a> {

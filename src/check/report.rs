@@ -62,7 +62,11 @@ fn diagnostics(located: Vec<Located<'_>>, base: &BaseUrl) -> Vec<Diagnostic> {
     }
     for (_, (mut finding, first, count)) in from_templates {
         if count > 1 {
-            finding.message = format!("{} (on {count} pages, from a template)", finding.message);
+            finding.message = format!(
+                "{} (on {}, from a template)",
+                finding.message,
+                crate::diagnostics::count(count, "page")
+            );
         }
         found.push(diagnostic(finding, Place::Rendered(first), base));
     }

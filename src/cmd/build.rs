@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cairn::diagnostics::count;
 use clap::Args;
 
 /// Arguments of `cairn build`.
@@ -11,9 +12,9 @@ use clap::Args;
     after_help = "Exit status: 0 on success, 1 when the content has errors, 2 on usage errors."
 )]
 pub(crate) struct BuildArgs {
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Where to write the site (default: <root>/public).
     #[arg(long)]
     output: Option<PathBuf>,
@@ -31,8 +32,12 @@ pub(crate) struct BuildArgs {
 /// Builds the site and prints the diagnostics and a one-line summary.
 pub(crate) fn run(args: BuildArgs) -> ExitCode {
     let color = super::use_color();
+    let root = match super::site_root(args.root) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let options = cairn::BuildOptions {
-        root: args.root,
+        root,
         output: args.output,
         drafts: args.drafts,
         base_url: args.base_url,
@@ -50,19 +55,30 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
                 "Built"
             };
             eprintln!(
-                "{what} {} pages and {} sections into {} in {} ms ({} files written, {} unchanged, {} removed{}).",
-                report.pages,
-                report.sections,
+                "{what} {} and {} into {} in {} ms ({} written, {} unchanged, {} removed{}).",
+                count(report.pages, "page"),
+                count(report.sections, "section"),
                 options.output_dir().display(),
                 report.elapsed.as_millis(),
-                report.write.written,
+                count(report.write.written, "file"),
                 report.write.unchanged,
                 report.write.removed,
                 match report.warnings.warning_count() {
                     0 => String::new(),
-                    n => format!(", {n} warnings"),
+                    n => format!(", {}", count(n, "warning")),
                 }
             );
+            if !report.drafts.is_empty() {
+                const SHOWN: usize = 5;
+                let mut listed = report.drafts[..report.drafts.len().min(SHOWN)].join(", ");
+                if report.drafts.len() > SHOWN {
+                    listed.push_str(&format!(" and {} more", report.drafts.len() - SHOWN));
+                }
+                eprintln!(
+                    "{} left out (use --drafts to include): {listed}",
+                    count(report.drafts.len(), "draft")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(mut problems) => {
@@ -74,11 +90,7 @@ pub(crate) fn run(args: BuildArgs) -> ExitCode {
             } else {
                 " The output folder was not changed."
             };
-            eprintln!(
-                "Build failed: {} errors, {} warnings.{output}",
-                problems.error_count(),
-                problems.warning_count()
-            );
+            eprintln!("Build failed: {}.{output}", problems.tally());
             ExitCode::from(1)
         }
     }

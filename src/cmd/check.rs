@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use cairn::diagnostics::{Diagnostic, Diagnostics};
+use cairn::diagnostics::{Diagnostic, Diagnostics, count};
 use clap::Args;
 
 /// Arguments of `cairn check`.
@@ -13,9 +13,9 @@ use clap::Args;
     after_help = "Exit status: 0 when there are no errors (warnings allowed unless --strict), 1 otherwise, 2 on usage errors."
 )]
 pub(crate) struct CheckArgs {
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
@@ -42,30 +42,34 @@ pub(crate) struct CheckArgs {
 
 /// Checks the site and prints the problems grouped by file, then what was checked.
 pub(crate) fn run(args: CheckArgs) -> ExitCode {
-    let report = cairn::check::check(&check_options(&args));
+    let root = match super::site_root(args.root.clone()) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    let report = cairn::check::check(&check_options(&args, root));
     print_by_file(&report.problems, super::use_color());
-    let errors = report.problems.error_count();
-    let warnings = report.problems.warning_count();
     let external = if args.external {
-        format!(", {} external URLs", report.external)
+        format!(", {}", count(report.external, "external URL"))
     } else {
         String::new()
     };
     eprintln!(
-        "Checked {} pages and {} references{external}: {errors} error(s), {warnings} warning(s).",
-        report.pages, report.references
+        "Checked {} and {}{external}: {}.",
+        count(report.pages, "page"),
+        count(report.references, "reference"),
+        report.problems.tally()
     );
-    if errors > 0 {
+    if report.problems.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn check_options(args: &CheckArgs) -> cairn::check::CheckOptions {
+fn check_options(args: &CheckArgs, root: PathBuf) -> cairn::check::CheckOptions {
     cairn::check::CheckOptions {
         build: cairn::BuildOptions {
-            root: args.root.clone(),
+            root,
             output: None,
             drafts: args.drafts,
             base_url: None,
@@ -84,11 +88,10 @@ fn check_options(args: &CheckArgs) -> cairn::check::CheckOptions {
 /// Each file's problems under a heading with their number; `problems` is sorted by file.
 fn print_by_file(problems: &Diagnostics, color: bool) {
     for group in problems.chunk_by(|a, b| file_of(a) == file_of(b)) {
-        let count = group.len();
         eprintln!(
-            "== {} ({count} {})\n",
+            "== {} ({})\n",
             group.first().map_or("", file_of),
-            if count == 1 { "problem" } else { "problems" }
+            count(group.len(), "problem")
         );
         for problem in group {
             eprint!("{}\n\n", problem.render(color));

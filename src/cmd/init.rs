@@ -45,7 +45,7 @@ pub(crate) fn run(args: InitArgs) -> ExitCode {
                 println!("Created {}", path.display());
             }
             println!(
-                "\nNext:\n  cd {}\n  cairn serve --drafts        # see it at http://127.0.0.1:1111/, drafts included\n  cairn new articles/my-article --title \"My article\"\n  cairn check                 # before publishing\n  cairn build                 # into public/\n\nTo publish: {}.",
+                "\nNext:\n  cd {}\n  cairn serve                 # see it at http://127.0.0.1:1111/, drafts included\n  cairn new articles/my-article --title \"My article\"\n  cairn check                 # before publishing\n  cairn build                 # into public/\n\nTo publish: {}.",
                 args.dir.display(),
                 host.next_steps()
             );

@@ -8,6 +8,17 @@ pub(crate) mod quiz;
 pub(crate) mod serve;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The site folder: `--root`, or this folder or the nearest one above it with `site.yaml`.
+/// When there is none, the error is printed and the exit status returned.
+pub(crate) fn site_root(root: Option<PathBuf>) -> Result<PathBuf, ExitCode> {
+    cairn::config::find_root(root.as_deref(), std::path::Path::new(".")).map_err(|problem| {
+        eprint!("{}\n\n", problem.render(use_color()));
+        ExitCode::from(1)
+    })
+}
 
 /// Whether diagnostics on stderr should be colored: a terminal, and `NO_COLOR` unset.
 pub(crate) fn use_color() -> bool {

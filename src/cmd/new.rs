@@ -16,29 +16,37 @@ pub(crate) struct NewArgs {
     /// The page title (default: made from the slug).
     #[arg(long)]
     title: Option<String>,
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// Make a page bundle, `<slug>/index.md`, so the page's images can go beside it.
+    #[arg(long)]
+    bundle: bool,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
 }
 
 /// Writes the page and says what to do next.
 pub(crate) fn run(args: NewArgs) -> ExitCode {
+    let root = match super::site_root(args.root) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let request = cairn::scaffold::NewPage {
-        root: args.root.clone(),
+        root: root.clone(),
         path: args.path,
         title: args.title,
         date: cairn::scaffold::today(),
+        bundle: args.bundle,
     };
     match cairn::scaffold::new_page(&request) {
         Ok(written) => {
             for path in &written {
                 println!(
                     "Created {}",
-                    cairn::diagnostics::SourceFile::display_name(&args.root, path)
+                    cairn::diagnostics::SourceFile::display_name(&root, path)
                 );
             }
             println!(
-                "The page is a draft: `cairn serve --drafts` shows it; remove `draft: true` to publish."
+                "The page is a draft: `cairn serve` shows it, marked as a draft; `cairn build` leaves it out until you remove `draft: true`."
             );
             ExitCode::SUCCESS
         }

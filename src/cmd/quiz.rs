@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 
+use cairn::diagnostics::count;
 use cairn::quiz::{self, export};
 
 /// Arguments of `cairn quiz`.
@@ -60,23 +61,19 @@ pub(crate) fn run(args: QuizArgs) -> ExitCode {
             match (&check.compilation.flow, &check.compilation.written) {
                 (Some(flow), Some(written)) if !problems.has_errors() => {
                     eprintln!(
-                        "{name}: {} questions, {} outcomes, {} tests passed{}.",
-                        flow.questions.len(),
-                        flow.outcomes.len(),
-                        written.tests.len(),
+                        "{name}: {}, {}, {} passed{}.",
+                        count(flow.questions.len(), "question"),
+                        count(flow.outcomes.len(), "outcome"),
+                        count(written.tests.len(), "test"),
                         match problems.warning_count() {
                             0 => String::new(),
-                            n => format!(", {n} warnings"),
+                            n => format!(", {}", count(n, "warning")),
                         }
                     );
                     ExitCode::SUCCESS
                 }
                 _ => {
-                    eprintln!(
-                        "{name}: {} errors, {} warnings.",
-                        problems.error_count(),
-                        problems.warning_count()
-                    );
+                    eprintln!("{name}: {}.", problems.tally());
                     ExitCode::from(1)
                 }
             }

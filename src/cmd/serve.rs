@@ -9,20 +9,23 @@ use clap::Args;
 /// Arguments of `cairn serve`.
 #[derive(Args)]
 #[command(
-    after_help = "Pages reload by themselves after each change; build errors show in the browser over the last good page.\nThe server listens on loopback only unless --bind names another address."
+    after_help = "Pages reload by themselves after each change; build errors show in the browser over the last good page.\nDrafts are shown, marked as drafts; --no-drafts shows the site as `cairn build` publishes it.\nThe server listens on loopback only unless --bind names another address."
 )]
 pub(crate) struct ServeArgs {
-    /// The site folder (the one with site.yaml).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    /// The site folder (default: this folder or the nearest one above it with site.yaml).
+    #[arg(long)]
+    root: Option<PathBuf>,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 1111)]
     port: u16,
     /// Address to listen on. Anything but loopback makes the site reachable from the network.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
-    /// Include pages marked `draft: true`.
+    /// Leave out pages marked `draft: true` (shown by default, marked as drafts).
     #[arg(long)]
+    no_drafts: bool,
+    /// Show drafts (the default; kept so older scripts still work).
+    #[arg(long, hide = true, conflicts_with = "no_drafts")]
     drafts: bool,
     /// Open the site in the default browser once it is served.
     #[arg(long)]
@@ -35,11 +38,15 @@ pub(crate) struct ServeArgs {
 /// Serves the site until interrupted.
 pub(crate) fn run(args: ServeArgs) -> ExitCode {
     let color = super::use_color();
+    let root = match super::site_root(args.root) {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let options = cairn::serve::ServeOptions {
         build: cairn::BuildOptions {
-            root: args.root,
+            root,
             output: None,
-            drafts: args.drafts,
+            drafts: args.drafts || !args.no_drafts,
             base_url: None,
             fingerprint: false,
         },
@@ -58,8 +65,13 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     };
     if !args.bind.is_loopback() {
         eprintln!(
-            "warning: listening on {}: other machines on the network can read this site, drafts included",
-            args.bind
+            "warning: listening on {}: other machines on the network can read this site{}",
+            args.bind,
+            if args.no_drafts {
+                ""
+            } else {
+                ", drafts included (--no-drafts leaves them out)"
+            }
         );
     }
     let url = server.url();
@@ -71,7 +83,10 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
     match server.run_until_interrupted() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: the server stopped: {error}");
+            eprintln!(
+                "error: the server stopped: {}",
+                cairn::diagnostics::io_reason(&error)
+            );
             ExitCode::from(1)
         }
     }
@@ -95,6 +110,9 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
+        eprintln!(
+            "warning: cannot open a browser ({}); open {url} yourself",
+            cairn::diagnostics::io_reason(&error)
+        );
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value as JsonValue;
 
 use crate::diagnostics::{Diagnostic, SourceFile};
-use crate::yaml::{self, Spanned};
+use crate::yaml::{self, Document, Spanned, Yaml};
 
 /// Where the front matter and the body lie in a file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +110,7 @@ pub struct PageFrontMatter {
 }
 
 /// How a section orders its pages.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SortBy {
     /// By `weight`, lowest first (the default).
     #[default]
@@ -120,6 +119,49 @@ pub enum SortBy {
     Date,
     /// By title, alphabetically.
     Title,
+}
+
+impl SortBy {
+    const CHOICES: &[(&str, SortBy)] = &[
+        ("weight", SortBy::Weight),
+        ("date", SortBy::Date),
+        ("title", SortBy::Title),
+    ];
+
+    /// The choice an editor most likely meant by `word`: a near spelling, or a word that
+    /// says the same ("newest" is by date).
+    fn meant(word: &str) -> Option<&'static str> {
+        let word = word.trim().to_lowercase();
+        let by_meaning = match word.as_str() {
+            "newest" | "oldest" | "latest" | "recent" | "published" | "chronological" | "time"
+            | "updated" => Some("date"),
+            "alphabetical" | "alpha" | "name" | "a-z" | "abc" => Some("title"),
+            "order" | "manual" | "position" | "rank" | "custom" => Some("weight"),
+            _ => None,
+        };
+        by_meaning
+            .or_else(|| crate::suggest::closest(&word, Self::CHOICES.iter().map(|(name, _)| *name)))
+    }
+}
+
+impl<'de> Deserialize<'de> for SortBy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let written = String::deserialize(deserializer)?;
+        if let Some((_, choice)) = Self::CHOICES.iter().find(|(name, _)| *name == written) {
+            return Ok(*choice);
+        }
+        let help = match Self::meant(&written) {
+            Some(meant) => format!(
+                "did you mean `{meant}`? `date` lists the newest first, `title` from A to Z, `weight` the lowest first"
+            ),
+            None => "`date` lists the newest first, `title` from A to Z, `weight` the lowest first"
+                .to_string(),
+        };
+        Err(yaml::custom_error(
+            "`sort_by` must be one of `weight`, `date`, `title`",
+            &help,
+        ))
+    }
 }
 
 /// A section's front matter (`_index.md`); unknown keys are errors.
@@ -162,6 +204,28 @@ pub struct SectionFrontMatter {
     /// Free values for templates, as `section.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, JsonValue>,
+}
+
+/// Keys of a page's front matter that take `true` or `false`.
+pub const PAGE_BOOLEANS: &[&str] = &["draft", "toc", "search"];
+
+/// Keys of a section's front matter that take `true` or `false`.
+pub const SECTION_BOOLEANS: &[&str] = &["search"];
+
+/// The front matter of `source` as a YAML document: its text, and the opening `---` that
+/// a missing required key points at.
+fn document<'a>(source: &'a SourceFile, split: &Split) -> Document<'a> {
+    let opening = source.text[..split.yaml.start]
+        .trim_end_matches(['\n', '\r'])
+        .len();
+    let opening_start = source.text[..opening].rfind('\n').map_or(0, |i| i + 1);
+    Document {
+        source,
+        base: split.yaml.start,
+        len: split.yaml.len(),
+        opening: (opening_start, opening),
+        name: "the front matter",
+    }
 }
 
 /// `series:` in a section's front matter: a guide read part by part. The section's own page
@@ -231,20 +295,89 @@ impl<'de> Deserialize<'de> for SeriesPart {
     }
 }
 
+/// Keys only a page takes, and keys only a section takes: written in the other kind of file,
+/// they are told where they belong rather than only "unknown".
+const PAGE_ONLY: &[&str] = &["date", "updated", "draft", "slug", "tags", "toc", "aliases"];
+const SECTION_ONLY: &[&str] = &["sort_by", "page_template", "paginate_by", "series"];
+
+/// A page's front matter (see [`parse`]).
+pub fn parse_page(source: &SourceFile) -> Result<(PageFrontMatter, Split), Diagnostic> {
+    parse(source).map_err(|error| misplaced(error, false))
+}
+
+/// A section's front matter, from its `_index.md` (see [`parse`]).
+pub fn parse_section(source: &SourceFile) -> Result<(SectionFrontMatter, Split), Diagnostic> {
+    parse(source).map_err(|error| misplaced(error, true))
+}
+
+/// "unknown key" for a key of the other kind of file, said as such.
+fn misplaced(mut error: Diagnostic, in_section: bool) -> Diagnostic {
+    let Some(key) = (error.message.strip_prefix("unknown key `"))
+        .and_then(|rest| rest.strip_suffix('`'))
+        .map(str::to_string)
+    else {
+        return error;
+    };
+    let help = error.help.take().unwrap_or_default();
+    // For a key of the other kind, a "did you mean" would point at the wrong fix.
+    let known = match help.find("nown keys: ") {
+        Some(at) => format!("k{}", &help[at..]),
+        None => help.clone(),
+    };
+    if in_section && PAGE_ONLY.contains(&key.as_str()) {
+        error.message = format!("`{key}` is a page's key: a section's `_index.md` has none");
+        let what = match key.as_str() {
+            "date" | "updated" => {
+                "a section is not dated, its pages are; to list them by date, write `sort_by: date`"
+                    .to_string()
+            }
+            "draft" => "a section cannot be a draft: mark its pages `draft: true`".to_string(),
+            _ => "remove the line, or move it to a page".to_string(),
+        };
+        error.help = Some(format!("{what}; {known}"));
+    } else if !in_section && SECTION_ONLY.contains(&key.as_str()) {
+        error.message = format!("`{key}` is a section's key: it goes in the section's `_index.md`");
+        error.help = Some(format!(
+            "move the line to the `_index.md` of the folder that holds this page; {known}"
+        ));
+    } else {
+        error.help = Some(help);
+    }
+    error
+}
+
 /// Parses the front matter of `source` into `T`; returns it with the split.
 pub fn parse<T: for<'de> Deserialize<'de>>(source: &SourceFile) -> Result<(T, Split), Diagnostic> {
     let split = split(source)?;
-    let yaml_text = &source.text[split.yaml.clone()];
-    if yaml_text.trim().is_empty() {
+    let document = document(source, &split);
+    if document.text().trim().is_empty() {
         // An empty block still has to satisfy required keys: parse `{}` at the fence.
-        let parsed = yaml::parse("{}", source, split.yaml.start).map_err(|mut error| {
-            error.message = format!("{} (the front matter is empty)", error.message);
-            error
+        let empty = SourceFile::new(source.name.clone(), "{}");
+        let parsed = yaml::parse_document(&Document {
+            source: &empty,
+            base: 0,
+            len: 2,
+            opening: (0, 0),
+            name: "the front matter",
+        })
+        .map_err(|error| {
+            Diagnostic::error(format!("{} (it is empty)", error.message))
+                .at(source, document.opening.0..document.opening.1)
+                .maybe_help(error.help)
         })?;
         return Ok((parsed, split));
     }
-    let parsed = yaml::parse(yaml_text, source, split.yaml.start)?;
+    let parsed = yaml::parse_document(&document)?;
     Ok((parsed, split))
+}
+
+/// Warnings for the YAML traps in front matter that parsed (see [`yaml::lints`]);
+/// `booleans` are the keys that take `true` or `false`.
+pub fn lint(source: &SourceFile, split: &Split, booleans: &[&str]) -> Vec<Diagnostic> {
+    match Yaml::parse_document(&document(source, split)) {
+        Ok(tree) => yaml::lints::lint(&tree, source, booleans),
+        Err(_) => Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -332,13 +465,70 @@ mod tests {
     }
 
     #[test]
+    fn a_key_of_the_other_kind_of_file_says_where_it_belongs() {
+        let error = parse_section(&file("---\ntitle: A\ndate: 2024-01-01\n---\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`date` is a page's key: a section's `_index.md` has none"
+        );
+        assert_eq!(error.location(), "content/a.md:3:1");
+        assert!(error.help.unwrap().contains("sort_by: date"));
+        let error = parse_page(&file("---\ntitle: A\nsort_by: date\n---\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            "`sort_by` is a section's key: it goes in the section's `_index.md`"
+        );
+        let error = parse_page(&file("---\ntitle: A\ntitel: B\n---\n")).unwrap_err();
+        assert_eq!(error.message, "unknown key `titel`");
+        assert!(error.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
     fn missing_title_and_unknown_keys_are_errors() {
-        let error = parse::<PageFrontMatter>(&file("---\ndescription: x\n---\n")).unwrap_err();
-        assert!(error.message.contains("title"), "{}", error.message);
-        assert_eq!(error.span.unwrap().line, 2);
+        // A missing key points at the opening `---`.
+        let error = parse::<PageFrontMatter>(&file("---\ndescription: x\ndate: 2024-01-01\n---\n"))
+            .unwrap_err();
+        assert_eq!(error.message, "the front matter has no `title`");
+        assert_eq!(error.location(), "content/a.md:1:1");
+        assert_eq!(error.span.unwrap().len, 3);
         let error = parse::<PageFrontMatter>(&file("---\ntitle: A\ntitel: B\n---\n")).unwrap_err();
         assert_eq!(error.location(), "content/a.md:3:1");
         let error = parse::<PageFrontMatter>(&file("---\n---\n")).unwrap_err();
-        assert!(error.message.contains("title"));
+        assert_eq!(
+            error.message,
+            "the front matter has no `title` (it is empty)"
+        );
+        assert_eq!(error.location(), "content/a.md:1:1");
+    }
+
+    #[test]
+    fn sort_by_names_its_choices_and_what_was_meant() {
+        let error = parse::<SectionFrontMatter>(&file("---\ntitle: A\nsort_by: newest\n---\n"))
+            .unwrap_err();
+        assert_eq!(
+            error.message,
+            "`sort_by` must be one of `weight`, `date`, `title`"
+        );
+        assert_eq!(error.location(), "content/a.md:3:10");
+        assert!(error.help.unwrap().starts_with("did you mean `date`?"));
+        let (front, _) = parse::<SectionFrontMatter>(&file("---\nsort_by: title\n---\n")).unwrap();
+        assert_eq!(front.sort_by, SortBy::Title);
+    }
+
+    #[test]
+    fn traps_are_warnings_in_the_whole_file() {
+        let source = file("---\ntitle: Stop checking #1 habit\ndraft: yes\n---\n");
+        let split = split(&source).unwrap();
+        let found: Vec<String> = lint(&source, &split, PAGE_BOOLEANS)
+            .iter()
+            .map(|d| format!("{}: {}", d.location(), d.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "content/a.md:2:22: `title` stops before `#1 habit`: YAML reads ` #` as the start of a comment",
+                "content/a.md:3:8: `draft: yes` is read as `draft: true`",
+            ]
+        );
     }
 }

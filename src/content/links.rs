@@ -133,6 +133,9 @@ impl Site {
                 help: Some("publish the page (remove `draft: true`), remove the link, or build with --drafts".into()),
             };
         }
+        if is_image(&key) {
+            return self.missing_image(from, target, &key);
+        }
         let candidates = self
             .targets
             .keys()
@@ -151,6 +154,92 @@ impl Site {
             help,
         }
     }
+}
+
+impl Site {
+    /// A missing image: a file in its folder that differs only in case is named as such
+    /// (hosts tell `Photo.PNG` from `photo.png`, while the writer's computer may not);
+    /// otherwise the closest image in that folder, or the images there.
+    fn missing_image(&self, from: &str, target: &str, key: &str) -> Resolved {
+        let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
+        let siblings: Vec<&str> = self
+            .asset_outputs
+            .keys()
+            .map(String::as_str)
+            .filter(|other| is_image(other))
+            .filter(|other| other.rsplit_once('/').map_or("", |(dir, _)| dir) == folder)
+            .collect();
+        let file_name = |other: &str| other.rsplit('/').next().unwrap_or(other).to_string();
+        if let Some(same) = siblings
+            .iter()
+            .find(|other| other.eq_ignore_ascii_case(key))
+        {
+            let written = relative_from(from, same);
+            return Resolved::Broken {
+                message: format!(
+                    "the image `{target}` does not exist: the file is `{}`, which differs in upper and lower case",
+                    file_name(same)
+                ),
+                help: Some(format!(
+                    "write `{written}`: web hosts tell upper from lower case in file names, even where your computer does not"
+                )),
+            };
+        }
+        let lower = name.to_lowercase();
+        let names: Vec<String> = siblings
+            .iter()
+            .map(|s| file_name(s).to_lowercase())
+            .collect();
+        let help = match crate::suggest::closest(&lower, names.iter().map(String::as_str)) {
+            Some(best) => {
+                let index = names.iter().position(|n| n == best).unwrap_or(0);
+                format!("did you mean `{}`?", relative_from(from, siblings[index]))
+            }
+            None if siblings.is_empty() => format!(
+                "put the image in content/{}, or link to it by its path from this file",
+                if folder.is_empty() {
+                    String::new()
+                } else {
+                    format!("{folder}/")
+                }
+            ),
+            None => {
+                let mut listed: Vec<String> = siblings.iter().map(|s| file_name(s)).collect();
+                listed.sort();
+                let shown: Vec<String> = listed.iter().take(5).map(|n| format!("`{n}`")).collect();
+                let more = listed.len().saturating_sub(5);
+                format!(
+                    "the images in that folder are {}{}",
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+        };
+        Resolved::Broken {
+            message: format!(
+                "the image `{target}` points at `content/{key}`, which does not exist"
+            ),
+            help: Some(help),
+        }
+    }
+}
+
+/// File types a browser shows as an image, by extension (any case).
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "bmp", "ico", "tif", "tiff", "heic",
+];
+
+/// True when `key` names an image by its extension.
+fn is_image(key: &str) -> bool {
+    key.rsplit_once('.').is_some_and(|(_, extension)| {
+        IMAGE_EXTENSIONS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(extension))
+    })
 }
 
 /// Writes `to` (a content key) as a path relative to the folder of `from`.

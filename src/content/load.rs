@@ -40,8 +40,11 @@ pub type ParseMemo = Memo<PathBuf, Arc<ParsedFile>>;
 /// A file as a build parsed it, and its stamp then.
 pub struct ParsedFile {
     stamp: FileStamp,
-    parsed: Result<Parsed, Diagnostic>,
+    parsed: Result<Linted, Diagnostic>,
 }
+
+/// A parsed file and the warnings about its YAML.
+type Linted = (Parsed, Vec<Diagnostic>);
 
 /// Loads `content/` under `root` into a [`Site`], with every problem found.
 ///
@@ -123,7 +126,7 @@ fn parse_files(
     memo: &ParseMemo,
     problems: &mut Diagnostics,
 ) -> ParsedFiles {
-    let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
+    let parsed: Vec<Result<Linted, (String, Diagnostic)>> = entries
         .par_iter()
         .filter(|e| {
             matches!(
@@ -139,11 +142,14 @@ fn parse_files(
         failed: HashSet::new(),
     };
     for result in parsed {
+        if let Ok((_, warnings)) = &result {
+            problems.extend(warnings.iter().cloned());
+        }
         match result {
-            Ok(Parsed::Page(entry, source, front, split)) => {
+            Ok((Parsed::Page(entry, source, front, split), _)) => {
                 files.pages.push((entry, source, front, split));
             }
-            Ok(Parsed::Section(entry, source, front, split)) => {
+            Ok((Parsed::Section(entry, source, front, split), _)) => {
                 files
                     .sections
                     .insert(parent_dir(&entry.rel).to_string(), (source, front, split));
@@ -159,7 +165,7 @@ fn parse_files(
 
 /// Parses `entry`, or takes what an earlier build parsed when the file's stamp is the same.
 /// The stamp is taken before reading, so a write during the read shows up next time.
-fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Parsed, Diagnostic> {
+fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Linted, Diagnostic> {
     let stamp = FileStamp::of(&entry.path);
     if let Some(stamp) = stamp
         && let Some(file) = memo.get_if(&entry.path, |file| file.stamp == stamp)
@@ -167,7 +173,7 @@ fn parse_remembered(root: &Path, entry: &Entry, memo: &ParseMemo) -> Result<Pars
         // The walk classifies a file anew on every build (a folder may have become a
         // bundle), so the remembered result takes the current entry.
         return match &file.parsed {
-            Ok(parsed) => Ok(parsed.clone().with_entry(entry)),
+            Ok((parsed, warnings)) => Ok((parsed.clone().with_entry(entry), warnings.clone())),
             Err(diagnostic) => Err(diagnostic.clone()),
         };
     }
@@ -284,14 +290,19 @@ impl Parsed {
     }
 }
 
-fn parse_entry(root: &Path, entry: &Entry) -> Result<Parsed, Diagnostic> {
+fn parse_entry(root: &Path, entry: &Entry) -> Result<Linted, Diagnostic> {
     let source = walk::read_source(root, &entry.path)?;
     if entry.kind == EntryKind::SectionIndex {
-        let (front, split) = front_matter::parse::<SectionFrontMatter>(&source)?;
-        Ok(Parsed::Section(entry.clone(), source, front, split))
+        let (front, split) = front_matter::parse_section(&source)?;
+        let warnings = front_matter::lint(&source, &split, front_matter::SECTION_BOOLEANS);
+        Ok((
+            Parsed::Section(entry.clone(), source, front, split),
+            warnings,
+        ))
     } else {
-        let (front, split) = front_matter::parse::<PageFrontMatter>(&source)?;
-        Ok(Parsed::Page(entry.clone(), source, front, split))
+        let (front, split) = front_matter::parse_page(&source)?;
+        let warnings = front_matter::lint(&source, &split, front_matter::PAGE_BOOLEANS);
+        Ok((Parsed::Page(entry.clone(), source, front, split), warnings))
     }
 }
 
@@ -391,8 +402,16 @@ impl Builder<'_> {
         self.section_for("", &mut files);
         let dirs: Vec<String> = files.keys().cloned().collect();
         for dir in dirs {
-            if bundles.holding(&format!("{dir}/_index.md")).is_none() {
-                self.section_for(&dir, &mut files);
+            match bundles.holding(&format!("{dir}/_index.md")) {
+                None => {
+                    self.section_for(&dir, &mut files);
+                }
+                Some(bundle) => {
+                    if let Some((source, _, _)) = files.remove(&dir) {
+                        self.problems
+                            .push(section_in_bundle(&source, &dir, &bundle));
+                    }
+                }
             }
         }
     }
@@ -530,7 +549,7 @@ impl Builder<'_> {
             && per_page.value == 0
         {
             self.problems.push(
-                Diagnostic::error("paginate_by must be at least 1")
+                Diagnostic::error("`paginate_by` must be at least 1")
                     .at(source, yaml::range_of(per_page, front_start))
                     .help("remove paginate_by to list every page on one page"),
             );
@@ -582,9 +601,9 @@ impl Builder<'_> {
         let mut ok = true;
         if front.title.value.trim().is_empty() {
             self.problems.push(
-                Diagnostic::error("the title is empty")
+                Diagnostic::error("`title` is empty")
                     .at(&source, yaml::range_of(&front.title, base))
-                    .help("give the page a title"),
+                    .help("write the page's title after `title:`"),
             );
             ok = false;
         }
@@ -699,6 +718,30 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// The error for an `_index.md` in a page bundle's folder (or below it): a folder is a
+/// section or a page, and the page would silently replace the section.
+fn section_in_bundle(source: &SourceFile, dir: &str, bundle: &str) -> Diagnostic {
+    let first_line = source.text.find('\n').unwrap_or(source.text.len());
+    let diagnostic = if dir == bundle {
+        Diagnostic::error(format!(
+            "content/{dir}/ holds both `_index.md` (a section) and `index.md` (a page): a folder is one or the other"
+        ))
+        .help(format!(
+            "for a section with pages, keep `_index.md` and rename `index.md` to a page name (e.g. `content/{dir}/overview.md`); for one page with its images beside it, remove `_index.md`"
+        ))
+    } else {
+        Diagnostic::error(format!(
+            "this section is inside the page bundle content/{bundle}/ (the folder of content/{bundle}/index.md)"
+        ))
+        .help(format!(
+            "a page bundle holds one page and its files: move content/{dir}/ out of it, or rename content/{bundle}/index.md to content/{bundle}/_index.md to make a section"
+        ))
+    };
+    diagnostic
+        .at(source, 0..first_line)
+        .label("this makes a section")
 }
 
 /// File types a browser runs (or renders with script): from `content/`, where any editor

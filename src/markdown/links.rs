@@ -16,6 +16,9 @@ pub(super) struct LinkResolver<'a> {
     pub anchor_refs: Vec<AnchorRef>,
     /// Broken links, in page order.
     pub problems: Vec<MarkdownProblem>,
+    /// The Markdown the ranges are in, to point a problem at the destination to fix
+    /// rather than at the whole link (empty: at the whole link).
+    pub source: &'a str,
 }
 
 impl<'a> LinkResolver<'a> {
@@ -29,6 +32,20 @@ impl<'a> LinkResolver<'a> {
             allow_dangerous,
             anchor_refs: Vec::new(),
             problems: Vec::new(),
+            source: "",
+        }
+    }
+
+    /// Where `destination` is written inside the link at `range` (the `(…)` part of an
+    /// inline link), or the whole link when it is written elsewhere (a reference link).
+    fn destination_range(&self, destination: &str, range: &Range<usize>) -> Range<usize> {
+        let written = self.source.get(range.clone()).unwrap_or("");
+        match written.rfind(&format!("]({destination}")) {
+            Some(at) if !destination.is_empty() => {
+                let start = range.start + at + 2;
+                start..start + destination.len()
+            }
+            _ => range.clone(),
         }
     }
 
@@ -47,7 +64,7 @@ impl<'a> LinkResolver<'a> {
                     self.anchor_refs.push(AnchorRef {
                         page: None,
                         anchor: anchor.to_owned(),
-                        range: range.clone(),
+                        range: self.destination_range(destination, range),
                     });
                 }
                 Some(destination.to_owned())
@@ -110,7 +127,7 @@ impl<'a> LinkResolver<'a> {
                         self.anchor_refs.push(AnchorRef {
                             page: Some(page),
                             anchor,
-                            range: range.clone(),
+                            range: self.destination_range(destination, range),
                         });
                     }
                 }
@@ -119,7 +136,7 @@ impl<'a> LinkResolver<'a> {
             LinkTarget::Broken { message, help } => {
                 self.problems.push(MarkdownProblem {
                     severity: Severity::Error,
-                    range: range.clone(),
+                    range: self.destination_range(destination, range),
                     message,
                     help,
                 });

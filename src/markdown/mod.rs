@@ -124,6 +124,21 @@ pub struct RenderedMarkdown {
     /// straight to the heading nearest the match. The text before the first heading is a
     /// section with an empty id (left out when it is empty).
     pub sections: Vec<TextSection>,
+    /// Images written without a description and links without text, in page order, for
+    /// `cairn check` (which reports them where they are written).
+    pub unnamed: Vec<Unnamed>,
+}
+
+/// An image without a description (`![](photo.jpg)`) or a link without text
+/// (`[](faq.md)`): screen readers have nothing to say for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unnamed {
+    /// An image, or else a link.
+    pub image: bool,
+    /// The URL written into the HTML (`src` or `href`).
+    pub url: String,
+    /// Byte range of the image or link in the Markdown source.
+    pub range: Range<usize>,
 }
 
 /// The plain text of the page from one heading to the next.
@@ -200,7 +215,7 @@ pub fn render(
     let events: Vec<_> = Parser::new_ext(source, parser_options())
         .into_offset_iter()
         .collect();
-    writer::write_page(&events, options, resolve)
+    writer::write_page(source, &events, options, resolve)
 }
 
 /// The Markdown extensions cairn enables. Math and metadata blocks stay off:

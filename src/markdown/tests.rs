@@ -413,10 +413,8 @@ fn internal_links_are_rewritten_and_their_anchors_recorded() {
     let anchor_ref = &page.anchor_refs[0];
     assert_eq!(anchor_ref.page.as_deref(), Some("guide.md"));
     assert_eq!(anchor_ref.anchor, "setup");
-    assert_eq!(
-        &source[anchor_ref.range.clone()],
-        "[the guide](guide.md#setup \"Guide\")"
-    );
+    // The range is the destination, the text to fix when the anchor is wrong.
+    assert_eq!(&source[anchor_ref.range.clone()], "guide.md#setup");
     assert!(page.problems.is_empty());
 }
 
@@ -434,7 +432,7 @@ fn broken_links_are_reported_and_keep_their_href() {
     assert_contains(&page.html, "<a href=\"missing.md\">bad <em>link</em></a>");
     assert_eq!(page.problems.len(), 1);
     let problem = &page.problems[0];
-    assert_eq!(&source[problem.range.clone()], "[bad *link*](missing.md)");
+    assert_eq!(&source[problem.range.clone()], "missing.md");
     assert_eq!(problem.message, "no page at `missing.md`");
     assert_eq!(problem.help.as_deref(), Some("check the path"));
 }
@@ -469,13 +467,13 @@ fn external_root_and_fragment_links_skip_the_resolver() {
         &page.html,
         "<a href=\"mailto:me@example.com\">me@example.com</a>",
     );
-    let fragment_link_start = source.find("[d]").unwrap_or_default();
+    let fragment_start = source.find("#part").unwrap_or_default();
     assert_eq!(
         page.anchor_refs,
         vec![AnchorRef {
             page: None,
             anchor: "part".into(),
-            range: fragment_link_start..fragment_link_start + "[d](#part)".len(),
+            range: fragment_start..fragment_start + "#part".len(),
         }]
     );
 }
@@ -564,11 +562,19 @@ fn a_resized_image_is_a_picture_with_its_size() {
 }
 
 #[test]
+fn a_reference_link_is_pointed_at_as_a_whole() {
+    // Its destination is written elsewhere, in the reference definition.
+    let source = "See [the page][p].\n\n[p]: missing.md\n";
+    let page = render(source, &MarkdownOptions::default(), &site_links);
+    assert_eq!(&source[page.problems[0].range.clone()], "[the page][p]");
+}
+
+#[test]
 fn broken_images_are_reported() {
     let source = "![x](nope.png)\n";
     let page = render(source, &MarkdownOptions::default(), &site_links);
     assert_eq!(page.problems.len(), 1);
-    assert_eq!(&source[page.problems[0].range.clone()], "![x](nope.png)");
+    assert_eq!(&source[page.problems[0].range.clone()], "nope.png");
     assert_contains(&page.html, "src=\"nope.png\"");
 }
 
@@ -918,6 +924,26 @@ fn a_page_starting_with_a_heading_has_no_intro_section() {
     assert_eq!(page.sections[0].id, "title");
     assert_eq!(&*page.sections[0].text, "Text.");
     assert!(render_safe("").sections.is_empty());
+}
+
+#[test]
+fn images_without_a_description_and_links_without_text_are_recorded() {
+    let source = "![](a.png) ![A cat](b.png)\n\n[](guide.md) [text](guide.md) [![Logo](c.png)](x.md)\n\n[![](d.png)](https://e.org/) <https://e.org/auto>\n";
+    let page = render(source, &MarkdownOptions::default(), &site_links);
+    let found: Vec<(bool, &str, &str)> = page
+        .unnamed
+        .iter()
+        .map(|u| (u.image, u.url.as_str(), &source[u.range.clone()]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (true, "a.png", "![](a.png)"),
+            (false, "/guide/", "[](guide.md)"),
+            (true, "d.png", "![](d.png)"),
+            (false, "https://e.org/", "[![](d.png)](https://e.org/)"),
+        ]
+    );
 }
 
 /// The page's visible text as search reads it: each section's heading, then its text.

@@ -16,7 +16,7 @@ use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
     Heading, LinkTarget, MarkdownOptions, MarkdownProblem, Picture, Reference, RenderedMarkdown,
-    TextSection, highlight, nesting, sanitize,
+    TextSection, Unnamed, highlight, nesting, sanitize,
 };
 use crate::diagnostics::Severity;
 use crate::escape::{push_html, push_url};
@@ -32,11 +32,13 @@ pub(super) type SpannedEvent<'a> = (Event<'a>, Range<usize>);
 
 /// Writes the page for `events` (the whole parse of one source, in order).
 pub(super) fn write_page(
+    source: &str,
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
     resolve: &dyn Fn(&str, Reference) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
+    writer.links.source = source;
     writer.write_all(events);
     writer.finish()
 }
@@ -71,6 +73,18 @@ struct OpenImage {
     first: bool,
     /// The only content of a figure: its title becomes the caption.
     in_figure: bool,
+    /// Whether the description has any text.
+    described: bool,
+    /// The `src` written, and where the image is in the source.
+    src: String,
+    range: Range<usize>,
+}
+
+/// A link being written, until its text shows whether it has any.
+struct OpenLink {
+    href: String,
+    range: Range<usize>,
+    named: bool,
 }
 
 /// All the state of writing one page.
@@ -90,6 +104,10 @@ struct PageWriter<'a> {
     open_figure: bool,
     /// Images written so far; the first one is loaded eagerly.
     images_written: usize,
+    /// Links being written, innermost last.
+    open_links: Vec<OpenLink>,
+    /// Images and links without text so far.
+    unnamed: Vec<Unnamed>,
     in_metadata_block: bool,
     table: TableWriter,
     /// Number of currently open tags, to tell top-level blocks apart.
@@ -134,6 +152,8 @@ impl<'a> PageWriter<'a> {
             open_image: None,
             open_figure: false,
             images_written: 0,
+            open_links: Vec::new(),
+            unnamed: Vec::new(),
             in_metadata_block: false,
             table: TableWriter::default(),
             open_tags: 0,
@@ -193,6 +213,17 @@ impl<'a> PageWriter<'a> {
         let Some((event, range)) = events.get(index) else {
             return index + 1;
         };
+        // Text (an image's description too) names the links around it; raw HTML may.
+        let names = match event {
+            Event::Text(text) | Event::Code(text) => !text.trim().is_empty(),
+            Event::Html(_) | Event::InlineHtml(_) => true,
+            _ => false,
+        };
+        if names {
+            for link in &mut self.open_links {
+                link.named = true;
+            }
+        }
         if self.open_image.is_some() {
             self.write_image_description(event);
             return index + 1;
@@ -412,7 +443,18 @@ impl<'a> PageWriter<'a> {
             TagEnd::Strikethrough => self.html.push_str("</del>"),
             TagEnd::Superscript => self.html.push_str("</sup>"),
             TagEnd::Subscript => self.html.push_str("</sub>"),
-            TagEnd::Link => self.html.push_str("</a>"),
+            TagEnd::Link => {
+                self.html.push_str("</a>");
+                if let Some(link) = self.open_links.pop()
+                    && !link.named
+                {
+                    self.unnamed.push(Unnamed {
+                        image: false,
+                        url: link.href,
+                        range: link.range,
+                    });
+                }
+            }
             // Images are closed in `write_image_description`.
             TagEnd::Image => {}
             TagEnd::MetadataBlock(_) => self.in_metadata_block = false,
@@ -552,7 +594,10 @@ impl<'a> PageWriter<'a> {
             }
             Event::End(TagEnd::Image) if image.nested_images > 0 => image.nested_images -= 1,
             Event::End(TagEnd::Image) => self.close_image(),
-            Event::Text(text) | Event::Code(text) => push_html(&mut self.html, text),
+            Event::Text(text) | Event::Code(text) => {
+                image.described |= !text.trim().is_empty();
+                push_html(&mut self.html, text);
+            }
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
             _ => {}
         }
@@ -564,6 +609,13 @@ impl<'a> PageWriter<'a> {
         let Some(image) = self.open_image.take() else {
             return;
         };
+        if !image.described {
+            self.unnamed.push(Unnamed {
+                image: true,
+                url: image.src.clone(),
+                range: image.range.clone(),
+            });
+        }
         self.html.push('"');
         if !image.title.is_empty() && !image.in_figure {
             self.html.push_str(" title=\"");
@@ -622,6 +674,11 @@ impl<'a> PageWriter<'a> {
             self.links.url_for(destination, range, false)
         };
         self.html.push_str("<a");
+        self.open_links.push(OpenLink {
+            href: href.clone().unwrap_or_default(),
+            range: range.clone(),
+            named: false,
+        });
         if let Some(href) = href {
             self.html.push_str(" href=\"");
             push_url(&mut self.html, &href);
@@ -638,19 +695,19 @@ impl<'a> PageWriter<'a> {
     /// Opens an `<img>` (inside `<picture>` when the site resized it) up to its `alt`
     /// value, which the description fills.
     fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
-        let in_picture = match self.links.image_for(destination, range) {
+        let (in_picture, source) = match self.links.image_for(destination, range) {
             ImageSource::Picture(picture) => {
                 write_picture_start(&mut self.html, &picture);
-                true
+                (true, Some(picture.src.clone()))
             }
             ImageSource::Url(source) => {
                 self.html.push_str("<img");
-                if let Some(source) = source {
+                if let Some(source) = &source {
                     self.html.push_str(" src=\"");
-                    push_url(&mut self.html, &source);
+                    push_url(&mut self.html, source);
                     self.html.push('"');
                 }
-                false
+                (false, source)
             }
         };
         self.html.push_str(" alt=\"");
@@ -661,6 +718,9 @@ impl<'a> PageWriter<'a> {
             in_picture,
             first: self.images_written == 1,
             in_figure: self.open_figure,
+            described: false,
+            src: source.unwrap_or_default(),
+            range: range.clone(),
         });
     }
 
@@ -864,6 +924,7 @@ impl<'a> PageWriter<'a> {
             problems,
             anchor_refs: self.links.anchor_refs,
             sections: self.sections,
+            unnamed: self.unnamed,
         }
     }
 }

@@ -212,7 +212,7 @@ mod tests {
 
     fn flow(text: &str) -> FlowSource {
         let source = SourceFile::new("f.yaml", text);
-        let tree = super::super::tree::Yaml::parse(&source).unwrap();
+        let tree = crate::yaml::Yaml::parse(&source).unwrap();
         super::super::schema::read(&tree, &source, &mut Diagnostics::default())
     }
 

@@ -1,4 +1,9 @@
-//! The flow as a graph: ids, `start`, every `next`, reachability, dead ends and cycles.
+//! The flow as a graph: ids, `start`, every `next`, reachability and cycles.
+//!
+//! One mistake is reported once: an answer sent back to an earlier question is the cycle
+//! it closes (not also the questions caught in it, nor the branch it no longer leads to,
+//! which is named in the cycle's help), and a branch nothing leads to is reported at its
+//! first node (not at every node behind it).
 //!
 //! Questions and outcomes are nodes; each answer is an edge. A sound flow is a directed
 //! acyclic graph in which every node is reachable from `start` and every question leads to
@@ -39,7 +44,6 @@ enum Kind {
     SameTarget,
     Unreachable,
     Cycle,
-    DeadEnd,
 }
 
 impl Kind {
@@ -66,12 +70,14 @@ impl Kind {
                 "questions and outcomes that cannot be reached from `start`",
             ),
             Kind::Cycle => (Severity::Error, "cycles"),
-            Kind::DeadEnd => (
-                Severity::Error,
-                "questions from which no path leads to an outcome",
-            ),
         };
-        (severity, format!("…and {count} more {what}"))
+        // The noun is a plural phrase; one more is "one more of the …".
+        let more = if count == 1 {
+            format!("…and 1 more of the {what}")
+        } else {
+            format!("…and {count} more {what}")
+        };
+        (severity, more)
     }
 }
 
@@ -252,7 +258,6 @@ impl Checker<'_> {
         let ids = self.ids();
         let start = self.start(&ids);
         let (targets, guesses) = self.edges(&ids);
-        self.answers(&targets);
         let mut graph = Graph {
             start,
             targets,
@@ -260,11 +265,28 @@ impl Checker<'_> {
             lineage: Lineage::default(),
         };
         let Some(start) = start else {
+            self.answers(&graph.targets, true);
             return graph;
         };
-        self.reachable(&graph, start, &guesses);
-        let acyclic = self.cycles(&graph);
-        self.dead_ends(&graph);
+        let (orphans, reached) = self.unreachable(&graph, start, &guesses);
+        let orphan = orphans
+            .first()
+            .map(|(node, _)| self.id_of(*node).value.clone());
+        let (acyclic, named) = self.cycles(&graph, orphan.as_deref(), &reached);
+        // A cycle among the questions `start` reaches names the first branch cut off in its
+        // help (the answer that closes the cycle most likely led there): not twice.
+        // Where an answer could not be read, or says nowhere where it leads, what it would
+        // reach is unknown: "cannot be reached" would only repeat that error.
+        let edges_known = self
+            .flow
+            .questions
+            .iter()
+            .all(|q| !q.answers_broken && q.answers.iter().all(|answer| answer.next.is_some()));
+        if edges_known {
+            self.report_unreachable(&orphans[usize::from(named).min(orphans.len())..]);
+        }
+        // A follow-on of a cycle is left out: "every answer leads to `a`" is the cycle.
+        self.answers(&graph.targets, acyclic);
         if acyclic {
             graph.progress = progress(&graph, start);
             graph.lineage = lineage(&graph, start, self.flow.outcomes.len());
@@ -331,6 +353,10 @@ impl Checker<'_> {
 
     fn start(&mut self, ids: &HashMap<String, NodeRef>) -> Option<usize> {
         let start = self.flow.start.as_ref()?;
+        if self.flow.questions.is_empty() && self.problems.has_errors() {
+            // The questions are missing or misnamed, which is reported already.
+            return None;
+        }
         match ids.get(&start.value) {
             Some(NodeRef::Question(index)) => Some(*index),
             Some(NodeRef::Outcome(_)) => {
@@ -411,14 +437,15 @@ impl Checker<'_> {
         (targets, guesses)
     }
 
-    /// At least two answers, distinct labels, and a warning when all lead to one place.
-    fn answers(&mut self, targets: &[Vec<Option<NodeRef>>]) {
+    /// At least two answers, distinct labels, and (when `acyclic`) a warning when all lead
+    /// to one place.
+    fn answers(&mut self, targets: &[Vec<Option<NodeRef>>], acyclic: bool) {
         let flow = self.flow;
         for (index, question) in flow.questions.iter().enumerate() {
             let Some(answers_key) = question.answers_key.clone() else {
                 continue;
             };
-            if question.answers.len() < 2 {
+            if question.answers.len() < 2 && !question.answers_broken {
                 let count = match question.answers.len() {
                     0 => "no answers",
                     _ => "only one answer",
@@ -457,7 +484,7 @@ impl Checker<'_> {
                 }
             }
             let row = &targets[index];
-            if row.len() >= 2 && row.iter().all(|t| t.is_some() && *t == row[0]) {
+            if acyclic && row.len() >= 2 && row.iter().all(|t| t.is_some() && *t == row[0]) {
                 self.report(
                     Kind::SameTarget,
                     |checker| {
@@ -477,27 +504,83 @@ impl Checker<'_> {
         }
     }
 
-    /// Every question and outcome must be reachable from `start`.
-    fn reachable(&mut self, graph: &Graph, start: usize, guesses: &[NodeRef]) {
-        let mut seen: HashSet<NodeRef> = HashSet::new();
-        let mut queue: VecDeque<NodeRef> = VecDeque::new();
-        queue.push_back(NodeRef::Question(start));
-        queue.extend(guesses.iter().copied());
-        while let Some(node) = queue.pop_front() {
-            if !seen.insert(node) {
-                continue;
+    /// Every question and outcome must be reachable from `start`. Of the nodes that are not,
+    /// only the first of each branch counts (none of the others leads to it), with how many
+    /// more are cut off behind it: one answer sent elsewhere cuts off a whole branch, and the
+    /// branch is one mistake. Returns each branch's first node and that count, and which
+    /// questions `start` reaches.
+    fn unreachable(
+        &self,
+        graph: &Graph,
+        start: usize,
+        guesses: &[NodeRef],
+    ) -> (Vec<(NodeRef, usize)>, Vec<bool>) {
+        let questions = self.flow.questions.len();
+        let index = |node: NodeRef| match node {
+            NodeRef::Question(q) => q,
+            NodeRef::Outcome(o) => questions + o,
+        };
+        let node_at = |i: usize| {
+            if i < questions {
+                NodeRef::Question(i)
+            } else {
+                NodeRef::Outcome(i - questions)
             }
-            if let NodeRef::Question(q) = node {
-                queue.extend(graph.targets[q].iter().flatten().copied());
+        };
+        let total = questions + self.flow.outcomes.len();
+        let follow = |from: &[NodeRef], seen: &mut Vec<bool>| {
+            let mut queue: VecDeque<NodeRef> = from.iter().copied().collect();
+            let mut found = 0;
+            while let Some(node) = queue.pop_front() {
+                if std::mem::replace(&mut seen[index(node)], true) {
+                    continue;
+                }
+                found += 1;
+                if let NodeRef::Question(q) = node {
+                    queue.extend(graph.targets[q].iter().flatten().copied());
+                }
+            }
+            found
+        };
+        let mut seen = vec![false; total];
+        let mut roots = vec![NodeRef::Question(start)];
+        roots.extend(guesses.iter().copied());
+        follow(&roots, &mut seen);
+        let reached = seen[..questions].to_vec();
+        // Unreachable nodes that another unreachable node leads to are behind a root.
+        let mut led_to = vec![false; total];
+        for (q, row) in graph.targets.iter().enumerate() {
+            if !seen[q] {
+                for target in row.iter().flatten() {
+                    if index(*target) != q {
+                        led_to[index(*target)] = true;
+                    }
+                }
             }
         }
-        let all = (0..self.flow.questions.len())
-            .map(NodeRef::Question)
-            .chain((0..self.flow.outcomes.len()).map(NodeRef::Outcome));
-        for node in all {
-            if seen.contains(&node) {
+        let unreachable: Vec<usize> = (0..total).filter(|i| !seen[*i]).collect();
+        // Roots first (nothing unreachable leads to them), then, for branches that are
+        // cycles of their own, the first node in the file that is still not covered.
+        let mut order: Vec<usize> = unreachable
+            .iter()
+            .copied()
+            .filter(|i| !led_to[*i])
+            .collect();
+        order.extend(unreachable.iter().copied().filter(|i| led_to[*i]));
+        let mut branches = Vec::new();
+        for i in order {
+            if seen[i] {
                 continue;
             }
+            let behind = follow(&[node_at(i)], &mut seen) - 1;
+            branches.push((node_at(i), behind));
+        }
+        (branches, reached)
+    }
+
+    /// Reports each branch nothing leads to at its first node.
+    fn report_unreachable(&mut self, branches: &[(NodeRef, usize)]) {
+        for &(node, behind) in branches {
             let id = self.id_of(node).clone();
             self.report(
                 Kind::Unreachable,
@@ -507,10 +590,17 @@ impl Checker<'_> {
                         checker.kind_of(node),
                         id.value
                     );
-                    let help = format!(
+                    let mut help = format!(
                         "no path of answers leads here: point an answer's `next` at `{}`, or remove it",
                         id.value
                     );
+                    if behind > 0 {
+                        help.push_str(&format!(
+                            " (the {} after it cannot be reached either)",
+                            crate::diagnostics::count(behind, "question or outcome")
+                                .replace("question or outcomes", "questions and outcomes")
+                        ));
+                    }
                     Diagnostic::error(message).help(help)
                 },
                 id.range,
@@ -518,13 +608,16 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports every cycle once, at the `next` that closes it. True when there is none.
+    /// Reports every cycle once, at the `next` that closes it. `orphan` is the first question
+    /// or outcome nothing leads to: a cycle among the questions `start` reaches (`reached`)
+    /// names it, as where its closing answer may have been meant to lead. True when there is
+    /// no cycle, and whether a cycle named the orphan.
     ///
     /// One depth-first walk: an answer leading back to a question still on the walk's path
     /// closes a cycle, which runs down the walk's tree from that question to the answer's.
     /// Every question and answer is visited once, so the walk is linear however many
     /// cycles there are; only the listed cycles are followed through the tree to show them.
-    fn cycles(&mut self, graph: &Graph) -> bool {
+    fn cycles(&mut self, graph: &Graph, orphan: Option<&str>, reached: &[bool]) -> (bool, bool) {
         let count = self.flow.questions.len();
         let mut visited = vec![false; count];
         let mut on_path = vec![false; count];
@@ -573,96 +666,90 @@ impl Checker<'_> {
         });
         let mut reported: HashSet<(usize, usize)> = HashSet::new();
         let acyclic = closing.is_empty();
+        let leads = leads_to_outcome(self.flow, graph);
+        let mut named = false;
         for (question, answer, next) in closing {
             if !reported.insert((question, next)) {
                 continue;
             }
             let range = next_range(question, answer);
-            self.report(
-                Kind::Cycle,
-                |checker| {
-                    let mut members = vec![question];
-                    let mut at = question;
-                    while at != next {
-                        let Some(up) = parent[at] else { break };
-                        members.push(up);
-                        at = up;
-                    }
-                    let ids: Vec<&str> = members
-                        .iter()
-                        .rev()
-                        .map(|q| checker.flow.questions[*q].id.value.as_str())
-                        .collect();
-                    let message = if ids.len() > CYCLE_IDS_SHOWN + 2 {
-                        format!(
-                            "the flow has a cycle through {} questions: {}",
-                            ids.len(),
-                            cycle_path(&ids)
-                        )
-                    } else {
-                        format!("the flow has a cycle: {}", cycle_path(&ids))
-                    };
-                    let help = "a quiz must always move forward: point this answer at a later question or an outcome";
-                    Diagnostic::error(message).help(help)
-                },
-                range,
-            );
-        }
-        acyclic
-    }
-
-    /// Every question must lead to at least one outcome.
-    fn dead_ends(&mut self, graph: &Graph) {
-        let count = self.flow.questions.len();
-        let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
-        let mut leads = vec![false; count];
-        let mut queue = VecDeque::new();
-        for (question, row) in graph.targets.iter().enumerate() {
-            let answers = &self.flow.questions[question].answers;
-            // A `next` naming nothing is reported already; do not also call it a dead end.
-            let broken = answers
+            if !self.listing(Kind::Cycle, &range) {
+                continue;
+            }
+            let mut members = vec![question];
+            let mut at = question;
+            while at != next {
+                let Some(up) = parent[at] else { break };
+                members.push(up);
+                at = up;
+            }
+            let ids: Vec<&str> = members
                 .iter()
-                .zip(row)
-                .any(|(a, t)| a.next.is_some() && t.is_none());
-            if answers.is_empty() || broken {
-                leads[question] = true;
+                .rev()
+                .map(|q| self.flow.questions[*q].id.value.as_str())
+                .collect();
+            let message = if ids.len() > CYCLE_IDS_SHOWN + 2 {
+                format!(
+                    "the flow has a cycle through {} questions: {}",
+                    ids.len(),
+                    cycle_path(&ids)
+                )
+            } else {
+                format!("the flow has a cycle: {}", cycle_path(&ids))
+            };
+            let mut help = "a quiz must always move forward: point this answer at a later question or an outcome".to_string();
+            if let Some(orphan) = orphan.filter(|_| reached[question]) {
+                help.push_str(&format!(" (nothing leads to `{orphan}` now)"));
+                named = true;
             }
-            for target in row.iter().flatten() {
-                match target {
-                    NodeRef::Outcome(_) => leads[question] = true,
-                    NodeRef::Question(next) => predecessors[*next].push(question),
-                }
-            }
-            if leads[question] {
-                queue.push_back(question);
-            }
-        }
-        while let Some(question) = queue.pop_front() {
-            for &before in &predecessors[question] {
-                if !leads[before] {
-                    leads[before] = true;
-                    queue.push_back(before);
-                }
-            }
-        }
-        for (question, leads) in leads.iter().enumerate() {
-            if !leads {
-                let id = self.flow.questions[question].id.clone();
-                self.report(
-                    Kind::DeadEnd,
-                    |_| {
-                        let message = format!(
-                            "no path from the question `{}` leads to an outcome",
-                            id.value
-                        );
-                        let help = "every answer must eventually lead to an outcome: point one of these answers at an outcome";
-                        Diagnostic::error(message).help(help)
-                    },
-                    id.range,
+            if members.iter().all(|q| !leads[*q]) {
+                help.push_str(
+                    "; no answer on this cycle leads out of it, so no outcome can be reached from it",
                 );
             }
+            self.push(Diagnostic::error(message).help(help), range);
+        }
+        (acyclic, named)
+    }
+}
+
+/// For each question, whether some path of answers from it reaches an outcome. A question
+/// with a `next` naming nothing, or with no answers, counts as leading somewhere: that is
+/// reported already. A question that leads nowhere is always caught in a cycle (there is
+/// nowhere else for its answers to go), so it is reported with the cycle, not on its own.
+fn leads_to_outcome(flow: &FlowSource, graph: &Graph) -> Vec<bool> {
+    let count = flow.questions.len();
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut leads = vec![false; count];
+    let mut queue = VecDeque::new();
+    for (question, row) in graph.targets.iter().enumerate() {
+        let answers = &flow.questions[question].answers;
+        let broken = answers
+            .iter()
+            .zip(row)
+            .any(|(a, t)| a.next.is_some() && t.is_none());
+        if answers.is_empty() || broken {
+            leads[question] = true;
+        }
+        for target in row.iter().flatten() {
+            match target {
+                NodeRef::Outcome(_) => leads[question] = true,
+                NodeRef::Question(next) => predecessors[*next].push(question),
+            }
+        }
+        if leads[question] {
+            queue.push_back(question);
         }
     }
+    while let Some(question) = queue.pop_front() {
+        for &before in &predecessors[question] {
+            if !leads[before] {
+                leads[before] = true;
+                queue.push_back(before);
+            }
+        }
+    }
+    leads
 }
 
 /// `(step, at most)` for every question of an acyclic graph.

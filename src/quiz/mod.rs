@@ -10,7 +10,6 @@ pub mod export;
 pub mod graph;
 pub mod pages;
 pub mod schema;
-mod tree;
 mod walkthrough;
 
 use std::collections::HashMap;
@@ -151,6 +150,17 @@ pub fn check_file(file: &Path) -> FileCheck {
         }
         None => (file.to_string_lossy().replace('\\', "/"), None),
     };
+    let is_yaml = absolute
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if !is_yaml {
+        return failed(
+            Diagnostic::error("this is not a quiz flow: flows are `.yaml` files")
+                .in_file(name)
+                .help("pass a flow such as content/quiz/my-quiz.yaml; `cairn build` and `cairn check` check Markdown pages"),
+            site_root,
+        );
+    }
     let source = match std::fs::read(file) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => SourceFile::new(name, text),
@@ -165,9 +175,12 @@ pub fn check_file(file: &Path) -> FileCheck {
         },
         Err(error) => {
             return failed(
-                Diagnostic::error(format!("cannot read the flow: {error}"))
-                    .in_file(name)
-                    .help("check the path; flows live in content/quiz/<name>.yaml"),
+                Diagnostic::error(format!(
+                    "cannot read the flow: {}",
+                    crate::diagnostics::io_reason(&error)
+                ))
+                .in_file(name)
+                .help("check the path; flows live in content/quiz/<name>.yaml"),
                 site_root,
             );
         }

@@ -7,8 +7,8 @@
 
 use std::ops::Range;
 
-use super::tree::{Kind, Yaml};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+use crate::yaml::{Kind, Yaml};
 
 /// A text value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +70,10 @@ pub struct QuestionSource {
     pub answers: Vec<AnswerSource>,
     /// Where the `answers` key is written, if it is.
     pub answers_key: Option<Range<usize>>,
+    /// True when `answers` is written but is no list, or holds an item that is no answer
+    /// (each reported already): how many answers there are, and where they lead, is not
+    /// known, so the graph's counts and reachability would only repeat that error.
+    pub answers_broken: bool,
 }
 
 /// One answer of a question.
@@ -250,7 +254,11 @@ impl Reader<'_> {
     }
 
     fn questions(&mut self, value: &Yaml) -> Vec<QuestionSource> {
-        let Some(entries) = self.mapping(value, "`nodes`", "write the questions as a mapping from id to question:\nnodes:\n  first-question:\n    question: …") else {
+        let Some(entries) = self.mapping(
+            value,
+            "`nodes`",
+            "write the questions under their ids:\nnodes:\n  first-question:\n    question: …",
+        ) else {
             return Vec::new();
         };
         let mut questions = Vec::new();
@@ -258,6 +266,7 @@ impl Reader<'_> {
             let Some(id) = self.id(key) else { continue };
             let mut question = QuestionSource {
                 answers_key: None,
+                answers_broken: false,
                 id,
                 question: None,
                 help: None,
@@ -293,7 +302,7 @@ impl Reader<'_> {
                         "sensitive" => question.sensitive = self.flag(value, "sensitive"),
                         "answers" => {
                             question.answers_key = key_range(fields, "answers");
-                            question.answers = self.answers(value);
+                            (question.answers, question.answers_broken) = self.answers(value);
                         }
                         _ => {}
                     }
@@ -318,21 +327,24 @@ impl Reader<'_> {
         questions
     }
 
-    fn answers(&mut self, value: &Yaml) -> Vec<AnswerSource> {
+    /// The answers, and whether any of them (or the list itself) could not be read.
+    fn answers(&mut self, value: &Yaml) -> (Vec<AnswerSource>, bool) {
         let Some(items) = self.sequence(
             value,
             "`answers`",
             "write the answers as a list:\nanswers:\n  - { label: \"Yes\", next: some-id }",
         ) else {
-            return Vec::new();
+            return (Vec::new(), true);
         };
         let mut answers = Vec::new();
+        let mut broken = false;
         for item in items {
             let Some(fields) = self.mapping(
                 item,
                 "an answer",
                 "write an answer as `{ label: …, next: … }`",
             ) else {
+                broken = true;
                 continue;
             };
             let mut answer = AnswerSource {
@@ -363,11 +375,11 @@ impl Reader<'_> {
             }
             answers.push(answer);
         }
-        answers
+        (answers, broken)
     }
 
     fn outcomes(&mut self, value: &Yaml) -> Vec<OutcomeSource> {
-        let Some(entries) = self.mapping(value, "`outcomes`", "write the outcomes as a mapping from id to outcome:\noutcomes:\n  some-outcome:\n    title: …\n    body: …") else {
+        let Some(entries) = self.mapping(value, "`outcomes`", "write the outcomes under their ids:\noutcomes:\n  some-outcome:\n    title: …\n    body: …") else {
             return Vec::new();
         };
         let mut outcomes = Vec::new();
@@ -588,7 +600,10 @@ impl Reader<'_> {
                 let message = if *other == Kind::Null {
                     format!("{what} is empty")
                 } else {
-                    format!("{what} must be a mapping of keys, not {}", value.describe())
+                    format!(
+                        "{what} must be a set of `key: value` lines, not {}",
+                        value.describe()
+                    )
                 };
                 self.error(value.range.clone(), message, help);
                 None
@@ -700,7 +715,7 @@ impl Reader<'_> {
                 found.push((name, value));
                 continue;
             }
-            let help = match crate::suggest::closest(&name, known.iter().copied()) {
+            let help = match meant(&name, known) {
                 Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
                 None => format!("known keys: {}", known.join(", ")),
             };
@@ -734,15 +749,58 @@ fn key_range(entries: &[(Yaml, Yaml)], key: &str) -> Option<Range<usize>> {
         .map(|(k, _)| k.range.clone())
 }
 
-/// True when `key` is written in `entries`, or misspelled as an unknown key whose closest
-/// known key it is: the misspelling is reported already, and "missing `key`" would only
-/// repeat it.
+/// True when `key` is written in `entries`, or as an unknown key that [`meant`] it: the
+/// unknown key is reported already, and "missing `key`" would only repeat it.
 fn has_key(entries: &[(Yaml, Yaml)], key: &str, known: &[&str]) -> bool {
     entries.iter().any(|(k, _)| match &k.kind {
         Kind::Str(name) if name == key => true,
-        Kind::Str(name) if !known.contains(&name.as_str()) => {
-            crate::suggest::closest(name, known.iter().copied()) == Some(key)
-        }
+        Kind::Str(name) if !known.contains(&name.as_str()) => meant(name, known) == Some(key),
         _ => false,
+    })
+}
+
+/// Words editors write for the flow's keys, from other quiz tools and from plain English.
+const OTHER_NAMES: &[(&str, &[&str])] = &[
+    ("nodes", &["questions", "steps", "node", "items"]),
+    (
+        "outcomes",
+        &["results", "result", "endings", "answers_to", "outcome"],
+    ),
+    (
+        "start",
+        &["first", "begin", "start_at", "entry", "first_question"],
+    ),
+    ("tests", &["test", "cases", "examples"]),
+    ("question", &["text", "prompt", "ask", "title", "q"]),
+    ("answers", &["options", "choices", "answer", "replies"]),
+    ("label", &["text", "answer", "title", "option", "choice"]),
+    (
+        "next",
+        &["goto", "go_to", "to", "then", "target", "leads_to", "go"],
+    ),
+    (
+        "body",
+        &["text", "description", "content", "message", "explanation"],
+    ),
+    ("read", &["links", "see", "more", "see_also", "read_more"]),
+    (
+        "outcome",
+        &["expect", "expected", "result", "reaches", "end"],
+    ),
+    ("name", &["title", "description"]),
+    ("title", &["name", "heading"]),
+    ("description", &["intro", "summary", "about"]),
+];
+
+/// The known key an unknown `name` most likely meant: a near spelling, or another name for
+/// it (`questions` for `nodes`).
+fn meant<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    crate::suggest::closest(name, known.iter().copied()).or_else(|| {
+        let lower = name.to_lowercase();
+        known.iter().copied().find(|key| {
+            OTHER_NAMES
+                .iter()
+                .any(|(k, others)| k == key && others.contains(&lower.as_str()))
+        })
     })
 }

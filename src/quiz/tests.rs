@@ -135,7 +135,7 @@ fn yaml_syntax_error() {
 #[test]
 fn duplicate_yaml_key_is_an_error_not_last_one_wins() {
     let text = changed("  second:\n", "  first:\n");
-    let d = error(&text, "duplicate key `first`", 9, 3);
+    let d = error(&text, "`first` is written twice", 9, 3);
     assert!(help(&d).contains("each key may appear once"));
 }
 
@@ -218,7 +218,7 @@ fn wrong_types() {
     );
     error(
         &changed("      - { label: \"No\", next: done }\n", "      - No\n"),
-        "an answer must be a mapping of keys, not a boolean",
+        "an answer must be a set of `key: value` lines, not a boolean",
         8,
         9,
     );
@@ -227,19 +227,19 @@ fn wrong_types() {
             "  second:\n    question: Second?",
             "  second: 12\n  unused:\n    question: Second?",
         ),
-        "the question `second` must be a mapping of keys, not a number",
+        "the question `second` must be a set of `key: value` lines, not a number",
         9,
         11,
     );
     error(
         &changed("[1, 2]", "[1, {a: b}]"),
-        "an answer in a test must be a label or a position, not a mapping",
+        "an answer in a test must be a label or a position, not a set of `name: value` lines",
         23,
         20,
     );
     error(
         &changed("outcomes:\n", "outcomes: [done]\nx:\n"),
-        "`outcomes` must be a mapping of keys, not a list",
+        "`outcomes` must be a set of `key: value` lines, not a list",
         14,
         11,
     );
@@ -387,17 +387,23 @@ fn unreachable_question_and_outcome() {
     let text = changed("next: second", "next: done")
         .replace("[\"Yes\", \"A\"]", "[\"Yes\"]")
         .replace("[1, 2]", "[2]");
-    error(
+    // One branch cut off is one mistake: reported at its first node, counting the rest.
+    let d = error(
         &text,
         "the question `second` cannot be reached from `start`",
         9,
         3,
     );
-    error(
-        &text,
-        "the outcome `other` cannot be reached from `start`",
-        18,
-        3,
+    assert!(
+        help(&d).ends_with("(the 1 question or outcome after it cannot be reached either)"),
+        "{}",
+        help(&d)
+    );
+    let found = problems(&text);
+    assert!(
+        !found.iter().any(|d| d.message.contains("`other`")),
+        "{}",
+        found.iter().map(|d| d.render(false)).collect::<String>()
     );
 }
 
@@ -420,13 +426,14 @@ fn question_that_reaches_no_outcome() {
         "next: second }\n      - { label: \"B\"",
     )
     .replace("next: other", "next: second");
-    error(
-        &text,
-        "no path from the question `second` leads to an outcome",
-        9,
-        3,
+    // Caught in a cycle it cannot leave: one error, at the cycle, saying so.
+    let d = error(&text, "the flow has a cycle: second → second", 12, 29);
+    assert!(
+        help(&d).contains("no answer on this cycle leads out of it"),
+        "{}",
+        help(&d)
     );
-    error(&text, "the flow has a cycle: second → second", 12, 29);
+    assert_eq!(problems(&text).iter().filter(|d| d.is_error()).count(), 1);
 }
 
 #[test]
@@ -549,7 +556,7 @@ fn ten_thousand_questions_leading_back_are_checked_in_linear_time_with_a_small_r
     for back in [to_start, to_half_way] {
         let text = generated_flow(10_000, back);
         let source = SourceFile::new("content/quiz/f.yaml", text.as_str());
-        let Ok(tree) = super::tree::Yaml::parse(&source) else {
+        let Ok(tree) = crate::yaml::Yaml::parse(&source) else {
             panic!("the generated flow is valid YAML");
         };
         let mut found = crate::diagnostics::Diagnostics::default();
@@ -597,18 +604,22 @@ fn a_long_cycle_is_shown_by_its_ends() {
 }
 
 #[test]
-fn thousands_of_unreachable_questions_and_dead_ends_are_summed_up() {
-    let mut text = String::from(
-        "title: Big\nstart: q\nnodes:\n  q:\n    question: Q?\n    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: done2 }\n",
-    );
-    for i in 0..10_000 {
-        text.push_str(&format!(
-            "  u{i}:\n    question: U{i}?\n    answers:\n      - {{ label: \"A\", next: u{} }}\n      - {{ label: \"B\", next: u{} }}\n",
-            (i + 1) % 10_000,
-            (i + 2) % 10_000
-        ));
-    }
-    text.push_str("outcomes:\n  done:\n    title: Done\n    body: Done.\n  done2:\n    title: Done\n    body: Done.\n");
+fn thousands_of_unreachable_questions_are_summed_up() {
+    let flow = |next: &dyn Fn(usize) -> (String, String)| {
+        let mut text = String::from(
+            "title: Big\nstart: q\nnodes:\n  q:\n    question: Q?\n    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: done2 }\n",
+        );
+        for i in 0..10_000 {
+            let (a, b) = next(i);
+            text.push_str(&format!(
+                "  u{i}:\n    question: U{i}?\n    answers:\n      - {{ label: \"A\", next: {a} }}\n      - {{ label: \"B\", next: {b} }}\n",
+            ));
+        }
+        text.push_str("outcomes:\n  done:\n    title: Done\n    body: Done.\n  done2:\n    title: Done\n    body: Done.\n");
+        text
+    };
+    // Ten thousand questions nothing leads to: twenty listed, the rest summed up.
+    let text = flow(&|_| ("done".into(), "done2".into()));
     let found = problems(&text);
     let rendered: usize = found.iter().map(|d| d.render(false).len()).sum();
     assert!(rendered < 64 * 1024, "{rendered} bytes");
@@ -620,12 +631,35 @@ fn thousands_of_unreachable_questions_and_dead_ends_are_summed_up() {
         first_unlisted,
         3,
     );
-    expect(
+    // Ten thousand questions leading into each other, nothing leading to them: one branch
+    // cut off, one error for it (and its cycles, summed up).
+    let text = flow(&|i| {
+        (
+            format!("u{}", (i + 1) % 10_000),
+            format!("u{}", (i + 2) % 10_000),
+        )
+    });
+    let found = problems(&text);
+    let rendered: usize = found.iter().map(|d| d.render(false).len()).sum();
+    assert!(rendered < 64 * 1024, "{rendered} bytes");
+    let d = expect(
         &found,
         Severity::Error,
-        "…and 9980 more questions from which no path leads to an outcome",
-        first_unlisted,
+        "the question `u0` cannot be reached from `start`",
+        9,
         3,
+    );
+    assert!(
+        help(&d).contains("the 9999 questions and outcomes after it"),
+        "{}",
+        help(&d)
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d.message.contains("cannot be reached"))
+            .count(),
+        1
     );
     // A help line that lists the questions lists the first ten.
     let found = problems(&text.replace("start: q\n", "start: done\n"));
@@ -722,6 +756,70 @@ fn warning_for_an_outcome_no_test_reaches() {
     assert!(help(&d).contains("outcome: other"));
 }
 
+#[test]
+fn a_flow_without_tests_gets_one_warning_with_a_test_that_would_pass() {
+    let text = BASE.split("tests:").next().unwrap().to_string();
+    let found = problems(&text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let d = warning(
+        &text,
+        "the flow has no tests, so nothing checks that its answers reach its 2 outcomes",
+        15,
+        3,
+    );
+    assert!(
+        help(&d).ends_with("- { answers: [2], outcome: done }"),
+        "{}",
+        help(&d)
+    );
+}
+
+// ---- One mistake, one error ------------------------------------------------------------
+
+#[test]
+fn another_name_for_a_key_gets_a_did_you_mean_and_no_follow_on_errors() {
+    let text = changed("nodes:\n", "questions:\n");
+    let found = problems(&text);
+    let d = error(&text, "unknown key `questions`", 3, 1);
+    assert!(
+        help(&d).starts_with("did you mean `nodes`?"),
+        "{}",
+        help(&d)
+    );
+    // Not also "the flow has no `nodes`", nor "`start` names nothing".
+    assert_eq!(
+        found.iter().filter(|d| d.is_error()).count(),
+        1,
+        "{}",
+        found.iter().map(|d| d.render(false)).collect::<String>()
+    );
+}
+
+#[test]
+fn a_cycle_is_one_error_naming_the_branch_its_answer_cut_off() {
+    // `second`'s B answer led to `other`; sent back to `first`, it closes a cycle, leaves
+    // `other` unreachable and makes the tests fail: one mistake, one error.
+    let text = changed("next: other", "next: first");
+    let found = problems(&text);
+    let errors: Vec<&Diagnostic> = found.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(
+        errors.len(),
+        1,
+        "{}",
+        found.iter().map(|d| d.render(false)).collect::<String>()
+    );
+    assert_eq!(
+        errors[0].message,
+        "the flow has a cycle: first → second → first"
+    );
+    assert!(
+        help(errors[0]).ends_with("(nothing leads to `other` now)"),
+        "{}",
+        help(errors[0])
+    );
+    assert!(found.iter().all(Diagnostic::is_error), "no warnings either");
+}
+
 // ---- Markdown ---------------------------------------------------------------------------
 
 #[test]
@@ -751,7 +849,7 @@ fn missing_anchor_in_the_text_itself() {
         &text,
         "the anchor `#wyh` does not exist in this text",
         19,
-        11,
+        19,
     );
 }
 
@@ -948,4 +1046,36 @@ fn help_links_no_outcome_shows_are_a_warning() {
         1,
     );
     assert!(help(&d).contains("sensitive: true"));
+}
+
+#[test]
+fn answers_that_cannot_be_read_are_one_error_each() {
+    // `answers` is no list: neither "has no answers" nor "`other` cannot be reached"
+    // (only `second` led there) follows it.
+    let text = changed(
+        "    answers:\n      - { label: \"A\", next: done }\n      - { label: \"B\", next: other }\n",
+        "    answers: yes\n",
+    );
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["`answers` must be a list, not a boolean"],
+    );
+    // An answer written as plain text: one error for it, not "only one answer" too.
+    let text = changed("      - { label: \"B\", next: other }\n", "      - B\n");
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["an answer must be a set of `key: value` lines, not text"],
+    );
+    // An answer without `next`: "`other` cannot be reached" would repeat it.
+    let text = changed(
+        "      - { label: \"B\", next: other }\n",
+        "      - { label: \"B\" }\n",
+    );
+    let found = problems(&text);
+    assert_eq!(
+        found.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+        ["this answer has no `next`"],
+    );
 }

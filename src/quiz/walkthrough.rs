@@ -49,6 +49,33 @@ pub(super) fn run(
             }
         }
     }
+    if flow.tests.is_empty()
+        && let Some(first) = flow.outcomes.first()
+    {
+        // One warning for the flow, not one per outcome, with a test that would pass.
+        let answers = path_to(graph, start, 0).map_or_else(
+            || "1".to_string(),
+            |steps| {
+                steps
+                    .iter()
+                    .map(|p| (p + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        problems.push(
+            Diagnostic::warning(format!(
+                "the flow has no tests, so nothing checks that its answers reach its {}",
+                crate::diagnostics::count(flow.outcomes.len(), "outcome")
+            ))
+            .at(source, first.id.range.clone())
+            .help(format!(
+                "add `tests:` with the answers that lead to each outcome (by label, or by position from 1), e.g.\ntests:\n  - {{ answers: [{answers}], outcome: {} }}",
+                first.id.value
+            )),
+        );
+        return;
+    }
     let untested: Vec<&OutcomeSource> = (flow.outcomes.iter().enumerate())
         .filter(|(index, _)| !reached.contains(index))
         .map(|(_, outcome)| outcome)
@@ -80,6 +107,37 @@ pub(super) fn run(
             )),
         );
     }
+}
+
+/// The answers (0-based positions) of a shortest way from `start` to the outcome `outcome`.
+fn path_to(graph: &Graph, start: usize, outcome: usize) -> Option<Vec<usize>> {
+    let mut came_from: Vec<Option<(usize, usize)>> = vec![None; graph.targets.len()];
+    let mut seen = vec![false; graph.targets.len()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    seen[start] = true;
+    while let Some(question) = queue.pop_front() {
+        for (answer, target) in graph.targets[question].iter().enumerate() {
+            match target {
+                Some(NodeRef::Outcome(o)) if *o == outcome => {
+                    let mut steps = vec![answer];
+                    let mut at = question;
+                    while let Some((before, chosen)) = came_from[at] {
+                        steps.push(chosen);
+                        at = before;
+                    }
+                    steps.reverse();
+                    return Some(steps);
+                }
+                Some(NodeRef::Question(next)) if !seen[*next] => {
+                    seen[*next] = true;
+                    came_from[*next] = Some((question, answer));
+                    queue.push_back(*next);
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Follows `steps` from `start`: the outcome reached and the path taken, written as

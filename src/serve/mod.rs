@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use crate::BuildOptions;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, count, io_reason};
 use crate::incremental::{BuildCache, RebuildStats};
 use crate::output::{Emitted, Emitter};
 use crate::search::{self, SearchSource};
@@ -360,7 +360,9 @@ impl Server {
             .worker_threads(2)
             .enable_all()
             .build()
-            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+            .map_err(|e| {
+                Diagnostic::error(format!("cannot start the server: {}", io_reason(&e)))
+            })?;
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(options.address))
             .map_err(|error| {
@@ -369,12 +371,19 @@ impl Server {
                 } else {
                     "check --bind and --port"
                 };
-                Diagnostic::error(format!("cannot listen on {}: {error}", options.address))
-                    .help(help)
+                Diagnostic::error(format!(
+                    "cannot listen on {}: {}",
+                    options.address,
+                    io_reason(&error)
+                ))
+                .help(help)
             })?;
-        let address = listener
-            .local_addr()
-            .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
+        let address = listener.local_addr().map_err(|e| {
+            Diagnostic::error(format!(
+                "cannot read the server's address: {}",
+                io_reason(&e)
+            ))
+        })?;
         let app = http::router(shared.clone());
         let server = runtime.spawn(guard::serve(listener, app, options.limits));
         let watcher = watch::Watcher::start(&options, rebuilder)?;
@@ -423,18 +432,17 @@ pub fn report(outcome: &BuildOutcome, color: bool) {
                 _ => "pages reloaded",
             };
             eprintln!(
-                "Built in {} ms: {} pages rendered, {} reused; {what}.",
+                "Built in {} ms: {} rendered, {} reused; {what}.",
                 outcome.elapsed.as_millis(),
-                stats.pages.rendered,
+                count(stats.pages.rendered, "page"),
                 stats.pages.reused,
             );
         }
         Err(problems) => {
             eprint!("{}", problems.render(color));
             eprintln!(
-                "Build failed: {} error(s), {} warning(s). Serving the last good build; the browser shows the errors.",
-                problems.error_count(),
-                problems.warning_count()
+                "Build failed: {}. Serving the last good build; the browser shows the errors.",
+                problems.tally()
             );
         }
     }

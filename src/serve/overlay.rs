@@ -6,23 +6,22 @@
 
 use std::fmt::Write;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, count};
 use crate::escape;
 
 /// The overlay's HTML fragment for a failed build.
 pub fn render(problems: &Diagnostics) -> String {
-    let errors = problems.error_count();
     let warnings = problems.warning_count();
     let mut html = String::from(
         "<section class=\"cairn-overlay\" role=\"alertdialog\" aria-modal=\"false\" aria-labelledby=\"cairn-overlay-title\">\n<div class=\"cairn-overlay-header\">\n",
     );
     let _ = writeln!(
         html,
-        "<h2 id=\"cairn-overlay-title\">Build failed: {errors} {}{}</h2>",
-        plural(errors, "error"),
+        "<h2 id=\"cairn-overlay-title\">Build failed: {}{}</h2>",
+        count(problems.error_count(), "error"),
         match warnings {
             0 => String::new(),
-            n => format!(", {n} {}", plural(n, "warning")),
+            n => format!(", {}", count(n, "warning")),
         }
     );
     html.push_str(
@@ -35,14 +34,6 @@ pub fn render(problems: &Diagnostics) -> String {
         "</ol>\n<p class=\"cairn-overlay-note\">The page below is from the last successful build. Fix the file and save: this message goes away by itself.</p>\n</section>\n",
     );
     html
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }
 
 fn diagnostic_html(diagnostic: &Diagnostic, html: &mut String) {

@@ -45,7 +45,11 @@ impl Watcher {
         let (sender, receiver) = channel::<DebounceEventResult>();
         let tick = Some((options.debounce / 4).max(Duration::from_millis(1)));
         let failed = |e: notify::Error| {
-            Diagnostic::error(format!("cannot watch the site's files: {e}"))
+            let reason = match &e.kind {
+                notify::ErrorKind::Io(io) => crate::diagnostics::io_reason(io),
+                _ => crate::diagnostics::without_error_number(&e.to_string()),
+            };
+            Diagnostic::error(format!("cannot watch the site's files: {reason}"))
                 .help("try --poll, which works on every file system")
         };
         let inner = if options.poll {

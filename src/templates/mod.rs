@@ -83,9 +83,12 @@ impl Templates {
                     Ok(text) => text,
                     Err(error) => {
                         problems.push(
-                            Diagnostic::error(format!("cannot read template: {error}"))
-                                .in_file(display)
-                                .help("templates must be UTF-8 text files cairn may read"),
+                            Diagnostic::error(format!(
+                                "cannot read template: {}",
+                                crate::diagnostics::io_reason(&error)
+                            ))
+                            .in_file(display)
+                            .help("templates must be UTF-8 text files cairn may read"),
                         );
                         continue;
                     }

@@ -122,6 +122,8 @@ struct PageSummary<'a> {
     toc_enabled: Option<bool>,
     search: bool,
     image: &'a str,
+    /// Marked `draft: true` (and built anyway, as `cairn serve` does): themes show it.
+    draft: bool,
 }
 
 /// Template values made by earlier builds: those made from a page's rendered Markdown
@@ -644,6 +646,7 @@ fn page_summary<'a>(
         toc_enabled: page.front.toc,
         search: page.front.search.unwrap_or(true),
         image,
+        draft: page.front.draft,
     }
 }
 

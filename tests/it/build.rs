@@ -290,6 +290,31 @@ fn a_theme_can_extend_another() {
     assert!(assets.iter().any(|a| a.starts_with("site.")), "{assets:?}");
 }
 
+#[test]
+fn the_build_says_which_drafts_it_left_out() {
+    let site = TestSite::fixture("basic");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.ends_with("1 draft left out (use --drafts to include): content/blog/draft.md\n"),
+        "{stderr}"
+    );
+    let report = site.build();
+    assert_eq!(report.drafts, ["content/blog/draft.md"]);
+    // A build with nothing to do names them again.
+    age(&site);
+    site.build();
+    let again = site.build();
+    assert!(again.nothing_changed);
+    assert_eq!(again.drafts, ["content/blog/draft.md"]);
+}
+
 /// A site of pages with code blocks in several languages.
 fn code_site() -> TestSite {
     let site = TestSite::minimal();

@@ -45,13 +45,10 @@ fn unknown_site_yaml_key() {
 
 #[test]
 fn missing_title() {
+    // Pointed at the opening `---`: the key is missing, no line holds the mistake.
     let error = first_error(&[("content/a.md", "---\ndescription: no title\n---\n")]);
-    assert!(
-        error.location().starts_with("content/a.md:2:"),
-        "{}",
-        error.location()
-    );
-    assert!(error.message.contains("title"), "{}", error.message);
+    assert_eq!(error.location(), "content/a.md:1:1");
+    assert_eq!(error.message, "the front matter has no `title`");
 }
 
 #[test]
@@ -98,7 +95,8 @@ fn broken_internal_link() {
         ),
         ("content/faq.md", "---\ntitle: FAQ\n---\n"),
     ]);
-    assert_eq!(error.location(), "content/a.md:4:5");
+    // The caret is on the destination, the text to fix.
+    assert_eq!(error.location(), "content/a.md:4:9");
     assert!(error.message.contains("`b.md`"), "{}", error.message);
 }
 
@@ -113,7 +111,7 @@ fn every_broken_link_is_reported_with_a_suggestion() {
     let problems = site.build_err();
     assert_eq!(problems.error_count(), 2);
     let second = &problems[1];
-    assert_eq!(second.location(), "content/a.md:5:1");
+    assert_eq!(second.location(), "content/a.md:5:11");
     assert_eq!(second.help.as_deref(), Some("did you mean `faq.md`?"));
 }
 
@@ -126,7 +124,7 @@ fn broken_anchor() {
         ),
         ("content/b.md", "---\ntitle: B\n---\n## How long\n"),
     ]);
-    assert_eq!(error.location(), "content/a.md:5:6");
+    assert_eq!(error.location(), "content/a.md:5:11");
     assert!(error.message.contains("#how-lnog"));
     assert_eq!(error.help.as_deref(), Some("did you mean `#how-long`?"));
 }
@@ -134,7 +132,7 @@ fn broken_anchor() {
 #[test]
 fn broken_anchor_on_the_same_page() {
     let error = first_error(&[("content/a.md", "---\ntitle: A\n---\n## Real\n[x](#fake)\n")]);
-    assert_eq!(error.location(), "content/a.md:5:1");
+    assert_eq!(error.location(), "content/a.md:5:5");
 }
 
 #[test]
@@ -255,7 +253,7 @@ fn cli_exit_codes_and_plain_output() {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(String::from_utf8_lossy(&ok.stderr).contains("Built 0 pages and 1 sections"));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("Built 0 pages and 1 section "));
     site.write("content/a.md", "---\ntitle: A\ntitel: B\n---\n");
     let bad = std::process::Command::new(bin)
         .args(["build", "--root"])
@@ -293,5 +291,113 @@ fn unknown_filters_and_functions_in_templates_are_all_reported() {
     assert_eq!(
         problems[0].message,
         "template error: Unknown filter `nofilter`"
+    );
+}
+
+/// YAML syntax errors point at the character to fix, in the whole file's lines, wherever
+/// the mistake is (not at the first key, where the parser's own position used to land).
+#[test]
+fn yaml_syntax_errors_point_at_the_character_to_fix() {
+    let front = |lines: &str| {
+        format!("---\ntitle: A\ndescription: x\ndate: 2024-01-01\ntags: [a]\n{lines}---\nBody.\n")
+    };
+    let cases = [
+        // A tab indenting line 7.
+        (
+            front("weight: 1\n\tdraft: true\n"),
+            "content/a.md:7:1",
+            "this line is indented with a tab",
+        ),
+        // `: ` inside the value on line 6.
+        (
+            front("slug: why: not\n"),
+            "content/a.md:6:10",
+            "the value of `slug` holds `: `, which YAML reads as the start of another key",
+        ),
+        // A quote opened on line 6 and never closed.
+        (
+            front("slug: \"why-not\nweight: 2\n"),
+            "content/a.md:6:7",
+            "this `\"` is never closed",
+        ),
+        // Line 7 indented under line 6's value.
+        (
+            front("weight: 2\n  draft: true\n"),
+            "content/a.md:7:1",
+            "this line is indented more than the line above it",
+        ),
+    ];
+    for (text, location, message) in cases {
+        let error = first_error(&[("content/a.md", &text)]);
+        assert_eq!(
+            (error.location().as_str(), error.message.as_str()),
+            (location, message),
+            "{text}"
+        );
+        assert!(error.help.is_some(), "{text}");
+    }
+}
+
+#[test]
+fn wrong_types_are_named_by_their_key_in_words() {
+    let error = first_error(&[(
+        "content/a.md",
+        "---\ntitle: A\ndescription: x\nweight: first\n---\n",
+    )]);
+    assert_eq!(error.location(), "content/a.md:4:9");
+    assert_eq!(error.message, "`weight` must be a whole number");
+    let error = first_error(&[(
+        "content/a.md",
+        "---\ntitle: A\ntags: healing, habits\n---\n",
+    )]);
+    assert_eq!(
+        error.message,
+        "`tags` must be a list: `tags: [healing, habits]`"
+    );
+    let error = first_error(&[(
+        "content/s/_index.md",
+        "---\ntitle: S\nsort_by: newest\n---\n",
+    )]);
+    assert_eq!(
+        error.message,
+        "`sort_by` must be one of `weight`, `date`, `title`"
+    );
+    assert!(error.help.unwrap().starts_with("did you mean `date`?"));
+}
+
+#[test]
+fn a_missing_image_is_called_an_image_and_its_siblings_are_suggested() {
+    let page = "---\ntitle: P\n---\n![A phone](Phone-Down.PNG)\n";
+    let site = |link: &str| {
+        first_error(&[
+            ("content/p/index.md", &page.replace("Phone-Down.PNG", link)),
+            ("content/p/phone-down.png", "png"),
+            ("content/p/drawer.JPG", "jpg"),
+            ("content/p/notes.txt", "text"),
+        ])
+    };
+    // Only the case differs: said so, and the right name given.
+    let error = site("Phone-Down.PNG");
+    assert_eq!(
+        error.message,
+        "the image `Phone-Down.PNG` does not exist: the file is `phone-down.png`, which differs in upper and lower case"
+    );
+    assert!(error.help.unwrap().starts_with("write `phone-down.png`"));
+    // A near miss among the images beside it (never `index.md`).
+    let error = site("phone_down.png");
+    assert!(
+        error.message.starts_with("the image `phone_down.png`"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        error.help.as_deref(),
+        Some("did you mean `phone-down.png`?")
+    );
+    // Nothing near: the images there are listed, whatever the case of their extension.
+    let error = site("cat.gif");
+    assert_eq!(
+        error.help.as_deref(),
+        Some("the images in that folder are `drawer.JPG`, `phone-down.png`")
     );
 }

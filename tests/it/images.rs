@@ -303,7 +303,7 @@ fn a_missing_image_is_an_error_at_its_line() {
         "---\ntitle: A\n---\nIntro.\n\n![Gone](gone.jpg)\n",
     );
     let problems = site.build_err().render(false);
-    assert!(problems.contains("content/a.md:6:1"), "{problems}");
+    assert!(problems.contains("content/a.md:6:9"), "{problems}");
     assert!(problems.contains("`gone.jpg`"), "{problems}");
 }
 
@@ -320,7 +320,7 @@ fn a_corrupt_image_is_an_error_at_its_line() {
     put(&site, "content/a/broken.jpg", &photo);
     put(&site, "content/a/fake.png", b"not an image at all");
     let problems = site.build_err().render(false);
-    assert!(problems.contains("content/a/index.md:6:5"), "{problems}");
+    assert!(problems.contains("content/a/index.md:6:15"), "{problems}");
     assert!(
         problems.contains("the image `broken.jpg` cannot be read"),
         "{problems}"
@@ -643,7 +643,7 @@ fn a_corrupt_webp_is_an_error_at_its_line_seven() {
         b"RIFF\x10\0\0\0WEBPVP8 garbage",
     );
     let problems = site.build_err().render(false);
-    assert!(problems.contains("content/a/index.md:7:1"), "{problems}");
+    assert!(problems.contains("content/a/index.md:7:11"), "{problems}");
     assert!(
         problems.contains("the image `broken.webp` cannot be read"),
         "{problems}"

@@ -12,6 +12,7 @@ mod hostile;
 mod images;
 mod incremental;
 mod integrity;
+mod mistakes;
 mod properties;
 mod quiz;
 mod scaffold;

@@ -361,7 +361,7 @@ fn broken_link_in_markdown_points_at_the_link_in_the_flow() {
         &problems,
         "the link `../guide/dog.md` points at `content/guide/dog.md`, which does not exist",
     );
-    assert_eq!(d.location(), "content/quiz/pet.yaml:8:42");
+    assert_eq!(d.location(), "content/quiz/pet.yaml:8:49");
 }
 
 #[test]
@@ -407,7 +407,7 @@ fn a_link_to_a_flow_cannot_carry_an_anchor() {
         &problems,
         "the link `quiz/pet.yaml#garden` points into a quiz, which has no headings",
     );
-    assert_eq!(d.location(), "content/_index.md:4:7");
+    assert_eq!(d.location(), "content/_index.md:4:14");
 }
 
 #[test]
@@ -565,9 +565,22 @@ fn cairn_quiz_check_compiles_one_flow_with_the_site_around_it() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with("content/quiz/pet.yaml: 1 errors, 0 warnings.\n"),
+        stderr.ends_with("content/quiz/pet.yaml: 1 error, 0 warnings.\n"),
         "{stderr}"
     );
+}
+
+#[test]
+fn cairn_quiz_check_on_a_markdown_page_says_it_is_not_a_flow() {
+    let site = TestSite::fixture("quiz");
+    site.write("content/page.md", "---\ntitle: A page\n---\nText.\n");
+    let (code, _, stderr) = cairn(&["quiz", "check", "content/page.md"], site.root());
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: this is not a quiz flow: flows are `.yaml` files\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("from_str"), "{stderr}");
 }
 
 #[test]

@@ -300,7 +300,8 @@ fn a_page_in_an_empty_section_publishes_it_and_links_to_an_empty_one_are_errors(
         error.message,
         "the link `empty/_index.md` points at content/empty/_index.md, a section with no pages and no text, which is not published"
     );
-    assert_eq!(error.location(), "content/a.md:4:5");
+    // The caret sits on the destination, the text to fix.
+    assert_eq!(error.location(), "content/a.md:4:16");
     site.write(
         "content/empty/first.md",
         "---\ntitle: First\n---\nNow it has one.\n",

@@ -402,7 +402,8 @@ fn a_hundred_concurrent_requests_are_served() {
 #[test]
 fn edits_reload_the_page_and_errors_show_until_fixed() {
     let site = TestSite::fixture("basic");
-    let served = Served::start(&site);
+    // As `cairn build` publishes it: the fixture's draft would shift the blog's pagers.
+    let served = Served::start_with(&site, &["--no-drafts"]);
     let first = served.get("/guide/blog/first/");
     let mut events = served.events(&first.build());
 
@@ -460,7 +461,7 @@ fn edits_reload_the_page_and_errors_show_until_fixed() {
         "content/blog/first.md",
         &source.replace("[the second](second.md)", "[the second](secnd.md)"),
     );
-    let overlay = events.wait_for_containing("build-error", "content/blog/first.md:6:21");
+    let overlay = events.wait_for_containing("build-error", "content/blog/first.md:6:34");
     assert!(overlay.contains("did you mean `second.md`?"), "{overlay}");
     assert!(overlay.contains("the link `secnd.md`"), "{overlay}");
     let stale = served.get("/guide/blog/first/");
@@ -480,7 +481,8 @@ fn edits_reload_the_page_and_errors_show_until_fixed() {
 #[test]
 fn after_a_series_of_edits_the_served_site_equals_a_fresh_build() {
     let site = TestSite::fixture("basic");
-    let served = Served::start(&site);
+    // Compared with `cairn build`, which leaves drafts out.
+    let served = Served::start_with(&site, &["--no-drafts"]);
     let mut events = served.events(&served.get("/guide/").build());
     let edits: Vec<Box<dyn Fn()>> = vec![
         Box::new(|| {
@@ -828,4 +830,43 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
     drop(idle);
     let response = raw_at(server.address, &get_with_host("localhost", "/guide/"));
     assert_eq!(response.status, 200);
+}
+
+#[test]
+fn drafts_are_served_marked_unless_left_out() {
+    let site = TestSite::fixture("basic");
+    let served = Served::start(&site);
+    let draft = served.get("/guide/blog/draft/");
+    assert_eq!(draft.status, 200);
+    let text = draft.text();
+    assert!(text.contains("class=\"draft-note\""), "{text}");
+    assert!(text.contains(">Draft</strong>"), "{text}");
+    // Lists mark it too; published pages carry no marker.
+    assert!(
+        served
+            .get("/guide/blog/")
+            .text()
+            .contains(">Draft</strong>")
+    );
+    assert!(!served.get("/guide/about/").text().contains("draft-note"));
+    drop(served);
+    let served = Served::start_with(&site, &["--no-drafts"]);
+    assert_eq!(served.get("/guide/blog/draft/").status, 404);
+}
+
+#[test]
+fn the_overlay_shows_a_yaml_mistake_where_it_is_in_plain_words() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\ndescription: x\ndate: 2024-01-01\ntags: [a]\nweight: 1\n\tdraft: false\n---\nText.\n",
+    );
+    let served = Served::start(&site);
+    let page = served.get("/guide/about/");
+    assert_eq!(page.status, 500);
+    let text = page.text();
+    assert!(text.contains("Build failed: 1 error</h2>"), "{text}");
+    assert!(text.contains("this line is indented with a tab"), "{text}");
+    assert!(text.contains("content/about.md:7:1"), "{text}");
+    assert!(text.contains("indent with spaces"), "{text}");
 }
