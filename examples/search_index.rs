@@ -40,7 +40,12 @@ fn main() {
         &mut problems,
     )
     .unwrap_or_else(|problem| fail(problem.into()));
-    let rendered = cairn::render::markdown(&site, &cairn::memo::Memo::off(), &mut problems);
+    let rendered = cairn::render::markdown(
+        &site,
+        &cairn::images::Catalog::empty(&site.config.base_url),
+        &cairn::memo::Memo::off(),
+        &mut problems,
+    );
     let flows = cairn::quiz::compile_site(&site, &rendered, &mut problems);
     if problems.has_errors() {
         fail(problems);

@@ -257,10 +257,15 @@ fn main() {
     let mut out: Option<PathBuf> = None;
     let mut seed = 1u64;
     let mut shape = Shape::Plain;
+    let mut images = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--code-heavy" {
             shape = Shape::CodeHeavy;
+            continue;
+        }
+        if arg == "--images" {
+            images = true;
             continue;
         }
         let value = args.next();
@@ -272,7 +277,7 @@ fn main() {
         }
     }
     let Some(out) = out else { usage() };
-    if let Err(error) = write_site(&out, pages, seed, shape) {
+    if let Err(error) = write_site(&out, pages, seed, shape, images) {
         eprintln!(
             "error: cannot write the site into {}: {error}",
             out.display()
@@ -283,11 +288,17 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: synth_site --pages N --out DIR [--seed S] [--code-heavy]");
+    eprintln!("usage: synth_site --pages N --out DIR [--seed S] [--code-heavy] [--images]");
     std::process::exit(2);
 }
 
-fn write_site(out: &Path, pages: usize, seed: u64, shape: Shape) -> std::io::Result<()> {
+fn write_site(
+    out: &Path,
+    pages: usize,
+    seed: u64,
+    shape: Shape,
+    images: bool,
+) -> std::io::Result<()> {
     if out.join("content").exists() {
         std::fs::remove_dir_all(out.join("content"))?;
     }
@@ -320,11 +331,58 @@ fn write_site(out: &Path, pages: usize, seed: u64, shape: Shape) -> std::io::Res
         let end = ((section + 1) * PAGES_PER_SECTION).min(pages);
         for number in section * PAGES_PER_SECTION..end {
             let mut rng = Rng(seed.wrapping_mul(31).wrapping_add(number as u64 + 1));
-            let text = page(&vocabulary, &mut rng, number, pages, shape);
+            let mut text = page(&vocabulary, &mut rng, number, pages, shape);
+            if images {
+                let _ = write!(
+                    text,
+                    "\n![A generated photo, number {number}](img/p{number:05}.jpg \"Photo {number}\")\n"
+                );
+            }
             std::fs::write(out.join("content").join(page_path(number)), text)?;
         }
     }
+    if images {
+        use rayon::prelude::*;
+        (0..pages).into_par_iter().try_for_each(|number| {
+            let dir = out.join(format!("content/s{:03}/img", number / PAGES_PER_SECTION));
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join(format!("p{number:05}.jpg")), photo(number))
+        })?;
+    }
     Ok(())
+}
+
+/// A 1200×800 JPEG, different for every page: soft gradients and a few discs, about the
+/// weight of a web photo after export.
+fn photo(number: usize) -> Vec<u8> {
+    let tint = (number * 37 % 256) as f32;
+    let discs: Vec<(f32, f32, f32)> = (0..6)
+        .map(|i| {
+            let k = (number * 7 + i * 13) as f32;
+            (
+                (k * 97.0) % 1200.0,
+                (k * 53.0) % 800.0,
+                40.0 + (k * 11.0) % 120.0,
+            )
+        })
+        .collect();
+    let image = image::RgbImage::from_fn(1200, 800, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let inside = discs
+            .iter()
+            .any(|(cx, cy, r)| (fx - cx).powi(2) + (fy - cy).powi(2) < r * r);
+        let r = (fx / 1200.0 * 255.0) as u8;
+        let g = (fy / 800.0 * 255.0) as u8;
+        let b = if inside { 255 - tint as u8 } else { tint as u8 };
+        image::Rgb([r, g, b])
+    });
+    let mut out = Vec::new();
+    let encoded =
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&image);
+    if encoded.is_err() {
+        out.clear();
+    }
+    out
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

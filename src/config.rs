@@ -41,8 +41,49 @@ struct RawConfig {
     #[serde(default)]
     follow_outside_symlinks: bool,
     #[serde(default)]
+    images: Option<Spanned<RawImages>>,
+    #[serde(default)]
     extra: BTreeMap<String, JsonValue>,
 }
+
+/// `images:` in site.yaml, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    #[serde(default)]
+    widths: Option<Vec<u32>>,
+    #[serde(default)]
+    quality: Option<u8>,
+}
+
+/// How cairn makes responsive images from the site's photos (`images:` in site.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageConfig {
+    /// The widths of the resized variants, in pixels, smallest first; none wider than the
+    /// original is made.
+    pub widths: Vec<u32>,
+    /// WebP and JPEG quality, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        ImageConfig {
+            widths: DEFAULT_IMAGE_WIDTHS.to_vec(),
+            quality: DEFAULT_IMAGE_QUALITY,
+        }
+    }
+}
+
+/// The variant widths when site.yaml names none: a phone, a tablet or a phone at 2x, and a
+/// wide screen at 2x of the default theme's column.
+pub const DEFAULT_IMAGE_WIDTHS: &[u32] = &[480, 960, 1600];
+
+/// The encoders' quality when site.yaml names none: small files, no visible blocks.
+pub const DEFAULT_IMAGE_QUALITY: u8 = 80;
+
+/// The widest variant cairn makes, so a typo (`16000`) cannot fill the disk.
+pub const MAX_IMAGE_WIDTH: u32 = 8192;
 
 /// The parsed, validated site configuration.
 #[derive(Debug, Clone)]
@@ -76,6 +117,8 @@ pub struct Config {
     /// Follow symbolic links that lead outside the site (off: such a link is an error,
     /// so a link cannot publish a file from elsewhere on the build machine).
     pub follow_outside_symlinks: bool,
+    /// Responsive image settings.
+    pub images: ImageConfig,
     /// Free values for templates, as `config.extra` / `site.extra`.
     pub extra: BTreeMap<String, JsonValue>,
     /// The config file itself, for diagnostics.
@@ -165,6 +208,10 @@ impl Config {
             Some(csp) => csp.value.trim().to_string(),
             None => DEFAULT_CSP.to_string(),
         };
+        let images = match raw.images {
+            Some(images) => image_config(&images, &source)?,
+            None => ImageConfig::default(),
+        };
         Ok(Config {
             title: raw.title.value,
             base_url,
@@ -180,11 +227,42 @@ impl Config {
             csp,
             sri: raw.sri,
             follow_outside_symlinks: raw.follow_outside_symlinks,
+            images,
             extra: raw.extra,
             source,
             warnings,
         })
     }
+}
+
+/// Checks `images:`: widths between 1 and [`MAX_IMAGE_WIDTH`], quality between 1 and 100.
+fn image_config(raw: &Spanned<RawImages>, source: &SourceFile) -> Result<ImageConfig, Diagnostic> {
+    let at = || yaml::range_of(raw, 0);
+    let mut config = ImageConfig::default();
+    if let Some(widths) = &raw.value.widths {
+        if widths.is_empty() || widths.iter().any(|w| *w == 0 || *w > MAX_IMAGE_WIDTH) {
+            return Err(Diagnostic::error(format!(
+                "images.widths must list widths between 1 and {MAX_IMAGE_WIDTH} pixels"
+            ))
+            .at(source, at())
+            .help("for example `widths: [480, 960, 1600]`"));
+        }
+        let mut widths = widths.clone();
+        widths.sort_unstable();
+        widths.dedup();
+        config.widths = widths;
+    }
+    if let Some(quality) = raw.value.quality {
+        if !(1..=100).contains(&quality) {
+            return Err(
+                Diagnostic::error("images.quality must be between 1 and 100")
+                    .at(source, at())
+                    .help("80 keeps photos sharp and small"),
+            );
+        }
+        config.quality = quality;
+    }
+    Ok(config)
 }
 
 /// The site folder a command works on: `root` when given; else, like git finding its

@@ -27,7 +27,21 @@ pub fn content_file(data: &[u8]) {
             unsafe_html,
             ..MarkdownOptions::default()
         };
-        let rendered = markdown::render(body, &options, &|target: &str| match target.len() % 3 {
+        let rendered = markdown::render(body, &options, &|target: &str, reference| match target
+            .len()
+            % 3
+        {
+            // Images the site resized, with the destination in their URLs.
+            0 if reference == markdown::Reference::Image => {
+                LinkTarget::Picture(Box::new(markdown::Picture {
+                    src: target.to_string(),
+                    width: 10,
+                    height: 20,
+                    sources: vec![("image/webp".into(), format!("{target} 10w"))],
+                    srcset: String::new(),
+                    sizes: target.to_string(),
+                }))
+            }
             0 => LinkTarget::Unchanged,
             1 => LinkTarget::Internal {
                 url: "/x/".into(),

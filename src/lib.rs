@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod assets;
+pub mod cards;
 pub mod check;
 pub mod code_cache;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod diagnostics;
 pub mod embedded_theme;
 pub mod escape;
 pub mod fuzzing;
+pub mod images;
 pub mod incremental;
 pub mod markdown;
 pub mod memo;
@@ -242,22 +244,27 @@ pub fn generate(
     publish(prepared, cache, emitter)
 }
 
-/// A site loaded and rendered to Markdown, its quizzes compiled and its assets emitted:
-/// what the search index and the templates are made from.
+/// A site loaded and rendered to Markdown, its quizzes compiled, its assets and share cards
+/// emitted: what the search index and the templates are made from.
 pub struct Prepared {
     site: Site,
     markdown: SiteMarkdown,
     flows: Vec<quiz::CompiledFlow>,
     templates: std::sync::Arc<templates::Templates>,
     assets: assets::AssetMap,
+    /// The site's images, and the variants the pages asked for so far.
+    images: std::sync::Arc<images::Catalog>,
+    /// Every page's and section's share image.
+    share_images: templates::ShareImages,
     /// Generated files the site's `static/` replaces.
     replaced: Vec<paths::RelPath>,
     problems: Diagnostics,
     timings: timings::StageTimings,
 }
 
-/// The stages up to the templates: config, theme and templates, content, Markdown,
-/// quizzes, assets. Stops after the stage where the first error was found, with every
+/// The stages up to the templates: config, theme and templates, content, static files and
+/// the image catalog, Markdown, quizzes, published originals without their metadata, share
+/// cards. Stops after the stage where the first error was found, with every
 /// problem found so far.
 pub fn prepare(
     options: &BuildOptions,
@@ -282,17 +289,28 @@ pub fn prepare(
     emitter.seed(site.claims.clone());
     templates::jobs::check_template_names(&site, &templates, &mut problems);
     timings.lap("load content");
-    let markdown = render::markdown(&site, &cache.markdown, &mut problems);
+    // Static files first: the image catalog needs them, and Markdown needs the catalog.
+    let assets = assets::collect(root, &chain, &site, options.fingerprint, &mut problems);
+    let Some(assets) = assets else {
+        return Err(problems);
+    };
+    timings.lap("static assets");
+    let images = std::sync::Arc::new(images::catalog(
+        root,
+        &assets.copies,
+        &site.asset_outputs,
+        &site.config.images,
+        chain.image_sizes(),
+        &site.config.base_url,
+    ));
+    timings.lap("image catalog");
+    let markdown = render::markdown(&site, &images, &cache.markdown, &mut problems);
     timings.lap("render Markdown");
     timings.part("of which highlighting", markdown.stats.highlighting);
     // Quizzes: compiled after Markdown, since their links point at the pages' headings.
     let flows = quiz::compile_site(&site, &markdown, &mut problems);
     problems.stop_on_errors()?;
     timings.lap("compile quizzes");
-    let assets = assets::collect(root, &chain, &site, options.fingerprint, &mut problems);
-    let Some(assets) = assets else {
-        return Err(problems);
-    };
     // The site's own robots.txt, _headers or _redirects in static/ replace cairn's.
     let replaced = assets
         .copies
@@ -300,17 +318,26 @@ pub fn prepare(
         .filter(|copy| site_files::REPLACEABLE.contains(&copy.path.as_str()))
         .map(|copy| copy.path.clone())
         .collect();
+    let mut copies = assets.copies;
+    images.strip_originals(&mut copies, &mut problems);
     emitter.files(assets.files);
-    for copy in assets.copies {
+    for copy in copies {
         emitter.copy(copy);
     }
-    timings.lap("static assets");
+    timings.lap("image metadata");
+    let cards = cards::cards(&site, &chain, &templates, images.store(), &mut problems);
+    for copy in cards.copies {
+        emitter.copy(copy);
+    }
+    timings.lap("share cards");
     Ok(Prepared {
         site,
         markdown,
         flows,
         templates,
         assets: assets.map,
+        images,
+        share_images: cards.images,
         replaced,
         problems,
         timings,
@@ -318,7 +345,7 @@ pub fn prepare(
 }
 
 /// The stages from the template values on: site files (sitemap, feed, deploy files), then
-/// every HTML page through the templates.
+/// every HTML page through the templates, then the resized images they asked for.
 pub fn publish(
     prepared: Prepared,
     cache: &incremental::BuildCache,
@@ -330,6 +357,8 @@ pub fn publish(
         flows,
         templates,
         assets,
+        images,
+        share_images,
         replaced,
         mut problems,
         mut timings,
@@ -338,14 +367,14 @@ pub fn publish(
         .iter()
         .map(|flow| (flow.key.clone(), flow.title.clone()))
         .collect();
-    let values = SiteValues::build(&site, &markdown, &quiz_titles, &cache.values);
+    let values = SiteValues::build(&site, &markdown, &quiz_titles, &share_images, &cache.values);
     let site_files = site_files::site_files(&site, &markdown, &flows)
         .into_iter()
         .chain(deploy::deploy_files(&site, &site.config.csp))
         .filter(|file| !replaced.contains(&file.path));
     emitter.files(site_files);
     timings.lap("values, feeds and sitemap");
-    templates.set_site(values.lookup(&site, assets));
+    templates.set_site(values.lookup(&site, assets, images.clone()));
     let mut jobs = templates::jobs::site_jobs(&site, &values, &mut problems);
     let listing = search::listing::job(&site, &markdown, &values, &templates, &cache.values);
     jobs.extend(listing?);
@@ -360,6 +389,12 @@ pub fn publish(
     markdown.release(render::Release::Html);
     problems.stop_on_errors()?;
     timings.lap("templates");
+    // The variants the pages and templates asked for, made now that every page is known.
+    for copy in images::publish(&images, &mut problems) {
+        emitter.copy(copy);
+    }
+    problems.stop_on_errors()?;
+    timings.lap("images");
     problems.sort();
     Ok(Generated {
         stats: incremental::RebuildStats {

@@ -15,7 +15,8 @@ use crate::code_cache::CodeCache;
 use crate::content::links::Resolved;
 use crate::content::{Site, Target};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile};
-use crate::markdown::{self, BlockCache, LinkTarget, MarkdownOptions, RenderedMarkdown};
+use crate::images::Catalog;
+use crate::markdown::{self, BlockCache, LinkTarget, MarkdownOptions, Reference, RenderedMarkdown};
 use crate::memo::Memo;
 use crate::sync::lock;
 
@@ -86,14 +87,20 @@ pub struct Remembered {
     text: Arc<str>,
     body_start: usize,
     options: MarkdownOptions,
-    links: Vec<(String, LinkTarget)>,
+    links: Vec<((String, Reference), LinkTarget)>,
     rendered: Arc<RenderedMarkdown>,
 }
 
 /// Renders all Markdown, through the memo, and returns it with every problem found (broken
 /// links and anchors), also when there are errors: later checks (the quiz stage) still need
-/// the headings of the pages that rendered.
-pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) -> SiteMarkdown {
+/// the headings of the pages that rendered. Images are looked up in `images`, which records
+/// the variants they need.
+pub fn markdown(
+    site: &Site,
+    images: &Catalog,
+    memo: &MarkdownMemo,
+    problems: &mut Diagnostics,
+) -> SiteMarkdown {
     let options = MarkdownOptions {
         unsafe_html: site.config.unsafe_html,
         highlighted_blocks: BlockCache(Some(Arc::new(CodeCache::for_site(&site.root)))),
@@ -104,11 +111,11 @@ pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) ->
     let render = |key: &str, source: &SourceFile, body_start: usize| {
         // Checked outside the memo's lock: resolving the links takes a while.
         if let Some(remembered) = memo.get(&key.to_string())
-            && still_holds(&remembered, site, key, source, body_start, &options)
+            && still_holds(&remembered, site, images, key, source, body_start, &options)
         {
             return remembered.rendered.clone();
         }
-        let markdown = render_remembering(site, key, source, body_start, &options, memo);
+        let markdown = render_remembering(site, images, key, source, body_start, &options, memo);
         rendered.fetch_add(1, Ordering::Relaxed);
         *lock(&highlighting) += markdown.highlight_time;
         markdown
@@ -123,7 +130,9 @@ pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) ->
         .par_iter()
         .map(|section| match &section.source {
             Some(source) => render(&section.key, source, section.body_start),
-            None => Arc::new(markdown::render("", &options, &|_| LinkTarget::Unchanged)),
+            None => Arc::new(markdown::render("", &options, &|_, _| {
+                LinkTarget::Unchanged
+            })),
         })
         .collect();
     let rendered = rendered.into_inner();
@@ -147,6 +156,7 @@ pub fn markdown(site: &Site, memo: &MarkdownMemo, problems: &mut Diagnostics) ->
 fn still_holds(
     remembered: &Remembered,
     site: &Site,
+    images: &Catalog,
     key: &str,
     source: &SourceFile,
     body_start: usize,
@@ -158,12 +168,15 @@ fn still_holds(
         && remembered
             .links
             .iter()
-            .all(|(target, resolved)| link_target(site, key, target) == *resolved)
+            .all(|((target, reference), resolved)| {
+                reference_target(site, images, key, target, *reference) == *resolved
+            })
 }
 
 /// Renders one page, recording how each link resolved, and remembers the result.
 fn render_remembering(
     site: &Site,
+    images: &Catalog,
     key: &str,
     source: &SourceFile,
     body_start: usize,
@@ -172,10 +185,10 @@ fn render_remembering(
 ) -> Arc<RenderedMarkdown> {
     let links = Mutex::new(Vec::new());
     let body = &source.text[body_start..];
-    let rendered = Arc::new(markdown::render(body, options, &|target| {
-        let resolved = link_target(site, key, target);
+    let rendered = Arc::new(markdown::render(body, options, &|target, reference| {
+        let resolved = reference_target(site, images, key, target, reference);
         if memo.is_on() {
-            lock(&links).push((target.to_string(), resolved.clone()));
+            lock(&links).push(((target.to_string(), reference), resolved.clone()));
         }
         resolved
     }));
@@ -240,11 +253,54 @@ pub fn heading_ids<'a>(
         .collect()
 }
 
+/// How a link or image written in the content file `from` renders: images the site
+/// resizes become `<picture>`s (a corrupt one is an error at the image), everything else
+/// is a link the site resolves.
+pub fn reference_target(
+    site: &Site,
+    images: &Catalog,
+    from: &str,
+    target: &str,
+    reference: Reference,
+) -> LinkTarget {
+    if reference == Reference::Image {
+        let looked_up = match site.resolve_link(from, target) {
+            Resolved::Asset { key, .. } => images.for_content(&key),
+            Resolved::Unchanged if target.starts_with('/') => {
+                // A file from `static/`, written from the site root with or without the
+                // base path (`/photos/a.jpg` or `/guide/photos/a.jpg` on a site under
+                // `/guide/`).
+                let path = target.split(['?', '#']).next().unwrap_or_default();
+                let base = site.config.base_url.path();
+                let under_base = (base != "/").then(|| path.strip_prefix(base)).flatten();
+                let decoded = |path: &str| {
+                    crate::content::links::percent_decode(path.trim_start_matches('/'))
+                };
+                under_base
+                    .and_then(|rest| images.for_static(&decoded(rest)))
+                    .or_else(|| images.for_static(&decoded(path)))
+            }
+            _ => None,
+        };
+        match looked_up {
+            Some(Ok(picture)) => return LinkTarget::Picture(Box::new(picture)),
+            Some(Err(error)) => {
+                return LinkTarget::Broken {
+                    message: format!("the image `{target}` {}", error.message),
+                    help: Some(error.help),
+                };
+            }
+            None => {}
+        }
+    }
+    link_target(site, from, target)
+}
+
 /// How a link written in the content file `from` renders: the site resolves it.
 pub fn link_target(site: &Site, from: &str, target: &str) -> LinkTarget {
     match site.resolve_link(from, target) {
         Resolved::Unchanged => LinkTarget::Unchanged,
-        Resolved::Asset { url } => LinkTarget::Internal {
+        Resolved::Asset { url, .. } => LinkTarget::Internal {
             url,
             page: String::new(),
             anchor: None,

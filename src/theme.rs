@@ -18,6 +18,8 @@ struct ThemeFile {
     description: Option<String>,
     #[serde(default)]
     extends: Option<Spanned<String>>,
+    #[serde(default)]
+    image_sizes: Option<String>,
 }
 
 /// One theme folder.
@@ -32,6 +34,9 @@ pub struct Theme {
     /// How its folders are walked: links confined to the site, or for the built-in theme
     /// (unpacked outside the site) to its own folder.
     pub rules: walk::Rules,
+    /// The `sizes` attribute of responsive images in content: how wide the theme shows
+    /// them (`image_sizes:` in theme.yaml).
+    pub image_sizes: Option<String>,
 }
 
 impl Theme {
@@ -55,6 +60,15 @@ impl ThemeChain {
     pub fn site_rules(&self, root: &Path) -> walk::Rules {
         let follow = self.0.first().is_some_and(|t| t.rules.follow_outside);
         walk::Rules::for_site(root, follow)
+    }
+
+    /// The `sizes` of content images: the most specific theme's that sets it, else the
+    /// whole viewport's width.
+    pub fn image_sizes(&self) -> &str {
+        self.0
+            .iter()
+            .find_map(|theme| theme.image_sizes.as_deref())
+            .unwrap_or("100vw")
     }
 }
 
@@ -150,6 +164,7 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeChain, Diagnostic> {
             description: parsed.description.unwrap_or_default(),
             dir,
             rules,
+            image_sizes: parsed.image_sizes.filter(|sizes| !sizes.trim().is_empty()),
         });
         match parsed.extends {
             Some(parent) => {

@@ -83,6 +83,7 @@ fn static_copies(
                     source: file.path,
                     path: file.rel,
                     origin: Origin::file(Kind::Static, name),
+                    hash: None,
                 },
             );
         }
@@ -102,6 +103,7 @@ fn static_copies(
             source: asset.source.clone(),
             path: asset.output.clone(),
             origin: Origin::file(Kind::Asset, &*asset.name),
+            hash: None,
         });
     }
     Some(copies)

@@ -100,6 +100,10 @@ pub struct PageFrontMatter {
     /// Whether the page is included in the search index (default true).
     #[serde(default)]
     pub search: Option<bool>,
+    /// The share image (`og:image`) instead of the card cairn draws: a file beside the
+    /// page, a path from the site root, or an absolute URL.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
     /// Free values for templates, as `page.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, JsonValue>,
@@ -194,6 +198,9 @@ pub struct SectionFrontMatter {
     /// A reading order that starts at this section's page (see [`SeriesFrontMatter`]).
     #[serde(default)]
     pub series: Option<SeriesFrontMatter>,
+    /// The share image (`og:image`) instead of the card cairn draws (see the page's).
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
     /// Free values for templates, as `section.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, JsonValue>,

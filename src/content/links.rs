@@ -20,6 +20,8 @@ pub enum Resolved {
     Asset {
         /// Root-relative URL.
         url: String,
+        /// Its content key (`blog/photo.jpg`).
+        key: String,
     },
     /// Names nothing that exists.
     Broken {
@@ -118,6 +120,7 @@ impl Site {
         if let Some(output) = self.asset_outputs.get(&key) {
             return Resolved::Asset {
                 url: self.config.base_url.link(output),
+                key,
             };
         }
         if self.failed.contains(&key) {

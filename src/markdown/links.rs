@@ -3,13 +3,13 @@
 
 use std::ops::Range;
 
-use super::{AnchorRef, LinkTarget, MarkdownProblem};
+use super::{AnchorRef, LinkTarget, MarkdownProblem, Picture, Reference};
 use crate::diagnostics::Severity;
 
 /// Resolves one page's link and image destinations through the site, and
 /// keeps the anchors to check later and the broken links found.
 pub(super) struct LinkResolver<'a> {
-    resolve: &'a dyn Fn(&str) -> LinkTarget,
+    resolve: &'a dyn Fn(&str, Reference) -> LinkTarget,
     /// Keep `javascript:` and friends (the site allows unsafe HTML).
     allow_dangerous: bool,
     /// Anchors linked to, in page order.
@@ -23,7 +23,10 @@ pub(super) struct LinkResolver<'a> {
 
 impl<'a> LinkResolver<'a> {
     /// A resolver asking `resolve` about relative destinations.
-    pub(super) fn new(resolve: &'a dyn Fn(&str) -> LinkTarget, allow_dangerous: bool) -> Self {
+    pub(super) fn new(
+        resolve: &'a dyn Fn(&str, Reference) -> LinkTarget,
+        allow_dangerous: bool,
+    ) -> Self {
         LinkResolver {
             resolve,
             allow_dangerous,
@@ -74,35 +77,81 @@ impl<'a> LinkResolver<'a> {
             Destination::WithScheme(_) | Destination::Empty | Destination::RootRelative => {
                 Some(destination.to_owned())
             }
-            Destination::Relative => match (self.resolve)(destination) {
-                LinkTarget::Unchanged => Some(destination.to_owned()),
-                LinkTarget::Internal { url, page, anchor } => {
-                    let mut url = url;
-                    if let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) {
-                        url.push('#');
-                        url.push_str(&anchor);
-                        if !for_image {
-                            self.anchor_refs.push(AnchorRef {
-                                page: Some(page),
-                                anchor,
-                                range: self.destination_range(destination, range),
-                            });
-                        }
-                    }
-                    Some(url)
-                }
-                LinkTarget::Broken { message, help } => {
-                    self.problems.push(MarkdownProblem {
-                        severity: Severity::Error,
-                        range: self.destination_range(destination, range),
-                        message,
-                        help,
-                    });
-                    Some(destination.to_owned())
-                }
-            },
+            Destination::Relative => {
+                let reference = if for_image {
+                    Reference::Image
+                } else {
+                    Reference::Link
+                };
+                let target = (self.resolve)(destination, reference);
+                self.written(destination, range, target, for_image)
+            }
         }
     }
+
+    /// How the image at `range` with `destination` is written: as a `<picture>` when the
+    /// site resized it, else as an `<img>` with the URL [`LinkResolver::url_for`] gives.
+    pub(super) fn image_for(&mut self, destination: &str, range: &Range<usize>) -> ImageSource {
+        // A path from the site root may name a file in `static/`; `//host` is another site.
+        let asks_site = match classify(destination) {
+            Destination::Relative => true,
+            Destination::RootRelative => !destination.starts_with("//"),
+            _ => false,
+        };
+        if !asks_site {
+            return ImageSource::Url(self.url_for(destination, range, true));
+        }
+        match (self.resolve)(destination, Reference::Image) {
+            LinkTarget::Picture(picture) => ImageSource::Picture(picture),
+            target => ImageSource::Url(self.written(destination, range, target, true)),
+        }
+    }
+
+    /// The URL to write for `destination`, which the site resolved to `target`; problems
+    /// and anchors are kept.
+    fn written(
+        &mut self,
+        destination: &str,
+        range: &Range<usize>,
+        target: LinkTarget,
+        for_image: bool,
+    ) -> Option<String> {
+        match target {
+            LinkTarget::Unchanged | LinkTarget::Picture(_) => Some(destination.to_owned()),
+            LinkTarget::Internal { url, page, anchor } => {
+                let mut url = url;
+                if let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) {
+                    url.push('#');
+                    url.push_str(&anchor);
+                    if !for_image {
+                        self.anchor_refs.push(AnchorRef {
+                            page: Some(page),
+                            anchor,
+                            range: self.destination_range(destination, range),
+                        });
+                    }
+                }
+                Some(url)
+            }
+            LinkTarget::Broken { message, help } => {
+                self.problems.push(MarkdownProblem {
+                    severity: Severity::Error,
+                    range: self.destination_range(destination, range),
+                    message,
+                    help,
+                });
+                Some(destination.to_owned())
+            }
+        }
+    }
+}
+
+/// How an image is written.
+pub(super) enum ImageSource {
+    /// An `<img>` with this `src` (none when it was dangerous and dropped).
+    Url(Option<String>),
+    /// A `<picture>` of resized variants.
+    Picture(Box<Picture>),
 }
 
 /// What kind of destination a link or image has, as written in the Markdown.

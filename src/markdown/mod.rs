@@ -43,6 +43,34 @@ pub struct MarkdownOptions {
     pub highlighted_blocks: highlight::BlockCache,
 }
 
+/// Whether a destination is a link's or an image's: the site resolves them differently
+/// (an image it resizes becomes a `<picture>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reference {
+    /// `[text](destination)`.
+    Link,
+    /// `![alt](destination)`.
+    Image,
+}
+
+/// A local image the site resized: what its `<picture>` needs, all URLs final.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// The `<img src>`: the largest variant in the image's own format, for browsers that
+    /// take none of the sources.
+    pub src: String,
+    /// Width of `src` in pixels, written on the `<img>` so the page keeps its place.
+    pub width: u32,
+    /// Height of `src` in pixels.
+    pub height: u32,
+    /// `<source>` elements, in order: MIME type and `srcset` (`url 480w, url 960w`).
+    pub sources: Vec<(String, String)>,
+    /// The `<img srcset>`, when the image's own format has several widths (else empty).
+    pub srcset: String,
+    /// The `sizes` attribute: how wide the theme shows images.
+    pub sizes: String,
+}
+
 /// What a link target in the page resolves to; the caller (the site model) decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
@@ -59,6 +87,8 @@ pub enum LinkTarget {
         /// The fragment linked to, without `#`.
         anchor: Option<String>,
     },
+    /// An image the site resized, written as `<picture>` (only for [`Reference::Image`]).
+    Picture(Box<Picture>),
     /// A broken link: message and an optional help line for the diagnostic.
     Broken {
         /// What is wrong, for the diagnostic's main line.
@@ -173,13 +203,14 @@ pub struct AnchorRef {
 
 /// Renders one page's Markdown. `resolve` is called for every link and image
 /// destination that is a relative path (not starting with a URL scheme like
-/// `https:`, `mailto:`, not starting with `/`, not starting with `#`).
+/// `https:`, `mailto:`, not starting with `/`, not starting with `#`), and for image
+/// destinations from the site root (`/images/x.jpg`, which may name a file in `static/`).
 /// Fragment-only links (`#x`) become `AnchorRef { page: None, .. }` and are
 /// left unchanged in the HTML.
 pub fn render(
     source: &str,
     options: &MarkdownOptions,
-    resolve: &dyn Fn(&str) -> LinkTarget,
+    resolve: &dyn Fn(&str, Reference) -> LinkTarget,
 ) -> RenderedMarkdown {
     let events: Vec<_> = Parser::new_ext(source, parser_options())
         .into_offset_iter()

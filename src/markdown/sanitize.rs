@@ -29,10 +29,13 @@ const GENERIC_ATTRIBUTES: &[&str] = &[
 /// Element-specific attributes allowed on top of ammonia's defaults.
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("pre", &["data-lang"]),
-    ("img", &["loading", "decoding"]),
+    (
+        "img",
+        &["loading", "decoding", "fetchpriority", "srcset", "sizes"],
+    ),
     ("input", &["type", "checked", "disabled"]),
     ("details", &["open"]),
-    ("source", &["srcset", "media", "type"]),
+    ("source", &["srcset", "sizes", "media", "type"]),
     ("ol", &["reversed"]),
     ("time", &["datetime"]),
 ];

@@ -128,7 +128,7 @@ mod tests {
         let page = render(
             "Intro.\n\n## First? {#first}\n\nAnswer *one*.\n\n### Detail\n\nMore.\n\n## Second\n\nA & B.\n",
             &MarkdownOptions::default(),
-            &|_| LinkTarget::Unchanged,
+            &|_, _| LinkTarget::Unchanged,
         );
         let split = split_at_h2(&page.html, &page.headings);
         let sections = &split.parts;
@@ -146,7 +146,7 @@ mod tests {
         let page = render(
             "## Q\n\nA.\n\n---\n\nClosing [call](x).\n",
             &MarkdownOptions::default(),
-            &|_| LinkTarget::Unchanged,
+            &|_, _| LinkTarget::Unchanged,
         );
         let split = split_at_h2(&page.html, &page.headings);
         assert_eq!(split.parts[0].html, "<p>A.</p>");

@@ -5,12 +5,12 @@ use std::time::{Duration, Instant};
 use super::*;
 
 /// A resolver for pages that link nowhere relative.
-fn no_links(_: &str) -> LinkTarget {
+fn no_links(_: &str, _: Reference) -> LinkTarget {
     LinkTarget::Unchanged
 }
 
 /// A resolver that knows `guide.md` (at `/guide/`) and nothing else.
-fn site_links(destination: &str) -> LinkTarget {
+fn site_links(destination: &str, _: Reference) -> LinkTarget {
     let (path, anchor) = match destination.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor.to_owned())),
         None => (destination, None),
@@ -305,7 +305,9 @@ fn images_do_not_hide_the_top_level_from_the_summary() {
     let page = render_safe("![a](a.png)\n\nText.\n\n<!-- more -->\n\nRest.\n");
     assert_eq!(
         page.summary_html.as_deref(),
-        Some("<p><img src=\"a.png\" alt=\"a\" loading=\"lazy\"></p>\n<p>Text.</p>")
+        Some(
+            "<p><img src=\"a.png\" alt=\"a\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\"></p>\n<p>Text.</p>"
+        )
     );
     let page = render_safe("> ![a](a.png)\n\nTop.\n");
     assert_eq!(page.summary_html.as_deref(), Some("<p>Top.</p>"));
@@ -445,7 +447,7 @@ fn reference_links_are_resolved_too() {
 
 #[test]
 fn external_root_and_fragment_links_skip_the_resolver() {
-    let panicking_resolver = |destination: &str| -> LinkTarget {
+    let panicking_resolver = |destination: &str, _| -> LinkTarget {
         panic!("resolver called for {destination}");
     };
     let source = "[a](https://example.com/x?a=1&b=2) [b](mailto:me@example.com) [c](/about/) [d](#part) <https://auto.example> <me@example.com>\n";
@@ -492,7 +494,7 @@ fn dangerous_schemes_are_neutralized_unless_unsafe() {
     assert_contains(&page.html, "<a>j</a>");
     assert_contains(
         &page.html,
-        "<img src=\"data:image/png;base64,AA\" alt=\"i\" loading=\"lazy\">",
+        "<img src=\"data:image/png;base64,AA\" alt=\"i\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\">",
     );
 
     let trusting = render_unsafe(source);
@@ -500,16 +502,63 @@ fn dangerous_schemes_are_neutralized_unless_unsafe() {
 }
 
 #[test]
-fn images_keep_alt_text_are_lazy_and_resolved() {
-    let source = "![A *fat* cat](cat.png \"Cat\")\n";
+fn images_keep_alt_text_are_lazy_after_the_first_and_resolved() {
+    let source = "A ![A *fat* cat](cat.png \"Cat\") and ![again](cat.png).\n";
     let page = render(source, &MarkdownOptions::default(), &site_links);
     assert_eq!(
         page.html,
-        "<p><img src=\"/media/cat.png\" alt=\"A fat cat\" title=\"Cat\" loading=\"lazy\"></p>\n"
+        "<p>A <img src=\"/media/cat.png\" alt=\"A fat cat\" title=\"Cat\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\"> and <img src=\"/media/cat.png\" alt=\"again\" loading=\"lazy\" decoding=\"async\">.</p>\n"
     );
     assert!(page.anchor_refs.is_empty());
     // Alt text is not visible text.
-    assert_eq!(page.word_count, 0);
+    assert_eq!(page.word_count, 3, "A, and, .");
+}
+
+#[test]
+fn an_image_alone_with_a_title_is_a_figure_with_its_caption() {
+    let source = "Text ![no](cat.png \"Not alone\").\n\n![A cat](cat.png \"The <cat>\")\n\n![Untitled](cat.png)\n";
+    let page = render(source, &MarkdownOptions::default(), &site_links);
+    assert_contains(
+        &page.html,
+        "<figure><img src=\"/media/cat.png\" alt=\"A cat\" loading=\"lazy\" decoding=\"async\"><figcaption>The &lt;cat&gt;</figcaption></figure>\n",
+    );
+    assert_contains(&page.html, "title=\"Not alone\"");
+    assert_contains(
+        &page.html,
+        "<p><img src=\"/media/cat.png\" alt=\"Untitled\"",
+    );
+    assert_eq!(page.html.matches("<figure>").count(), 1);
+    // The caption is visible text; the summary is the first paragraph, not the figure.
+    let text = plain_text(&page);
+    assert!(text.contains("The <cat>"), "{text}");
+    assert!(page.summary_html.unwrap().starts_with("<p>Text"));
+}
+
+#[test]
+fn a_resized_image_is_a_picture_with_its_size() {
+    let picture = Picture {
+        src: "/i/cat-960.jpg".into(),
+        width: 960,
+        height: 640,
+        sources: vec![(
+            "image/webp".into(),
+            "/i/cat-480.webp 480w, /i/cat-960.webp 960w".into(),
+        )],
+        srcset: String::new(),
+        sizes: "(min-width: 40rem) 37.5rem, 100vw".into(),
+    };
+    let resolve = |_: &str, reference: Reference| match reference {
+        Reference::Image => LinkTarget::Picture(Box::new(picture.clone())),
+        Reference::Link => LinkTarget::Unchanged,
+    };
+    let source = "![A \"cat\"](cat.jpg \"Our cat\")\n\n<b>raw</b> [link](cat.jpg)\n";
+    let page = render(source, &MarkdownOptions::default(), &resolve);
+    assert_contains(
+        &page.html,
+        "<figure><picture><source type=\"image/webp\" srcset=\"/i/cat-480.webp 480w, /i/cat-960.webp 960w\" sizes=\"(min-width: 40rem) 37.5rem, 100vw\"><img src=\"/i/cat-960.jpg\" width=\"960\" height=\"640\" alt=\"A “cat”\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\"></picture><figcaption>Our cat</figcaption></figure>",
+    );
+    // Links to the image stay links.
+    assert_contains(&page.html, "<a href=\"cat.jpg\">link</a>");
 }
 
 #[test]
@@ -534,23 +583,31 @@ fn nested_images_in_alt_text_do_not_break_the_tag() {
     let page = render_safe("![outer ![inner](a.png) \"q\"](b.png)\n");
     assert_contains(
         &page.html,
-        "<img src=\"b.png\" alt=\"outer inner \u{201C}q\u{201D}\" loading=\"lazy\">",
+        "<img src=\"b.png\" alt=\"outer inner \u{201C}q\u{201D}\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\">",
     );
 }
 
 #[test]
 fn resolver_gets_the_destination_as_written() {
     let seen = std::cell::RefCell::new(Vec::new());
-    let recording = |destination: &str| {
-        seen.borrow_mut().push(destination.to_owned());
+    let recording = |destination: &str, reference: Reference| {
+        seen.borrow_mut().push((destination.to_owned(), reference));
         LinkTarget::Unchanged
     };
     render(
-        "[a](../x/y.md#z) ![b](img/p.png) [c](raw.txt)\n",
+        "[a](../x/y.md#z) ![b](img/p.png) [c](raw.txt) ![d](/static.png) ![e](//cdn/x.png) [f](/g/)\n",
         &MarkdownOptions::default(),
         &recording,
     );
-    assert_eq!(*seen.borrow(), ["../x/y.md#z", "img/p.png", "raw.txt"]);
+    assert_eq!(
+        *seen.borrow(),
+        [
+            ("../x/y.md#z".to_owned(), Reference::Link),
+            ("img/p.png".to_owned(), Reference::Image),
+            ("raw.txt".to_owned(), Reference::Link),
+            ("/static.png".to_owned(), Reference::Image),
+        ]
+    );
 }
 
 // --- Raw HTML and sanitizing ------------------------------------------------
@@ -593,7 +650,7 @@ fn sanitizing_keeps_the_renderers_own_markup() {
         "<div class=\"footnote-definition\" id=\"fn-1\">",
         "<li class=\"task-list-item\"><input type=\"checkbox\" disabled=\"\" checked=\"\">",
         "<th class=\"align-right\">a</th>",
-        "<img src=\"p.png\" alt=\"p\" loading=\"lazy\">",
+        "<img src=\"p.png\" alt=\"p\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\">",
         "<details><summary>More</summary>",
         "<kbd>K</kbd> <mark>m</mark>",
     ] {

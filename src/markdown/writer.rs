@@ -11,12 +11,12 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, Event, LinkType, Tag, TagEnd
 
 use super::footnotes::Footnotes;
 use super::headings::{self, IdRegistry};
-use super::links::LinkResolver;
+use super::links::{ImageSource, LinkResolver};
 use super::summary::{self, SummaryCollector};
 use super::tables::TableWriter;
 use super::{
-    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, RenderedMarkdown, TextSection, Unnamed,
-    highlight, nesting, sanitize,
+    Heading, LinkTarget, MarkdownOptions, MarkdownProblem, Picture, Reference, RenderedMarkdown,
+    TextSection, Unnamed, highlight, nesting, sanitize,
 };
 use crate::diagnostics::Severity;
 use crate::escape::{push_html, push_url};
@@ -35,7 +35,7 @@ pub(super) fn write_page(
     source: &str,
     events: &[SpannedEvent<'_>],
     options: &MarkdownOptions,
-    resolve: &dyn Fn(&str) -> LinkTarget,
+    resolve: &dyn Fn(&str, Reference) -> LinkTarget,
 ) -> RenderedMarkdown {
     let mut writer = PageWriter::new(options, resolve);
     writer.links.source = source;
@@ -67,6 +67,12 @@ struct OpenImage {
     title: String,
     /// Images nested in the description, whose ends must not close this one.
     nested_images: usize,
+    /// Written inside `<picture>`, which the image's end closes.
+    in_picture: bool,
+    /// The first image of the page: loaded at once, with high priority.
+    first: bool,
+    /// The only content of a figure: its title becomes the caption.
+    in_figure: bool,
     /// Whether the description has any text.
     described: bool,
     /// The `src` written, and where the image is in the source.
@@ -94,6 +100,10 @@ struct PageWriter<'a> {
     open_heading: Option<OpenHeading>,
     open_code_block: Option<OpenCodeBlock>,
     open_image: Option<OpenImage>,
+    /// Set while a paragraph that is one titled image is written as a `<figure>`.
+    open_figure: bool,
+    /// Images written so far; the first one is loaded eagerly.
+    images_written: usize,
     /// Links being written, innermost last.
     open_links: Vec<OpenLink>,
     /// Images and links without text so far.
@@ -125,7 +135,10 @@ struct PageWriter<'a> {
 
 impl<'a> PageWriter<'a> {
     /// A writer with empty output for one page.
-    fn new(options: &'a MarkdownOptions, resolve: &'a dyn Fn(&str) -> LinkTarget) -> Self {
+    fn new(
+        options: &'a MarkdownOptions,
+        resolve: &'a dyn Fn(&str, Reference) -> LinkTarget,
+    ) -> Self {
         PageWriter {
             options,
             links: LinkResolver::new(resolve, options.unsafe_html),
@@ -137,6 +150,8 @@ impl<'a> PageWriter<'a> {
             open_heading: None,
             open_code_block: None,
             open_image: None,
+            open_figure: false,
+            images_written: 0,
             open_links: Vec::new(),
             unnamed: Vec::new(),
             in_metadata_block: false,
@@ -291,6 +306,10 @@ impl<'a> PageWriter<'a> {
         following: &[SpannedEvent<'_>],
     ) {
         match tag {
+            Tag::Paragraph if lone_titled_image(following) => {
+                self.open_figure = true;
+                self.html.push_str("<figure>");
+            }
             Tag::Paragraph => {
                 if self.open_footnotes.is_empty() {
                     self.summary.paragraph_started(self.html.len(), top_level);
@@ -370,6 +389,11 @@ impl<'a> PageWriter<'a> {
     /// Writes the closing of the tag that `tag` ends.
     fn end_tag(&mut self, tag: TagEnd) {
         match tag {
+            TagEnd::Paragraph if self.open_figure => {
+                self.open_figure = false;
+                self.html.push_str("</figure>\n");
+                self.end_plain_block();
+            }
             TagEnd::Paragraph => {
                 self.html.push_str("</p>\n");
                 self.end_plain_block();
@@ -569,25 +593,7 @@ impl<'a> PageWriter<'a> {
                 }
             }
             Event::End(TagEnd::Image) if image.nested_images > 0 => image.nested_images -= 1,
-            Event::End(TagEnd::Image) => {
-                if !image.described {
-                    self.unnamed.push(Unnamed {
-                        image: true,
-                        url: std::mem::take(&mut image.src),
-                        range: image.range.clone(),
-                    });
-                }
-                self.html.push('"');
-                if !image.title.is_empty() {
-                    self.html.push_str(" title=\"");
-                    push_html(&mut self.html, &image.title);
-                    self.html.push('"');
-                }
-                self.html.push_str(" loading=\"lazy\">");
-                self.open_image = None;
-                // The image's start was counted as an open tag.
-                self.open_tags = self.open_tags.saturating_sub(1);
-            }
+            Event::End(TagEnd::Image) => self.close_image(),
             Event::Text(text) | Event::Code(text) => {
                 image.described |= !text.trim().is_empty();
                 push_html(&mut self.html, text);
@@ -595,6 +601,46 @@ impl<'a> PageWriter<'a> {
             Event::SoftBreak | Event::HardBreak => self.html.push(' '),
             _ => {}
         }
+    }
+
+    /// Ends the open image's `alt` and writes the rest of it: its title (or, in a figure,
+    /// its caption), how it loads, and the end of its `<picture>`.
+    fn close_image(&mut self) {
+        let Some(image) = self.open_image.take() else {
+            return;
+        };
+        if !image.described {
+            self.unnamed.push(Unnamed {
+                image: true,
+                url: image.src.clone(),
+                range: image.range.clone(),
+            });
+        }
+        self.html.push('"');
+        if !image.title.is_empty() && !image.in_figure {
+            self.html.push_str(" title=\"");
+            push_html(&mut self.html, &image.title);
+            self.html.push('"');
+        }
+        if image.first {
+            self.html
+                .push_str(" loading=\"eager\" fetchpriority=\"high\"");
+        } else {
+            self.html.push_str(" loading=\"lazy\"");
+        }
+        self.html.push_str(" decoding=\"async\">");
+        if image.in_picture {
+            self.html.push_str("</picture>");
+        }
+        if image.in_figure {
+            self.html.push_str("<figcaption>");
+            push_html(&mut self.html, &image.title);
+            self.html.push_str("</figcaption>");
+            self.end_plain_block();
+            self.plain_text.push_str(&image.title);
+        }
+        // The image's start was counted as an open tag.
+        self.open_tags = self.open_tags.saturating_sub(1);
     }
 
     /// Opens a GitHub alert (`> [!NOTE]`) as a callout with a visible title.
@@ -646,19 +692,32 @@ impl<'a> PageWriter<'a> {
         self.html.push('>');
     }
 
-    /// Opens an `<img>` up to its `alt` value, which the description fills.
+    /// Opens an `<img>` (inside `<picture>` when the site resized it) up to its `alt`
+    /// value, which the description fills.
     fn start_image(&mut self, destination: &str, title: &str, range: &Range<usize>) {
-        let source = self.links.url_for(destination, range, true);
-        self.html.push_str("<img");
-        if let Some(source) = &source {
-            self.html.push_str(" src=\"");
-            push_url(&mut self.html, source);
-            self.html.push('"');
-        }
+        let (in_picture, source) = match self.links.image_for(destination, range) {
+            ImageSource::Picture(picture) => {
+                write_picture_start(&mut self.html, &picture);
+                (true, Some(picture.src.clone()))
+            }
+            ImageSource::Url(source) => {
+                self.html.push_str("<img");
+                if let Some(source) = &source {
+                    self.html.push_str(" src=\"");
+                    push_url(&mut self.html, source);
+                    self.html.push('"');
+                }
+                (false, source)
+            }
+        };
         self.html.push_str(" alt=\"");
+        self.images_written += 1;
         self.open_image = Some(OpenImage {
             title: title.to_owned(),
             nested_images: 0,
+            in_picture,
+            first: self.images_written == 1,
+            in_figure: self.open_figure,
             described: false,
             src: source.unwrap_or_default(),
             range: range.clone(),
@@ -870,6 +929,63 @@ impl<'a> PageWriter<'a> {
     }
 }
 
+/// Writes `<picture>`, its sources and the start of its `<img>`, up to the `alt`
+/// attribute; the width and height keep the page from moving while the image loads.
+fn write_picture_start(html: &mut String, picture: &Picture) {
+    html.push_str("<picture>");
+    for (mime, srcset) in &picture.sources {
+        html.push_str("<source type=\"");
+        push_html(html, mime);
+        html.push_str("\" srcset=\"");
+        push_html(html, srcset);
+        html.push_str("\" sizes=\"");
+        push_html(html, &picture.sizes);
+        html.push_str("\">");
+    }
+    html.push_str("<img src=\"");
+    push_url(html, &picture.src);
+    html.push('"');
+    if !picture.srcset.is_empty() {
+        html.push_str(" srcset=\"");
+        push_html(html, &picture.srcset);
+        html.push_str("\" sizes=\"");
+        push_html(html, &picture.sizes);
+        html.push('"');
+    }
+    html.push_str(&format!(
+        " width=\"{}\" height=\"{}\"",
+        picture.width, picture.height
+    ));
+}
+
+/// True when a paragraph's events (those after its start) are one image with a title and
+/// nothing else: the paragraph is then a `<figure>`, the title its caption.
+fn lone_titled_image(following: &[SpannedEvent<'_>]) -> bool {
+    let Some((Event::Start(Tag::Image { title, .. }), _)) = following.first() else {
+        return false;
+    };
+    if title.trim().is_empty() {
+        return false;
+    }
+    let mut depth = 0usize;
+    for (index, (event, _)) in following.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return matches!(
+                        following.get(index + 1),
+                        Some((Event::End(TagEnd::Paragraph), _))
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The language of a fenced code block: the first word of its info string
 /// (`rust` in "rust,ignore" or "rust title=x"), reduced to characters safe
 /// in a class name; `None` if there is none.
@@ -946,7 +1062,7 @@ mod tests {
                 .into_offset_iter()
                 .collect();
         let options = MarkdownOptions::default();
-        let resolve = |_: &str| LinkTarget::Unchanged;
+        let resolve = |_: &str, _| LinkTarget::Unchanged;
         let mut writer = PageWriter::new(&options, &resolve);
         writer.highlight_budget = "let a = 1;\n".len();
         writer.write_all(&events);
@@ -977,7 +1093,7 @@ mod tests {
         let source = format!("Text.\n\n```sh\nls\n{line}\n```\n");
         let options = MarkdownOptions::default();
         let started = std::time::Instant::now();
-        let page = super::super::render(&source, &options, &|_| LinkTarget::Unchanged);
+        let page = super::super::render(&source, &options, &|_, _| LinkTarget::Unchanged);
         // Generous: this grammar took seconds on a line this long.
         assert!(
             started.elapsed() < std::time::Duration::from_secs(1),
@@ -988,7 +1104,7 @@ mod tests {
         let plain = super::super::render(
             &format!("Text.\n\n```sh\nls\n{line}\n```\n").replace("```sh", "```no-such-language"),
             &options,
-            &|_| LinkTarget::Unchanged,
+            &|_, _| LinkTarget::Unchanged,
         );
         assert_eq!(page.html, plain.html.replace("no-such-language", "sh"));
         let [warning] = page.problems.as_slice() else {
@@ -1010,7 +1126,7 @@ mod tests {
             ..MarkdownOptions::default()
         };
         let page = "```rust\nlet a = 1;\n```\n";
-        let render = || super::super::render(page, &options, &|_| LinkTarget::Unchanged);
+        let render = || super::super::render(page, &options, &|_, _| LinkTarget::Unchanged);
         let (first, second, third) = (render(), render(), render());
         for highlighted in [&first, &second] {
             assert!(

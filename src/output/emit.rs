@@ -118,7 +118,7 @@ impl Emitter {
         }
         match &self.target {
             Target::Disk { writer, .. } => {
-                if let Err(error) = writer.copy(&copy.path, &copy.source) {
+                if let Err(error) = writer.copy(&copy.path, &copy.source, copy.hash) {
                     lock(&self.problems).push(
                         Diagnostic::error(format!(
                             "cannot read this file: {}",

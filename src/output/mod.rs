@@ -49,6 +49,9 @@ pub struct CopiedFile {
     pub path: RelPath,
     /// Which file it is, for collision messages.
     pub origin: Origin,
+    /// The xxh3-128 of the source's bytes when the stage that made it knows it (a stored
+    /// image variant): an unchanged output file is then recognised without reading it.
+    pub hash: Option<u128>,
 }
 
 /// What writing changed.

@@ -150,8 +150,18 @@ impl Writer {
     }
 
     /// Hands over a file to copy from `source` (read now, so a later change to the source
-    /// cannot reach this build's output).
-    pub fn copy(&self, path: &RelPath, source: &Path) -> std::io::Result<()> {
+    /// cannot reach this build's output). When the caller knows the source's `hash` and
+    /// the manifest shows that very file still in place, it is not read at all.
+    pub fn copy(&self, path: &RelPath, source: &Path, hash: Option<u128>) -> std::io::Result<()> {
+        if let Some(hash) = hash
+            && let Some(entry) = self.previous.0.get(path.as_str())
+            && entry.hash == hash
+            && Manifest::still_on_disk(entry, &path.under(&self.output))
+        {
+            lock(&self.paths).insert(path.clone());
+            lock(&self.kept).push((path.clone(), *entry));
+            return Ok(());
+        }
         let bytes = std::fs::read(source)?;
         self.put(path, &bytes)
     }

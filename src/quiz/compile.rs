@@ -418,7 +418,7 @@ impl Texts<'_> {
     fn markdown(&mut self, text: &Text) -> String {
         let site = self.links.map(|l| l.site);
         let key = self.key;
-        let rendered = markdown::render(&text.value, self.options, &|target| match site {
+        let rendered = markdown::render(&text.value, self.options, &|target, _| match site {
             Some(site) => render::link_target(site, key, target),
             None => LinkTarget::Unchanged,
         });

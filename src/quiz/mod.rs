@@ -244,7 +244,8 @@ fn load_site(root: &Path) -> Result<(Site, SiteMarkdown), &'static str> {
         &mut ignored,
     )
     .map_err(|_| "the site's content/ folder cannot be read")?;
-    let rendered = render::markdown(&site, &Memo::off(), &mut ignored);
+    let images = crate::images::Catalog::empty(&site.config.base_url);
+    let rendered = render::markdown(&site, &images, &Memo::off(), &mut ignored);
     Ok((site, rendered))
 }
 

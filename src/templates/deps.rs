@@ -20,6 +20,8 @@ pub enum Dependency {
     Url(String),
     /// `get_integrity(path=…)`.
     Integrity(String),
+    /// `resize_image(…)`: the image, how it is resized and the format asked for.
+    Image(String, crate::images::Op, crate::images::Encoding),
 }
 
 thread_local! {

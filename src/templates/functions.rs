@@ -1,5 +1,5 @@
 //! The template functions (`get_page`, `get_section`, `get_taxonomy`, `get_url`,
-//! `get_integrity`) and the site data behind them.
+//! `get_integrity`, `resize_image`) and the site data behind them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -8,6 +8,7 @@ use tera::{Error, Kwargs, State, Tera, TeraResult, Value};
 
 use super::values::PageValues;
 use crate::assets::AssetMap;
+use crate::images::{Catalog, Encoding, Op};
 use crate::sync::{read, write};
 
 /// Site data the template functions (`get_page`, `get_section`, `get_taxonomy`) can reach.
@@ -24,6 +25,8 @@ pub struct SiteLookup {
     pub base_path: String,
     /// Fingerprinted assets, for `get_url` and `get_integrity`.
     pub assets: AssetMap,
+    /// The site's images, for `resize_image`.
+    pub images: Arc<Catalog>,
 }
 
 impl SiteLookup {
@@ -77,7 +80,8 @@ impl LookupSlot {
     }
 }
 
-/// Registers `get_page`, `get_section`, `get_taxonomy`, `get_url` and `get_integrity`.
+/// Registers `get_page`, `get_section`, `get_taxonomy`, `get_url`, `get_integrity` and
+/// `resize_image`.
 pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
     let pages = slot.clone();
     tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -131,6 +135,52 @@ pub fn register_functions(tera: &mut Tera, slot: LookupSlot) {
             let lookup = urls.get()?;
             super::deps::note(super::deps::Dependency::Url(path.to_string()));
             Ok(Value::from(lookup.url_for(path)))
+        },
+    );
+    let images = slot.clone();
+    tera.register_function(
+        "resize_image",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let width = kwargs.get::<u32>("width")?;
+            let height = kwargs.get::<u32>("height")?;
+            let op_name = kwargs.get::<&str>("op")?.unwrap_or("fill");
+            let format = kwargs.get::<&str>("format")?.unwrap_or("auto");
+            let op = Op::parse(op_name, width, height)
+                .map_err(|message| Error::message(format!("resize_image: {message}")))?;
+            let lookup = images.get()?;
+            let key = path.trim_start_matches('/');
+            let encoding = match format {
+                "auto" => lookup.images.own_encoding(key),
+                other => Encoding::parse(other),
+            };
+            let Some(encoding) = encoding else {
+                return Err(Error::message(match format {
+                    "auto" => format!(
+                        "resize_image: no image `{path}` (name a JPEG, PNG, WebP or GIF by its path under content/, e.g. `blog/photo.jpg`, or under static/)"
+                    ),
+                    other => format!(
+                        "resize_image: `{other}` is not a format; use auto, webp, jpg or png"
+                    ),
+                }));
+            };
+            super::deps::note(super::deps::Dependency::Image(key.to_string(), op, encoding));
+            match lookup.images.resize(key, op, encoding) {
+                Some(Ok((url, width, height))) => {
+                    let mut map = tera::Map::new();
+                    map.insert("url".into(), url.into());
+                    map.insert("width".into(), width.into());
+                    map.insert("height".into(), height.into());
+                    Ok(Value::from(map))
+                }
+                Some(Err(error)) => Err(Error::message(format!(
+                    "resize_image: the image `{path}` {}",
+                    error.message
+                ))),
+                None => Err(Error::message(format!(
+                    "resize_image: no image `{path}` (name a JPEG, PNG, WebP or GIF by its path under content/, e.g. `blog/photo.jpg`, or under static/)"
+                ))),
+            }
         },
     );
     let hashes = slot;

@@ -17,7 +17,7 @@ pub mod values;
 pub use jobs::Job;
 pub use loaded::{TemplateMemo, load};
 pub use render::PageMemo;
-pub use values::{SiteValues, ValueMemo};
+pub use values::{ShareImages, SiteValues, ValueMemo};
 
 use std::collections::HashMap;
 use std::path::Path;

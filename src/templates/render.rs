@@ -235,6 +235,11 @@ fn lookup_hash(
         Dependency::Integrity(path) => {
             return Some(hash_text(lookup.integrity_for(path).unwrap_or("\u{0}none")));
         }
+        // Asking again also asks for the variant to be made and published with this build.
+        Dependency::Image(path, op, encoding) => {
+            let found = lookup.images.resize(path, *op, *encoding)?.ok()?;
+            return Some(hash_text(&format!("{} {} {}", found.0, found.1, found.2)));
+        }
     };
     Some(hashes.shared(value))
 }

@@ -21,6 +21,11 @@ use crate::markdown::{RenderedMarkdown, TocEntry};
 use crate::memo::Memo;
 use crate::render::SiteMarkdown;
 
+/// The share image at `index` of `list`, empty when there is none.
+fn image_of(list: &[String], index: usize) -> &str {
+    list.get(index).map_or("", String::as_str)
+}
+
 /// Reading speed used for `reading_time`, in words per minute.
 pub const WORDS_PER_MINUTE: usize = 200;
 
@@ -54,6 +59,18 @@ pub struct SiteContext<'a> {
     /// The year for a copyright line: of the newest `date` or `updated` in front matter,
     /// else the current one (a site without dates is published now).
     pub year: i16,
+    /// The home page's share image (absolute URL), for pages that have none of their own.
+    pub image: &'a str,
+}
+
+/// The share image (`og:image`) of every page and section, as absolute URLs: the front
+/// matter's `image:`, or the card cairn drew. Empty when there is none.
+#[derive(Debug, Clone, Default)]
+pub struct ShareImages {
+    /// By page index.
+    pub pages: Vec<String>,
+    /// By section index (home first).
+    pub sections: Vec<String>,
 }
 
 /// A link to a page or section: enough for menus, breadcrumbs and previous/next.
@@ -104,6 +121,7 @@ struct PageSummary<'a> {
     section: &'a str,
     toc_enabled: Option<bool>,
     search: bool,
+    image: &'a str,
     /// Marked `draft: true` (and built anyway, as `cairn serve` does): themes show it.
     draft: bool,
 }
@@ -232,12 +250,14 @@ pub struct SiteValues {
 }
 
 impl SiteValues {
-    /// Builds every template value of the site, taking from `memo` what an earlier build
-    /// made from the same inputs. `quiz_titles` names each quiz flow by its content key.
+    /// Builds every template value of the site, with its share `images`, taking from `memo`
+    /// what an earlier build made from the same inputs. `quiz_titles` names each quiz flow
+    /// by its content key.
     pub fn build(
         site: &Site,
         rendered: &SiteMarkdown,
         quiz_titles: &HashMap<String, String>,
+        images: &ShareImages,
         memo: &ValueMemo,
     ) -> SiteValues {
         let markdown_fields = |md: &Arc<RenderedMarkdown>| memo.fields(md);
@@ -256,6 +276,7 @@ impl SiteValues {
             has_tags: !site.tags.is_empty(),
             sri: site.config.sri,
             year: site_year(site),
+            image: image_of(&images.sections, 0),
         });
         let tag_contexts: HashMap<&str, TagContext> = site
             .tags
@@ -266,8 +287,10 @@ impl SiteValues {
             .pages
             .par_iter()
             .zip(&rendered.pages)
-            .map(|(page, md)| {
-                let summary = page_summary(site, page, md, &tag_contexts);
+            .enumerate()
+            .map(|(index, (page, md))| {
+                let image = image_of(&images.pages, index);
+                let summary = page_summary(site, page, md, &tag_contexts, image);
                 if !memo.is_on() {
                     return (0, Value::from_serializable(&summary));
                 }
@@ -314,6 +337,7 @@ impl SiteValues {
                     &rendered.sections[index],
                     &page_summaries,
                     &section_links,
+                    image_of(&images.sections, index),
                 )
             })
             .collect();
@@ -364,7 +388,12 @@ impl SiteValues {
     }
 
     /// The lookup tables behind the template functions.
-    pub fn lookup(&self, site: &Site, assets: AssetMap) -> SiteLookup {
+    pub fn lookup(
+        &self,
+        site: &Site,
+        assets: AssetMap,
+        images: Arc<crate::images::Catalog>,
+    ) -> SiteLookup {
         SiteLookup {
             pages: site
                 .pages
@@ -382,6 +411,7 @@ impl SiteValues {
             taxonomies: std::iter::once(("tags".to_string(), self.tags.clone())).collect(),
             base_path: site.config.base_url.path().to_string(),
             assets,
+            images,
         }
     }
 }
@@ -573,6 +603,7 @@ fn page_summary<'a>(
     page: &'a Page,
     md: &'a RenderedMarkdown,
     tags: &HashMap<&str, TagContext>,
+    image: &'a str,
 ) -> PageSummary<'a> {
     let mut page_tags: Vec<TagContext> = Vec::new();
     for tag in &page.front.tags {
@@ -614,6 +645,7 @@ fn page_summary<'a>(
         section: &site.sections[page.section].key,
         toc_enabled: page.front.toc,
         search: page.front.search.unwrap_or(true),
+        image,
         draft: page.front.draft,
     }
 }
@@ -707,6 +739,7 @@ fn section_value(
     md: &RenderedMarkdown,
     summaries: &[Value],
     section_links: &[LinkContext],
+    image: &str,
 ) -> Value {
     let section: &Section = &site.sections[index];
     #[derive(Serialize)]
@@ -723,6 +756,7 @@ fn section_value(
         summary: Option<&'a str>,
         breadcrumbs: Vec<LinkContext>,
         page_count: usize,
+        image: &'a str,
     }
     let own = &section_links[index];
     let base = Value::from_serializable(&SectionBase {
@@ -738,6 +772,7 @@ fn section_value(
         summary: md.summary_html.as_deref(),
         breadcrumbs: breadcrumbs(site, index, section_links),
         page_count: section.pages.len(),
+        image,
     });
     let pages: Vec<Value> = section
         .pages

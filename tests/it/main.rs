@@ -9,6 +9,7 @@ mod common;
 mod deploy;
 mod errors;
 mod hostile;
+mod images;
 mod incremental;
 mod integrity;
 mod mistakes;

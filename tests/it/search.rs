@@ -33,7 +33,12 @@ fn index_of(site: &TestSite, drafts: bool) -> SearchIndex {
     let mut problems = cairn::diagnostics::Diagnostics::default();
     let loaded =
         content::load(root, config, LoadOptions { drafts }, &off, &mut problems).expect("content");
-    let rendered = cairn::render::markdown(&loaded, &cairn::memo::Memo::off(), &mut problems);
+    let rendered = cairn::render::markdown(
+        &loaded,
+        &cairn::images::Catalog::empty(&loaded.config.base_url),
+        &cairn::memo::Memo::off(),
+        &mut problems,
+    );
     let flows = cairn::quiz::compile_site(&loaded, &rendered, &mut problems);
     assert!(!problems.has_errors(), "{}", problems.render(false));
     let (pages, docs) = cairn::search::documents(&loaded, &rendered, &flows);

@@ -1,0 +1,377 @@
+//! The image cache: resized variants and share cards, kept between builds so a second build
+//! encodes nothing, and the index that lets a build know its images without reading them.
+//!
+//! Files are content-addressed: a file's name is a hash of everything that made it (the
+//! source's bytes, the size, the format, the quality, the encoder's version), so a name
+//! found in the store is always the right file, and two sites or two output folders can
+//! share one store. The store lives in the site's cache folder (`.cairn/images/`); when
+//! that cannot be made (a read-only checkout), in the user's cache folder.
+//!
+//! The index (`index` in the store) records, for every source image, its stamp (size and
+//! modification time) with its hash, format and size in pixels, and for every stored file
+//! its hash and length. A warm build then only asks the file system for stamps: it reads
+//! no image, and the writer recognises unchanged output by the recorded hash.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::sync::lock;
+
+/// The folder in the site's cache folder that holds the store.
+const STORE_DIR: &str = "images";
+
+/// The index file's name in the store, and its first line.
+const INDEX_FILE: &str = "index";
+const INDEX_VERSION: &str = "cairn-images 1";
+
+/// What the index remembers of a source image, and the stamp it holds for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SourceEntry {
+    /// The file's length in bytes.
+    pub size: u64,
+    /// Its modification time, seconds and nanoseconds since the Unix epoch.
+    pub modified: (i64, u32),
+    /// What was found in it.
+    pub facts: SourceFacts,
+}
+
+/// What reading an image's header found: enough to write its `<img>` and name its variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SourceFacts {
+    /// xxh3-128 of the file's bytes.
+    pub hash: u128,
+    /// Its format.
+    pub format: super::Format,
+    /// Width and height as shown, after the EXIF orientation is applied.
+    pub width: u32,
+    /// See `width`.
+    pub height: u32,
+}
+
+/// What the index remembers of a stored file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoredEntry {
+    /// xxh3-128 of its bytes (the output manifest's hash).
+    pub hash: u128,
+    /// Its length in bytes.
+    pub size: u64,
+}
+
+/// The store of one build: its folder and its index, shared by the threads that fill it.
+pub struct Store {
+    dir: PathBuf,
+    sources: Mutex<HashMap<PathBuf, SourceEntry>>,
+    stored: Mutex<HashMap<String, StoredEntry>>,
+    changed: AtomicBool,
+    /// Files this build encoded (a second build of the same site encodes none).
+    encoded: AtomicU64,
+}
+
+impl Store {
+    /// Opens the store for the site at `root`: `.cairn/images/` there, or, when that folder
+    /// cannot be made, `cairn/images/` in the user's cache folder. `None` when neither can.
+    pub fn open(root: &Path) -> Option<Store> {
+        let in_site = root.join(crate::paths::CACHE_DIR).join(STORE_DIR);
+        let dir = if std::fs::create_dir_all(&in_site).is_ok() {
+            in_site
+        } else {
+            let in_user = user_cache_dir()?.join(STORE_DIR);
+            std::fs::create_dir_all(&in_user).ok()?;
+            in_user
+        };
+        Some(Store::at(dir))
+    }
+
+    /// The store in `dir` (made already), with the index found there.
+    pub(crate) fn at(dir: PathBuf) -> Store {
+        let (sources, stored) = read_index(&dir.join(INDEX_FILE));
+        Store {
+            dir,
+            sources: Mutex::new(sources),
+            stored: Mutex::new(stored),
+            changed: AtomicBool::new(false),
+            encoded: AtomicU64::new(0),
+        }
+    }
+
+    /// The folder it keeps its files in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// How many files this build encoded into the store.
+    pub fn encoded(&self) -> u64 {
+        self.encoded.load(Ordering::Relaxed)
+    }
+
+    /// What the index says of the source at `path` when its stamp is still `size` and
+    /// `modified`.
+    pub(crate) fn source(
+        &self,
+        path: &Path,
+        size: u64,
+        modified: (i64, u32),
+    ) -> Option<SourceFacts> {
+        let sources = lock(&self.sources);
+        let entry = sources.get(path)?;
+        (entry.size == size && entry.modified == modified).then_some(entry.facts)
+    }
+
+    /// Records what was found in the source at `path`.
+    pub(crate) fn remember_source(&self, path: &Path, entry: SourceEntry) {
+        let previous = lock(&self.sources).insert(path.to_path_buf(), entry.clone());
+        if previous.as_ref() != Some(&entry) {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Where the stored file `name` is (whether or not it exists).
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// The hash and length of the stored file `name`, when it is there: from the index when
+    /// the file still has the recorded length, else by reading it (a file another build
+    /// stored, whose index entry was lost).
+    pub(crate) fn stored(&self, name: &str) -> Option<StoredEntry> {
+        let path = self.path_of(name);
+        let size = std::fs::metadata(&path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)?
+            .len();
+        if let Some(entry) = lock(&self.stored).get(name).copied()
+            && entry.size == size
+        {
+            return Some(entry);
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let entry = StoredEntry {
+            hash: xxhash_rust::xxh3::xxh3_128(&bytes),
+            size: bytes.len() as u64,
+        };
+        self.record(name, entry);
+        Some(entry)
+    }
+
+    /// Stores `bytes` as `name` (written beside it, then renamed, so no reader ever sees
+    /// half a file) and returns its entry.
+    pub(crate) fn put(&self, name: &str, bytes: &[u8]) -> std::io::Result<StoredEntry> {
+        let path = self.path_of(name);
+        let temporary = self.dir.join(format!(
+            ".{name}.{}-{}",
+            std::process::id(),
+            self.encoded.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&temporary, bytes)?;
+        if let Err(error) = std::fs::rename(&temporary, &path) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(error);
+        }
+        let entry = StoredEntry {
+            hash: xxhash_rust::xxh3::xxh3_128(bytes),
+            size: bytes.len() as u64,
+        };
+        self.record(name, entry);
+        Ok(entry)
+    }
+
+    fn record(&self, name: &str, entry: StoredEntry) {
+        lock(&self.stored).insert(name.to_string(), entry);
+        self.changed.store(true, Ordering::Relaxed);
+    }
+
+    /// Writes the index back when this build learned something. A failure only costs the
+    /// next build some reading, so it is not an error.
+    pub fn save(&self) {
+        if !self.changed.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        let text = render_index(&lock(&self.sources), &lock(&self.stored));
+        let path = self.dir.join(INDEX_FILE);
+        let temporary = self
+            .dir
+            .join(format!(".{INDEX_FILE}.{}", std::process::id()));
+        if std::fs::write(&temporary, text).is_ok() && std::fs::rename(&temporary, &path).is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
+}
+
+/// A file's stamp in the index's terms: its length and modification time.
+pub(crate) fn stamp(meta: &std::fs::Metadata) -> (u64, (i64, u32)) {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or((0, 0), |since| {
+            (
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+                since.subsec_nanos(),
+            )
+        });
+    (meta.len(), modified)
+}
+
+/// `$XDG_CACHE_HOME/cairn` (or `~/.cache/cairn`), for a site whose own folder is read-only.
+fn user_cache_dir() -> Option<PathBuf> {
+    let from_env = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    from_env("XDG_CACHE_HOME")
+        .or_else(|| from_env("HOME").map(|home| home.join(".cache")))
+        .map(|dir| dir.join("cairn"))
+}
+
+type Index = (HashMap<PathBuf, SourceEntry>, HashMap<String, StoredEntry>);
+
+/// Reads the index; empty when it is missing or damaged (everything is then found again).
+fn read_index(path: &Path) -> Index {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Index::default();
+    };
+    parse_index(&text).unwrap_or_default()
+}
+
+/// The index's lines:
+///
+/// ```text
+/// cairn-images 1
+/// S <size> <seconds> <nanos> <hash> <format> <width> <height> <source path>
+/// V <hash> <size> <stored name>
+/// ```
+fn parse_index(text: &str) -> Option<Index> {
+    let mut lines = text.lines();
+    if lines.next() != Some(INDEX_VERSION) {
+        return None;
+    }
+    let mut index = Index::default();
+    for line in lines {
+        let (kind, rest) = line.split_once(' ')?;
+        match kind {
+            "S" => {
+                let mut fields = rest.splitn(8, ' ');
+                let mut next = || fields.next();
+                let size = next()?.parse().ok()?;
+                let modified = (next()?.parse().ok()?, next()?.parse().ok()?);
+                let hash = u128::from_str_radix(next()?, 16).ok()?;
+                let format = super::Format::from_name(next()?)?;
+                let width = next()?.parse().ok()?;
+                let height = next()?.parse().ok()?;
+                let path = PathBuf::from(next()?);
+                let facts = SourceFacts {
+                    hash,
+                    format,
+                    width,
+                    height,
+                };
+                let entry = SourceEntry {
+                    size,
+                    modified,
+                    facts,
+                };
+                index.0.insert(path, entry);
+            }
+            "V" => {
+                let mut fields = rest.splitn(3, ' ');
+                let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
+                let size = fields.next()?.parse().ok()?;
+                let name = fields.next()?.to_string();
+                index.1.insert(name, StoredEntry { hash, size });
+            }
+            _ => return None,
+        }
+    }
+    Some(index)
+}
+
+fn render_index(
+    sources: &HashMap<PathBuf, SourceEntry>,
+    stored: &HashMap<String, StoredEntry>,
+) -> String {
+    let mut lines: Vec<String> = sources
+        .iter()
+        // A path that is not UTF-8 or holds a newline is looked up again next time.
+        .filter_map(|(path, entry)| {
+            let path = path.to_str().filter(|p| !p.contains(['\n', '\r']))?;
+            let facts = &entry.facts;
+            Some(format!(
+                "S {} {} {} {:032x} {} {} {} {path}",
+                entry.size,
+                entry.modified.0,
+                entry.modified.1,
+                facts.hash,
+                facts.format.name(),
+                facts.width,
+                facts.height
+            ))
+        })
+        .chain(
+            stored
+                .iter()
+                .map(|(name, entry)| format!("V {:032x} {} {name}", entry.hash, entry.size)),
+        )
+        .collect();
+    lines.sort();
+    let mut text = String::from(INDEX_VERSION);
+    text.push('\n');
+    for line in lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::Format;
+
+    #[test]
+    fn the_index_reads_back_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        let facts = SourceFacts {
+            hash: 7,
+            format: Format::Jpeg,
+            width: 40,
+            height: 30,
+        };
+        let path = Path::new("/site/content/a b/photo.jpg");
+        store.remember_source(
+            path,
+            SourceEntry {
+                size: 10,
+                modified: (5, 6),
+                facts,
+            },
+        );
+        let entry = store.put("x.webp", b"bytes").unwrap();
+        store.save();
+        let again = Store::at(dir.path().to_path_buf());
+        assert_eq!(again.source(path, 10, (5, 6)), Some(facts));
+        assert_eq!(again.source(path, 11, (5, 6)), None, "another stamp");
+        assert_eq!(again.stored("x.webp"), Some(entry));
+        assert_eq!(again.stored("y.webp"), None);
+    }
+
+    #[test]
+    fn a_damaged_index_is_as_good_as_none() {
+        assert!(parse_index("cairn-images 1\nS 1 2\n").is_none());
+        assert!(parse_index("another format\n").is_none());
+        assert!(parse_index("cairn-images 1\n").is_some());
+    }
+
+    #[test]
+    fn a_stored_file_without_an_entry_is_hashed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("z.png"), b"png").unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        let entry = store.stored("z.png").unwrap();
+        assert_eq!(entry.size, 3);
+        assert_eq!(entry.hash, xxhash_rust::xxh3::xxh3_128(b"png"));
+    }
+}
