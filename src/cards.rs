@@ -303,7 +303,7 @@ pub fn cards(
     let planned: Vec<Result<Option<Planned>, Diagnostic>> = subjects
         .par_iter()
         .map(|subject| {
-            if subject.image.is_some() {
+            if subject.image.is_some() || !site.config.images.cards {
                 return Ok(None);
             }
             plan(site, templates, &fonts, &font, subject).map(Some)

@@ -54,6 +54,8 @@ struct RawImages {
     widths: Option<Vec<u32>>,
     #[serde(default)]
     quality: Option<u8>,
+    #[serde(default)]
+    cards: Option<bool>,
 }
 
 /// How cairn makes responsive images from the site's photos (`images:` in site.yaml).
@@ -64,6 +66,10 @@ pub struct ImageConfig {
     pub widths: Vec<u32>,
     /// WebP and JPEG quality, 1 to 100.
     pub quality: u8,
+    /// Whether cairn draws a share card for each page without an `image:` (on by default;
+    /// off, such pages share the home page's `image:`, if it has one). Drawing cards is
+    /// most of a cold build's time on a large site.
+    pub cards: bool,
 }
 
 impl Default for ImageConfig {
@@ -71,6 +77,7 @@ impl Default for ImageConfig {
         ImageConfig {
             widths: DEFAULT_IMAGE_WIDTHS.to_vec(),
             quality: DEFAULT_IMAGE_QUALITY,
+            cards: true,
         }
     }
 }
@@ -261,6 +268,9 @@ fn image_config(raw: &Spanned<RawImages>, source: &SourceFile) -> Result<ImageCo
             );
         }
         config.quality = quality;
+    }
+    if let Some(cards) = raw.value.cards {
+        config.cards = cards;
     }
     Ok(config)
 }

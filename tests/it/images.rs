@@ -813,3 +813,61 @@ fn without_a_cache_folder_in_the_site_images_are_kept_in_the_user_s() {
         "nothing new to remember"
     );
 }
+
+#[test]
+fn with_cards_off_pages_share_the_home_page_s_image_and_no_card_is_drawn() {
+    let site = TestSite::minimal();
+    site.write(
+        "site.yaml",
+        "title: Test site\nbase_url: https://example.org/sub/\nimages:\n  cards: false\n",
+    );
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\nimage: /images/site.png\n---\nHi.\n",
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About us\nimage: /images/team.png\n---\nHi.\n",
+    );
+    site.write(
+        "content/notes.md",
+        &format!(
+            "---\ntitle: {}\n---\nNo image of its own.\n",
+            "Many words ".repeat(30).trim()
+        ),
+    );
+    put(&site, "static/images/site.png", &transparent_png());
+    put(&site, "static/images/team.png", &transparent_png());
+    let report = site.build();
+    let warnings = report.warnings.render(false);
+    assert!(
+        !warnings.contains("share card"),
+        "no card, so no title is cut: {warnings}"
+    );
+    assert!(!site.public().join("assets/cards").exists());
+    for (page, image) in [
+        ("index.html", "https://example.org/sub/images/site.png"),
+        (
+            "notes/index.html",
+            "https://example.org/sub/images/site.png",
+        ),
+        (
+            "about/index.html",
+            "https://example.org/sub/images/team.png",
+        ),
+    ] {
+        let html = site.html(page);
+        assert_eq!(
+            html.attr("meta[property='og:image']", "content"),
+            image,
+            "{page}"
+        );
+    }
+
+    // Without an image on the home page either, a page shares none.
+    site.write("content/_index.md", "---\ntitle: Home\n---\nHi.\n");
+    site.build();
+    let html = site.html("notes/index.html");
+    assert!(html.all("meta[property='og:image']").is_empty());
+    assert_eq!(html.attr("meta[name='twitter:card']", "content"), "summary");
+}
