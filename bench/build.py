@@ -21,6 +21,7 @@ A warm figure is never counted as a cold one.
     python3 bench/build.py --pages 100000 --runs 1
     python3 bench/build.py --pages 10000 --warm
     python3 bench/build.py --shape plain         # the older shape: four-line Rust blocks
+    python3 bench/build.py --pages 10000 --no-cards   # cairn without share cards (Hugo draws none)
     python3 bench/build.py --images --pages 10000 --runs 3   # the image benchmark only
     python3 bench/build.py --images --warm --pages 1000      # its warm builds only
 
@@ -70,18 +71,22 @@ def run(cmd, **kwargs):
     return subprocess.run(cmd, check=True, **kwargs)
 
 
-def generate_site(pages, shape, images=False):
-    site = WORK / (f"site-{shape}-{pages}-images" if images else f"site-{shape}-{pages}")
+def generate_site(pages, shape, images=False, cards=True):
+    name = f"site-{shape}-{pages}" + ("-images" if images else "") + ("" if cards else "-nocards")
+    site = WORK / name
     if not (site / "site.yaml").exists():
         extra = (["--code-heavy"] if shape == "code" else []) + (["--images"] if images else [])
         run(["cargo", "run", "--quiet", "--release", "--example", "synth_site", "--",
              "--pages", str(pages), "--out", str(site), *extra], cwd=ROOT)
         shutil.copytree(ROOT / "themes", site / "themes", dirs_exist_ok=True)
+        if not cards:
+            with open(site / "site.yaml", "a") as config:
+                config.write("images:\n  cards: false\n")
     return site
 
 
-def generate(pages, shape):
-    site = generate_site(pages, shape)
+def generate(pages, shape, cards=True):
+    site = generate_site(pages, shape, cards=cards)
     hugo = WORK / f"hugo-{shape}-{pages}"
     if not (hugo / "hugo.toml").exists():
         shutil.copytree(site / "content", hugo / "content", dirs_exist_ok=True)
@@ -144,7 +149,7 @@ def spread(values):
 
 
 def bench_size(pages, args, cairn, hugo):
-    site, hugo_site = generate(pages, args.shape)
+    site, hugo_site = generate(pages, args.shape, cards=not args.no_cards)
     commands = {"cairn": ([cairn, "build", "--root", str(site)], site)}
     if hugo:
         commands["hugo"] = ([hugo, "--quiet", "--destination", str(hugo_site / "public")], hugo_site)
@@ -219,6 +224,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="measured runs per generator and size")
     parser.add_argument("--shape", choices=["code", "plain"], default="code", help="the sites' shape")
     parser.add_argument("--warm", action="store_true", help="measure rebuilds instead of cold builds")
+    parser.add_argument("--no-cards", action="store_true",
+                        help="cairn draws no share cards (images.cards: false), as Hugo draws none")
     parser.add_argument("--images", action="store_true", help="run the image benchmark only")
     args = parser.parse_args()
     sizes = args.pages or [1000, 10000]
@@ -252,7 +259,7 @@ def main():
         ratio = cold[large]["wall"] / cold[small]["wall"]
         print(f"cairn cold {large}/{small} pages: {ratio:.1f}x the wall time (linear is {large / small:.0f}x)")
     largest = max(sizes)
-    site, _ = generate(largest, args.shape)
+    site, _ = generate(largest, args.shape, cards=not args.no_cards)
     print(f"\ncairn stages for {largest} pages (a cold build):")
     clean(site, "cairn")
     run([cairn, "build", "--timings", "--root", str(site)], cwd=ROOT)
