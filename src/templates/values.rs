@@ -450,16 +450,6 @@ impl PageValues {
             } => full_page(markdown_fields(markdown), summary, links),
         })
     }
-
-    /// How many pages there are.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// True when the site has no pages.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// A link to `site_path`, named by a title and maybe a short title.

@@ -205,12 +205,7 @@ fn nothing_is_shown_that_the_site_does_not_know() {
         "{footer}"
     );
     assert!(!site.read("reasons/healing/index.html").contains("cairn</"));
-    let posting = reason
-        .all("script[type='application/ld+json']")
-        .iter()
-        .map(|b| serde_json::from_str::<serde_json::Value>(&b.text().collect::<String>()).unwrap())
-        .find(|j| j["@type"] == "BlogPosting")
-        .unwrap();
+    let posting = blog_posting(&reason);
     assert!(posting.get("author").is_none());
     assert!(posting.get("datePublished").is_none());
     assert_eq!(
@@ -226,11 +221,15 @@ fn nothing_is_shown_that_the_site_does_not_know() {
     site.build();
     let reason = site.html("reasons/healing/index.html");
     assert_eq!(reason.text(".byline"), "By Sam Writer");
-    let posting = reason
-        .all("script[type='application/ld+json']")
+    let posting = blog_posting(&reason);
+    assert_eq!(posting["author"]["name"], "Sam Writer");
+}
+
+/// The page's JSON-LD `BlogPosting`.
+fn blog_posting(page: &crate::common::Page) -> serde_json::Value {
+    page.all("script[type='application/ld+json']")
         .iter()
         .map(|b| serde_json::from_str::<serde_json::Value>(&b.text().collect::<String>()).unwrap())
         .find(|j| j["@type"] == "BlogPosting")
-        .unwrap();
-    assert_eq!(posting["author"]["name"], "Sam Writer");
+        .unwrap()
 }

@@ -90,32 +90,27 @@ impl Postings {
     /// `doc_count` documents.
     pub fn encoded_len(&self, doc_count: usize) -> usize {
         match self {
-            Postings::List(list) => {
-                let mut previous = 0;
-                1 + list
-                    .iter()
-                    .map(|posting| {
-                        let delta = posting.doc.wrapping_sub(previous);
-                        previous = posting.doc;
-                        varint_len(delta) + 1
-                    })
-                    .sum::<usize>()
-            }
+            Postings::List(list) => 1 + delta_list_len(list),
             Postings::Bitmap { raised, .. } => {
-                let mut previous = 0;
                 2 + doc_count.div_ceil(8)
                     + varint_len(u32::try_from(raised.len()).unwrap_or(u32::MAX))
-                    + raised
-                        .iter()
-                        .map(|posting| {
-                            let delta = posting.doc.wrapping_sub(previous);
-                            previous = posting.doc;
-                            varint_len(delta) + 1
-                        })
-                        .sum::<usize>()
+                    + delta_list_len(raised)
             }
         }
     }
+}
+
+/// The bytes [`push_delta_list`] writes for `postings`.
+fn delta_list_len(postings: &[Posting]) -> usize {
+    let mut previous = 0;
+    postings
+        .iter()
+        .map(|posting| {
+            let delta = posting.doc.wrapping_sub(previous);
+            previous = posting.doc;
+            varint_len(delta) + 1
+        })
+        .sum()
 }
 
 /// Gzips a file's bytes (in memory, so it cannot fail in practice; an error leaves them as
@@ -135,12 +130,7 @@ fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
     match &*stem.postings {
         Postings::List(list) => {
             out.push(0);
-            let mut previous = 0;
-            for &Posting { doc, impact } in list {
-                push_varint(out, doc.wrapping_sub(previous));
-                out.push(impact);
-                previous = doc;
-            }
+            push_delta_list(out, list);
         }
         Postings::Bitmap {
             impact,
@@ -158,12 +148,7 @@ fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
                 }
             }
             push_len(out, raised.len());
-            let mut previous = 0;
-            for &Posting { doc, impact } in raised {
-                push_varint(out, doc.wrapping_sub(previous));
-                out.push(impact);
-                previous = doc;
-            }
+            push_delta_list(out, raised);
         }
     }
     push_len(out, stem.hits.len());
@@ -172,6 +157,16 @@ fn push_stem(out: &mut Vec<u8>, stem: &Stem<'_>, doc_count: usize) {
         out.push(hit.impact);
         out.push(hit.flags);
         push_str(out, &hit.window);
+    }
+}
+
+/// Postings as (id delta, impact) pairs, by ascending id; [`delta_list_len`] counts them.
+fn push_delta_list(out: &mut Vec<u8>, postings: &[Posting]) {
+    let mut previous = 0;
+    for &Posting { doc, impact } in postings {
+        push_varint(out, doc.wrapping_sub(previous));
+        out.push(impact);
+        previous = doc;
     }
 }
 
