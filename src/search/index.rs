@@ -12,6 +12,12 @@
 //! stored as a one-byte impact in its band: the band's lowest impact plus its width times
 //! `√(score / highest score of the band)`, so that low scores (common words) keep their
 //! differences. The browser squares impacts back into scores and adds them up.
+//!
+//! Within the title band, where the word stands in the title counts too, as in Algolia's
+//! attribute criterion: a page whose title opens with the word is about it, while one that
+//! names it fifth ("Why you should not contact…") is about something the word qualifies.
+//! Without this, every title match saturates BM25 alike, and the order among a site's many
+//! pages titled with a common word falls to how often their text repeats it.
 
 use std::sync::Arc;
 
@@ -27,11 +33,16 @@ const K1: f64 = 1.2;
 const B_TITLE: f64 = 0.3;
 const B_HEADING: f64 = 0.5;
 const B_BODY: f64 = 0.75;
+/// How much each word before it in the title lowers a title match's score: the score is
+/// divided by `1 + TITLE_POSITION × position` (0 for the title's first word).
+const TITLE_POSITION: f64 = 0.1;
 
 /// The impacts of each band, lowest first: a word only in the text (or only in the title,
 /// for a section other than the page's first), in the section's heading, in the page's
 /// title (first section). A posting's band is the highest it qualifies for.
 pub const BANDS: [std::ops::RangeInclusive<u8>; 3] = [1..=85, 86..=170, 171..=255];
+/// The band of a match in the page title, in the page's first section.
+const TITLE_BAND: usize = 2;
 
 /// How much a word counts in each field of a section.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,7 +144,9 @@ const COUNT_BATCH: usize = 4096;
 /// bytes): the index holds one per word per document while it is built.
 #[derive(Debug, Clone, Copy)]
 struct Counts {
-    title: u16,
+    title: u8,
+    /// The word's first position in the title (0 for its first word), when it is there.
+    title_at: u8,
     heading: u16,
     body: u32,
     /// Byte offset of the first occurrence in the text, [`Counts::NOWHERE`] if none.
@@ -144,6 +157,7 @@ impl Default for Counts {
     fn default() -> Self {
         Counts {
             title: 0,
+            title_at: u8::MAX,
             heading: 0,
             body: 0,
             first: Counts::NOWHERE,
@@ -156,6 +170,7 @@ impl Counts {
 
     fn add(&mut self, other: &Counts) {
         self.title = self.title.saturating_add(other.title);
+        self.title_at = self.title_at.min(other.title_at);
         self.heading = self.heading.saturating_add(other.heading);
         self.body = self.body.saturating_add(other.body);
         self.first = self.first.min(other.first);
@@ -286,7 +301,13 @@ impl SearchIndex {
             let length = &lengths[doc as usize];
             let weighted = weighted_frequency(counts, first_section, length, &averages, &weights);
             let score = idf(doc_count, list_len as f64) * weighted * (K1 + 1.0) / (weighted + K1);
-            (band(counts, first_section), score)
+            let band = band(counts, first_section);
+            let score = if band == TITLE_BAND {
+                score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
+            } else {
+                score
+            };
+            (band, score)
         };
         let highest = raw
             .par_iter()
@@ -412,9 +433,10 @@ fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
     // `entry_ref` looks a word up by reference and copies it only when it is new: most
     // words repeat within a section.
     let mut counts: hashbrown::HashMap<String, Counts, FxBuildHasher> = Default::default();
-    for word in title {
+    for (position, word) in title.iter().enumerate() {
         let counts = counts.entry_ref(word.as_str()).or_default();
         counts.title = counts.title.saturating_add(1);
+        counts.title_at = counts.title_at.min(position.try_into().unwrap_or(u8::MAX));
     }
     let mut length = Lengths {
         title: title.len().try_into().unwrap_or(u32::MAX),
@@ -500,11 +522,11 @@ fn weighted_frequency(
         + weights.body * normalized(counts.body, length.body, averages.body, B_BODY)
 }
 
-/// The band of a posting (an index into [`BANDS`]): 2 when the word is in the page title
-/// and this is the page's first section, 1 when it is in the heading, else 0.
+/// The band of a posting (an index into [`BANDS`]): [`TITLE_BAND`] when the word is in the
+/// page title and this is the page's first section, 1 when it is in the heading, else 0.
 fn band(counts: &Counts, first_section: bool) -> usize {
     if counts.title > 0 && first_section {
-        2
+        TITLE_BAND
     } else if counts.heading > 0 {
         1
     } else {
@@ -661,6 +683,26 @@ mod tests {
             ],
         );
         assert_eq!(ranking(&index, "apples"), [1, 0]);
+    }
+
+    #[test]
+    fn among_titles_the_one_opening_with_the_word_ranks_first() {
+        // The later title says the word twice more in its text, and is no longer: the one
+        // that opens with the word still ranks first, and both stay above the body match.
+        let filler = "words that fill the section to a similar length";
+        let index = build(
+            vec![
+                page("Why you should not contact them"),
+                page("Contacting them too soon"),
+                page("Other things"),
+            ],
+            vec![
+                doc(0, true, "", &format!("{filler}, contact, contacting")),
+                doc(1, true, "", filler),
+                doc(2, true, "", &format!("{filler}, contacts")),
+            ],
+        );
+        assert_eq!(ranking(&index, "contacting"), [1, 0, 2]);
     }
 
     #[test]
