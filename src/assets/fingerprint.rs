@@ -1,6 +1,7 @@
 //! Asset fingerprinting: stylesheets and scripts get a content hash in their file names and
 //! move under `assets/`, so hosts can cache them forever (`/assets/*` is immutable) while
 //! HTML is revalidated. Templates reach them through `get_url`, which knows the new names.
+//! Stylesheets lose their comments and indentation on the way ([`super::minify`]).
 
 use std::collections::HashMap;
 
@@ -87,7 +88,8 @@ pub fn fingerprint(
     let mut map = AssetMap::default();
     for mut file in to_hash {
         if file.path.ends_with(".css") {
-            file.bytes = absolute_css_urls(&file.bytes, &file.path, base)
+            let css = super::minify::css(&String::from_utf8_lossy(&file.bytes));
+            file.bytes = absolute_css_urls(css.as_bytes(), &file.path, base)
                 .into_bytes()
                 .into();
         }

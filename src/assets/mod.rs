@@ -3,6 +3,7 @@
 //! fingerprinted for caching.
 
 pub mod fingerprint;
+mod minify;
 
 use std::path::{Path, PathBuf};
 
