@@ -12,10 +12,10 @@
 //! its hash and length. A warm build then only asks the file system for stamps: it reads
 //! no image, and the writer recognises unchanged output by the recorded hash.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use crate::sync::lock;
 
@@ -64,6 +64,8 @@ pub struct Store {
     dir: PathBuf,
     sources: Mutex<HashMap<PathBuf, SourceEntry>>,
     stored: Mutex<HashMap<String, StoredEntry>>,
+    /// The names of the files in the folder, listed once when first needed.
+    listing: OnceLock<HashSet<String>>,
     changed: AtomicBool,
     /// Files this build encoded (a second build of the same site encodes none).
     encoded: AtomicU64,
@@ -91,6 +93,7 @@ impl Store {
             dir,
             sources: Mutex::new(sources),
             stored: Mutex::new(stored),
+            listing: OnceLock::new(),
             changed: AtomicBool::new(false),
             encoded: AtomicU64::new(0),
         }
@@ -133,9 +136,19 @@ impl Store {
     }
 
     /// The hash and length of the stored file `name`, when it is there: from the index when
-    /// the file still has the recorded length, else by reading it (a file another build
-    /// stored, whose index entry was lost).
+    /// the folder holds the file, else by reading it (a file another build stored, whose
+    /// index entry was lost).
+    ///
+    /// Whether the folder holds it comes from one listing of the folder, not a `stat` per
+    /// file: a warm build of 10,000 photos asks for 60,000 variants. A listed file is whole
+    /// and never changes (each is written beside its name and renamed in), so its indexed
+    /// length holds. A file stored after the listing is checked on its own.
     pub(crate) fn stored(&self, name: &str) -> Option<StoredEntry> {
+        if let Some(entry) = lock(&self.stored).get(name).copied()
+            && self.listing().contains(name)
+        {
+            return Some(entry);
+        }
         let path = self.path_of(name);
         let size = std::fs::metadata(&path)
             .ok()
@@ -153,6 +166,18 @@ impl Store {
         };
         self.record(name, entry);
         Some(entry)
+    }
+
+    /// The names of the files in the folder when it was first listed.
+    fn listing(&self) -> &HashSet<String> {
+        self.listing.get_or_init(|| {
+            std::fs::read_dir(&self.dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|entry| entry.file_name().into_string().ok())
+                .collect()
+        })
     }
 
     /// Stores `bytes` as `name` (written beside it, then renamed, so no reader ever sees
@@ -373,5 +398,21 @@ mod tests {
         let entry = store.stored("z.png").unwrap();
         assert_eq!(entry.size, 3);
         assert_eq!(entry.hash, xxhash_rust::xxh3::xxh3_128(b"png"));
+    }
+
+    #[test]
+    fn a_file_gone_from_the_store_is_not_found_though_the_index_knows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        store.put("kept.webp", b"kept").unwrap();
+        store.put("gone.webp", b"gone").unwrap();
+        store.save();
+        std::fs::remove_file(dir.path().join("gone.webp")).unwrap();
+        let again = Store::at(dir.path().to_path_buf());
+        assert_eq!(again.stored("kept.webp").map(|e| e.size), Some(4));
+        assert_eq!(again.stored("gone.webp"), None);
+        // Stored after the folder was listed: found by itself.
+        let entry = again.put("later.webp", b"later").unwrap();
+        assert_eq!(again.stored("later.webp"), Some(entry));
     }
 }
