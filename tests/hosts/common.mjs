@@ -103,6 +103,19 @@ export function pagePaths(publicDir) {
   return paths.sort();
 }
 
+/** `promise`, or a failure naming `what` once `ms` have passed: a hang fails the test, named. */
+export async function within(ms, promise, what) {
+  let timer;
+  const deadline = new Promise((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Opens every page under `base` (which ends with `/`) in Chromium, each in a tab of its own
  * (an alias page moves on to its target by itself), and returns the problems: CSP
@@ -113,7 +126,7 @@ export async function crawl(browser, base, paths) {
   const { context, page: first, problems } = await openPage(browser);
   await first.close();
   for (const path of paths) {
-    const page = await context.newPage();
+    const page = await within(30000, context.newPage(), `opening a tab for ${base + path}`);
     // A failed load is reported below with its URL; Chromium's own favicon.ico request (an
     // alias page links no icon) is not the site's and is not a page request.
     page.on('console', (message) => {
@@ -133,7 +146,8 @@ export async function crawl(browser, base, paths) {
     });
     const response = await page.goto(base + path, { waitUntil: 'load' });
     if (response?.status() !== 200) problems.push(`${path}: ${response?.status()} for ${base + path}`);
-    await page.close();
+    // Closing a tab has no timeout of its own in Playwright: a stuck tab fails here, named.
+    await within(30000, page.close(), `closing the tab of ${base + path}`);
   }
   await context.close();
   return problems;
