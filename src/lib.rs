@@ -321,14 +321,10 @@ pub fn prepare(
     let mut copies = assets.copies;
     images.strip_originals(&mut copies, &mut problems);
     emitter.files(assets.files);
-    for copy in copies {
-        emitter.copy(copy);
-    }
+    emitter.copies(copies);
     timings.lap("image metadata");
     let cards = cards::cards(&site, &chain, &templates, images.store(), &mut problems);
-    for copy in cards.copies {
-        emitter.copy(copy);
-    }
+    emitter.copies(cards.copies);
     timings.lap("share cards");
     Ok(Prepared {
         site,
@@ -390,9 +386,7 @@ pub fn publish(
     problems.stop_on_errors()?;
     timings.lap("templates");
     // The variants the pages and templates asked for, made now that every page is known.
-    for copy in images::publish(&images, &mut problems) {
-        emitter.copy(copy);
-    }
+    emitter.copies(images::publish(&images, &mut problems));
     problems.stop_on_errors()?;
     timings.lap("images");
     problems.sort();

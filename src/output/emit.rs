@@ -11,8 +11,13 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::{CopiedFile, OutputFile, Registry, WriteReport, Writer, commit_failed, staging_failed};
+use rayon::prelude::*;
+
+use super::{
+    CopiedFile, Origin, OutputFile, Registry, WriteReport, Writer, commit_failed, staging_failed,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::paths::RelPath;
 use crate::sync::lock;
 
 /// Takes the files of one build.
@@ -91,9 +96,32 @@ impl Emitter {
 
     /// Takes a generated file: claims its path, then stages or keeps it.
     pub fn file(&self, file: OutputFile) {
-        if !self.claim(&file.path, &file.origin) {
-            return;
+        if self.claim(&file.path, &file.origin) {
+            self.take_file(file);
         }
+    }
+
+    /// Takes many generated files: claimed in their order (the first of two files for one
+    /// path keeps it), then staged in parallel (a search index is thousands of files).
+    pub fn files(&self, files: impl IntoIterator<Item = OutputFile>) {
+        let claimed = self.claim_all(files, |file| (&file.path, &file.origin));
+        claimed
+            .into_par_iter()
+            .for_each(|file| self.take_file(file));
+    }
+
+    /// Takes files to copy: claimed in order, then each staged as a copy (read now, unless
+    /// the manifest shows it in place) or kept, in parallel: a warm build checks tens of
+    /// thousands of image variants against the manifest, one `stat` each.
+    pub fn copies(&self, copies: impl IntoIterator<Item = CopiedFile>) {
+        let claimed = self.claim_all(copies, |copy| (&copy.path, &copy.origin));
+        claimed
+            .into_par_iter()
+            .for_each(|copy| self.take_copy(copy));
+    }
+
+    /// Stages or keeps a file whose path is claimed.
+    fn take_file(&self, file: OutputFile) {
         match &self.target {
             Target::Disk { writer, output } => {
                 if let Err(error) = writer.put(&file.path, &file.bytes) {
@@ -104,18 +132,8 @@ impl Emitter {
         }
     }
 
-    /// Takes many generated files.
-    pub fn files(&self, files: impl IntoIterator<Item = OutputFile>) {
-        for file in files {
-            self.file(file);
-        }
-    }
-
-    /// Takes a file to copy: claims its path, then stages a copy (read now) or keeps it.
-    pub fn copy(&self, copy: CopiedFile) {
-        if !self.claim(&copy.path, &copy.origin) {
-            return;
-        }
+    /// Stages or keeps a copy whose path is claimed.
+    fn take_copy(&self, copy: CopiedFile) {
         match &self.target {
             Target::Disk { writer, .. } => {
                 if let Err(error) = writer.copy(&copy.path, &copy.source, copy.hash) {
@@ -133,7 +151,7 @@ impl Emitter {
         }
     }
 
-    fn claim(&self, path: &crate::paths::RelPath, origin: &super::Origin) -> bool {
+    fn claim(&self, path: &RelPath, origin: &Origin) -> bool {
         match lock(&self.registry).claim(path, origin) {
             Ok(()) => true,
             Err(problem) => {
@@ -141,6 +159,30 @@ impl Emitter {
                 false
             }
         }
+    }
+
+    /// Claims each item's path in order, under one lock; the items whose claim held.
+    fn claim_all<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        key: impl Fn(&T) -> (&RelPath, &Origin),
+    ) -> Vec<T> {
+        let mut refused = Vec::new();
+        let claimed = {
+            let mut registry = lock(&self.registry);
+            items
+                .into_iter()
+                .filter(|item| {
+                    let (path, origin) = key(item);
+                    registry
+                        .claim(path, origin)
+                        .map_err(|problem| refused.push(problem))
+                        .is_ok()
+                })
+                .collect()
+        };
+        lock(&self.problems).extend(refused);
+        claimed
     }
 
     /// Ends the build's emitting: the problems found, or what was taken (files in memory
@@ -176,8 +218,6 @@ impl Emitted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Origin;
-    use crate::paths::RelPath;
 
     fn file(path: &str, origin: &str) -> OutputFile {
         OutputFile {
