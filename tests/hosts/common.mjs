@@ -123,8 +123,8 @@ export async function within(ms, promise, what) {
  */
 export async function crawl(browser, base, paths) {
   // openPage's context reports CSP violations as console errors in every tab.
-  const { context, page: first, problems } = await openPage(browser);
-  await first.close();
+  const { context, page: first, problems } = await within(30000, openPage(browser), 'opening a browser context');
+  await within(30000, first.close(), 'closing the first tab');
   for (const path of paths) {
     const page = await within(30000, context.newPage(), `opening a tab for ${base + path}`);
     // A failed load is reported below with its URL; Chromium's own favicon.ico request (an
@@ -149,7 +149,7 @@ export async function crawl(browser, base, paths) {
     // Closing a tab has no timeout of its own in Playwright: a stuck tab fails here, named.
     await within(30000, page.close(), `closing the tab of ${base + path}`);
   }
-  await context.close();
+  await within(30000, context.close(), 'closing the browser context');
   return problems;
 }
 
