@@ -57,6 +57,11 @@ fn main() -> ExitCode {
 }
 
 // glibc's allocator spent a tenth of a build's CPU time in its own bookkeeping (many
-// threads allocating and freeing small strings); mimalloc is built for exactly that.
+// threads allocating and freeing small strings); mimalloc is built for exactly that. It is
+// built without asking for transparent huge pages (the `no_thp` feature): with them, each
+// page it returned to the system and took again was a fresh 2 MiB to zero. A warm build of
+// 10,000 pages spent half as long in the kernel without them (1.0 s instead of 1.5 to 2.1),
+// ran 6 to 10% faster and peaked 14% lower. On a system whose huge pages are always on
+// (not on request), the kernel may still use them.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
