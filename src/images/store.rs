@@ -15,9 +15,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
-use crate::sync::lock;
+use crate::sync::{lock, read, write};
 
 /// The folder in the site's cache folder that holds the store.
 const STORE_DIR: &str = "images";
@@ -63,7 +63,8 @@ pub(crate) struct StoredEntry {
 pub struct Store {
     dir: PathBuf,
     sources: Mutex<HashMap<PathBuf, SourceEntry>>,
-    stored: Mutex<HashMap<String, StoredEntry>>,
+    /// Read by every thread of a build at once, written only for a file new to the index.
+    stored: RwLock<HashMap<String, StoredEntry>>,
     /// The names of the files in the folder, listed once when first needed.
     listing: OnceLock<HashSet<String>>,
     changed: AtomicBool,
@@ -92,7 +93,7 @@ impl Store {
         Store {
             dir,
             sources: Mutex::new(sources),
-            stored: Mutex::new(stored),
+            stored: RwLock::new(stored),
             listing: OnceLock::new(),
             changed: AtomicBool::new(false),
             encoded: AtomicU64::new(0),
@@ -144,7 +145,7 @@ impl Store {
     /// and never changes (each is written beside its name and renamed in), so its indexed
     /// length holds. A file stored after the listing is checked on its own.
     pub(crate) fn stored(&self, name: &str) -> Option<StoredEntry> {
-        if let Some(entry) = lock(&self.stored).get(name).copied()
+        if let Some(entry) = read(&self.stored).get(name).copied()
             && self.listing().contains(name)
         {
             return Some(entry);
@@ -154,7 +155,7 @@ impl Store {
             .ok()
             .filter(std::fs::Metadata::is_file)?
             .len();
-        if let Some(entry) = lock(&self.stored).get(name).copied()
+        if let Some(entry) = read(&self.stored).get(name).copied()
             && entry.size == size
         {
             return Some(entry);
@@ -203,7 +204,7 @@ impl Store {
     }
 
     fn record(&self, name: &str, entry: StoredEntry) {
-        lock(&self.stored).insert(name.to_string(), entry);
+        write(&self.stored).insert(name.to_string(), entry);
         self.changed.store(true, Ordering::Relaxed);
     }
 
@@ -213,7 +214,7 @@ impl Store {
         if !self.changed.swap(false, Ordering::Relaxed) {
             return;
         }
-        let text = render_index(&lock(&self.sources), &lock(&self.stored));
+        let text = render_index(&lock(&self.sources), &read(&self.stored));
         let path = self.dir.join(INDEX_FILE);
         let temporary = self
             .dir

@@ -118,6 +118,10 @@ pub fn url_of(path: &str) -> String {
 
 /// Lowercased and NFC-normalized, as case-insensitive file systems compare names.
 fn fold(path: &str) -> String {
+    if path.is_ascii() {
+        // ASCII is its own NFC form.
+        return path.to_ascii_lowercase();
+    }
     path.nfc().collect::<String>().to_lowercase()
 }
 
@@ -153,8 +157,10 @@ impl Registry {
         }
         let mut end = 0;
         while let Some(slash) = key[end..].find('/') {
-            let dir = key[..end + slash].to_string();
-            self.dirs.entry(dir).or_insert_with(|| key.clone());
+            let dir = &key[..end + slash];
+            if !self.dirs.contains_key(dir) {
+                self.dirs.insert(dir.to_string(), key.clone());
+            }
             end += slash + 1;
         }
         self.files.insert(key, (path.clone(), origin.clone()));

@@ -15,6 +15,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
@@ -82,7 +83,8 @@ impl Manifest {
         if lines.next() != Some(VERSION) {
             return Manifest::default();
         }
-        let mut entries = HashMap::new();
+        // About 80 bytes a line: sized once rather than grown through every doubling.
+        let mut entries = HashMap::with_capacity(text.len() / 80);
         for line in lines {
             let mut fields = line.splitn(5, ' ');
             let parsed = (|| {
@@ -120,10 +122,12 @@ impl Manifest {
         text.push('\n');
         for path in paths {
             let entry = &self.0[path];
-            text.push_str(&format!(
-                "{:032x} {} {} {} {path}\n",
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                text,
+                "{:032x} {} {} {} {path}",
                 entry.hash, entry.size, entry.modified.0, entry.modified.1
-            ));
+            );
         }
         text
     }
