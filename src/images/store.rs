@@ -67,6 +67,9 @@ pub struct Store {
     stored: RwLock<HashMap<String, StoredEntry>>,
     /// The names of the files in the folder, listed once when first needed.
     listing: OnceLock<HashSet<String>>,
+    /// The listing under way since the store was opened: tens of thousands of names are
+    /// read while Markdown renders, not when the first variant is looked up.
+    listing_ahead: Mutex<Option<std::thread::JoinHandle<HashSet<String>>>>,
     changed: AtomicBool,
     /// Files this build encoded (a second build of the same site encodes none).
     encoded: AtomicU64,
@@ -90,11 +93,20 @@ impl Store {
     /// The store in `dir` (made already), with the index found there.
     pub(crate) fn at(dir: PathBuf) -> Store {
         let (sources, stored) = read_index(&dir.join(INDEX_FILE));
+        let listing_ahead = {
+            let dir = dir.clone();
+            // Without a thread to spare, the listing is made when first needed.
+            std::thread::Builder::new()
+                .name("cairn-store-listing".into())
+                .spawn(move || list_folder(&dir))
+                .ok()
+        };
         Store {
             dir,
             sources: Mutex::new(sources),
             stored: RwLock::new(stored),
             listing: OnceLock::new(),
+            listing_ahead: Mutex::new(listing_ahead),
             changed: AtomicBool::new(false),
             encoded: AtomicU64::new(0),
         }
@@ -172,12 +184,10 @@ impl Store {
     /// The names of the files in the folder when it was first listed.
     fn listing(&self) -> &HashSet<String> {
         self.listing.get_or_init(|| {
-            std::fs::read_dir(&self.dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter_map(|entry| entry.file_name().into_string().ok())
-                .collect()
+            let ahead = lock(&self.listing_ahead).take();
+            ahead
+                .and_then(|listing| listing.join().ok())
+                .unwrap_or_else(|| list_folder(&self.dir))
         })
     }
 
@@ -223,6 +233,16 @@ impl Store {
             let _ = std::fs::remove_file(&temporary);
         }
     }
+}
+
+/// The names of the files in `dir` (none when it cannot be read).
+fn list_folder(dir: &Path) -> HashSet<String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .collect()
 }
 
 /// A file's stamp in the index's terms: its length and modification time.
