@@ -65,7 +65,7 @@ pub struct Store {
     sources: Mutex<HashMap<PathBuf, SourceEntry>>,
     /// Read by every thread of a build at once, written only for a file new to the index.
     stored: RwLock<HashMap<String, StoredEntry>>,
-    /// The names of the files in the folder, listed once when first needed.
+    /// The names of the files in the folder, as the listing begun at opening found them.
     listing: OnceLock<HashSet<String>>,
     /// The listing under way since the store was opened: tens of thousands of names are
     /// read while Markdown renders, not when the first variant is looked up.

@@ -335,6 +335,23 @@ mod tests {
     }
 
     #[test]
+    fn an_ascii_name_and_a_unicode_one_fold_alike() {
+        // The Kelvin sign is K once normalized: the ASCII shortcut must agree with that.
+        let mut registry = Registry::new();
+        registry
+            .claim(&path("k.txt"), &Origin::file(Kind::Static, "static/1"))
+            .unwrap();
+        assert!(
+            registry
+                .claim(
+                    &path("\u{212a}.txt"),
+                    &Origin::file(Kind::Static, "static/2")
+                )
+                .is_err()
+        );
+    }
+
+    #[test]
     fn a_file_cannot_be_another_sources_folder() {
         let mut registry = Registry::new();
         let sitemap = Origin::generated("the sitemap");

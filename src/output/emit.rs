@@ -245,6 +245,25 @@ mod tests {
     }
 
     #[test]
+    fn in_a_batch_the_first_file_for_a_path_keeps_it() {
+        let emitter = Emitter::in_memory();
+        emitter.files([
+            file("a.html", "first"),
+            file("b.html", "b"),
+            file("a.html", "second"),
+        ]);
+        let Err(problems) = emitter.finish() else {
+            panic!("a collision is an error");
+        };
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("second would replace first"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
     fn memory_keeps_files_in_path_order() {
         let emitter = Emitter::in_memory();
         emitter.files([file("b.html", "b"), file("a.html", "a")]);
