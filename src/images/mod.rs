@@ -17,7 +17,9 @@ mod process;
 pub mod store;
 mod strip;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -288,7 +290,7 @@ pub type Lookup = Result<Picture, ImageError>;
 pub fn catalog(
     root: &Path,
     copies: &[CopiedFile],
-    content_keys: &HashMap<String, String>,
+    content_keys: &std::collections::HashMap<String, String>,
     config: &ImageConfig,
     sizes: &str,
     base_url: &BaseUrl,
@@ -416,9 +418,9 @@ impl Catalog {
     pub fn empty(base_url: &BaseUrl) -> Catalog {
         Catalog {
             images: Vec::new(),
-            by_key: HashMap::new(),
-            by_static: HashMap::new(),
-            content_outputs: HashMap::new(),
+            by_key: HashMap::default(),
+            by_static: HashMap::default(),
+            content_outputs: HashMap::default(),
             config: ImageConfig::default(),
             sizes: String::new(),
             base_url: base_url.clone(),
@@ -664,7 +666,7 @@ pub fn publish(catalog: &Catalog, problems: &mut Diagnostics) -> Vec<CopiedFile>
         }
         return Vec::new();
     };
-    let mut by_image: HashMap<usize, Vec<Variant>> = HashMap::new();
+    let mut by_image: HashMap<usize, Vec<Variant>> = HashMap::default();
     for (index, variant) in wanted {
         by_image.entry(index).or_default().push(variant);
     }
@@ -679,7 +681,7 @@ pub fn publish(catalog: &Catalog, problems: &mut Diagnostics) -> Vec<CopiedFile>
         .collect();
     store.save();
     let mut copies = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for result in results {
         match result {
             Ok(made) => copies.extend(made.into_iter().filter(|c| seen.insert(c.path.clone()))),
@@ -702,6 +704,7 @@ fn make_variants(
     };
     let mut pixels = None;
     let mut copies = Vec::with_capacity(variants.len());
+    let origin = Origin::generated("a resized image");
     for variant in variants {
         let entry = match store.stored(&variant.stored) {
             Some(entry) => entry,
@@ -735,7 +738,7 @@ fn make_variants(
         copies.push(CopiedFile {
             source: store.path_of(&variant.stored),
             path: variant.output.clone(),
-            origin: Origin::generated("a resized image"),
+            origin: origin.clone(),
             hash: Some(entry.hash),
         });
     }

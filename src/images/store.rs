@@ -12,7 +12,7 @@
 //! its hash and length. A warm build then only asks the file system for stamps: it reads
 //! no image, and the writer recognises unchanged output by the recorded hash.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};

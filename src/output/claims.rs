@@ -8,7 +8,9 @@
 //! path that is a file for one source cannot be a folder for another (`sitemap.xml` and an
 //! alias `sitemap.xml/`).
 
-use std::collections::HashMap;
+// FxHash: paths come from the site itself, not from an adversary, and a build of many
+// images claims tens of thousands of them.
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -136,7 +136,7 @@ impl Emitter {
     fn take_copy(&self, copy: CopiedFile) {
         match &self.target {
             Target::Disk { writer, .. } => {
-                if let Err(error) = writer.copy(&copy.path, &copy.source, copy.hash) {
+                if let Err(error) = writer.copy(copy.path, &copy.source, copy.hash) {
                     lock(&self.problems).push(
                         Diagnostic::error(format!(
                             "cannot read this file: {}",

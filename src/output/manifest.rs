@@ -14,7 +14,8 @@
 //! <hash: 32 hex digits> <size> <seconds> <nanoseconds> <path>
 //! ```
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -84,7 +85,7 @@ impl Manifest {
             return Manifest::default();
         }
         // About 80 bytes a line: sized once rather than grown through every doubling.
-        let mut entries = HashMap::with_capacity(text.len() / 80);
+        let mut entries = HashMap::with_capacity_and_hasher(text.len() / 80, Default::default());
         for line in lines {
             let mut fields = line.splitn(5, ' ');
             let parsed = (|| {
@@ -116,7 +117,7 @@ impl Manifest {
     /// The manifest's text: the version, then every entry in path order.
     pub(super) fn render(&self) -> String {
         let mut paths: Vec<&String> = self.0.keys().collect();
-        paths.sort();
+        paths.par_sort_unstable();
         let mut text = String::with_capacity(VERSION.len() + 1 + paths.len() * 80);
         text.push_str(VERSION);
         text.push('\n');
