@@ -275,6 +275,15 @@ pub fn prepare(
     let mut problems = Diagnostics::default();
     let mut timings = timings::StageTimings::start();
     let config = load_config(options)?;
+    // The image store's index (a line per image and per stored file) is read while the
+    // content loads; the catalog needs it only after.
+    let store_ahead = {
+        let root = root.to_path_buf();
+        std::thread::Builder::new()
+            .name("cairn-store-open".into())
+            .spawn(move || images::store::Store::open(&root))
+            .ok()
+    };
     problems.extend(config.warnings.iter().cloned());
     let chain = theme::resolve(root, &config)?;
     let templates = templates::load(root, &chain, &cache.templates, &mut problems);
@@ -295,8 +304,13 @@ pub fn prepare(
         return Err(problems);
     };
     timings.lap("static assets");
+    let store = match store_ahead.map(std::thread::JoinHandle::join) {
+        Some(Ok(store)) => store,
+        _ => images::store::Store::open(root),
+    };
     let images = std::sync::Arc::new(images::catalog(
         root,
+        store,
         &assets.copies,
         &site.asset_outputs,
         &site.config.images,

@@ -286,16 +286,18 @@ pub type Lookup = Result<Picture, ImageError>;
 
 /// The catalog stage: every image among `copies` (the files the site publishes as they
 /// are) whose extension names a format cairn resizes, with its facts, from the store's
-/// index or read now, in parallel. `content_keys` maps content keys to output paths.
+/// index or read now, in parallel. `store` is the site's image store ([`Store::open`]),
+/// none when no folder for it could be made; `content_keys` maps content keys to output
+/// paths.
 pub fn catalog(
     root: &Path,
+    store: Option<Store>,
     copies: &[CopiedFile],
     content_keys: &std::collections::HashMap<String, String>,
     config: &ImageConfig,
     sizes: &str,
     base_url: &BaseUrl,
 ) -> Catalog {
-    let store = Store::open(root);
     let candidates: Vec<&CopiedFile> = copies
         .iter()
         .filter(|copy| matches!(copy.origin.kind, Kind::Asset | Kind::Static))

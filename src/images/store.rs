@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 
+use rayon::prelude::*;
+
 use crate::sync::{lock, read, write};
 
 /// The folder in the site's cache folder that holds the store.
@@ -62,7 +64,9 @@ pub(crate) struct StoredEntry {
 /// The store of one build: its folder and its index, shared by the threads that fill it.
 pub struct Store {
     dir: PathBuf,
-    sources: Mutex<HashMap<PathBuf, SourceEntry>>,
+    /// Read by every thread of the catalog at once, written only for a new or changed image.
+    /// Keyed by the path as text (hashing a `Path` parses it into components each time).
+    sources: RwLock<HashMap<String, SourceEntry>>,
     /// Read by every thread of a build at once, written only for a file new to the index.
     stored: RwLock<HashMap<String, StoredEntry>>,
     /// The names of the files in the folder, as the listing begun at opening found them.
@@ -103,7 +107,7 @@ impl Store {
         };
         Store {
             dir,
-            sources: Mutex::new(sources),
+            sources: RwLock::new(sources),
             stored: RwLock::new(stored),
             listing: OnceLock::new(),
             listing_ahead: Mutex::new(listing_ahead),
@@ -130,14 +134,19 @@ impl Store {
         size: u64,
         modified: (i64, u32),
     ) -> Option<SourceFacts> {
-        let sources = lock(&self.sources);
-        let entry = sources.get(path)?;
+        let sources = read(&self.sources);
+        let entry = sources.get(path.to_str()?)?;
         (entry.size == size && entry.modified == modified).then_some(entry.facts)
     }
 
-    /// Records what was found in the source at `path`.
+    /// Records what was found in the source at `path`. A path that is not UTF-8 or holds a
+    /// line break is not recorded: the index is text, one line a file, so such an image is
+    /// read again by the next build.
     pub(crate) fn remember_source(&self, path: &Path, entry: SourceEntry) {
-        let previous = lock(&self.sources).insert(path.to_path_buf(), entry.clone());
+        let Some(path) = path.to_str().filter(|p| !p.contains(['\n', '\r'])) else {
+            return;
+        };
+        let previous = write(&self.sources).insert(path.to_string(), entry.clone());
         if previous.as_ref() != Some(&entry) {
             self.changed.store(true, Ordering::Relaxed);
         }
@@ -224,7 +233,7 @@ impl Store {
         if !self.changed.swap(false, Ordering::Relaxed) {
             return;
         }
-        let text = render_index(&lock(&self.sources), &read(&self.stored));
+        let text = render_index(&read(&self.sources), &read(&self.stored));
         let path = self.dir.join(INDEX_FILE);
         let temporary = self
             .dir
@@ -272,7 +281,7 @@ fn user_cache_dir() -> Option<PathBuf> {
         .map(|dir| dir.join("cairn"))
 }
 
-type Index = (HashMap<PathBuf, SourceEntry>, HashMap<String, StoredEntry>);
+type Index = (HashMap<String, SourceEntry>, HashMap<String, StoredEntry>);
 
 /// Reads the index; empty when it is missing or damaged (everything is then found again).
 fn read_index(path: &Path) -> Index {
@@ -294,57 +303,83 @@ fn parse_index(text: &str) -> Option<Index> {
     if lines.next() != Some(INDEX_VERSION) {
         return None;
     }
-    let mut index = Index::default();
-    for line in lines {
-        let (kind, rest) = line.split_once(' ')?;
-        match kind {
-            "S" => {
-                let mut fields = rest.splitn(8, ' ');
-                let mut next = || fields.next();
-                let size = next()?.parse().ok()?;
-                let modified = (next()?.parse().ok()?, next()?.parse().ok()?);
-                let hash = u128::from_str_radix(next()?, 16).ok()?;
-                let format = super::Format::from_name(next()?)?;
-                let width = next()?.parse().ok()?;
-                let height = next()?.parse().ok()?;
-                let path = PathBuf::from(next()?);
-                let facts = SourceFacts {
-                    hash,
-                    format,
-                    width,
-                    height,
-                };
-                let entry = SourceEntry {
-                    size,
-                    modified,
-                    facts,
-                };
+    // Parsed in parallel: a store of 10,000 photos has 60,000 lines, read by every build.
+    let lines: Vec<&str> = lines.collect();
+    let parsed: Option<Vec<IndexLine>> = lines.par_iter().map(|line| parse_line(line)).collect();
+    let parsed = parsed?;
+    let sources = parsed
+        .iter()
+        .filter(|line| matches!(line, IndexLine::Source(..)))
+        .count();
+    let mut index: Index = (
+        HashMap::with_capacity_and_hasher(sources, Default::default()),
+        HashMap::with_capacity_and_hasher(parsed.len() - sources, Default::default()),
+    );
+    for line in parsed {
+        match line {
+            IndexLine::Source(path, entry) => {
                 index.0.insert(path, entry);
             }
-            "V" => {
-                let mut fields = rest.splitn(3, ' ');
-                let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
-                let size = fields.next()?.parse().ok()?;
-                let name = fields.next()?.to_string();
-                index.1.insert(name, StoredEntry { hash, size });
+            IndexLine::Stored(name, entry) => {
+                index.1.insert(name, entry);
             }
-            _ => return None,
         }
     }
     Some(index)
 }
 
+/// One line of the index, parsed.
+enum IndexLine {
+    Source(String, SourceEntry),
+    Stored(String, StoredEntry),
+}
+
+fn parse_line(line: &str) -> Option<IndexLine> {
+    let (kind, rest) = line.split_once(' ')?;
+    match kind {
+        "S" => {
+            let mut fields = rest.splitn(8, ' ');
+            let mut next = || fields.next();
+            let size = next()?.parse().ok()?;
+            let modified = (next()?.parse().ok()?, next()?.parse().ok()?);
+            let hash = u128::from_str_radix(next()?, 16).ok()?;
+            let format = super::Format::from_name(next()?)?;
+            let width = next()?.parse().ok()?;
+            let height = next()?.parse().ok()?;
+            let path = next()?.to_string();
+            let facts = SourceFacts {
+                hash,
+                format,
+                width,
+                height,
+            };
+            let entry = SourceEntry {
+                size,
+                modified,
+                facts,
+            };
+            Some(IndexLine::Source(path, entry))
+        }
+        "V" => {
+            let mut fields = rest.splitn(3, ' ');
+            let hash = u128::from_str_radix(fields.next()?, 16).ok()?;
+            let size = fields.next()?.parse().ok()?;
+            let name = fields.next()?.to_string();
+            Some(IndexLine::Stored(name, StoredEntry { hash, size }))
+        }
+        _ => None,
+    }
+}
+
 fn render_index(
-    sources: &HashMap<PathBuf, SourceEntry>,
+    sources: &HashMap<String, SourceEntry>,
     stored: &HashMap<String, StoredEntry>,
 ) -> String {
     let mut lines: Vec<String> = sources
         .iter()
-        // A path that is not UTF-8 or holds a newline is looked up again next time.
-        .filter_map(|(path, entry)| {
-            let path = path.to_str().filter(|p| !p.contains(['\n', '\r']))?;
+        .map(|(path, entry)| {
             let facts = &entry.facts;
-            Some(format!(
+            format!(
                 "S {} {} {} {:032x} {} {} {} {path}",
                 entry.size,
                 entry.modified.0,
@@ -353,7 +388,7 @@ fn render_index(
                 facts.format.name(),
                 facts.width,
                 facts.height
-            ))
+            )
         })
         .chain(
             stored
@@ -375,6 +410,33 @@ fn render_index(
 mod tests {
     use super::*;
     use crate::images::Format;
+
+    #[test]
+    fn a_source_whose_path_breaks_a_line_is_not_recorded_and_found_again_next_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().to_path_buf());
+        let facts = SourceFacts {
+            hash: 1,
+            format: Format::Png,
+            width: 2,
+            height: 3,
+        };
+        let entry = SourceEntry {
+            size: 4,
+            modified: (5, 6),
+            facts,
+        };
+        let odd = Path::new("content/a\nS 1 2 3/photo.png");
+        let plain = Path::new("content/photo.png");
+        store.remember_source(odd, entry.clone());
+        store.remember_source(plain, entry);
+        assert_eq!(store.source(odd, 4, (5, 6)), None);
+        store.save();
+        let again = Store::at(dir.path().to_path_buf());
+        assert_eq!(again.source(plain, 4, (5, 6)), Some(facts));
+        assert_eq!(again.source(odd, 4, (5, 6)), None);
+        assert_eq!(read(&again.sources).len(), 1);
+    }
 
     #[test]
     fn the_index_reads_back_what_it_wrote() {
