@@ -17,8 +17,6 @@ mod process;
 pub mod store;
 mod strip;
 
-use std::collections::BTreeSet;
-
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -277,8 +275,9 @@ pub struct Catalog {
     sizes: String,
     base_url: BaseUrl,
     store: Option<Store>,
-    /// The variants the build asked for, with the image each is made from.
-    wanted: Mutex<BTreeSet<(usize, Variant)>>,
+    /// The variants the build asked for, with the image each is made from, in the order
+    /// asked (an image shown on several pages is asked for again; [`publish`] sorts them).
+    wanted: Mutex<Vec<(usize, Variant)>>,
 }
 
 /// An image as Markdown writes it: its `<picture>`, or what is wrong with it.
@@ -340,7 +339,7 @@ pub fn catalog(
         sizes: sizes.to_string(),
         base_url: base_url.clone(),
         store,
-        wanted: Mutex::new(BTreeSet::new()),
+        wanted: Mutex::new(Vec::new()),
     }
 }
 
@@ -427,7 +426,7 @@ impl Catalog {
             sizes: String::new(),
             base_url: base_url.clone(),
             store: None,
-            wanted: Mutex::new(BTreeSet::new()),
+            wanted: Mutex::new(Vec::new()),
         }
     }
 
@@ -464,7 +463,7 @@ impl Catalog {
             variant.width,
             variant.height,
         );
-        lock(&self.wanted).insert((index, variant));
+        lock(&self.wanted).push((index, variant));
         Some(Ok(answer))
     }
 
@@ -532,10 +531,7 @@ impl Catalog {
                 }
             }
         };
-        let mut wanted = lock(&self.wanted);
-        for variant in webp.into_iter().chain(fallback) {
-            wanted.insert((index, variant));
-        }
+        lock(&self.wanted).extend(webp.into_iter().chain(fallback).map(|v| (index, v)));
         Ok(picture)
     }
 
@@ -657,7 +653,7 @@ fn variant_widths(configured: &[u32], width: u32) -> Vec<u32> {
 /// returns them as copies of their stored files. A variant that cannot be made is an error
 /// naming its image.
 pub fn publish(catalog: &Catalog, problems: &mut Diagnostics) -> Vec<CopiedFile> {
-    let wanted = std::mem::take(&mut *lock(&catalog.wanted));
+    let mut wanted = std::mem::take(&mut *lock(&catalog.wanted));
     let Some(store) = &catalog.store else {
         if !wanted.is_empty() {
             problems.push(
@@ -668,12 +664,17 @@ pub fn publish(catalog: &Catalog, problems: &mut Diagnostics) -> Vec<CopiedFile>
         }
         return Vec::new();
     };
-    let mut by_image: HashMap<usize, Vec<Variant>> = HashMap::default();
+    // One job per image, its variants each once, in a fixed order whatever order the
+    // threads asked in.
+    wanted.par_sort_unstable_by(|a, b| (a.0, &a.1.output).cmp(&(b.0, &b.1.output)));
+    wanted.dedup_by(|next, kept| next.0 == kept.0 && next.1.output == kept.1.output);
+    let mut jobs: Vec<(usize, Vec<Variant>)> = Vec::new();
     for (index, variant) in wanted {
-        by_image.entry(index).or_default().push(variant);
+        match jobs.last_mut() {
+            Some((last, variants)) if *last == index => variants.push(variant),
+            _ => jobs.push((index, vec![variant])),
+        }
     }
-    let mut jobs: Vec<(usize, Vec<Variant>)> = by_image.into_iter().collect();
-    jobs.sort_by_key(|(index, _)| *index);
     let results: Vec<Result<Vec<CopiedFile>, Diagnostic>> = jobs
         .par_iter()
         .filter_map(|(index, variants)| {
