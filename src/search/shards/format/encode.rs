@@ -113,15 +113,41 @@ fn delta_list_len(postings: &[Posting]) -> usize {
         .sum()
 }
 
+/// How hard [`gzip`] compresses: libdeflate's level 4 is both faster than zlib's default
+/// level and smaller than its output on these files (see `libdeflater` in Cargo.toml).
+const GZIP_LEVEL: i32 = 4;
+
+/// A thread's compressor and the buffer it compresses into.
+struct Deflater {
+    compressor: libdeflater::Compressor,
+    buffer: Vec<u8>,
+}
+
+thread_local! {
+    /// One a thread: a compressor holds its hash tables (hundreds of KB), and an index is
+    /// thousands of files.
+    static DEFLATER: std::cell::RefCell<Option<Deflater>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Gzips a file's bytes (in memory, so it cannot fail in practice; an error leaves them as
-/// they are, which the browser and [`TermShard::read`] also read).
+/// they are, which the browser and [`TermShard::read`] also read). The result is allocated
+/// at its own size: an index holds thousands of them until they are written.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    match encoder.write_all(bytes).and_then(|()| encoder.finish()) {
-        Ok(compressed) => compressed,
-        Err(_) => bytes.to_vec(),
-    }
+    DEFLATER.with_borrow_mut(|deflater| {
+        let Deflater { compressor, buffer } = deflater.get_or_insert_with(|| {
+            let level = libdeflater::CompressionLvl::new(GZIP_LEVEL)
+                .unwrap_or_else(|_| libdeflater::CompressionLvl::default());
+            Deflater {
+                compressor: libdeflater::Compressor::new(level),
+                buffer: Vec::new(),
+            }
+        });
+        buffer.resize(compressor.gzip_compress_bound(bytes.len()), 0);
+        match compressor.gzip_compress(bytes, buffer) {
+            Ok(written) => buffer[..written].to_vec(),
+            Err(_) => bytes.to_vec(),
+        }
+    })
 }
 
 /// A stem: its document frequency, postings and hits.
