@@ -353,11 +353,12 @@ fn remove_stale(output: &Path, keep: &Manifest) -> std::io::Result<usize> {
     let mut removed = 0;
     // Entries left, by depth, in the folder being walked at that depth less one.
     let mut left: Vec<usize> = vec![0];
+    // No `filter_entry` for the staging folder: with `contents_first`, skipping a folder
+    // would skip the rest of its parent. Its files were all renamed into place by now, so
+    // it is walked like any folder left empty (and removed after the walk anyway).
     let walker = walkdir::WalkDir::new(output)
         .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .filter_entry(|entry| entry.depth() != 1 || entry.file_name() != STAGING);
+        .contents_first(true);
     for entry in walker {
         let entry = entry.map_err(std::io::Error::other)?;
         let depth = entry.depth();
@@ -547,6 +548,30 @@ mod tests {
             std::fs::read_to_string(out.join("x")).unwrap(),
             "file again"
         );
+    }
+
+    #[test]
+    fn stale_files_go_when_a_file_becomes_a_folder_through_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // Names on both sides of the staging folder's in any listing order.
+        let stale: Vec<String> = (0..40).map(|i| format!("{i:02}-old/index.html")).collect();
+        let mut first: Vec<(&str, &str)> = stale.iter().map(|p| (p.as_str(), "old")).collect();
+        first.push(("x", "file"));
+        build(&out, &first);
+        let report = build(&out, &[("x/index.html", "in a folder")]);
+        assert_eq!(report.removed, 40);
+        for path in &stale {
+            assert!(!out.join(path).exists(), "{path} is still there");
+        }
+        assert!(!out.join(STAGING).exists());
+        let left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        let mut left = left;
+        left.sort();
+        assert_eq!(left, [crate::output::MARKER, "x"]);
     }
 
     #[test]
