@@ -146,11 +146,25 @@ export async function crawl(browser, base, paths) {
     });
     const response = await page.goto(base + path, { waitUntil: 'load' });
     if (response?.status() !== 200) problems.push(`${path}: ${response?.status()} for ${base + path}`);
-    // Closing a tab has no timeout of its own in Playwright: a stuck tab fails here, named.
-    await within(30000, page.close(), `closing the tab of ${base + path}`);
+    // Closing a tab has no timeout of its own in Playwright, and in CI a tab has twice not
+    // closed (after its page had loaded, with nothing reported): that says nothing of the
+    // site, so the crawl moves on, and a tab that cannot be opened still fails, named.
+    await closeQuietly(page, `the tab of ${base + path}`);
   }
-  await within(30000, context.close(), 'closing the browser context');
+  await closeQuietly(context, 'the browser context');
   return problems;
+}
+
+/** Closes a tab or context, waiting at most 10 s; a close that hangs is logged, not failed. */
+async function closeQuietly(target, what) {
+  const closing = target.close();
+  // Settled later, if ever, after the crawl has moved on: not an unhandled rejection then.
+  closing.catch(() => {});
+  try {
+    await within(10000, closing, `closing ${what}`);
+  } catch (error) {
+    console.log(`# ${error.message}; going on`);
+  }
 }
 
 /** Starts `command` and resolves once `url` answers over HTTP; rejects if it exits first. */
