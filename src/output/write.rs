@@ -352,7 +352,7 @@ fn ensure_dir(output: &Path, dir: &str) -> std::io::Result<()> {
 fn remove_stale(output: &Path, keep: &Manifest) -> std::io::Result<usize> {
     let mut removed = 0;
     // Entries left, by depth, in the folder being walked at that depth less one.
-    let mut left: Vec<usize> = vec![0];
+    let mut left: Vec<usize> = Vec::new();
     // No `filter_entry` for the staging folder: with `contents_first`, skipping a folder
     // would skip the rest of its parent. Its files were all renamed into place by now, so
     // it is walked like any folder left empty (and removed after the walk anyway).
@@ -565,11 +565,10 @@ mod tests {
             assert!(!out.join(path).exists(), "{path} is still there");
         }
         assert!(!out.join(STAGING).exists());
-        let left: Vec<_> = std::fs::read_dir(&out)
+        let mut left: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        let mut left = left;
         left.sort();
         assert_eq!(left, [crate::output::MARKER, "x"]);
     }
