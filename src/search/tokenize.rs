@@ -44,9 +44,89 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// Calls `found` with each folded word of `text` and its byte range, in order, as
 /// [`tokens`] lists them. The word is lent from one reused buffer: indexing a large site
 /// folds millions of words, and most are already in the caller's map.
+///
+/// UAX #29 never joins anything across ASCII white space, so the text is cut there and
+/// each run segmented on its own: a run of ASCII (most of them, in most sites) by the few
+/// rules that apply to it ([`ascii_run_words`]), any other run by the full Unicode rules.
+/// Both give the words segmenting the whole text would; a property test checks it.
 pub fn for_each_word(text: &str, mut found: impl FnMut(&str, Range<usize>)) {
     let mut folded = String::new();
-    for (start, word) in text.unicode_word_indices() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if is_ascii_space(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut ascii = true;
+        while at < bytes.len() && !is_ascii_space(bytes[at]) {
+            ascii &= bytes[at].is_ascii();
+            at += 1;
+        }
+        if ascii {
+            ascii_run_words(text, start..at, &mut folded, &mut found);
+        } else {
+            // The white space before the run goes with it: a combining mark opening the
+            // run belongs to that space, as it does in the whole text.
+            unicode_run_words(text, start.saturating_sub(1)..at, &mut folded, &mut found);
+        }
+    }
+}
+
+/// ASCII white space, where UAX #29 always breaks: space, tab, line feed, vertical tab,
+/// form feed, carriage return.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// The words of `run`, a stretch of `text` that is ASCII without white space. Among ASCII
+/// characters, UAX #29 keeps a word together across letters and digits, and across an
+/// apostrophe between two letters or two digits; the other characters it joins (`.`, `,`,
+/// `:`, `_`) split the word's pieces anyway ([`for_each_word`]).
+fn ascii_run_words(
+    text: &str,
+    run: Range<usize>,
+    folded: &mut String,
+    found: &mut impl FnMut(&str, Range<usize>),
+) {
+    let bytes = text.as_bytes();
+    let joins = |i: usize| {
+        let (before, after) = (bytes[i - 1], bytes[i + 1]);
+        (before.is_ascii_alphabetic() && after.is_ascii_alphabetic())
+            || (before.is_ascii_digit() && after.is_ascii_digit())
+    };
+    let mut at = run.start;
+    while at < run.end {
+        if !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        at += 1;
+        while at < run.end
+            && (bytes[at].is_ascii_alphanumeric()
+                || (bytes[at] == b'\'' && at + 1 < run.end && joins(at)))
+        {
+            at += 1;
+        }
+        fold_into(&text[start..at], folded);
+        if folded.len() <= MAX_WORD_CHARS {
+            found(folded, start..at);
+        }
+    }
+}
+
+/// The words of `text[run]` by the Unicode rules: each UAX #29 word, split at anything
+/// but letters, digits, marks and apostrophes.
+fn unicode_run_words(
+    text: &str,
+    run: Range<usize>,
+    folded: &mut String,
+    found: &mut impl FnMut(&str, Range<usize>),
+) {
+    for (offset, word) in text[run.clone()].unicode_word_indices() {
+        let start = run.start + offset;
         let mut piece_start: Option<usize> = None;
         for (offset, c) in word.char_indices().chain([(word.len(), ' ')]) {
             let inside = offset < word.len();
@@ -56,9 +136,9 @@ pub fn for_each_word(text: &str, mut found: impl FnMut(&str, Range<usize>)) {
             }
             if let Some(from) = piece_start.take() {
                 let range = start + from..start + offset;
-                fold_into(&text[range.clone()], &mut folded);
+                fold_into(&text[range.clone()], folded);
                 if !folded.is_empty() && folded.chars().count() <= MAX_WORD_CHARS {
-                    found(&folded, range);
+                    found(folded, range);
                 }
             }
         }
@@ -218,6 +298,50 @@ mod tests {
                     .flat_map(char::to_lowercase),
             );
             assert_eq!(fold(word), slow, "{word}");
+        }
+    }
+
+    /// The words of `text` by UAX #29 over the whole text, as [`for_each_word`] found them
+    /// before it cut the text at white space.
+    fn reference_tokens(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut folded = String::new();
+        unicode_run_words(text, 0..text.len(), &mut folded, &mut |word, range| {
+            out.push(Token {
+                word: word.to_owned(),
+                range,
+            });
+        });
+        out
+    }
+
+    #[test]
+    fn ascii_runs_split_as_unicode_segmentation_does() {
+        for text in [
+            "don't rock'n'roll 'quoted' dogs' a''b a'1 1'000 1a'b a_'b x.'y",
+            "e.g. 3.14 foo_bar a:b 1,000;2 --x-- (a) [b] {c} @d #e $f %g",
+            "tab\tline\nfeed\r\nform\x0cvt\x0bend",
+            "Mixed: naïve café’s \u{301}mark after\t\u{301}x ’tis l’été",
+        ] {
+            assert_eq!(tokens(text), reference_tokens(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_are_those_of_segmenting_the_whole_text(
+            text in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "B", "z", "0", "9", "'", ".", ",", ":", ";", "_", "-", "(", "\"",
+                    " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "’", "‘", "ʼ",
+                    "é", "\u{301}", "\u{200d}", "\u{feff}", "東", "ς", "Ω", "😀", "🇫🇷", "٣",
+                    "\u{3000}", "\u{2028}", "\u{85}",
+                ]),
+                0..40,
+            )
+        ) {
+            let text = text.concat();
+            proptest::prop_assert_eq!(tokens(&text), reference_tokens(&text));
         }
     }
 
