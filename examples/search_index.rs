@@ -16,6 +16,10 @@ use cairn::search::index::{FieldWeights, SearchIndex};
 use cairn::search::shards::{self, ShardOptions};
 use cairn::search::tokenize::WordStemmer;
 
+// The allocator `cairn` itself runs with, so the figures are the build's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let root = match (args.next().as_deref(), args.next()) {

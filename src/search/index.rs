@@ -22,8 +22,9 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::FxHashMap;
 
+use super::count::{self, Counted, Counts, Lengths};
 use super::tokenize::{self, WordStemmer};
 
 /// BM25 term-frequency saturation.
@@ -134,74 +135,21 @@ pub struct StemPostings {
 /// The order of words in the index and its shards: UTF-16 code units, the order in which
 /// JavaScript compares strings, so the browser can binary-search the same lists.
 pub fn word_order(a: &str, b: &str) -> std::cmp::Ordering {
+    // UTF-8's byte order is the order of code points, which differs from UTF-16's only
+    // between characters from U+E000 to U+FFFF and those above (surrogate pairs). Their
+    // UTF-8 forms are the only ones to hold a byte from 0xEE up.
+    if a.bytes().chain(b.bytes()).all(|byte| byte < 0xEE) {
+        return a.cmp(b);
+    }
     a.encode_utf16().cmp(b.encode_utf16())
-}
-
-/// Documents counted at once; the word strings of one batch are alive at a time.
-const COUNT_BATCH: usize = 4096;
-
-/// How often a surface word occurs in each field of one document. Kept small (twelve
-/// bytes): the index holds one per word per document while it is built.
-#[derive(Debug, Clone, Copy)]
-struct Counts {
-    title: u8,
-    /// The word's first position in the title (0 for its first word), when it is there.
-    title_at: u8,
-    heading: u16,
-    body: u32,
-    /// Byte offset of the first occurrence in the text, [`Counts::NOWHERE`] if none.
-    first: u32,
-}
-
-impl Default for Counts {
-    fn default() -> Self {
-        Counts {
-            title: 0,
-            title_at: u8::MAX,
-            heading: 0,
-            body: 0,
-            first: Counts::NOWHERE,
-        }
-    }
-}
-
-impl Counts {
-    const NOWHERE: u32 = u32::MAX;
-
-    fn add(&mut self, other: &Counts) {
-        self.title = self.title.saturating_add(other.title);
-        self.title_at = self.title_at.min(other.title_at);
-        self.heading = self.heading.saturating_add(other.heading);
-        self.body = self.body.saturating_add(other.body);
-        self.first = self.first.min(other.first);
-    }
-
-    fn first(&self) -> Option<u32> {
-        (self.first != Counts::NOWHERE).then_some(self.first)
-    }
-}
-
-/// One document's words, before they are numbered.
-struct DocWords {
-    counts: Vec<(String, Counts)>,
-    /// Words of heading and of text, for length normalization.
-    length: Lengths,
-}
-
-/// A section's length in words, field by field.
-#[derive(Debug, Clone, Copy, Default)]
-struct Lengths {
-    title: u32,
-    heading: u32,
-    body: u32,
 }
 
 impl SearchIndex {
     /// Indexes `docs` of `pages`, stemming with `stemmer`.
     ///
-    /// Every step that touches each word of the text runs in parallel per document; the
-    /// one sequential pass numbers each document's distinct words, so the work is linear
-    /// in the size of the text.
+    /// Every step that touches each word of the text runs in parallel ([`count`]); the
+    /// sequential steps touch each distinct word, or each section's distinct stems, once,
+    /// so the work is linear in the size of the text.
     pub fn build(
         pages: Vec<SearchPage>,
         docs: Vec<SearchDoc>,
@@ -211,39 +159,11 @@ impl SearchIndex {
         let title_words: Vec<Vec<String>> =
             pages.par_iter().map(|page| words_of(&page.title)).collect();
 
-        // Count words in parallel, a batch of documents at a time, and number each batch's
-        // words before the next: only one batch's word strings are alive at once.
-        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let mut surfaces: Vec<String> = Vec::new();
-        let mut doc_words: Vec<Vec<(u32, Counts)>> = Vec::with_capacity(docs.len());
-        let mut lengths: Vec<Lengths> = Vec::with_capacity(docs.len());
-        for batch in docs.chunks(COUNT_BATCH) {
-            let counted: Vec<DocWords> = batch
-                .par_iter()
-                .map(|doc| count_words(doc, &title_words[doc.page]))
-                .collect();
-            for doc in counted {
-                lengths.push(doc.length);
-                let numbered = doc
-                    .counts
-                    .into_iter()
-                    .map(|(word, counts)| {
-                        let id = match word_ids.get(word.as_str()) {
-                            Some(id) => *id,
-                            None => {
-                                let id = surfaces.len() as u32;
-                                surfaces.push(word.clone());
-                                word_ids.insert(word, id);
-                                id
-                            }
-                        };
-                        (id, counts)
-                    })
-                    .collect();
-                doc_words.push(numbered);
-            }
-        }
-        drop(word_ids);
+        let Counted {
+            words: surfaces,
+            sections: mut doc_words,
+            lengths,
+        } = count::count(&docs, &title_words);
 
         // Stem each distinct word once.
         let stemmed: Vec<String> = surfaces.par_iter().map(|w| stemmer.stem(w)).collect();
@@ -345,8 +265,8 @@ impl SearchIndex {
             })
             .collect();
 
-        let mut words: Vec<(String, u32)> = surfaces.into_iter().zip(word_stem).collect();
-        words.par_sort_unstable_by(|a, b| word_order(&a.0, &b.0));
+        // Already in word order: the counting numbered the words so.
+        let words: Vec<(String, u32)> = surfaces.into_iter().zip(word_stem).collect();
         SearchIndex {
             stemmer: stemmer.name(),
             pages,
@@ -427,39 +347,6 @@ pub(crate) fn index_of_pages(pages: &[&[&str]]) -> SearchIndex {
 
 fn words_of(text: &str) -> Vec<String> {
     tokenize::tokens(text).into_iter().map(|t| t.word).collect()
-}
-
-fn count_words(doc: &SearchDoc, title: &[String]) -> DocWords {
-    // `entry_ref` looks a word up by reference and copies it only when it is new: most
-    // words repeat within a section.
-    let mut counts: hashbrown::HashMap<String, Counts, FxBuildHasher> = Default::default();
-    for (position, word) in title.iter().enumerate() {
-        let counts = counts.entry_ref(word.as_str()).or_default();
-        counts.title = counts.title.saturating_add(1);
-        counts.title_at = counts.title_at.min(position.try_into().unwrap_or(u8::MAX));
-    }
-    let mut length = Lengths {
-        title: title.len().try_into().unwrap_or(u32::MAX),
-        ..Lengths::default()
-    };
-    tokenize::for_each_word(&doc.heading, |word, _| {
-        length.heading = length.heading.saturating_add(1);
-        let counts = counts.entry_ref(word).or_default();
-        counts.heading = counts.heading.saturating_add(1);
-    });
-    tokenize::for_each_word(&doc.text, |word, range| {
-        length.body = length.body.saturating_add(1);
-        let counts = counts.entry_ref(word).or_default();
-        counts.body = counts.body.saturating_add(1);
-        // Texts beyond 4 GiB do not exist here; such an offset would only cut a later excerpt.
-        counts.first = counts
-            .first
-            .min(range.start.min(Counts::NOWHERE as usize - 1) as u32);
-    });
-    DocWords {
-        counts: counts.into_iter().collect(),
-        length,
-    }
 }
 
 /// The average length of each field: of titles over pages, of headings over the sections

@@ -6,6 +6,7 @@
 //! words, [`index`] for ranking, [`shards`] for the files, and [`listing`] for the page
 //! that lists every page, which is what readers without JavaScript get.
 
+mod count;
 pub mod hits;
 pub mod index;
 pub mod listing;
