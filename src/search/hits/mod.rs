@@ -24,6 +24,9 @@
 
 use rayon::prelude::*;
 
+mod pairs;
+
+use self::pairs::PairScores;
 use super::index::{Posting, SearchIndex};
 
 /// How hits are chosen.
@@ -192,129 +195,6 @@ fn common_stems(index: &SearchIndex, options: &HitOptions) -> Vec<u32> {
     });
     common.truncate(options.most_common);
     common
-}
-
-/// The common stems' scores for every section, as the browser computes them before the
-/// pairs' sections are added.
-struct PairScores<'a> {
-    index: &'a SearchIndex,
-    common: &'a [u32],
-    /// Each document's page.
-    page_of: &'a [u32],
-    /// Per common stem, per section: the impact `search.js` uses (0 when absent).
-    scores: Vec<Vec<u8>>,
-    /// Per common stem, per section: how it carries it ([`level`]; 0 when not a hit).
-    carried: Vec<Vec<u8>>,
-}
-
-impl<'a> PairScores<'a> {
-    fn new(
-        index: &'a SearchIndex,
-        common: &'a [u32],
-        fallbacks: &[Option<u8>],
-        hits: &[Vec<Chosen>],
-        page_of: &'a [u32],
-    ) -> PairScores<'a> {
-        let doc_count = page_of.len();
-        let (scores, carried) = common
-            .par_iter()
-            .map(|stem| {
-                let fallback = fallbacks.get(*stem as usize).copied().flatten();
-                let mut carried = vec![0u8; doc_count];
-                for hit in &hits[*stem as usize] {
-                    carried[hit.doc as usize] = level(hit.excerpt);
-                }
-                let mut scores = vec![0u8; doc_count];
-                for posting in &index.stems[*stem as usize].postings {
-                    let hit = carried[posting.doc as usize] > 0;
-                    scores[posting.doc as usize] = seen_impact(posting.impact, fallback, hit);
-                }
-                (scores, carried)
-            })
-            .unzip();
-        PairScores {
-            index,
-            common,
-            page_of,
-            scores,
-            carried,
-        }
-    }
-
-    /// Has one stem of the pair `(a, b)` carry `doc` (with its excerpt when `excerpt`),
-    /// unless one already does (for another pair).
-    fn carry(&mut self, hits: &mut [Vec<Chosen>], (a, b): (usize, usize), doc: u32, excerpt: bool) {
-        let need = level(excerpt);
-        let d = doc as usize;
-        if self.carried[a][d] >= need || self.carried[b][d] >= need {
-            return;
-        }
-        // A section one of the two carries without its excerpt gets it there; otherwise
-        // it goes to the stem of the pair with fewer hits so far, so that no shard grows
-        // much beyond the others (a stem that is strong in every section it is in, such as
-        // a word of a repeated code line, would otherwise collect the hits of all its
-        // pairs).
-        let stem = |slot: usize| self.common[slot] as usize;
-        let slot = if self.carried[a][d] > 0 {
-            a
-        } else if self.carried[b][d] > 0 {
-            b
-        } else if hits[stem(a)].len() <= hits[stem(b)].len() {
-            a
-        } else {
-            b
-        };
-        let list = &mut hits[stem(slot)];
-        match list.iter_mut().find(|hit| hit.doc == doc) {
-            Some(hit) => hit.excerpt |= excerpt,
-            None => list.push(Chosen {
-                doc,
-                excerpt,
-                own: false,
-            }),
-        }
-        self.carried[slot][d] = self.carried[slot][d].max(need);
-    }
-
-    /// For every pair: the sections of its best pages that neither stem carries as it
-    /// should, as (slot a, slot b, section, with excerpt), in that order.
-    fn uncovered(&self, options: &HitOptions) -> Vec<(usize, usize, u32, bool)> {
-        let n = self.common.len();
-        let mut added: Vec<(usize, usize, u32, bool)> = (0..n)
-            .into_par_iter()
-            .flat_map_iter(|a| ((a + 1)..n).flat_map(move |b| self.pair(a, b, options)))
-            .collect();
-        added.sort_unstable();
-        added
-    }
-
-    fn pair(&self, a: usize, b: usize, options: &HitOptions) -> Vec<(usize, usize, u32, bool)> {
-        let postings = |slot: usize| &self.index.stems[self.common[slot] as usize].postings;
-        // Walk the shorter list, look the other up.
-        let (walk, other) = if postings(a).len() <= postings(b).len() {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let scored = postings(walk).iter().filter_map(|posting| {
-            let d = posting.doc as usize;
-            let theirs = self.scores[other][d];
-            let mine = self.scores[walk][d];
-            (theirs > 0).then(|| {
-                let square = |x: u8| u32::from(x) * u32::from(x);
-                (square(mine) + square(theirs), posting.doc)
-            })
-        });
-        best_pages(self.page_of, scored, options)
-            .into_iter()
-            .filter(|(doc, excerpt)| {
-                let need = level(*excerpt);
-                let d = *doc as usize;
-                self.carried[a][d] < need && self.carried[b][d] < need
-            })
-            .map(|(doc, excerpt)| (a, b, doc, excerpt))
-            .collect()
-    }
 }
 
 /// The impact `search.js` uses for a section of a stem: a bitmap stem's sections count at
