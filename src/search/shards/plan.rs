@@ -469,10 +469,7 @@ pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
             .find(char::is_whitespace)
             .map_or(first, |space| start + space + 1);
     }
-    let mut end = text[start..]
-        .char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(i, _)| start + i);
+    let mut end = nth_char(&text[start..], chars).map_or(text.len(), |i| start + i);
     if end < text.len() {
         end = text[start..end]
             .rfind(char::is_whitespace)
@@ -485,11 +482,23 @@ pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
     if end < text.len() {
         flags |= CUT_AFTER;
     }
-    let window = text[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut window = String::with_capacity(end - start);
+    for word in text[start..end].split_whitespace() {
+        if !window.is_empty() {
+            window.push(' ');
+        }
+        window.push_str(word);
+    }
     (window, flags)
+}
+
+/// The byte offset of character `n` of `text`, if it has that many: at once when the
+/// text up to it is ASCII, as most is.
+fn nth_char(text: &str, n: usize) -> Option<usize> {
+    match text.as_bytes().get(..n) {
+        Some(head) if head.is_ascii() => (n < text.len()).then_some(n),
+        _ => text.char_indices().nth(n).map(|(i, _)| i),
+    }
 }
 
 /// One planned term shard: a run of words, and the words of split groups kept elsewhere.
@@ -730,6 +739,14 @@ mod tests {
                     "{own:?} in {titles} {body}"
                 );
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn nth_char_is_where_the_nth_character_starts(text in "[a é\u{1F600}]{0,12}", n in 0usize..14) {
+            let expected = text.char_indices().nth(n).map(|(i, _)| i);
+            proptest::prop_assert_eq!(nth_char(&text, n), expected);
         }
     }
 }
