@@ -109,8 +109,19 @@ pub fn html_to_text(html: &str) -> String {
                     }
                 }
             }
+            _ if byte.is_ascii() && !byte.is_ascii_whitespace() && byte != 0x0b => {
+                // A run of plain ASCII (no markup, no space) is copied at once.
+                let run = bytes[at..]
+                    .iter()
+                    .position(|&b| {
+                        !b.is_ascii() || b.is_ascii_whitespace() || b"<&\x0b".contains(&b)
+                    })
+                    .map_or(bytes.len(), |len| at + len);
+                text.push_run(&html[at..run]);
+                at = run;
+            }
             _ if byte.is_ascii() => {
-                text.push(char::from(byte));
+                text.space();
                 at += 1;
             }
             _ => {
@@ -163,14 +174,27 @@ impl TextCollector {
             self.after_space = true;
             return;
         }
+        self.start_word(c);
+        self.out.push(c);
+    }
+
+    /// Pushes characters none of which is white space.
+    fn push_run(&mut self, run: &str) {
+        if let Some(first) = run.chars().next() {
+            self.start_word(first);
+            self.out.push_str(run);
+        }
+    }
+
+    /// Puts the space between words before `first`, when it starts a word that needs one.
+    fn start_word(&mut self, first: char) {
         if self.after_space
             && !self.out.is_empty()
-            && !matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')')
+            && !matches!(first, '.' | ',' | ';' | ':' | '!' | '?' | ')')
         {
             self.out.push(' ');
         }
         self.after_space = false;
-        self.out.push(c);
     }
 }
 
@@ -251,7 +275,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn text_in_one_pass_equals_the_text_by_steps(
-            html in "([<>&;a-z#0-9 .,!?)\u{a0}\u{2003}é\n\t]|&lt;|&gt;|&quot;|&#39;|&#x27;|&nbsp;|&amp;|<p>|</p>|<a href=\"x&amp;y\">)*"
+            html in "([<>&;a-z#0-9 .,!?)\u{a0}\u{2003}é\n\t\r\u{b}\u{c}]|&lt;|&gt;|&quot;|&#39;|&#x27;|&nbsp;|&amp;|<p>|</p>|<a href=\"x&amp;y\">)*"
         ) {
             proptest::prop_assert_eq!(html_to_text(&html), text_by_steps(&html));
         }
@@ -259,9 +283,11 @@ mod tests {
 
     #[test]
     fn entities_are_decoded_once_and_a_tag_breaks_words() {
-        let html =
-            "<p>&amp;lt; a&nbsp;b\u{a0}c x<br>y (z) !<em>w</em>, &#39;q&#x27; &bogus; <unclosed";
-        assert_eq!(html_to_text(html), "&lt; a b c x y (z)! w, 'q' &bogus;");
+        let html = "<p>&amp;lt; a&nbsp;b\u{a0}c x<br>y (z) !<em>w</em>, &#39;q&#x27; &bogus; u\u{b}v\u{c}w <unclosed";
+        assert_eq!(
+            html_to_text(html),
+            "&lt; a b c x y (z)! w, 'q' &bogus; u v w"
+        );
         assert_eq!(html_to_text(html), text_by_steps(html));
     }
 
