@@ -146,6 +146,17 @@ export async function crawl(browser, base, paths) {
     });
     const response = await page.goto(base + path, { waitUntil: 'load' });
     if (response?.status() !== 200) problems.push(`${path}: ${response?.status()} for ${base + path}`);
+    // An alias page moves on by itself: the tab is closed once it has arrived, not while it
+    // is on its way (a tab closed mid-navigation is the likeliest cause of the close that
+    // hung in CI). Reading the page fails when it is already on its way.
+    const refresh = await page
+      .evaluate(() => document.querySelector('meta[http-equiv="refresh"]') !== null)
+      .catch(() => true);
+    if (refresh) {
+      await page
+        .waitForURL((url) => url.href !== base + path, { timeout: 10000, waitUntil: 'load' })
+        .catch(() => problems.push(`${path}: did not move on within 10 s`));
+    }
     // Closing a tab has no timeout of its own in Playwright, and in CI a tab has twice not
     // closed (after its page had loaded, with nothing reported): that says nothing of the
     // site, so the crawl moves on, and a tab that cannot be opened still fails, named.
