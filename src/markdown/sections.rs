@@ -109,17 +109,16 @@ pub fn html_to_text(html: &str) -> String {
                     }
                 }
             }
-            _ if byte.is_ascii() && !byte.is_ascii_whitespace() && byte != 0x0b => {
-                // A run of plain ASCII (no markup, no space) is copied at once.
+            _ if is_plain(byte) => {
+                // A run of plain ASCII is copied at once.
                 let run = bytes[at..]
                     .iter()
-                    .position(|&b| {
-                        !b.is_ascii() || b.is_ascii_whitespace() || b"<&\x0b".contains(&b)
-                    })
+                    .position(|&b| !is_plain(b))
                     .map_or(bytes.len(), |len| at + len);
                 text.push_run(&html[at..run]);
                 at = run;
             }
+            // The ASCII left is white space.
             _ if byte.is_ascii() => {
                 text.space();
                 at += 1;
@@ -135,6 +134,12 @@ pub fn html_to_text(html: &str) -> String {
         }
     }
     text.out
+}
+
+/// An ASCII byte that is text as it stands: not white space (as `char::is_whitespace` has
+/// it, vertical tab included), not the start of a tag or an entity.
+fn is_plain(byte: u8) -> bool {
+    byte.is_ascii() && !char::from(byte).is_whitespace() && byte != b'<' && byte != b'&'
 }
 
 /// The entities the renderer writes in text, and what they stand for. None is a prefix of
