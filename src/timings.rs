@@ -79,6 +79,18 @@ impl StageTimings {
         });
     }
 
+    /// Records `wall`, the elapsed time of work that ran alongside the stages above (its CPU
+    /// time is theirs), as a row under the stage just ended.
+    pub fn alongside(&mut self, name: &'static str, wall: Duration) {
+        self.stages.push(StageTime {
+            name,
+            wall,
+            cpu: Duration::ZERO,
+            peak_memory: None,
+            part: true,
+        });
+    }
+
     /// The stages timed so far, in order.
     pub fn stages(&self) -> &[StageTime] {
         &self.stages
@@ -96,7 +108,17 @@ impl StageTimings {
         for stage in &self.stages {
             let cpu = stage.cpu.as_secs_f64() * 1e3;
             if stage.part {
-                let _ = writeln!(out, "  {:<20} {:>10} {:>10.1}", stage.name, "", cpu);
+                let wall = if stage.wall.is_zero() {
+                    String::new()
+                } else {
+                    format!("{:.1}", stage.wall.as_secs_f64() * 1e3)
+                };
+                let cpu = if stage.cpu.is_zero() {
+                    String::new()
+                } else {
+                    format!("{cpu:.1}")
+                };
+                let _ = writeln!(out, "  {:<20} {:>10} {:>10}", stage.name, wall, cpu);
                 continue;
             }
             let share = if total_wall.is_zero() {
@@ -157,5 +179,23 @@ mod tests {
         if cfg!(target_os = "linux") {
             assert!(timings.stages()[0].peak_memory.is_some_and(|b| b > 0));
         }
+    }
+
+    #[test]
+    fn work_alongside_shows_its_wall_time_and_no_cpu() {
+        let mut timings = StageTimings::start();
+        timings.lap("one");
+        timings.alongside("beside one", Duration::from_millis(1234));
+        let table = timings.render();
+        let row = table.lines().find(|line| line.contains("beside one"));
+        let cells: Vec<&str> = row.unwrap_or_default().split_whitespace().collect();
+        assert_eq!(cells, ["beside", "one", "1234.0"], "{table}");
+        // Not a stage of its own: the total is the one stage's, not more.
+        let total = table.lines().find(|line| line.starts_with("total"));
+        let total_wall = total.and_then(|line| line.split_whitespace().nth(1));
+        let total_wall: f64 = total_wall
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(f64::MAX);
+        assert!(total_wall < 1234.0, "{table}");
     }
 }

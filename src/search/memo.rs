@@ -79,26 +79,96 @@ pub fn index_remembering(
     language: &str,
     memo: &SearchMemo,
 ) -> Vec<OutputFile> {
-    if let Some(files) = memo.reusable(&sources, language) {
-        return files;
+    memo.job(sources, language).run()
+}
+
+/// The index of one build, decided and taken from its pages at once, made later by
+/// [`IndexJob::run`]. It holds only the indexed text (and, when the memo remembers, the
+/// pages it keeps anyway), so the build can free the pages' HTML while the index is made
+/// alongside the templates.
+pub struct IndexJob<'m> {
+    memo: &'m SearchMemo,
+    language: String,
+    work: Work,
+}
+
+enum Work {
+    /// The memo's files: the same pages as last time.
+    Reuse(Vec<OutputFile>),
+    /// An index to make from these pages and sections.
+    Make {
+        pages: Vec<SearchPage>,
+        docs: Vec<SearchDoc>,
+        /// The pages, for the memo to know them by next time; none when it remembers
+        /// nothing.
+        sources: Option<Vec<SearchSource>>,
+    },
+}
+
+impl SearchMemo {
+    /// The index of `sources` in `language`, to make with [`IndexJob::run`].
+    pub fn job(&self, sources: Vec<SearchSource>, language: &str) -> IndexJob<'_> {
+        let work = match self.reusable(&sources, language) {
+            Some(files) => Work::Reuse(files),
+            None => {
+                let (pages, docs) = documents_of(&sources);
+                Work::Make {
+                    pages,
+                    docs,
+                    sources: self.last.is_some().then_some(sources),
+                }
+            }
+        };
+        IndexJob {
+            memo: self,
+            language: language.to_owned(),
+            work,
+        }
     }
-    let (pages, docs) = documents_of(&sources);
-    let Some(slot) = &memo.last else {
-        return index_files(pages, docs, language);
-    };
-    let text = text_hash(&pages, &docs, language);
-    let reused = lock(slot)
-        .as_ref()
-        .filter(|last| last.text == text)
-        .map(|last| last.files.clone());
-    let files = reused.unwrap_or_else(|| index_files(pages, docs, language));
-    *lock(slot) = Some(Last {
-        sources,
-        language: language.to_owned(),
-        text,
-        files: files.clone(),
-    });
-    files
+}
+
+impl IndexJob<'_> {
+    /// The bytes of text left to index: none when the memo's files serve.
+    pub fn text_bytes(&self) -> usize {
+        match &self.work {
+            Work::Reuse(_) => 0,
+            Work::Make { docs, .. } => docs.iter().map(|doc| doc.text.len()).sum(),
+        }
+    }
+
+    /// The index files: the memo's when the text came out the same, else made now (and
+    /// remembered).
+    pub fn run(self) -> Vec<OutputFile> {
+        let IndexJob {
+            memo,
+            language,
+            work,
+        } = self;
+        let (pages, docs, sources) = match work {
+            Work::Reuse(files) => return files,
+            Work::Make {
+                pages,
+                docs,
+                sources,
+            } => (pages, docs, sources),
+        };
+        let (Some(slot), Some(sources)) = (&memo.last, sources) else {
+            return index_files(pages, docs, &language);
+        };
+        let text = text_hash(&pages, &docs, &language);
+        let reused = lock(slot)
+            .as_ref()
+            .filter(|last| last.text == text)
+            .map(|last| last.files.clone());
+        let files = reused.unwrap_or_else(|| index_files(pages, docs, &language));
+        *lock(slot) = Some(Last {
+            sources,
+            language,
+            text,
+            files: files.clone(),
+        });
+        files
+    }
 }
 
 fn same_sources(a: &[SearchSource], b: &[SearchSource]) -> bool {

@@ -25,7 +25,7 @@ use crate::render::SiteMarkdown;
 use index::{FieldWeights, SearchDoc, SearchIndex, SearchPage};
 use tokenize::WordStemmer;
 
-pub use memo::{SearchMemo, index_remembering};
+pub use memo::{IndexJob, SearchMemo, index_remembering};
 
 /// A page or section of the site, in reading order: home, its pages, then each
 /// subsection the same way.
@@ -176,12 +176,13 @@ pub fn index_files(
     shards::write(&index, &shards::ShardOptions::default())
 }
 
-/// The index files of the site and its quizzes, through the memo.
-pub fn site_index(
+/// The index of the site and its quizzes, through the memo: its text taken now, the files
+/// made by [`IndexJob::run`].
+pub fn site_index<'m>(
     site: &Site,
     rendered: &SiteMarkdown,
     flows: &[CompiledFlow],
-    memo: &SearchMemo,
-) -> Vec<OutputFile> {
-    index_remembering(sources(site, rendered, flows), &site.config.language, memo)
+    memo: &'m SearchMemo,
+) -> IndexJob<'m> {
+    memo.job(sources(site, rendered, flows), &site.config.language)
 }
