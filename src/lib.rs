@@ -3,7 +3,8 @@
 //! The build is a one-way pipeline of plain data, readable in [`build`] and [`generate`]:
 //! load (config, theme, templates, content) → render Markdown → template values →
 //! templates (one list of page jobs: pages, sections, tags, the search listing, quizzes) →
-//! site files → search index → write. Every stage takes its memo from a
+//! site files → write, with the search index made from the pages' text alongside the
+//! templates (after them on the largest sites). Every stage takes its memo from a
 //! [`incremental::BuildCache`]: a one-off build passes memos that remember nothing, and
 //! `cairn serve` keeps one cache for its whole run, so it redoes only what an edit changed.
 
