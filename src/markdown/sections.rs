@@ -92,9 +92,13 @@ pub fn html_to_text(html: &str) -> String {
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b'<' => {
-                // A tag is a break between words; its attributes are not text.
-                text.space();
-                at = html[at..].find('>').map_or(html.len(), |end| at + end + 1);
+                // A tag's attributes are not text; a tag other than inline markup is a
+                // break between words.
+                let end = html[at..].find('>').map_or(html.len(), |end| at + end + 1);
+                if tag_breaks_words(&html[at..end]) {
+                    text.space();
+                }
+                at = end;
             }
             b'&' => {
                 let rest = &html[at..];
@@ -135,6 +139,24 @@ pub fn html_to_text(html: &str) -> String {
     }
     text.out
 }
+
+/// Whether a tag (from its `<`) separates the words on either side: every tag but inline
+/// markup, whose words join as the page shows them (`<strong>bold</strong>ly` is
+/// "boldly", and highlighted code keeps its spacing: `"<span>x</span>"` is `"x"`).
+fn tag_breaks_words(tag: &str) -> bool {
+    let name = tag.trim_start_matches('<').trim_start_matches('/');
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    !INLINE_TAGS.contains(&name[..end].to_ascii_lowercase().as_str())
+}
+
+/// Phrasing elements that sit inside a run of text (HTML's inline formatting), as opposed
+/// to blocks, line breaks and embedded content.
+const INLINE_TAGS: [&str; 25] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var",
+];
 
 /// An ASCII byte that is text as it stands: not white space (as `char::is_whitespace` has
 /// it, vertical tab included), not the start of a tag or an entity.
@@ -238,22 +260,27 @@ mod tests {
         assert_eq!(split.outro, "<p>Closing <a href=\"x\">call</a>.</p>");
     }
 
-    /// The text as the renderer's HTML reads: tags dropped, then each entity replaced in
-    /// turn, then the words joined. Slow and plainly right: what [`html_to_text`] must
-    /// equal.
+    /// The text as the renderer's HTML reads: tags dropped (a space for those that break
+    /// words), then each entity replaced in turn, then the words joined. Slow and plainly
+    /// right: what [`html_to_text`] must equal.
     fn text_by_steps(html: &str) -> String {
         let mut stripped = String::new();
-        let mut in_tag = false;
+        let mut tag: Option<String> = None;
         for c in html.chars() {
-            match (in_tag, c) {
-                (false, '<') => {
-                    in_tag = true;
-                    stripped.push(' ');
+            match (&mut tag, c) {
+                (None, '<') => tag = Some("<".into()),
+                (Some(open), '>') => {
+                    if tag_breaks_words(open) {
+                        stripped.push(' ');
+                    }
+                    tag = None;
                 }
-                (true, '>') => in_tag = false,
-                (false, c) => stripped.push(c),
-                (true, _) => {}
+                (None, c) => stripped.push(c),
+                (Some(open), c) => open.push(c),
             }
+        }
+        if tag.as_deref().is_some_and(tag_breaks_words) {
+            stripped.push(' ');
         }
         let decoded = stripped
             .replace("&lt;", "<")
@@ -280,19 +307,27 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn text_in_one_pass_equals_the_text_by_steps(
-            html in "([<>&;a-z#0-9 .,!?)\u{a0}\u{2003}é\n\t\r\u{b}\u{c}]|&lt;|&gt;|&quot;|&#39;|&#x27;|&nbsp;|&amp;|<p>|</p>|<a href=\"x&amp;y\">)*"
+            html in "([<>&;a-z#0-9 .,!?)\u{a0}\u{2003}é\n\t\r\u{b}\u{c}]|&lt;|&gt;|&quot;|&#39;|&#x27;|&nbsp;|&amp;|<p>|</p>|<a href=\"x&amp;y\">|</a>|<em>|</EM>|<span class=\"k\">|</span>|<br>|<br/>|<img alt=\"a b\">|<spanx>)*"
         ) {
             proptest::prop_assert_eq!(html_to_text(&html), text_by_steps(&html));
         }
     }
 
     #[test]
-    fn entities_are_decoded_once_and_a_tag_breaks_words() {
-        let html = "<p>&amp;lt; a&nbsp;b\u{a0}c x<br>y (z) !<em>w</em>, &#39;q&#x27; &bogus; u\u{b}v\u{c}w <unclosed";
+    fn entities_are_decoded_once_and_a_block_tag_breaks_words() {
+        let html = "<p>&amp;lt; a&nbsp;b\u{a0}c x<br>y (z) ! <em>w</em>, &#39;q&#x27; &bogus; u\u{b}v\u{c}w <unclosed";
         assert_eq!(
             html_to_text(html),
             "&lt; a b c x y (z)! w, 'q' &bogus; u v w"
         );
+        assert_eq!(html_to_text(html), text_by_steps(html));
+    }
+
+    #[test]
+    fn inline_markup_joins_words_and_blocks_break_them() {
+        let html = "<p><strong>bold</strong>ly <a href=\"x\">x</a>y</p><p>next<br>line</p>\
+                    <pre><code><span class=\"k\">let</span> a = &quot;<span>&lt;x&gt;</span>&quot;;</code></pre>";
+        assert_eq!(html_to_text(html), "boldly xy next line let a = \"<x>\";");
         assert_eq!(html_to_text(html), text_by_steps(html));
     }
 

@@ -536,3 +536,29 @@ fn a_changed_input_is_always_built() {
     assert!(!site.build().nothing_changed);
     assert!(!site.public().join("new").exists());
 }
+
+#[test]
+fn faq_answers_read_as_the_page_shows_them_in_faq_data() {
+    let site = TestSite::minimal();
+    site.write(
+        "content/faq.md",
+        "---\ntitle: Questions\ntemplate: faq.html\n---\n\n## How do I quote? {#q}\n\n\
+         Use **bold**ly marked [code](https://example.org/)s:\n\n\
+         ```rust\nlet a = \"<x>\";\n```\n\nThen a list:\n\n- one\n- two\n",
+    );
+    site.build();
+    let faq = site.html("faq/index.html");
+    let data = faq
+        .all("script[type='application/ld+json']")
+        .iter()
+        .filter_map(|b| {
+            serde_json::from_str::<serde_json::Value>(&b.text().collect::<String>()).ok()
+        })
+        .find(|j| j["@type"] == "FAQPage")
+        .expect("FAQPage data");
+    // Inline markup and highlighted code join their words; blocks and list items break them.
+    assert_eq!(
+        data["mainEntity"][0]["acceptedAnswer"]["text"],
+        "Use boldly marked codes: let a = \"<x>\"; Then a list: one two"
+    );
+}
