@@ -108,15 +108,14 @@ impl StageTimings {
         for stage in &self.stages {
             let cpu = stage.cpu.as_secs_f64() * 1e3;
             if stage.part {
-                let wall = if stage.wall.is_zero() {
-                    String::new()
+                // A part of the stage shows its CPU time; work alongside, its wall time.
+                let (wall, cpu) = if stage.wall.is_zero() {
+                    (String::new(), format!("{cpu:.1}"))
                 } else {
-                    format!("{:.1}", stage.wall.as_secs_f64() * 1e3)
-                };
-                let cpu = if stage.cpu.is_zero() {
-                    String::new()
-                } else {
-                    format!("{cpu:.1}")
+                    (
+                        format!("{:.1}", stage.wall.as_secs_f64() * 1e3),
+                        String::new(),
+                    )
                 };
                 let _ = writeln!(out, "  {:<20} {:>10} {:>10}", stage.name, wall, cpu);
                 continue;

@@ -148,7 +148,10 @@ fn tag_breaks_words(tag: &str) -> bool {
     let end = name
         .find(|c: char| !c.is_ascii_alphanumeric())
         .unwrap_or(name.len());
-    !INLINE_TAGS.contains(&name[..end].to_ascii_lowercase().as_str())
+    let name = &name[..end];
+    !INLINE_TAGS
+        .iter()
+        .any(|inline| inline.eq_ignore_ascii_case(name))
 }
 
 /// Phrasing elements that sit inside a run of text (HTML's inline formatting), as opposed
