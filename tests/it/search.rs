@@ -311,3 +311,32 @@ fn search_js_stays_within_its_size_budget() {
         assert!(!text.contains(banned), "search.js uses {banned}");
     }
 }
+
+#[test]
+fn words_joined_by_wide_spaces_are_cut_into_excerpts_on_character_boundaries() {
+    // No-break and ideographic spaces are two and three bytes long: an excerpt that starts
+    // after one must start after all of it. Such a page once stopped the build.
+    let site = TestSite::fixture("basic");
+    let words: Vec<String> = (0..80).map(|i| format!("word{i}")).collect();
+    site.write(
+        "content/spaced.md",
+        &format!(
+            "---\ntitle: Spaced out\n---\n{}\n\n## Wide {{#wide}}\n\n{}\n",
+            words.join("\u{a0}"),
+            words.join("\u{3000}")
+        ),
+    );
+    site.build();
+    let manifest = Manifest::decode(site.read("search/index.json").as_bytes()).expect("manifest");
+    let number = manifest.shard_for("word70");
+    let path = site.public().join(manifest.path(FileKind::Shard, number));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let shard = TermShard::read(&bytes, manifest.docs).expect("term shard");
+    let stem = shard.stem_of("word70").expect("word70 in its shard");
+    assert_eq!(stem.hits.len(), 2, "both sections hold it");
+    // The page's best section carries the excerpt.
+    let windows: Vec<&str> = stem.hits.iter().map(|hit| &*hit.window).collect();
+    let excerpt = windows.iter().find(|w| !w.is_empty()).expect("an excerpt");
+    assert!(excerpt.contains("word70"), "{windows:?}");
+    assert!(excerpt.starts_with("word"), "{windows:?}");
+}

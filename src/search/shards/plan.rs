@@ -459,15 +459,12 @@ pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
     }
     let before = chars / 4;
     // Start a quarter of the window before the match, at a word start.
-    let mut start = text[..first]
-        .char_indices()
-        .rev()
-        .nth(before.saturating_sub(1))
-        .map_or(0, |(i, _)| i);
+    let mut start = nth_char_back(&text[..first], before.max(1)).unwrap_or(0);
     if start > 0 {
         start = text[start..first]
-            .find(char::is_whitespace)
-            .map_or(first, |space| start + space + 1);
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(first, |(space, c)| start + space + c.len_utf8());
     }
     let mut end = nth_char(&text[start..], chars).map_or(text.len(), |i| start + i);
     if end < text.len() {
@@ -482,8 +479,12 @@ pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
     if end < text.len() {
         flags |= CUT_AFTER;
     }
+    let cut = &text[start..end];
+    if spaced_once(cut) {
+        return (cut.to_owned(), flags);
+    }
     let mut window = String::with_capacity(end - start);
-    for word in text[start..end].split_whitespace() {
+    for word in cut.split_whitespace() {
         if !window.is_empty() {
             window.push(' ');
         }
@@ -499,6 +500,31 @@ fn nth_char(text: &str, n: usize) -> Option<usize> {
         Some(head) if head.is_ascii() => (n < text.len()).then_some(n),
         _ => text.char_indices().nth(n).map(|(i, _)| i),
     }
+}
+
+/// The byte offset of the `n`th character from the end of `text` (the last is the first),
+/// if it has that many: at once when those characters are ASCII.
+fn nth_char_back(text: &str, n: usize) -> Option<usize> {
+    match text.len().checked_sub(n) {
+        Some(at) if text.as_bytes()[at..].is_ascii() => Some(at),
+        _ => text
+            .char_indices()
+            .rev()
+            .nth(n.checked_sub(1)?)
+            .map(|(i, _)| i),
+    }
+}
+
+/// Whether `text` is already as [`window`] joins words: ASCII, with a single space between
+/// words and none at either end (as the sections' text mostly is), so that it needs no
+/// splitting. Only ASCII is checked, where `char::is_whitespace` is `\t`…`\r` and space.
+fn spaced_once(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.is_ascii()
+        && bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && !bytes.windows(2).any(|pair| pair == b"  ")
+        && !bytes.iter().any(|byte| (b'\t'..=b'\r').contains(byte))
 }
 
 /// One planned term shard: a run of words, and the words of split groups kept elsewhere.

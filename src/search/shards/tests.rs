@@ -355,6 +355,60 @@ fn windows_surround_the_match_and_say_where_they_were_cut() {
     assert!(!w.is_empty());
 }
 
+/// [`window`] step by step, as it was before its ASCII shortcuts: the oracle they must agree
+/// with.
+fn window_by_steps(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
+    let mut first = first.map_or(0, |f| (f as usize).min(text.len()));
+    while !text.is_char_boundary(first) {
+        first -= 1;
+    }
+    let mut start = text[..first]
+        .char_indices()
+        .rev()
+        .nth((chars / 4).saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    if start > 0 {
+        start = text[start..first]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(first, |(space, c)| start + space + c.len_utf8());
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end]
+            .rfind(char::is_whitespace)
+            .map_or(end, |space| start + space);
+    }
+    let flags = u8::from(start > 0) | (u8::from(end < text.len()) << 1);
+    let words: Vec<&str> = text[start..end].split_whitespace().collect();
+    (words.join(" "), flags)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #[test]
+    fn windows_are_those_cut_step_by_step(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "bc", "word", " ", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{3000}",
+                "\u{85}", "é", "東京", "😀", ".", "x y z",
+            ]),
+            0..60,
+        ),
+        first in proptest::option::of(0u32..200),
+        chars in 0usize..40,
+    ) {
+        let text = pieces.concat();
+        proptest::prop_assert_eq!(
+            window(&text, first, chars),
+            window_by_steps(&text, first, chars)
+        );
+    }
+}
+
 /// The sections `search.js` shows for two words, ranked from decoded shards as it ranks
 /// them (a bitmap's sections at its default impact unless a hit says otherwise; pages by
 /// their best section, each with its best sections), and whether each is among the hits
