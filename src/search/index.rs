@@ -202,25 +202,22 @@ impl SearchIndex {
                 document_frequency[*stem as usize] += 1;
             }
         }
-        let mut raw: Vec<Vec<(u32, Counts)>> = document_frequency
-            .iter()
-            .map(|df| Vec::with_capacity(*df as usize))
-            .collect();
-        for (doc_index, words) in doc_words.into_iter().enumerate() {
-            for (stem, counts) in words {
-                raw[stem as usize].push((doc_index as u32, counts));
-            }
-        }
 
         // BM25F scores, computed twice rather than stored: once for the highest score of
-        // each band, which scales its impacts, then for the impacts themselves.
+        // each band, which scales its impacts, then for the impacts themselves. Both passes
+        // go through the sections in order, so what a score needs of its section (lengths,
+        // whether it is its page's first) is read in order too, not at random per posting.
         let averages = Averages::of(&lengths, &title_words);
         let doc_count = docs.len() as f64;
-        let score = |list_len: usize, doc: u32, counts: &Counts| {
-            let first_section = docs[doc as usize].first;
-            let length = &lengths[doc as usize];
-            let weighted = weighted_frequency(counts, first_section, length, &averages, &weights);
-            let score = idf(doc_count, list_len as f64) * weighted * (K1 + 1.0) / (weighted + K1);
+        let idfs: Vec<f64> = document_frequency
+            .iter()
+            .map(|df| idf(doc_count, f64::from(*df)))
+            .collect();
+        let score = |doc: usize, stem: u32, counts: &Counts| {
+            let first_section = docs[doc].first;
+            let weighted =
+                weighted_frequency(counts, first_section, &lengths[doc], &averages, &weights);
+            let score = idfs[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1);
             let band = band(counts, first_section);
             let score = if band == TITLE_BAND {
                 score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
@@ -229,16 +226,16 @@ impl SearchIndex {
             };
             (band, score)
         };
-        let highest = raw
+        let highest = doc_words
             .par_iter()
-            .flat_map_iter(|list| {
-                list.iter()
-                    .map(|(doc, counts)| score(list.len(), *doc, counts))
-            })
+            .enumerate()
             .fold(
                 || [f64::MIN_POSITIVE; 3],
-                |mut highest, (band, score)| {
-                    highest[band] = highest[band].max(score);
+                |mut highest, (doc, words)| {
+                    for (stem, counts) in words {
+                        let (band, score) = score(doc, *stem, counts);
+                        highest[band] = highest[band].max(score);
+                    }
                     highest
                 },
             )
@@ -246,23 +243,19 @@ impl SearchIndex {
                 || [f64::MIN_POSITIVE; 3],
                 |a, b| [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])],
             );
-        let stems: Vec<StemPostings> = raw
-            .into_par_iter()
-            .zip(stem_names.into_par_iter())
-            .map(|(list, stem)| StemPostings {
-                stem,
-                postings: list
-                    .iter()
-                    .map(|(doc, counts)| {
-                        let (band, score) = score(list.len(), *doc, counts);
-                        Posting {
-                            doc: *doc,
-                            impact: impact(score, highest[band], band),
-                            first: counts.first(),
-                        }
-                    })
-                    .collect(),
-            })
+        let postings = by_stem(&doc_words, &document_frequency, |doc, stem, counts| {
+            let (band, score) = score(doc, stem, counts);
+            Posting {
+                doc: doc as u32,
+                impact: impact(score, highest[band], band),
+                first: counts.first(),
+            }
+        });
+        drop(doc_words);
+        let stems: Vec<StemPostings> = postings
+            .into_iter()
+            .zip(stem_names)
+            .map(|(postings, stem)| StemPostings { stem, postings })
             .collect();
 
         // Already in word order: the counting numbered the words so.
@@ -419,6 +412,53 @@ fn band(counts: &Counts, first_section: bool) -> usize {
     } else {
         0
     }
+}
+
+/// Turns per-section lists of `(stem, value)`, each sorted by stem, into one list per stem
+/// of what `make` makes of each `(section, stem, value)`, sections in order. `frequency`
+/// is each stem's number of sections.
+///
+/// Runs of stems holding about the same number of postings are gathered in parallel, each
+/// by one job that goes through every section and takes the part of its list in the run
+/// (a binary search): each job fills only its own lists, so none waits for another.
+fn by_stem<T: Sync, P: Send>(
+    sections: &[Vec<(u32, T)>],
+    frequency: &[u32],
+    make: impl Fn(usize, u32, &T) -> P + Sync,
+) -> Vec<Vec<P>> {
+    let total: u64 = frequency.iter().map(|df| u64::from(*df)).sum();
+    let runs = (4 * rayon::current_num_threads()) as u64;
+    let per_run = total.div_ceil(runs).max(1);
+    let mut starts = vec![0u32];
+    let mut in_run = 0;
+    for (stem, df) in frequency.iter().enumerate() {
+        if in_run >= per_run {
+            starts.push(stem as u32);
+            in_run = 0;
+        }
+        in_run += u64::from(*df);
+    }
+    let ends = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain([frequency.len() as u32]);
+    let runs: Vec<std::ops::Range<u32>> = starts.iter().zip(ends).map(|(s, e)| *s..e).collect();
+    runs.into_par_iter()
+        .flat_map_iter(|run| {
+            let mut lists: Vec<Vec<P>> = frequency[run.start as usize..run.end as usize]
+                .iter()
+                .map(|df| Vec::with_capacity(*df as usize))
+                .collect();
+            for (section, words) in sections.iter().enumerate() {
+                let from = words.partition_point(|(stem, _)| *stem < run.start);
+                for (stem, value) in words[from..].iter().take_while(|(stem, _)| *stem < run.end) {
+                    lists[(stem - run.start) as usize].push(make(section, *stem, value));
+                }
+            }
+            lists
+        })
+        .collect()
 }
 
 /// BM25's inverse document frequency, in the form that never goes negative.
