@@ -102,9 +102,23 @@ pub struct Posting {
     pub doc: u32,
     /// The BM25F score as `255 × √(score / highest score in the index)`, at least 1.
     pub impact: u8,
-    /// Byte offset in the document's text of the stem's first occurrence, if it is in the
-    /// text (and not only in the title or heading): where the excerpt is cut.
-    pub first: Option<u32>,
+    /// Byte offset in the document's text of the stem's first occurrence, where the excerpt
+    /// is cut; [`Posting::NOT_IN_TEXT`] when the stem is only in the title or heading. Not an
+    /// `Option`, which would make a posting 16 bytes rather than 12: a large site's index
+    /// holds tens of millions.
+    pub first: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Posting>() == 12);
+
+impl Posting {
+    /// [`Posting::first`] of a stem that is not in the section's text.
+    pub const NOT_IN_TEXT: u32 = u32::MAX;
+
+    /// Where the stem first occurs in the section's text, if it is there.
+    pub fn first_in_text(&self) -> Option<u32> {
+        (self.first != Posting::NOT_IN_TEXT).then_some(self.first)
+    }
 }
 
 /// Every stem with its postings, and every surface word pointing at its stem.
@@ -248,7 +262,7 @@ impl SearchIndex {
             Posting {
                 doc: doc as u32,
                 impact: impact(score, highest[band], band),
-                first: counts.first(),
+                first: counts.first().unwrap_or(Posting::NOT_IN_TEXT),
             }
         });
         drop(doc_words);
@@ -673,8 +687,14 @@ mod tests {
             vec![page("Cats")],
             vec![doc(0, true, "", "Dogs and cats, cats.")],
         );
-        assert_eq!(index.stem_of("cats").unwrap().postings[0].first, Some(9));
-        assert_eq!(index.stem_of("dogs").unwrap().postings[0].first, Some(0));
+        assert_eq!(
+            index.stem_of("cats").unwrap().postings[0].first_in_text(),
+            Some(9)
+        );
+        assert_eq!(
+            index.stem_of("dogs").unwrap().postings[0].first_in_text(),
+            Some(0)
+        );
     }
 
     #[test]
@@ -686,7 +706,7 @@ mod tests {
         let postings = &index.stem_of("selfish").unwrap().postings;
         assert_eq!(postings.len(), 2);
         assert!(postings[0].impact > postings[1].impact);
-        assert_eq!(postings[0].first, None);
+        assert_eq!(postings[0].first_in_text(), None);
     }
 
     #[test]

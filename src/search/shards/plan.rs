@@ -411,7 +411,7 @@ impl PlannedStem {
                 };
                 let text = &index.docs[posting.doc as usize].text;
                 let (window, flags) = if hit.excerpt {
-                    window(text, posting.first, options.window_chars)
+                    window(text, posting.first_in_text(), options.window_chars)
                 } else {
                     (String::new(), NO_EXCERPT)
                 };
@@ -713,7 +713,7 @@ mod tests {
                     3 if doc % 5 == 3 => 120,
                     _ => 40 + (doc % 7) as u8,
                 },
-                first: None,
+                first: index::Posting::NOT_IN_TEXT,
             })
             .collect();
         let encoded = postings_of(&postings, 1000);
@@ -754,7 +754,7 @@ mod tests {
                     } else {
                         30 + (doc % 3) as u8
                     },
-                    first: None,
+                    first: index::Posting::NOT_IN_TEXT,
                 })
                 .collect();
             let encoded = postings_of(&postings, doc_count);
