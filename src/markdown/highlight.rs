@@ -12,9 +12,11 @@ use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+use super::line_memo;
 
 /// Prefix of every highlighting class, so they never clash with theme classes.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -264,17 +266,28 @@ pub(super) fn highlight(
     syntax: &SyntaxReference,
     time_limit: Duration,
 ) -> Result<String, LeftPlain> {
+    // What syntect's `ClassedHTMLGenerator` does, with each line's parse taken from the
+    // memo when it can be.
     let started = Instant::now();
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut open_spans = 0isize;
+    let mut html = String::with_capacity(code.len() * 3);
     for line in LinesWithEndings::from(code) {
         if started.elapsed() >= time_limit {
             return Err(LeftPlain::TooSlow);
         }
-        generator
-            .parse_html_for_line_which_includes_newline(line)
+        let ops =
+            line_memo::parse_line(&mut state, line, &SYNTAXES).map_err(|_| LeftPlain::Failed)?;
+        let (spans, delta) = line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut scopes)
             .map_err(|_| LeftPlain::Failed)?;
+        open_spans += delta;
+        html.push_str(&spans);
     }
-    Ok(generator.finalize())
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Ok(html)
 }
 
 /// CSS for the highlighting classes: a light theme and a dark one, each
@@ -380,6 +393,55 @@ mod tests {
     fn highlight_code(code: &str, language: &str) -> Option<String> {
         check_size(code).ok()?;
         highlight(code, syntax_for(language)?, BLOCK_HIGHLIGHT_TIME_LIMIT).ok()
+    }
+
+    /// syntect's own generator, which `highlight` must match byte for byte.
+    fn syntect_html(code: &str, language: &str) -> String {
+        let syntax = syntax_for(language).expect("a known grammar");
+        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            &SYNTAXES,
+            CLASS_STYLE,
+        );
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .expect("parses");
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn remembered_lines_highlight_as_syntect_does() {
+        let blocks = [
+            (
+                "rust",
+                "fn a() {\n    let s = \"}\n\";\n}\n/* open\n}\n*/\n}\n",
+            ),
+            ("python", "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\nreturn x\n"),
+            ("python", "def f(items):\n    return x\n\n\nreturn x\n"),
+            ("html", "<p>\n<script>\nlet a = 1;\n</script>\nlet a = 1;\n"),
+            (
+                "js",
+                "const t = `\nlet a = 1;\n`;\nlet a = 1;\n// unfinished",
+            ),
+            ("rust", ""),
+        ];
+        // Twice, so that the second round takes every line from the memo.
+        for _ in 0..2 {
+            for (language, code) in blocks {
+                let ours = highlight(
+                    code,
+                    syntax_for(language).expect("known"),
+                    BLOCK_HIGHLIGHT_TIME_LIMIT,
+                );
+                assert_eq!(
+                    ours.ok(),
+                    Some(syntect_html(code, language)),
+                    "{language}: {code}"
+                );
+            }
+        }
     }
 
     #[test]

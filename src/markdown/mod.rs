@@ -6,6 +6,7 @@
 mod footnotes;
 mod headings;
 mod highlight;
+mod line_memo;
 mod links;
 mod nesting;
 mod sanitize;

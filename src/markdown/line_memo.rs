@@ -1,0 +1,152 @@
+//! Remembered line parses: the highlighter's parse of a code line, kept by the line's
+//! text and the parser's state before it, so that a line seen before in the same state is
+//! not parsed again.
+//!
+//! syntect's parser is most of highlighting's cost, and code repeats itself: closing
+//! braces, blank lines, `return result`, imports, the same loop header in every example of
+//! a tutorial. A line's parse depends only on the grammar, the state the line starts in
+//! (the stack of contexts, which names the grammar too) and its text, so reusing it gives
+//! the same operations, hence the same HTML, as parsing again. The class spans are still
+//! written line by line from the operations, against the block's own scope stack.
+//!
+//! Each thread keeps its own memo (the renderer runs pages on every core, and a shared one
+//! would be contended for every line), bounded in lines and in states per line: it is
+//! emptied when full, so memory stays bounded however much code a site has, and a long
+//! `cairn serve` session keeps the lines its recent builds used.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use syntect::parsing::{ParseState, ParsingError, ScopeStackOp, SyntaxSet};
+
+/// Lines longer than this are parsed every time: long lines seldom repeat, and the memo's
+/// memory is bounded by its line count times this.
+const MAX_LINE_BYTES: usize = 256;
+
+/// Distinct lines a thread keeps before its memo is emptied.
+const MAX_LINES: usize = 8_192;
+
+/// States a line is kept in: a line that starts in many states (inside strings, comments,
+/// nested blocks) keeps the first few.
+const MAX_STATES_PER_LINE: usize = 4;
+
+/// The operations syntect's parser gives for one line: scope pushes and pops at byte
+/// offsets.
+pub(super) type LineOps = Vec<(usize, ScopeStackOp)>;
+
+/// A line's parse in one state: the state it starts in, its operations and the state it
+/// leaves.
+struct Parsed {
+    before: ParseState,
+    ops: LineOps,
+    after: ParseState,
+}
+
+#[derive(Default)]
+struct Memo {
+    lines: HashMap<Box<str>, Vec<Parsed>>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::default();
+}
+
+/// Parses `line` (with its line ending) from `state` with `syntaxes`, advancing `state`
+/// past it: the same as `state.parse_line(line, syntaxes)`, from the memo when this thread
+/// parsed the same line in the same state before.
+pub(super) fn parse_line(
+    state: &mut ParseState,
+    line: &str,
+    syntaxes: &SyntaxSet,
+) -> Result<LineOps, ParsingError> {
+    if line.len() > MAX_LINE_BYTES {
+        return state.parse_line(line, syntaxes);
+    }
+    let remembered = MEMO.with_borrow(|memo| {
+        let parses = memo.lines.get(line)?;
+        let parsed = parses.iter().find(|parsed| parsed.before == *state)?;
+        Some((parsed.ops.clone(), parsed.after.clone()))
+    });
+    if let Some((ops, after)) = remembered {
+        *state = after;
+        return Ok(ops);
+    }
+    let before = state.clone();
+    let ops = state.parse_line(line, syntaxes)?;
+    MEMO.with_borrow_mut(|memo| memo.keep(line, before, &ops, state));
+    Ok(ops)
+}
+
+impl Memo {
+    fn keep(&mut self, line: &str, before: ParseState, ops: &LineOps, after: &ParseState) {
+        if self.lines.len() >= MAX_LINES && !self.lines.contains_key(line) {
+            self.lines.clear();
+        }
+        let parses = self.lines.entry(line.into()).or_default();
+        if parses.len() < MAX_STATES_PER_LINE {
+            parses.push(Parsed {
+                before,
+                ops: ops.clone(),
+                after: after.clone(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syntect::util::LinesWithEndings;
+
+    fn syntaxes() -> SyntaxSet {
+        SyntaxSet::load_defaults_newlines()
+    }
+
+    /// Every line's operations, parsed directly or through the memo.
+    fn parse_all(code: &str, language: &str, syntaxes: &SyntaxSet, memo: bool) -> Vec<LineOps> {
+        let syntax = syntaxes
+            .find_syntax_by_token(language)
+            .expect("a known grammar");
+        let mut state = ParseState::new(syntax);
+        LinesWithEndings::from(code)
+            .map(|line| {
+                if memo {
+                    parse_line(&mut state, line, syntaxes).expect("parses")
+                } else {
+                    state.parse_line(line, syntaxes).expect("parses")
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_in_another_state_is_parsed_again() {
+        let syntaxes = syntaxes();
+        // `x = 1` is code at the top and text inside the docstring: the same line in two
+        // states must not share a parse.
+        let code = "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\nx = 1\n";
+        let direct = parse_all(code, "python", &syntaxes, false);
+        for _ in 0..2 {
+            assert_eq!(parse_all(code, "python", &syntaxes, true), direct);
+        }
+        assert_ne!(direct[2], direct[4], "string and code parse differently");
+        assert_eq!(direct[4], direct[5]);
+    }
+
+    #[test]
+    fn the_memo_stays_bounded() {
+        let syntaxes = syntaxes();
+        let code: String = (0..MAX_LINES + 10)
+            .map(|number| format!("let v{number} = {number};\n"))
+            .collect();
+        let direct = parse_all(&code, "rust", &syntaxes, false);
+        assert_eq!(parse_all(&code, "rust", &syntaxes, true), direct);
+        MEMO.with_borrow(|memo| assert!(memo.lines.len() <= MAX_LINES));
+        // A line in more states than are kept is still parsed right in the others.
+        let nested: String = (0..MAX_STATES_PER_LINE + 3)
+            .map(|depth| format!("{}{}\n", "fn f() {\n".repeat(depth), "x;"))
+            .collect();
+        let direct = parse_all(&nested, "rust", &syntaxes, false);
+        assert_eq!(parse_all(&nested, "rust", &syntaxes, true), direct);
+    }
+}
