@@ -44,6 +44,9 @@ struct Parsed {
 
 #[derive(Default)]
 struct Memo {
+    /// The grammars the states below belong to (a state names its contexts by number in
+    /// one set), by address: a line parsed with another set is not taken from the memo.
+    syntaxes: usize,
     lines: HashMap<Box<str>, Vec<Parsed>>,
 }
 
@@ -53,16 +56,21 @@ thread_local! {
 
 /// Parses `line` (with its line ending) from `state` with `syntaxes`, advancing `state`
 /// past it: the same as `state.parse_line(line, syntaxes)`, from the memo when this thread
-/// parsed the same line in the same state before.
+/// parsed the same line in the same state, with the same grammars, before. The grammars
+/// are a process-wide set (`'static`): the memo tells sets apart by their address.
 pub(super) fn parse_line(
     state: &mut ParseState,
     line: &str,
-    syntaxes: &SyntaxSet,
+    syntaxes: &'static SyntaxSet,
 ) -> Result<LineOps, ParsingError> {
     if line.len() > MAX_LINE_BYTES {
         return state.parse_line(line, syntaxes);
     }
+    let set = std::ptr::from_ref(syntaxes) as usize;
     let remembered = MEMO.with_borrow(|memo| {
+        if memo.syntaxes != set {
+            return None;
+        }
         let parses = memo.lines.get(line)?;
         let parsed = parses.iter().find(|parsed| parsed.before == *state)?;
         Some((parsed.ops.clone(), parsed.after.clone()))
@@ -73,14 +81,23 @@ pub(super) fn parse_line(
     }
     let before = state.clone();
     let ops = state.parse_line(line, syntaxes)?;
-    MEMO.with_borrow_mut(|memo| memo.keep(line, before, &ops, state));
+    MEMO.with_borrow_mut(|memo| memo.keep(set, line, before, &ops, state));
     Ok(ops)
 }
 
 impl Memo {
-    fn keep(&mut self, line: &str, before: ParseState, ops: &LineOps, after: &ParseState) {
-        if self.lines.len() >= MAX_LINES && !self.lines.contains_key(line) {
+    fn keep(
+        &mut self,
+        syntaxes: usize,
+        line: &str,
+        before: ParseState,
+        ops: &LineOps,
+        after: &ParseState,
+    ) {
+        let full = self.lines.len() >= MAX_LINES && !self.lines.contains_key(line);
+        if full || self.syntaxes != syntaxes {
             self.lines.clear();
+            self.syntaxes = syntaxes;
         }
         let parses = self.lines.entry(line.into()).or_default();
         if parses.len() < MAX_STATES_PER_LINE {
@@ -96,14 +113,19 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
     use syntect::util::LinesWithEndings;
 
-    fn syntaxes() -> SyntaxSet {
-        SyntaxSet::load_defaults_newlines()
-    }
+    static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+    static OTHER_SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
     /// Every line's operations, parsed directly or through the memo.
-    fn parse_all(code: &str, language: &str, syntaxes: &SyntaxSet, memo: bool) -> Vec<LineOps> {
+    fn parse_all(
+        code: &str,
+        language: &str,
+        syntaxes: &'static SyntaxSet,
+        memo: bool,
+    ) -> Vec<LineOps> {
         let syntax = syntaxes
             .find_syntax_by_token(language)
             .expect("a known grammar");
@@ -121,32 +143,70 @@ mod tests {
 
     #[test]
     fn a_line_in_another_state_is_parsed_again() {
-        let syntaxes = syntaxes();
+        let syntaxes = &*SYNTAXES;
         // `x = 1` is code at the top and text inside the docstring: the same line in two
         // states must not share a parse.
         let code = "x = 1\n\"\"\"\nx = 1\n\"\"\"\nx = 1\nx = 1\n";
-        let direct = parse_all(code, "python", &syntaxes, false);
+        let direct = parse_all(code, "python", syntaxes, false);
         for _ in 0..2 {
-            assert_eq!(parse_all(code, "python", &syntaxes, true), direct);
+            assert_eq!(parse_all(code, "python", syntaxes, true), direct);
         }
         assert_ne!(direct[2], direct[4], "string and code parse differently");
         assert_eq!(direct[4], direct[5]);
+        // Another set of grammars numbers its contexts its own way: nothing is shared.
+        assert_eq!(parse_all(code, "python", &OTHER_SYNTAXES, true), direct);
+        MEMO.with_borrow(|memo| {
+            assert_eq!(memo.syntaxes, std::ptr::from_ref(&*OTHER_SYNTAXES) as usize);
+        });
+    }
+
+    /// Lines that open and close strings, comments and blocks in the three grammars, so
+    /// that the same line is met in many states.
+    const LINES: &[&str] = &[
+        "x = 1",
+        "\"\"\"",
+        "'''",
+        "# note",
+        "def f(items):",
+        "    return x",
+        "/*",
+        "*/",
+        "}",
+        "fn f() {",
+        "let s = \"open",
+        "close\";",
+        "`",
+        "",
+        "// done",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn remembered_parses_equal_fresh_ones(
+            picks in proptest::collection::vec(0..LINES.len(), 0..40),
+            language in proptest::sample::select(vec!["python", "rust", "js"]),
+        ) {
+            let syntaxes = &*SYNTAXES;
+            let code: String = picks.iter().map(|&n| format!("{}\n", LINES[n])).collect();
+            let direct = parse_all(&code, language, syntaxes, false);
+            proptest::prop_assert_eq!(parse_all(&code, language, syntaxes, true), direct);
+        }
     }
 
     #[test]
     fn the_memo_stays_bounded() {
-        let syntaxes = syntaxes();
+        let syntaxes = &*SYNTAXES;
         let code: String = (0..MAX_LINES + 10)
             .map(|number| format!("let v{number} = {number};\n"))
             .collect();
-        let direct = parse_all(&code, "rust", &syntaxes, false);
-        assert_eq!(parse_all(&code, "rust", &syntaxes, true), direct);
+        let direct = parse_all(&code, "rust", syntaxes, false);
+        assert_eq!(parse_all(&code, "rust", syntaxes, true), direct);
         MEMO.with_borrow(|memo| assert!(memo.lines.len() <= MAX_LINES));
         // A line in more states than are kept is still parsed right in the others.
         let nested: String = (0..MAX_STATES_PER_LINE + 3)
             .map(|depth| format!("{}{}\n", "fn f() {\n".repeat(depth), "x;"))
             .collect();
-        let direct = parse_all(&nested, "rust", &syntaxes, false);
-        assert_eq!(parse_all(&nested, "rust", &syntaxes, true), direct);
+        let direct = parse_all(&nested, "rust", syntaxes, false);
+        assert_eq!(parse_all(&nested, "rust", syntaxes, true), direct);
     }
 }
