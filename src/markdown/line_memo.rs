@@ -10,21 +10,26 @@
 //! written line by line from the operations, against the block's own scope stack.
 //!
 //! Each thread keeps its own memo (the renderer runs pages on every core, and a shared one
-//! would be contended for every line), bounded in lines and in states per line: it is
+//! would be contended for every line), bounded in bytes and in states per line: it is
 //! emptied when full, so memory stays bounded however much code a site has, and a long
-//! `cairn serve` session keeps the lines its recent builds used.
+//! `cairn serve` session keeps the lines its recent builds used. A parser state grows with
+//! the nesting it is in (a thousand nested braces are a thousand contexts), and syntect
+//! does not say how deep one is, so a state is weighed by the length of its debug form,
+//! which grows with it; a line in a deeply nested state is parsed every time.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use syntect::parsing::{ParseState, ParsingError, ScopeStackOp, SyntaxSet};
 
-/// Lines longer than this are parsed every time: long lines seldom repeat, and the memo's
-/// memory is bounded by its line count times this.
+/// Lines longer than this are parsed every time: long lines seldom repeat.
 const MAX_LINE_BYTES: usize = 256;
 
-/// Distinct lines a thread keeps before its memo is emptied.
-const MAX_LINES: usize = 8_192;
+/// About how many bytes a thread's memo holds before it is emptied.
+const MAX_MEMO_BYTES: usize = 8 << 20;
+
+/// A line whose states weigh more than this (see [`weight`]) is parsed every time.
+const MAX_STATE_WEIGHT: usize = 4096;
 
 /// States a line is kept in: a line that starts in many states (inside strings, comments,
 /// nested blocks) keeps the first few.
@@ -48,6 +53,8 @@ struct Memo {
     /// one set), by address: a line parsed with another set is not taken from the memo.
     syntaxes: usize,
     lines: HashMap<Box<str>, Vec<Parsed>>,
+    /// The weight of everything kept, about its bytes.
+    bytes: usize,
 }
 
 thread_local! {
@@ -94,20 +101,53 @@ impl Memo {
         ops: &LineOps,
         after: &ParseState,
     ) {
-        let full = self.lines.len() >= MAX_LINES && !self.lines.contains_key(line);
-        if full || self.syntaxes != syntaxes {
-            self.lines.clear();
-            self.syntaxes = syntaxes;
+        if self.syntaxes != syntaxes {
+            self.clear(syntaxes);
         }
-        let parses = self.lines.entry(line.into()).or_default();
-        if parses.len() < MAX_STATES_PER_LINE {
-            parses.push(Parsed {
-                before,
-                ops: ops.clone(),
-                after: after.clone(),
-            });
+        if self
+            .lines
+            .get(line)
+            .is_some_and(|parses| parses.len() >= MAX_STATES_PER_LINE)
+        {
+            return;
+        }
+        let states = weight(&before) + weight(after);
+        if states > 2 * MAX_STATE_WEIGHT {
+            return;
+        }
+        let bytes = line.len() + std::mem::size_of_val(ops.as_slice()) + states;
+        if self.bytes + bytes > MAX_MEMO_BYTES {
+            self.clear(syntaxes);
+        }
+        self.bytes += bytes;
+        self.lines.entry(line.into()).or_default().push(Parsed {
+            before,
+            ops: ops.clone(),
+            after: after.clone(),
+        });
+    }
+
+    fn clear(&mut self, syntaxes: usize) {
+        self.lines.clear();
+        self.bytes = 0;
+        self.syntaxes = syntaxes;
+    }
+}
+
+/// A state's weight: the length of its debug form, which grows with its depth and its
+/// captures as its memory does (and overstates it: a context's number is a dozen bytes of
+/// text for eight of memory). Counted without being written out.
+fn weight(state: &ParseState) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0 += text.len();
+            Ok(())
         }
     }
+    let mut count = Count(0);
+    let _ = std::fmt::write(&mut count, format_args!("{state:?}"));
+    count.0
 }
 
 #[cfg(test)]
@@ -196,12 +236,32 @@ mod tests {
     #[test]
     fn the_memo_stays_bounded() {
         let syntaxes = &*SYNTAXES;
-        let code: String = (0..MAX_LINES + 10)
+        let code: String = (0..15_000)
             .map(|number| format!("let v{number} = {number};\n"))
             .collect();
         let direct = parse_all(&code, "rust", syntaxes, false);
         assert_eq!(parse_all(&code, "rust", syntaxes, true), direct);
-        MEMO.with_borrow(|memo| assert!(memo.lines.len() <= MAX_LINES));
+        MEMO.with_borrow(|memo| {
+            assert!(memo.bytes <= MAX_MEMO_BYTES);
+            assert!(memo.lines.len() < 15_000, "the memo was emptied when full");
+            assert!(!memo.lines.is_empty());
+        });
+        // Deeply nested lines are not kept: their states would be large.
+        let deep = "fn f() {\n".repeat(300);
+        let direct = parse_all(&deep, "rust", syntaxes, false);
+        assert_eq!(parse_all(&deep, "rust", syntaxes, true), direct);
+        MEMO.with_borrow(|memo| {
+            let kept = memo.lines.get("fn f() {\n").map_or(0, Vec::len);
+            assert!(kept <= MAX_STATES_PER_LINE);
+            let heaviest = memo
+                .lines
+                .values()
+                .flatten()
+                .map(|parsed| weight(&parsed.before))
+                .max()
+                .unwrap_or(0);
+            assert!(heaviest <= 2 * MAX_STATE_WEIGHT, "{heaviest}");
+        });
         // A line in more states than are kept is still parsed right in the others.
         let nested: String = (0..MAX_STATES_PER_LINE + 3)
             .map(|depth| format!("{}{}\n", "fn f() {\n".repeat(depth), "x;"))
