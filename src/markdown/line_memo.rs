@@ -28,8 +28,9 @@ const MAX_LINE_BYTES: usize = 256;
 /// About how many bytes a thread's memo holds before it is emptied.
 const MAX_MEMO_BYTES: usize = 8 << 20;
 
-/// A line whose states weigh more than this (see [`weight`]) is parsed every time.
-const MAX_STATE_WEIGHT: usize = 4096;
+/// A line whose states before and after it weigh more than this together (see [`weight`])
+/// is parsed every time.
+const MAX_STATES_WEIGHT: usize = 8192;
 
 /// States a line is kept in: a line that starts in many states (inside strings, comments,
 /// nested blocks) keeps the first few.
@@ -112,7 +113,7 @@ impl Memo {
             return;
         }
         let states = weight(&before) + weight(after);
-        if states > 2 * MAX_STATE_WEIGHT {
+        if states > MAX_STATES_WEIGHT {
             return;
         }
         let bytes = line.len() + std::mem::size_of_val(ops.as_slice()) + states;
@@ -260,7 +261,7 @@ mod tests {
                 .map(|parsed| weight(&parsed.before))
                 .max()
                 .unwrap_or(0);
-            assert!(heaviest <= 2 * MAX_STATE_WEIGHT, "{heaviest}");
+            assert!(heaviest <= MAX_STATES_WEIGHT, "{heaviest}");
         });
         // A line in more states than are kept is still parsed right in the others.
         let nested: String = (0..MAX_STATES_PER_LINE + 3)
