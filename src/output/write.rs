@@ -18,7 +18,7 @@
 //! becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at the
 //! commit.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,8 +117,11 @@ impl Writer {
             lock(&self.kept).push((path.clone(), *entry));
             return Ok(());
         }
-        // No manifest entry, or the file was changed by hand: compare what is there.
-        if let Some(meta) = self.regular_file(&target)
+        let folder = self.folder_for(path)?;
+        // No manifest entry, or the file was changed by hand: compare what is there. A
+        // folder this build made holds nothing from before, so there is nothing to compare.
+        if folder != Folder::Made
+            && let Some(meta) = self.regular_file(&target)
             && meta.len() == size
             && std::fs::read(&target)? == bytes
         {
@@ -130,19 +133,27 @@ impl Writer {
             lock(&self.kept).push((path.clone(), entry));
             return Ok(());
         }
-        let staged = match self.folder_for(path)? {
-            true => target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name())),
-            false => {
+        let staged = match folder {
+            Folder::Made | Folder::Existing => {
+                target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name()))
+            }
+            Folder::Blocked => {
                 std::fs::create_dir_all(&self.staging)?;
                 let number = self.counter.fetch_add(1, Ordering::Relaxed);
                 self.staging.join(number.to_string())
             }
         };
-        std::fs::write(&staged, bytes)?;
+        // The time the file was last written is taken from the open file, now: renaming it
+        // into place does not change it, and it is what the manifest records.
+        let modified = {
+            let mut file = std::fs::File::create(&staged)?;
+            std::io::Write::write_all(&mut file, bytes)?;
+            manifest::modified(&file.metadata()?)
+        };
         let entry = Entry {
             hash,
             size,
-            modified: (0, 0),
+            modified,
         };
         lock(&self.staged).push((path.clone(), staged, entry));
         Ok(())
@@ -165,40 +176,43 @@ impl Writer {
     }
 
     /// Makes sure the folder of `path` is a real folder, making the missing part of it
-    /// (and remembering what it made); false when something other than a folder is in the
-    /// way, which only the commit may remove.
-    fn folder_for(&self, path: &RelPath) -> std::io::Result<bool> {
+    /// (and remembering what it made); [`Folder::Blocked`] when something other than a
+    /// folder is in the way, which only the commit may remove.
+    fn folder_for(&self, path: &RelPath) -> std::io::Result<Folder> {
         let dir = path.parent();
         if dir.is_empty() {
-            return Ok(true);
+            return Ok(Folder::Existing);
         }
         let mut folders = lock(&self.folders);
-        if folders.real.contains(dir) {
-            return Ok(true);
+        if let Some(known) = folders.real.get(dir) {
+            return Ok(*known);
         }
         let mut current = self.output.clone();
         let mut prefix = String::new();
+        let mut folder = Folder::Existing;
         for name in dir.split('/') {
             current.push(name);
             if !prefix.is_empty() {
                 prefix.push('/');
             }
             prefix.push_str(name);
-            if folders.real.contains(&prefix) {
+            if let Some(known) = folders.real.get(&prefix) {
+                folder = *known;
                 continue;
             }
             match std::fs::symlink_metadata(&current) {
                 Ok(meta) if meta.is_dir() => {}
-                Ok(_) => return Ok(false),
+                Ok(_) => return Ok(Folder::Blocked),
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                     std::fs::create_dir(&current)?;
                     folders.made.push(current.clone());
+                    folder = Folder::Made;
                 }
                 Err(error) => return Err(error),
             }
-            folders.real.insert(prefix.clone());
+            folders.real.insert(prefix.clone(), folder);
         }
-        Ok(true)
+        Ok(folder)
     }
 
     /// The metadata of `target` if it is a regular file inside the output folder, reached
@@ -240,19 +254,10 @@ impl Writer {
             .par_iter()
             .map(|(path, from, entry)| {
                 let target = path.under(&self.output);
-                let result = (|| {
-                    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
-                        std::fs::remove_dir_all(&target)?;
-                    }
-                    std::fs::rename(from, &target)?;
-                    std::fs::symlink_metadata(&target)
-                })();
-                match result {
-                    Ok(meta) => {
+                match replace(from, &target) {
+                    Ok(()) => {
                         replaced.fetch_add(1, Ordering::Relaxed);
-                        let mut entry = *entry;
-                        entry.modified = manifest::modified(&meta);
-                        Ok((path.clone(), entry))
+                        Ok((path.clone(), *entry))
                     }
                     Err(error) => Err(fail(error, Some(target), replaced.load(Ordering::Relaxed))),
                 }
@@ -270,11 +275,15 @@ impl Writer {
         for (path, entry) in kept.into_iter().chain(renamed) {
             next.0.insert(path.into(), entry);
         }
+        let folders = lock(&self.folders);
+        let made: HashSet<&Path> = folders.made.iter().map(PathBuf::as_path).collect();
         let (removed, _) = rayon::join(
-            || remove_stale(&self.output, &next),
+            || remove_stale(&self.output, &next, &made),
             // Without a manifest the next build compares by reading: slower, still right.
             || self.manifest.as_ref().map(|path| next.write(path)),
         );
+        drop(made);
+        drop(folders);
         let removed = removed.map_err(|e| fail(e, None, changed))?;
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.staging);
@@ -308,13 +317,38 @@ impl Drop for Writer {
     }
 }
 
+/// Where a file's folder stands once [`Writer::folder_for`] has seen to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folder {
+    /// A real folder that was there before this build.
+    Existing,
+    /// Made by this build, here or above: nothing from an earlier build is inside.
+    Made,
+    /// Something other than a folder is in the way: the file is staged elsewhere.
+    Blocked,
+}
+
 /// The folders a writer has checked or made.
 #[derive(Default)]
 struct Folders {
-    /// Folders (below the output) known to be real folders.
-    real: HashSet<String>,
+    /// Folders (below the output) known to be real folders, and whether this build made
+    /// them (or a folder above them).
+    real: HashMap<String, Folder>,
     /// Folders this build made, to remove if it fails.
     made: Vec<PathBuf>,
+}
+
+/// Renames the staged file `from` to `target`, replacing a folder there (a folder that
+/// became a file). The folder is looked for only when the rename fails: a rename replaces
+/// a file or a link whole, and most targets are files or nothing.
+fn replace(from: &Path, target: &Path) -> std::io::Result<()> {
+    match std::fs::rename(from, target) {
+        Err(_) if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) => {
+            std::fs::remove_dir_all(target)?;
+            std::fs::rename(from, target)
+        }
+        result => result,
+    }
 }
 
 /// Removes whatever is at `path` (a link or file is removed, not followed).
@@ -345,42 +379,59 @@ fn ensure_dir(output: &Path, dir: &str) -> std::io::Result<()> {
 }
 
 /// Removes files no longer produced, then folders left empty. Links are removed as
-/// files, never followed.
+/// files, never followed. Folders this build made (`made`) hold only its own files and
+/// are not looked into: on a first build, that is nearly every folder.
 ///
 /// One walk, each folder after what it holds, so a folder's emptiness is counted on the way
-/// rather than listed again: a site of 10,000 pages has as many folders.
-fn remove_stale(output: &Path, keep: &Manifest) -> std::io::Result<usize> {
+/// rather than listed again: a site of 10,000 pages has as many folders. Each folder is
+/// read whole before the walk goes down, so no folder stays open however deep the tree.
+fn remove_stale(output: &Path, keep: &Manifest, made: &HashSet<&Path>) -> std::io::Result<usize> {
+    /// A folder being walked: what is left to look at, and how many entries it keeps.
+    struct Open {
+        dir: PathBuf,
+        entries: std::vec::IntoIter<std::fs::DirEntry>,
+        kept: usize,
+    }
+    let read = |dir: PathBuf| -> std::io::Result<Open> {
+        let entries = std::fs::read_dir(&dir)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(Open {
+            dir,
+            entries: entries.into_iter(),
+            kept: 0,
+        })
+    };
     let mut removed = 0;
-    // Entries left, by depth, in the folder being walked at that depth less one.
-    let mut left: Vec<usize> = Vec::new();
-    // No `filter_entry` for the staging folder: with `contents_first`, skipping a folder
-    // would skip the rest of its parent. Its files were all renamed into place by now, so
-    // it is walked like any folder left empty (and removed after the walk anyway).
-    let walker = walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .contents_first(true);
-    for entry in walker {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let depth = entry.depth();
-        if left.len() <= depth + 1 {
-            left.resize(depth + 2, 0);
-        }
-        if entry.file_type().is_dir() {
-            let inside = std::mem::take(&mut left[depth + 1]);
-            if inside == 0 {
-                std::fs::remove_dir(entry.path())?;
+    let mut open = vec![read(output.to_path_buf())?];
+    while let Some(folder) = open.last_mut() {
+        let Some(entry) = folder.entries.next() else {
+            // The folder is done: removed if nothing in it is kept (never the output).
+            if let Some(done) = open.pop()
+                && let Some(parent) = open.last_mut()
+            {
+                if done.kept == 0 {
+                    std::fs::remove_dir(&done.dir)?;
+                } else {
+                    parent.kept += 1;
+                }
+            }
+            continue;
+        };
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            if made.contains(path.as_path()) {
+                folder.kept += 1;
             } else {
-                left[depth] += 1;
+                open.push(read(path)?);
             }
             continue;
         }
         // A name no build could make is simply not among those kept.
-        let wanted = relative_text(output, entry.path())
+        let wanted = relative_text(output, &path)
             .is_some_and(|rel| rel == MARKER || keep.0.contains_key(rel.as_ref()));
         if wanted {
-            left[depth] += 1;
+            folder.kept += 1;
         } else {
-            std::fs::remove_file(entry.path())?;
+            std::fs::remove_file(&path)?;
             removed += 1;
         }
     }
