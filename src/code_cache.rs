@@ -9,13 +9,18 @@
 //! renamed), so builds running side by side never read half of one.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::markdown::BlockStore;
 
-/// The store: a folder of highlighted blocks.
+/// The store: a folder of highlighted blocks, in 256 subfolders by the key's first byte.
 #[derive(Debug)]
 pub struct CodeCache {
     dir: PathBuf,
+    /// Which subfolders this store has made sure of: each is made once, not once a block.
+    ready: [AtomicBool; 256],
+    /// This process, in temporary names.
+    process: u32,
 }
 
 impl CodeCache {
@@ -23,6 +28,8 @@ impl CodeCache {
     pub fn for_site(root: &Path) -> CodeCache {
         CodeCache {
             dir: root.join(crate::paths::CACHE_DIR).join("highlight"),
+            ready: std::array::from_fn(|_| AtomicBool::new(false)),
+            process: std::process::id(),
         }
     }
 
@@ -43,15 +50,22 @@ impl BlockStore for CodeCache {
             return;
         };
         // A cache that cannot be written (a read-only checkout) costs time, never the build.
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
+        let ready = &self.ready[(key >> 120) as usize];
+        if !ready.load(Ordering::Relaxed) {
+            if std::fs::create_dir_all(dir).is_err() {
+                return;
+            }
+            ready.store(true, Ordering::Relaxed);
         }
         let temporary = path.with_extension(format!(
             "{}-{:?}.tmp",
-            std::process::id(),
+            self.process,
             std::thread::current().id()
         ));
-        if std::fs::write(&temporary, html).is_ok() && std::fs::rename(&temporary, &path).is_err() {
+        if std::fs::write(&temporary, html).is_err() {
+            // The subfolder may have gone (a cleared cache): made again next time.
+            ready.store(false, Ordering::Relaxed);
+        } else if std::fs::rename(&temporary, &path).is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
     }
@@ -72,5 +86,29 @@ mod tests {
             Some("<span class=\"hl-source\">x</span>")
         );
         assert!(site.path().join(".cairn/highlight").is_dir());
+    }
+
+    #[test]
+    fn a_cleared_cache_is_made_again() {
+        let site = tempfile::tempdir().unwrap();
+        let cache = CodeCache::for_site(site.path());
+        cache.put(1, "first");
+        std::fs::remove_dir_all(site.path().join(".cairn")).unwrap();
+        cache.put(1, "lost, as the folder is gone");
+        cache.put(1, "second");
+        assert_eq!(cache.get(1).as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn blocks_sharing_a_subfolder_are_all_kept() {
+        let site = tempfile::tempdir().unwrap();
+        let cache = CodeCache::for_site(site.path());
+        let keys = [0xab << 120, (0xab << 120) | 1, 0xcd << 120];
+        for key in keys {
+            cache.put(key, &format!("block {key}"));
+        }
+        for key in keys {
+            assert_eq!(cache.get(key), Some(format!("block {key}")));
+        }
     }
 }
