@@ -5,34 +5,35 @@ use serde::Serialize;
 
 use super::Heading;
 
-/// One `h2` heading and the HTML that follows it, up to the next `h2`.
+/// One `h2` heading and the HTML that follows it, up to the next `h2`: borrowed from the
+/// page and its headings, as the templates copy what they keep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HtmlSection {
+pub struct HtmlSection<'a> {
     /// The heading's id (its anchor).
-    pub id: String,
+    pub id: &'a str,
     /// The heading's plain text.
-    pub title: String,
+    pub title: &'a str,
     /// The HTML after the heading, without the heading itself.
-    pub html: String,
+    pub html: &'a str,
     /// The same as plain text, for JSON-LD and other non-HTML uses.
     pub text: String,
 }
 
 /// A page split at its `h2` headings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SplitPage {
+pub struct SplitPage<'a> {
     /// The HTML before the first `h2`.
-    pub intro: String,
+    pub intro: &'a str,
     /// Each `h2` with what follows it.
-    pub parts: Vec<HtmlSection>,
+    pub parts: Vec<HtmlSection<'a>>,
     /// The HTML after a thematic break (`---`) in the last part: a closing note that belongs
     /// to the page rather than to its last heading.
-    pub outro: String,
+    pub outro: &'a str,
 }
 
 /// Splits `html` (as written by this module's renderer) at the `h2` headings listed in
 /// `headings`.
-pub fn split_at_h2(html: &str, headings: &[Heading]) -> SplitPage {
+pub fn split_at_h2<'a>(html: &'a str, headings: &'a [Heading]) -> SplitPage<'a> {
     let mut starts: Vec<(usize, usize, &Heading)> = Vec::new();
     let mut from = 0;
     for heading in headings.iter().filter(|h| h.level == 2) {
@@ -49,7 +50,7 @@ pub fn split_at_h2(html: &str, headings: &[Heading]) -> SplitPage {
         from = body_start;
     }
     let intro_end = starts.first().map_or(html.len(), |(start, _, _)| *start);
-    let mut outro = String::new();
+    let mut outro = "";
     let parts = starts
         .iter()
         .enumerate()
@@ -58,22 +59,20 @@ pub fn split_at_h2(html: &str, headings: &[Heading]) -> SplitPage {
             if i + 1 == starts.len()
                 && let Some(rule) = html[*body_start..end].find("<hr>")
             {
-                outro = html[*body_start + rule + "<hr>".len()..end]
-                    .trim()
-                    .to_string();
+                outro = html[*body_start + rule + "<hr>".len()..end].trim();
                 end = *body_start + rule;
             }
-            let body = html[*body_start..end].trim().to_string();
+            let body = html[*body_start..end].trim();
             HtmlSection {
-                id: heading.id.clone(),
-                title: heading.title.clone(),
-                text: html_to_text(&body),
+                id: &heading.id,
+                title: &heading.title,
+                text: html_to_text(body),
                 html: body,
             }
         })
         .collect();
     SplitPage {
-        intro: html[..intro_end].trim().to_string(),
+        intro: html[..intro_end].trim(),
         parts,
         outro,
     }
