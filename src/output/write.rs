@@ -275,15 +275,15 @@ impl Writer {
         for (path, entry) in kept.into_iter().chain(renamed) {
             next.0.insert(path.into(), entry);
         }
-        let folders = lock(&self.folders);
-        let made: HashSet<&Path> = folders.made.iter().map(PathBuf::as_path).collect();
         let (removed, _) = rayon::join(
-            || remove_stale(&self.output, &next, &made),
+            || {
+                let folders = lock(&self.folders);
+                let made: HashSet<&Path> = folders.made.iter().map(PathBuf::as_path).collect();
+                remove_stale(&self.output, &next, &made)
+            },
             // Without a manifest the next build compares by reading: slower, still right.
             || self.manifest.as_ref().map(|path| next.write(path)),
         );
-        drop(made);
-        drop(folders);
         let removed = removed.map_err(|e| fail(e, None, changed))?;
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.staging);
