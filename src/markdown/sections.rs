@@ -147,18 +147,49 @@ fn tag_breaks_words(tag: &str) -> bool {
     let end = name
         .find(|c: char| !c.is_ascii_alphanumeric())
         .unwrap_or(name.len());
-    let name = &name[..end];
-    !INLINE_TAGS
-        .iter()
-        .any(|inline| inline.eq_ignore_ascii_case(name))
+    // Lower-cased in a small buffer rather than compared name by name: highlighted code
+    // is mostly `<span>` tags, and every page's text goes through here on every build.
+    let mut lower = [0u8; 6];
+    let Some(buffer) = lower.get_mut(..end) else {
+        return true; // longer than any inline tag's name
+    };
+    buffer.copy_from_slice(&name.as_bytes()[..end]);
+    buffer.make_ascii_lowercase();
+    !is_inline_tag(buffer)
 }
 
-/// Phrasing elements that sit inside a run of text (HTML's inline formatting), as opposed
-/// to blocks, line breaks and embedded content.
-const INLINE_TAGS: [&str; 25] = [
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var",
-];
+/// Whether a (lower-case) tag name is one of the phrasing elements that sit inside a run
+/// of text (HTML's inline formatting), as opposed to blocks, line breaks and embedded
+/// content.
+fn is_inline_tag(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"a" | b"abbr"
+            | b"b"
+            | b"bdi"
+            | b"bdo"
+            | b"cite"
+            | b"code"
+            | b"data"
+            | b"del"
+            | b"dfn"
+            | b"em"
+            | b"i"
+            | b"ins"
+            | b"kbd"
+            | b"mark"
+            | b"q"
+            | b"s"
+            | b"samp"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"sub"
+            | b"sup"
+            | b"u"
+            | b"var"
+    )
+}
 
 /// An ASCII byte that is text as it stands: not white space (as `char::is_whitespace` has
 /// it, vertical tab included), not the start of a tag or an entity.
@@ -248,6 +279,37 @@ mod tests {
         assert!(sections[0].html.starts_with("<p>Answer <em>one</em>.</p>"));
         assert!(sections[0].html.contains("<h3 id=\"detail\""));
         assert_eq!(sections[1].text, "A & B.");
+    }
+
+    #[test]
+    fn only_inline_markup_joins_words() {
+        for tag in [
+            "<span class=\"k\">",
+            "</span>",
+            "<SPAN>",
+            "<strong>",
+            "</Em>",
+            "<a href=\"x\">",
+            "<code>",
+            "<sup>",
+        ] {
+            assert!(!tag_breaks_words(tag), "{tag}");
+        }
+        for tag in [
+            "<p>",
+            "</li>",
+            "<br>",
+            "<h2 id=\"x\">",
+            "<strongest>",
+            "<spans>",
+            "<>",
+            "</>",
+            "<img src=\"x\">",
+            "<details>",
+            "<pre>",
+        ] {
+            assert!(tag_breaks_words(tag), "{tag}");
+        }
     }
 
     #[test]
