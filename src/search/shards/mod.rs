@@ -58,7 +58,11 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
         (FileKind::Vocabulary, vocabularies),
         (FileKind::Chunk, chunks),
     ];
-    let hash = hash_all(kinds.iter().flat_map(|(_, files)| files));
+    let all: Vec<&[u8]> = kinds
+        .iter()
+        .flat_map(|(_, files)| files.iter().map(Vec::as_slice))
+        .collect();
+    let hash = hash_all(&all);
     let manifest = plan.manifest(hash.clone());
     let mut files: Vec<OutputFile> = kinds
         .into_iter()
@@ -82,12 +86,22 @@ pub fn write(index: &SearchIndex, options: &ShardOptions) -> Vec<OutputFile> {
     files
 }
 
-/// One hash of a list of files, in order: sixteen hex digits.
-fn hash_all<'a>(files: impl IntoIterator<Item = &'a Vec<u8>>) -> String {
+/// One hash of a list of files, in order: sixteen hex digits. Each file is hashed on its
+/// own, in parallel (an index is tens of megabytes, and this is the last step before the
+/// build can finish), then their lengths and hashes in order.
+fn hash_all(files: &[&[u8]]) -> String {
+    let each: Vec<u64> = files
+        .par_iter()
+        .map(|bytes| {
+            let mut hasher = SipHasher13::new_with_keys(0, 0);
+            hasher.write(bytes);
+            hasher.finish()
+        })
+        .collect();
     let mut hasher = SipHasher13::new_with_keys(0, 0);
-    for bytes in files {
+    for (bytes, hash) in files.iter().zip(each) {
         hasher.write_usize(bytes.len());
-        hasher.write(bytes);
+        hasher.write_u64(hash);
     }
     format!("{:016x}", hasher.finish())
 }

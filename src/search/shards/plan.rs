@@ -11,7 +11,8 @@
 //! is small, else in one vocabulary file. A shard's size is estimated from what its stems
 //! carry, which is why each stem's postings and hits are settled before the cut.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -111,7 +112,7 @@ impl<'a> Plan<'a> {
     /// The words of a split group: listed in each of its shards when that is small, else
     /// in one vocabulary file per group, numbered in the order of their groups.
     fn place_vocabularies(&mut self) {
-        let mut placed: HashMap<usize, VocabularyPlace> = HashMap::new();
+        let mut placed: HashMap<usize, VocabularyPlace> = HashMap::default();
         for number in 0..self.shards.len() {
             let group = self.shards[number].group_words.clone();
             if group.is_empty() {
@@ -187,7 +188,7 @@ impl<'a> Plan<'a> {
         let shard = &self.shards[number];
         let words = &index.words[shard.words.clone()];
         // Local stems in order of first use; local docs sorted by id; local pages by first use.
-        let mut stem_local: HashMap<u32, usize> = HashMap::new();
+        let mut stem_local: HashMap<u32, usize> = HashMap::default();
         let mut stem_order: Vec<u32> = Vec::new();
         for (_, stem) in words {
             stem_local.entry(*stem).or_insert_with(|| {
@@ -615,7 +616,7 @@ fn plan_shards(
     }
     let word_cost = |i: usize| words[i].0.len() + 3;
     let group_cost = |range: &Range<usize>| -> usize {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         range
             .clone()
             .map(|i| {
@@ -644,7 +645,7 @@ fn plan_shards(
             // Split the group at word boundaries.
             let mut piece_start = group.start;
             let mut bytes = 0;
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for i in group.clone() {
                 let stem = words[i].1 as usize;
                 let add = word_cost(i) + if seen.insert(stem) { costs[stem] } else { 0 };
@@ -706,7 +707,7 @@ fn pages_of(
     index: &SearchIndex,
     pages: impl IntoIterator<Item = usize>,
 ) -> (Vec<Page<'_>>, HashMap<usize, usize>) {
-    let mut local: HashMap<usize, usize> = HashMap::new();
+    let mut local: HashMap<usize, usize> = HashMap::default();
     let mut table: Vec<Page<'_>> = Vec::new();
     for page in pages {
         local.entry(page).or_insert_with(|| {

@@ -657,3 +657,19 @@ fn every_planned_file_reads_back_as_it_was_planned() {
         assert_eq!(format::Chunk::decode(&chunk.encode()).unwrap(), chunk);
     }
 }
+
+#[test]
+fn the_index_hash_changes_with_any_file() {
+    let hash = |files: &[&[u8]]| super::hash_all(files);
+    let base = hash(&[b"abc", b"def"]);
+    assert_eq!(base.len(), 16);
+    assert_eq!(base, hash(&[b"abc", b"def"]));
+    assert_ne!(base, hash(&[b"abc", b"deg"]), "a changed byte");
+    assert_ne!(base, hash(&[b"def", b"abc"]), "files in another order");
+    assert_ne!(base, hash(&[b"ab", b"cdef"]), "bytes moved between files");
+    assert_ne!(
+        base,
+        hash(&[b"abc", b"def", b""]),
+        "another file, even empty"
+    );
+}
