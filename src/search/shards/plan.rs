@@ -11,11 +11,11 @@
 //! is small, else in one vocabulary file. A shard's size is estimated from what its stems
 //! carry, which is why each stem's postings and hits are settled before the cut.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::format::{
     self, CUT_AFTER, CUT_BEFORE, Chunk, ChunkDoc, Hit, Manifest, NO_EXCERPT, Page, Posting,
