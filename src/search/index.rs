@@ -217,55 +217,68 @@ impl SearchIndex {
             }
         }
 
-        // BM25F scores, computed twice rather than stored: once for the highest score of
-        // each band, which scales its impacts, then for the impacts themselves. Both passes
-        // go through the sections in order, so what a score needs of its section (lengths,
+        // BM25F scores, each computed once, in place of the counts they come from (a scored
+        // posting is as large as a counted one, so the lists are reused, not copied). The
+        // sections are scored in order, so what a score needs of its section (lengths,
         // whether it is its page's first) is read in order too, not at random per posting.
+        // The highest score of each band, which scales its impacts, is taken on the way.
         let averages = Averages::of(&lengths, &title_words);
         let doc_count = docs.len() as f64;
         let idfs: Vec<f64> = document_frequency
             .iter()
             .map(|df| idf(doc_count, f64::from(*df)))
             .collect();
-        let score = |doc: usize, stem: u32, counts: &Counts| {
-            let first_section = docs[doc].first;
-            let weighted =
-                weighted_frequency(counts, first_section, &lengths[doc], &averages, &weights);
-            let score = idfs[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1);
-            let band = band(counts, first_section);
-            let score = if band == TITLE_BAND {
-                score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
-            } else {
-                score
-            };
-            (band, score)
-        };
-        let highest = doc_words
-            .par_iter()
+        let (scored, highests): (Vec<ScoredSection>, Vec<[f64; 3]>) = doc_words
+            .into_par_iter()
             .enumerate()
-            .fold(
-                || [f64::MIN_POSITIVE; 3],
-                |mut highest, (doc, words)| {
-                    for (stem, counts) in words {
-                        let (band, score) = score(doc, *stem, counts);
-                        highest[band] = highest[band].max(score);
-                    }
-                    highest
-                },
-            )
-            .reduce(
-                || [f64::MIN_POSITIVE; 3],
-                |a, b| [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])],
-            );
-        let postings = by_stem(&doc_words, &document_frequency, |doc, stem, counts| {
-            let (band, score) = score(doc, stem, counts);
+            .map(|(doc, words)| {
+                let first_section = docs[doc].first;
+                let mut highest = [f64::MIN_POSITIVE; 3];
+                let scored = words
+                    .into_iter()
+                    .map(|(stem, counts)| {
+                        let weighted = weighted_frequency(
+                            &counts,
+                            first_section,
+                            &lengths[doc],
+                            &averages,
+                            &weights,
+                        );
+                        let score = idfs[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1);
+                        let band = band(&counts, first_section);
+                        let score = if band == TITLE_BAND {
+                            score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
+                        } else {
+                            score
+                        };
+                        // Impacts are rounded to one of 85 steps: a single's precision is
+                        // plenty, and keeps a scored posting as small as a counted one.
+                        let score = score as f32;
+                        highest[band] = highest[band].max(f64::from(score));
+                        let scored = Scored {
+                            score,
+                            first: counts.first().unwrap_or(Posting::NOT_IN_TEXT),
+                            band: band as u8,
+                        };
+                        (stem, scored)
+                    })
+                    .collect();
+                (scored, highest)
+            })
+            .unzip();
+        let highest = highests.iter().fold([f64::MIN_POSITIVE; 3], |a, b| {
+            [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])]
+        });
+        drop(highests);
+        let postings = by_stem(&scored, &document_frequency, |doc, _, scored| {
+            let band = usize::from(scored.band);
             Posting {
                 doc: doc as u32,
-                impact: impact(score, highest[band], band),
-                first: counts.first().unwrap_or(Posting::NOT_IN_TEXT),
+                impact: impact(f64::from(scored.score), highest[band], band),
+                first: scored.first,
             }
         });
-        drop(doc_words);
+        drop(scored);
         let stems: Vec<StemPostings> = postings
             .into_iter()
             .zip(stem_names)
@@ -355,6 +368,25 @@ pub(crate) fn index_of_pages(pages: &[&[&str]]) -> SearchIndex {
 fn words_of(text: &str) -> Vec<String> {
     tokenize::tokens(text).into_iter().map(|t| t.word).collect()
 }
+
+/// A section's posting of a stem, scored: what [`Posting`] is made of once the highest
+/// score of its band is known.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    /// The BM25F score.
+    score: f32,
+    /// Where the stem first occurs in the section's text ([`Posting::first`]).
+    first: u32,
+    /// The posting's band, an index into [`BANDS`].
+    band: u8,
+}
+
+/// A section's scored postings, by stem.
+type ScoredSection = Vec<(u32, Scored)>;
+
+// Scoring turns each section's counted list into its scored one in place, without a copy
+// of the largest thing the index holds while it is built.
+const _: () = assert!(std::mem::size_of::<(u32, Scored)>() == std::mem::size_of::<(u32, Counts)>());
 
 /// The average length of each field: of titles over pages, of headings over the sections
 /// that have one, of text over all sections.
