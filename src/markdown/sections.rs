@@ -149,47 +149,37 @@ fn tag_breaks_words(tag: &str) -> bool {
         .unwrap_or(name.len());
     // Lower-cased in a small buffer rather than compared name by name: highlighted code
     // is mostly `<span>` tags, and every page's text goes through here on every build.
-    let mut lower = [0u8; 6];
+    let mut lower = [0u8; LONGEST_INLINE_TAG];
     let Some(buffer) = lower.get_mut(..end) else {
         return true; // longer than any inline tag's name
     };
     buffer.copy_from_slice(&name.as_bytes()[..end]);
     buffer.make_ascii_lowercase();
-    !is_inline_tag(buffer)
+    INLINE_TAGS
+        .binary_search_by(|tag| tag.as_bytes().cmp(buffer))
+        .is_err()
 }
 
-/// Whether a (lower-case) tag name is one of the phrasing elements that sit inside a run
-/// of text (HTML's inline formatting), as opposed to blocks, line breaks and embedded
-/// content.
-fn is_inline_tag(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"a" | b"abbr"
-            | b"b"
-            | b"bdi"
-            | b"bdo"
-            | b"cite"
-            | b"code"
-            | b"data"
-            | b"del"
-            | b"dfn"
-            | b"em"
-            | b"i"
-            | b"ins"
-            | b"kbd"
-            | b"mark"
-            | b"q"
-            | b"s"
-            | b"samp"
-            | b"small"
-            | b"span"
-            | b"strong"
-            | b"sub"
-            | b"sup"
-            | b"u"
-            | b"var"
-    )
-}
+/// The phrasing elements that sit inside a run of text (HTML's inline formatting), as
+/// opposed to blocks, line breaks and embedded content: lower case, sorted for the binary
+/// search in [`tag_breaks_words`].
+const INLINE_TAGS: [&str; 25] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var",
+];
+
+/// The length of the longest name in [`INLINE_TAGS`]: a longer tag name is no inline tag.
+const LONGEST_INLINE_TAG: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < INLINE_TAGS.len() {
+        if INLINE_TAGS[i].len() > longest {
+            longest = INLINE_TAGS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 /// An ASCII byte that is text as it stands: not white space (as `char::is_whitespace` has
 /// it, vertical tab included), not the start of a tag or an entity.
@@ -309,6 +299,19 @@ mod tests {
             "<pre>",
         ] {
             assert!(tag_breaks_words(tag), "{tag}");
+        }
+    }
+
+    #[test]
+    fn every_inline_tag_joins_words_in_any_case() {
+        assert!(
+            INLINE_TAGS.is_sorted(),
+            "the binary search needs them sorted"
+        );
+        for tag in INLINE_TAGS {
+            assert!(!tag_breaks_words(&format!("<{tag}>")), "{tag}");
+            let upper = tag.to_ascii_uppercase();
+            assert!(!tag_breaks_words(&format!("</{upper}>")), "{upper}");
         }
     }
 
