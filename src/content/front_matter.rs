@@ -374,7 +374,11 @@ pub fn parse<T: for<'de> Deserialize<'de>>(source: &SourceFile) -> Result<(T, Sp
 /// Warnings for the YAML traps in front matter that parsed (see [`yaml::lints`]);
 /// `booleans` are the keys that take `true` or `false`.
 pub fn lint(source: &SourceFile, split: &Split, booleans: &[&str]) -> Vec<Diagnostic> {
-    match Yaml::parse_document(&document(source, split)) {
+    let document = document(source, split);
+    if !yaml::lints::may_hold_traps(document.text(), booleans) {
+        return Vec::new();
+    }
+    match Yaml::parse_document(&document) {
         Ok(tree) => yaml::lints::lint(&tree, source, booleans),
         Err(_) => Vec::new(),
     }
