@@ -228,38 +228,36 @@ impl SearchIndex {
             .iter()
             .map(|df| idf(doc_count, f64::from(*df)))
             .collect();
+        // One posting's BM25F score; impacts are rounded to one of 85 steps, so single
+        // precision is plenty, and keeps a scored posting as small as a counted one.
+        let score = |doc: usize, stem: u32, counts: Counts| -> Scored {
+            let first_section = docs[doc].first;
+            let weighted =
+                weighted_frequency(&counts, first_section, &lengths[doc], &averages, &weights);
+            let score = idfs[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1);
+            let band = band(&counts, first_section);
+            let score = if band == TITLE_BAND {
+                score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
+            } else {
+                score
+            };
+            Scored {
+                score: score as f32,
+                first: counts.first().unwrap_or(Posting::NOT_IN_TEXT),
+                band: band as u8,
+            }
+        };
         let (scored, highests): (Vec<ScoredSection>, Vec<[f64; 3]>) = doc_words
             .into_par_iter()
             .enumerate()
             .map(|(doc, words)| {
-                let first_section = docs[doc].first;
                 let mut highest = [f64::MIN_POSITIVE; 3];
                 let scored = words
                     .into_iter()
                     .map(|(stem, counts)| {
-                        let weighted = weighted_frequency(
-                            &counts,
-                            first_section,
-                            &lengths[doc],
-                            &averages,
-                            &weights,
-                        );
-                        let score = idfs[stem as usize] * weighted * (K1 + 1.0) / (weighted + K1);
-                        let band = band(&counts, first_section);
-                        let score = if band == TITLE_BAND {
-                            score / (1.0 + TITLE_POSITION * f64::from(counts.title_at))
-                        } else {
-                            score
-                        };
-                        // Impacts are rounded to one of 85 steps: a single's precision is
-                        // plenty, and keeps a scored posting as small as a counted one.
-                        let score = score as f32;
-                        highest[band] = highest[band].max(f64::from(score));
-                        let scored = Scored {
-                            score,
-                            first: counts.first().unwrap_or(Posting::NOT_IN_TEXT),
-                            band: band as u8,
-                        };
+                        let scored = score(doc, stem, counts);
+                        let band = usize::from(scored.band);
+                        highest[band] = highest[band].max(f64::from(scored.score));
                         (stem, scored)
                     })
                     .collect();
@@ -269,7 +267,6 @@ impl SearchIndex {
         let highest = highests.iter().fold([f64::MIN_POSITIVE; 3], |a, b| {
             [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])]
         });
-        drop(highests);
         let postings = by_stem(&scored, &document_frequency, |doc, _, scored| {
             let band = usize::from(scored.band);
             Posting {
