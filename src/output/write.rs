@@ -14,9 +14,12 @@
 //!
 //! Staging beside each file rather than in one folder keeps every folder the size the
 //! site gives it: file systems slow down creating and renaming thousands of files in one
-//! folder. A file whose folder cannot be made without removing something (a file that
-//! becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at the
-//! commit.
+//! folder. A folder that was not there before (every folder, on a first build) is made
+//! under a hidden name instead (`.name.cairn-new`), its files written straight into it, and
+//! the commit renames the folder whole: one rename for the hundred pages of a new section,
+//! not a hundred. A file whose folder cannot be made without removing something (a file
+//! that becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at
+//! the commit.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
@@ -39,6 +42,9 @@ pub const STAGING: &str = ".cairn-staging";
 
 /// What a staged file's name ends with.
 const STAGED_SUFFIX: &str = ".cairn-staged";
+
+/// What the hidden name of a new folder ends with, until the commit.
+const NEW_SUFFIX: &str = ".cairn-new";
 
 /// Why the commit failed, and how far it got.
 #[derive(Debug)]
@@ -64,8 +70,9 @@ pub struct Writer {
     kept: Mutex<Vec<(RelPath, Entry)>>,
     /// Files staged: where they go, the staged file, its entry.
     staged: Mutex<Vec<(RelPath, PathBuf, Entry)>>,
-    /// Folders known to be real folders, and those this build made (to remove them if it
-    /// fails).
+    /// Files written straight into a new folder, in place once the folder is.
+    placed: Mutex<Vec<(RelPath, Entry)>>,
+    /// Folders known to be real folders, and the new ones this build makes.
     folders: Mutex<Folders>,
     counter: AtomicUsize,
     committed: bool,
@@ -96,6 +103,7 @@ impl Writer {
             staging,
             kept: Mutex::new(Vec::with_capacity(expected)),
             staged: Mutex::new(Vec::new()),
+            placed: Mutex::new(Vec::new()),
             folders: Mutex::default(),
             counter: AtomicUsize::new(0),
             committed: false,
@@ -118,10 +126,14 @@ impl Writer {
             return Ok(());
         }
         let folder = self.folder_for(path)?;
-        // No manifest entry, or the file was changed by hand: compare what is there. A
-        // folder this build made holds nothing from before, so there is nothing to compare.
-        if folder != Folder::Made
-            && let Some(meta) = self.regular_file(&target)
+        if let Folder::New(dir) = folder {
+            // Nothing from before is in a new folder, and no reader sees it yet.
+            let entry = write_file(&dir.join(path.file_name()), bytes)?;
+            lock(&self.placed).push((path.clone(), entry));
+            return Ok(());
+        }
+        // No manifest entry, or the file was changed by hand: compare what is there.
+        if let Some(meta) = self.regular_file(&target)
             && meta.len() == size
             && std::fs::read(&target)? == bytes
         {
@@ -133,28 +145,14 @@ impl Writer {
             lock(&self.kept).push((path.clone(), entry));
             return Ok(());
         }
-        let staged = match folder {
-            Folder::Made | Folder::Existing => {
-                target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name()))
-            }
-            Folder::Blocked => {
-                std::fs::create_dir_all(&self.staging)?;
-                let number = self.counter.fetch_add(1, Ordering::Relaxed);
-                self.staging.join(number.to_string())
-            }
+        let staged = if folder == Folder::Blocked {
+            std::fs::create_dir_all(&self.staging)?;
+            let number = self.counter.fetch_add(1, Ordering::Relaxed);
+            self.staging.join(number.to_string())
+        } else {
+            target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name()))
         };
-        // The time the file was last written is taken from the open file, now: renaming it
-        // into place does not change it, and it is what the manifest records.
-        let modified = {
-            let mut file = std::fs::File::create(&staged)?;
-            std::io::Write::write_all(&mut file, bytes)?;
-            manifest::modified(&file.metadata()?)
-        };
-        let entry = Entry {
-            hash,
-            size,
-            modified,
-        };
+        let entry = write_file(&staged, bytes)?;
         lock(&self.staged).push((path.clone(), staged, entry));
         Ok(())
     }
@@ -175,9 +173,10 @@ impl Writer {
         self.put(&path, &bytes)
     }
 
-    /// Makes sure the folder of `path` is a real folder, making the missing part of it
-    /// (and remembering what it made); [`Folder::Blocked`] when something other than a
-    /// folder is in the way, which only the commit may remove.
+    /// Makes sure the folder of `path` is a real folder: one that was there, or a new one
+    /// made under its hidden name (with the missing folders below it), which the commit
+    /// renames into place. [`Folder::Blocked`] when something other than a folder is in
+    /// the way, which only the commit may remove.
     fn folder_for(&self, path: &RelPath) -> std::io::Result<Folder> {
         let dir = path.parent();
         if dir.is_empty() {
@@ -185,32 +184,52 @@ impl Writer {
         }
         let mut folders = lock(&self.folders);
         if let Some(known) = folders.real.get(dir) {
-            return Ok(*known);
+            return Ok(known.clone());
         }
+        // `current` is where the folder named by `prefix` is on disk now.
         let mut current = self.output.clone();
         let mut prefix = String::new();
         let mut folder = Folder::Existing;
         for name in dir.split('/') {
-            current.push(name);
             if !prefix.is_empty() {
                 prefix.push('/');
             }
             prefix.push_str(name);
             if let Some(known) = folders.real.get(&prefix) {
-                folder = *known;
+                folder = known.clone();
+                match &folder {
+                    Folder::New(hidden) => current.clone_from(hidden),
+                    _ => current.push(name),
+                }
                 continue;
             }
-            match std::fs::symlink_metadata(&current) {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => return Ok(Folder::Blocked),
-                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            current.push(name);
+            folder = match folder {
+                // Below a new folder: nothing can be in the way.
+                Folder::New(_) => {
                     std::fs::create_dir(&current)?;
-                    folders.made.push(current.clone());
-                    folder = Folder::Made;
+                    Folder::New(current.clone())
                 }
-                Err(error) => return Err(error),
-            }
-            folders.real.insert(prefix.clone(), folder);
+                _ => match std::fs::symlink_metadata(&current) {
+                    Ok(meta) if meta.is_dir() => Folder::Existing,
+                    Ok(_) => return Ok(Folder::Blocked),
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                        let hidden = current.with_file_name(format!(".{name}{NEW_SUFFIX}"));
+                        // Left by a build that was killed: never published, so not kept.
+                        remove_any(&hidden)?;
+                        std::fs::create_dir(&hidden)?;
+                        folders.new.push(NewFolder {
+                            path: prefix.clone(),
+                            target: current,
+                            hidden: hidden.clone(),
+                        });
+                        current = hidden;
+                        Folder::New(current.clone())
+                    }
+                    Err(error) => return Err(error),
+                },
+            };
+            folders.real.insert(prefix.clone(), folder.clone());
         }
         Ok(folder)
     }
@@ -231,7 +250,8 @@ impl Writer {
     pub fn commit(mut self) -> Result<WriteReport, CommitError> {
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort_by(|a, b| a.0.cmp(&b.0));
-        let changed = staged.len();
+        let placed = std::mem::take(&mut *lock(&self.placed));
+        let changed = staged.len() + placed.len();
         let fail = |error: std::io::Error, path: Option<PathBuf>, replaced: usize| CommitError {
             error,
             path,
@@ -249,7 +269,23 @@ impl Writer {
                 made.insert(dir.to_string());
             }
         }
-        let replaced = AtomicUsize::new(0);
+        // New folders go into place whole, with every file written into them.
+        let new = std::mem::take(&mut lock(&self.folders).new);
+        let mut stopped = None;
+        for (done, folder) in new.iter().enumerate() {
+            if let Err(error) = std::fs::rename(&folder.hidden, &folder.target) {
+                stopped = Some((done, error));
+                break;
+            }
+        }
+        if let Some((done, error)) = stopped {
+            let target = new[done].target.clone();
+            let replaced = files_in(&placed, &new[..done]);
+            // Given back, for the drop to remove the folders still hidden.
+            lock(&self.folders).new = new;
+            return Err(fail(error, Some(target), replaced));
+        }
+        let replaced = AtomicUsize::new(placed.len());
         let renamed: Result<Vec<(RelPath, Entry)>, CommitError> = staged
             .par_iter()
             .map(|(path, from, entry)| {
@@ -271,14 +307,13 @@ impl Writer {
         let kept = std::mem::take(&mut *lock(&self.kept));
         let unchanged = kept.len();
         let mut next = Manifest::default();
-        next.0.reserve(unchanged + renamed.len());
-        for (path, entry) in kept.into_iter().chain(renamed) {
+        next.0.reserve(unchanged + changed);
+        for (path, entry) in kept.into_iter().chain(renamed).chain(placed) {
             next.0.insert(path.into(), entry);
         }
         let (removed, _) = rayon::join(
             || {
-                let folders = lock(&self.folders);
-                let made: HashSet<&Path> = folders.made.iter().map(PathBuf::as_path).collect();
+                let made: HashSet<&Path> = new.iter().map(|f| f.target.as_path()).collect();
                 remove_stale(&self.output, &next, &made)
             },
             // Without a manifest the next build compares by reading: slower, still right.
@@ -304,10 +339,8 @@ impl Drop for Writer {
                 let _ = std::fs::remove_file(staged);
             }
             let _ = std::fs::remove_dir_all(&self.staging);
-            let mut made = std::mem::take(&mut lock(&self.folders).made);
-            made.sort_by_key(|dir| std::cmp::Reverse(dir.components().count()));
-            for dir in made {
-                let _ = std::fs::remove_dir(dir);
+            for folder in std::mem::take(&mut lock(&self.folders).new) {
+                let _ = std::fs::remove_dir_all(folder.hidden);
             }
             if self.made_output {
                 let _ = std::fs::remove_file(self.output.join(MARKER));
@@ -318,24 +351,62 @@ impl Drop for Writer {
 }
 
 /// Where a file's folder stands once [`Writer::folder_for`] has seen to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Folder {
     /// A real folder that was there before this build.
     Existing,
-    /// Made by this build, here or above: nothing from an earlier build is inside.
-    Made,
+    /// Made by this build, here or above, and where it is until the commit: nothing from
+    /// an earlier build is inside, and no reader sees it yet.
+    New(PathBuf),
     /// Something other than a folder is in the way: the file is staged elsewhere.
     Blocked,
+}
+
+/// A folder this build makes where none was, below a folder that was there.
+struct NewFolder {
+    /// Its path below the output, `/`-separated.
+    path: String,
+    /// Where it goes at the commit.
+    target: PathBuf,
+    /// Where it is made until then: a hidden name beside the target.
+    hidden: PathBuf,
 }
 
 /// The folders a writer has checked or made.
 #[derive(Default)]
 struct Folders {
-    /// Folders (below the output) known to be real folders, and whether this build made
+    /// Folders (below the output) known to be real folders, and whether this build makes
     /// them (or a folder above them).
     real: HashMap<String, Folder>,
-    /// Folders this build made, to remove if it fails.
-    made: Vec<PathBuf>,
+    /// The new folders to rename into place at the commit (or to remove if the build
+    /// fails), none inside another.
+    new: Vec<NewFolder>,
+}
+
+/// Writes `bytes` to a new file at `path` and returns its manifest entry. The time the
+/// file was last written is taken from the open file, now: renaming it (or its folder)
+/// into place does not change it, and it is what the manifest records.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Entry> {
+    let mut file = std::fs::File::create(path)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    Ok(Entry {
+        hash: manifest::hash(bytes),
+        size: bytes.len() as u64,
+        modified: manifest::modified(&file.metadata()?),
+    })
+}
+
+/// How many of the `placed` files are inside the `folders` (for a commit that stopped).
+fn files_in(placed: &[(RelPath, Entry)], folders: &[NewFolder]) -> usize {
+    let paths: HashSet<&str> = folders.iter().map(|f| f.path.as_str()).collect();
+    placed
+        .iter()
+        .filter(|(path, _)| {
+            let text = path.as_str();
+            text.match_indices('/')
+                .any(|(at, _)| paths.contains(&text[..at]))
+        })
+        .count()
 }
 
 /// Renames the staged file `from` to `target`, replacing a folder there (a folder that
@@ -530,6 +601,7 @@ mod tests {
             "old"
         );
         assert!(!out.join("extra").exists());
+        assert!(!out.join(".extra.cairn-new").exists());
         assert!(!out.join(STAGING).exists());
     }
 
@@ -700,5 +772,86 @@ mod tests {
             std::fs::read_to_string(out.join("news/b.html")).unwrap(),
             "B"
         );
+    }
+
+    #[test]
+    fn new_folders_are_made_hidden_and_renamed_whole_at_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("blog/a.html", "A")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        writer.put(&path("blog/a.html"), b"A").unwrap();
+        writer.put(&path("blog/2026/12/b.html"), b"B").unwrap();
+        writer.put(&path("blog/2026/c.html"), b"C").unwrap();
+        writer.put(&path("news/d.html"), b"D").unwrap();
+        // Written straight into folders no reader can reach yet.
+        let hidden = out.join("blog/.2026.cairn-new");
+        assert_eq!(
+            std::fs::read_to_string(hidden.join("12/b.html")).unwrap(),
+            "B"
+        );
+        assert_eq!(std::fs::read_to_string(hidden.join("c.html")).unwrap(), "C");
+        assert!(out.join(".news.cairn-new/d.html").is_file());
+        assert!(!out.join("blog/2026").exists() && !out.join("news").exists());
+        let report = writer.commit().unwrap();
+        assert_eq!((report.written, report.unchanged), (3, 1));
+        for (name, text) in [("blog/2026/12/b.html", "B"), ("blog/2026/c.html", "C")] {
+            assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
+        }
+        assert!(!hidden.exists() && !out.join(".news.cairn-new").exists());
+        // The manifest vouches for files that came in a new folder, as for any other.
+        let again = build(
+            &out,
+            &[
+                ("blog/a.html", "A"),
+                ("blog/2026/12/b.html", "B"),
+                ("blog/2026/c.html", "C"),
+                ("news/d.html", "D"),
+            ],
+        );
+        assert_eq!((again.written, again.unchanged, again.removed), (0, 4, 0));
+    }
+
+    #[test]
+    fn a_new_folder_that_cannot_go_in_place_is_reported_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "home")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        writer.put(&path("a/one.html"), b"1").unwrap();
+        writer.put(&path("a/two.html"), b"2").unwrap();
+        writer.put(&path("b/three.html"), b"3").unwrap();
+        // Something else fills the folder's place while the build runs.
+        std::fs::create_dir_all(out.join("b")).unwrap();
+        std::fs::write(out.join("b/by-hand.txt"), "mine").unwrap();
+        let error = writer.commit().unwrap_err();
+        assert_eq!((error.replaced, error.changed), (2, 3));
+        assert_eq!(error.path.as_deref(), Some(out.join("b").as_path()));
+        assert!(out.join("a/one.html").is_file());
+        assert!(!out.join(".b.cairn-new").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/by-hand.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn new_folders_a_killed_build_left_are_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "home")]);
+        for name in [".news.cairn-new", ".gone.cairn-new/deep"] {
+            std::fs::create_dir_all(out.join(name)).unwrap();
+            std::fs::write(out.join(name).join("half.html"), "half").unwrap();
+        }
+        // One is made again by the next build, the other is not.
+        build(&out, &[("index.html", "home"), ("news/a.html", "A")]);
+        let mut left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [crate::output::MARKER, "index.html", "news"]);
+        assert!(!out.join("news/half.html").exists());
     }
 }

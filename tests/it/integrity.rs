@@ -373,6 +373,13 @@ fn a_build_killed_at_any_moment_leaves_only_whole_files() {
     many_pages(&site, 300, "version two");
     let binary = env!("CARGO_BIN_EXE_cairn");
     for (round, delay) in [5u64, 40, 80, 120, 200, 300].into_iter().enumerate() {
+        // A new section each round: its folder is new to the output, too.
+        for i in 0..40 {
+            site.write(
+                &format!("content/new{round}/n{i}.md"),
+                &format!("---\ntitle: New {i}\n---\nNew page {i}.\n"),
+            );
+        }
         let mut child = std::process::Command::new(binary)
             .args(["build", "--root"])
             .arg(site.root())
@@ -394,6 +401,12 @@ fn a_build_killed_at_any_moment_leaves_only_whole_files() {
                 "p{i} after a kill at {delay} ms"
             );
         }
+        if site.public().join(format!("new{round}")).exists() {
+            for i in 0..40 {
+                let html = site.read(&format!("new{round}/n{i}/index.html"));
+                assert!(html.trim_end().ends_with("</html>"), "new{round}/n{i}");
+            }
+        }
         let next = if round % 2 == 0 {
             "version one"
         } else {
@@ -402,8 +415,17 @@ fn a_build_killed_at_any_moment_leaves_only_whole_files() {
         many_pages(&site, 300, next);
     }
     site.build();
-    assert!(
-        !site.public().join(".cairn-staging").exists(),
-        "cleared by the next build"
-    );
+    let left: Vec<_> = walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".cairn-") && name != ".cairn-build")
+        .collect();
+    assert!(left.is_empty(), "cleared by the next build: {left:?}");
+    for round in 0..6 {
+        assert!(
+            site.public()
+                .join(format!("new{round}/n39/index.html"))
+                .is_file()
+        );
+    }
 }
