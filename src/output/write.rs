@@ -15,7 +15,7 @@
 //! Staging beside each file rather than in one folder keeps every folder the size the
 //! site gives it: file systems slow down creating and renaming thousands of files in one
 //! folder. A folder that was not there before (every folder, on a first build) is made
-//! under a hidden name instead (`.name.cairn-new`), its files written straight into it, and
+//! under a hidden name instead (`.name.1.cairn-new`), its files written straight into it, and
 //! the commit renames the folder whole: one rename for the hundred pages of a new section,
 //! not a hundred. A file whose folder cannot be made without removing something (a file
 //! that becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at
@@ -128,7 +128,7 @@ impl Writer {
         let folder = self.folder_for(path)?;
         if let Folder::New(dir) = folder {
             // Nothing from before is in a new folder, and no reader sees it yet.
-            let entry = write_file(&dir.join(path.file_name()), bytes)?;
+            let entry = write_file(&dir.join(path.file_name()), bytes, hash)?;
             lock(&self.placed).push((path.clone(), entry));
             return Ok(());
         }
@@ -152,7 +152,7 @@ impl Writer {
         } else {
             target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name()))
         };
-        let entry = write_file(&staged, bytes)?;
+        let entry = write_file(&staged, bytes, hash)?;
         lock(&self.staged).push((path.clone(), staged, entry));
         Ok(())
     }
@@ -214,7 +214,11 @@ impl Writer {
                     Ok(meta) if meta.is_dir() => Folder::Existing,
                     Ok(_) => return Ok(Folder::Blocked),
                     Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                        let hidden = current.with_file_name(format!(".{name}{NEW_SUFFIX}"));
+                        // Numbered, so no two new folders share a hidden name, even where
+                        // the file system folds letter case.
+                        let number = folders.new.len();
+                        let hidden =
+                            current.with_file_name(format!(".{name}.{number}{NEW_SUFFIX}"));
                         // Left by a build that was killed: never published, so not kept.
                         remove_any(&hidden)?;
                         std::fs::create_dir(&hidden)?;
@@ -273,7 +277,7 @@ impl Writer {
         let new = std::mem::take(&mut lock(&self.folders).new);
         let mut stopped = None;
         for (done, folder) in new.iter().enumerate() {
-            if let Err(error) = std::fs::rename(&folder.hidden, &folder.target) {
+            if let Err(error) = place_folder(&folder.hidden, &folder.target) {
                 stopped = Some((done, error));
                 break;
             }
@@ -383,14 +387,14 @@ struct Folders {
     new: Vec<NewFolder>,
 }
 
-/// Writes `bytes` to a new file at `path` and returns its manifest entry. The time the
-/// file was last written is taken from the open file, now: renaming it (or its folder)
-/// into place does not change it, and it is what the manifest records.
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<Entry> {
+/// Writes `bytes` (whose hash is `hash`) to a new file at `path` and returns its manifest
+/// entry. The time the file was last written is taken from the open file, now: renaming it
+/// (or its folder) into place does not change it, and it is what the manifest records.
+fn write_file(path: &Path, bytes: &[u8], hash: u128) -> std::io::Result<Entry> {
     let mut file = std::fs::File::create(path)?;
     std::io::Write::write_all(&mut file, bytes)?;
     Ok(Entry {
-        hash: manifest::hash(bytes),
+        hash,
         size: bytes.len() as u64,
         modified: manifest::modified(&file.metadata()?),
     })
@@ -419,6 +423,36 @@ fn replace(from: &Path, target: &Path) -> std::io::Result<()> {
             std::fs::rename(from, target)
         }
         result => result,
+    }
+}
+
+/// Renames the new folder `hidden` to `target`. Should something have appeared there since
+/// the build looked (a folder, or a file, made by hand or by another program; or the same
+/// folder in another letter case, where the file system folds it), the new one is merged
+/// into it, entry by entry: what is there and not made by this build is stale, and goes
+/// as any stale file does.
+fn place_folder(hidden: &Path, target: &Path) -> std::io::Result<()> {
+    let Err(error) = std::fs::rename(hidden, target) else {
+        return Ok(());
+    };
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => {
+            for entry in std::fs::read_dir(hidden)? {
+                let entry = entry?;
+                let to = target.join(entry.file_name());
+                if entry.file_type()?.is_dir() {
+                    place_folder(&entry.path(), &to)?;
+                } else {
+                    replace(&entry.path(), &to)?;
+                }
+            }
+            std::fs::remove_dir(hidden)
+        }
+        Ok(_) => {
+            std::fs::remove_file(target)?;
+            std::fs::rename(hidden, target)
+        }
+        Err(_) => Err(error),
     }
 }
 
@@ -601,7 +635,7 @@ mod tests {
             "old"
         );
         assert!(!out.join("extra").exists());
-        assert!(!out.join(".extra.cairn-new").exists());
+        assert!(!out.join(".extra.0.cairn-new").exists());
         assert!(!out.join(STAGING).exists());
     }
 
@@ -785,20 +819,26 @@ mod tests {
         writer.put(&path("blog/2026/c.html"), b"C").unwrap();
         writer.put(&path("news/d.html"), b"D").unwrap();
         // Written straight into folders no reader can reach yet.
-        let hidden = out.join("blog/.2026.cairn-new");
+        let hidden = hidden_folder(&out.join("blog"), "2026");
         assert_eq!(
             std::fs::read_to_string(hidden.join("12/b.html")).unwrap(),
             "B"
         );
         assert_eq!(std::fs::read_to_string(hidden.join("c.html")).unwrap(), "C");
-        assert!(out.join(".news.cairn-new/d.html").is_file());
+        assert!(hidden_folder(&out, "news").join("d.html").is_file());
         assert!(!out.join("blog/2026").exists() && !out.join("news").exists());
         let report = writer.commit().unwrap();
         assert_eq!((report.written, report.unchanged), (3, 1));
         for (name, text) in [("blog/2026/12/b.html", "B"), ("blog/2026/c.html", "C")] {
             assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
         }
-        assert!(!hidden.exists() && !out.join(".news.cairn-new").exists());
+        assert!(!hidden.exists());
+        let names = std::fs::read_dir(&out).unwrap();
+        assert!(
+            names
+                .map(|e| e.unwrap().file_name())
+                .all(|name| name != ".news.1.cairn-new")
+        );
         // The manifest vouches for files that came in a new folder, as for any other.
         let again = build(
             &out,
@@ -812,8 +852,18 @@ mod tests {
         assert_eq!((again.written, again.unchanged, again.removed), (0, 4, 0));
     }
 
+    /// The hidden folder a writer made for the new folder `name` (below `out`).
+    fn hidden_folder(out: &Path, name: &str) -> PathBuf {
+        let found = std::fs::read_dir(out).unwrap().find_map(|entry| {
+            let file_name = entry.unwrap().file_name().into_string().unwrap();
+            (file_name.starts_with(&format!(".{name}.")) && file_name.ends_with(NEW_SUFFIX))
+                .then(|| out.join(file_name))
+        });
+        found.unwrap_or_else(|| panic!("no hidden folder for {name}"))
+    }
+
     #[test]
-    fn a_new_folder_that_cannot_go_in_place_is_reported_and_removed() {
+    fn a_new_folder_that_cannot_go_in_place_is_reported_and_the_rest_removed() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         build(&out, &[("index.html", "home")]);
@@ -821,18 +871,52 @@ mod tests {
         writer.put(&path("a/one.html"), b"1").unwrap();
         writer.put(&path("a/two.html"), b"2").unwrap();
         writer.put(&path("b/three.html"), b"3").unwrap();
-        // Something else fills the folder's place while the build runs.
-        std::fs::create_dir_all(out.join("b")).unwrap();
-        std::fs::write(out.join("b/by-hand.txt"), "mine").unwrap();
+        writer.put(&path("c/four.html"), b"4").unwrap();
+        // One vanishes, as when the disk fails under the build.
+        std::fs::remove_dir_all(hidden_folder(&out, "b")).unwrap();
         let error = writer.commit().unwrap_err();
-        assert_eq!((error.replaced, error.changed), (2, 3));
+        assert_eq!((error.replaced, error.changed), (2, 4));
         assert_eq!(error.path.as_deref(), Some(out.join("b").as_path()));
         assert!(out.join("a/one.html").is_file());
-        assert!(!out.join(".b.cairn-new").exists());
-        assert_eq!(
-            std::fs::read_to_string(out.join("b/by-hand.txt")).unwrap(),
-            "mine"
-        );
+        assert!(!out.join("b").exists() && !out.join("c").exists());
+        let mut left: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [crate::output::MARKER, "a", "index.html"]);
+    }
+
+    #[test]
+    fn a_new_folder_whose_place_was_taken_meanwhile_is_merged_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "home")]);
+        let writer = Writer::open(&out, Some(manifest_of(&out))).unwrap();
+        writer.put(&path("b/x/three.html"), b"3").unwrap();
+        writer.put(&path("b/y/five.html"), b"5").unwrap();
+        writer.put(&path("f/six.html"), b"6").unwrap();
+        // Made by something else while the build ran: a folder, and a file.
+        std::fs::create_dir_all(out.join("b/x")).unwrap();
+        std::fs::write(out.join("b/x/three.html"), "by hand").unwrap();
+        std::fs::write(out.join("b/y"), "a file").unwrap();
+        std::fs::write(out.join("f"), "a file").unwrap();
+        let report = writer.commit().unwrap();
+        assert_eq!(report.written, 3);
+        for (name, text) in [
+            ("b/x/three.html", "3"),
+            ("b/y/five.html", "5"),
+            ("f/six.html", "6"),
+        ] {
+            assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
+        }
+        assert!(std::fs::read_dir(&out).unwrap().all(|entry| {
+            !entry
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(NEW_SUFFIX)
+        }));
     }
 
     #[test]
@@ -840,7 +924,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         build(&out, &[("index.html", "home")]);
-        for name in [".news.cairn-new", ".gone.cairn-new/deep"] {
+        for name in [".news.0.cairn-new", ".gone.1.cairn-new/deep"] {
             std::fs::create_dir_all(out.join(name)).unwrap();
             std::fs::write(out.join(name).join("half.html"), "half").unwrap();
         }
