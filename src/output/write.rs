@@ -18,8 +18,8 @@
 //! under a hidden name instead (`.name.1.cairn-new`), its files written straight into it, and
 //! the commit renames the folder whole: one rename for the hundred pages of a new section,
 //! not a hundred. A file whose folder cannot be made without removing something (a file
-//! that becomes a folder) is staged in `.cairn-staging/` instead, and its folder made at
-//! the commit.
+//! that becomes a folder), or whose name leaves no room for the suffix, is staged in
+//! `.cairn-staging/` instead, and its folder made at the commit.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
@@ -34,7 +34,7 @@ use crate::sync::lock;
 
 /// What the marker file says to whoever opens it.
 const MARKER_TEXT: &str = "This folder is built by cairn; it is replaced on every build.\n";
-use crate::paths::RelPath;
+use crate::paths::{MAX_NAME_BYTES, RelPath};
 
 /// The folder, inside the output folder, that holds the files that cannot be staged beside
 /// their place until they are committed.
@@ -145,12 +145,15 @@ impl Writer {
             lock(&self.kept).push((path.clone(), entry));
             return Ok(());
         }
-        let staged = if folder == Folder::Blocked {
+        let beside = format!(".{}{STAGED_SUFFIX}", path.file_name());
+        // A name near the file system's limit has no room for the suffix: such a file is
+        // staged in the staging folder, as a blocked one is.
+        let staged = if folder == Folder::Blocked || beside.len() > MAX_NAME_BYTES {
             std::fs::create_dir_all(&self.staging)?;
             let number = self.counter.fetch_add(1, Ordering::Relaxed);
             self.staging.join(number.to_string())
         } else {
-            target.with_file_name(format!(".{}{STAGED_SUFFIX}", path.file_name()))
+            target.with_file_name(beside)
         };
         let entry = write_file(&staged, bytes, hash)?;
         lock(&self.staged).push((path.clone(), staged, entry));
@@ -216,9 +219,13 @@ impl Writer {
                     Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                         // Numbered, so no two new folders share a hidden name, even where
                         // the file system folds letter case.
+                        // A name near the file system's limit keeps only its number.
                         let number = folders.new.len();
-                        let hidden =
-                            current.with_file_name(format!(".{name}.{number}{NEW_SUFFIX}"));
+                        let mut hidden_name = format!(".{name}.{number}{NEW_SUFFIX}");
+                        if hidden_name.len() > MAX_NAME_BYTES {
+                            hidden_name = format!(".{number}{NEW_SUFFIX}");
+                        }
+                        let hidden = current.with_file_name(hidden_name);
                         // Left by a build that was killed: never published, so not kept.
                         remove_any(&hidden)?;
                         std::fs::create_dir(&hidden)?;
@@ -917,6 +924,41 @@ mod tests {
                 .to_string_lossy()
                 .ends_with(NEW_SUFFIX)
         }));
+    }
+
+    #[test]
+    fn names_as_long_as_the_file_system_allows_are_staged_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let long = "n".repeat(MAX_NAME_BYTES);
+        let in_new_folder = format!("{long}/{long}");
+        let in_old_folder = format!("old/{long}");
+        build(&out, &[("old/a.html", "A")]);
+        let report = build(
+            &out,
+            &[
+                ("old/a.html", "A"),
+                (&in_new_folder, "1"),
+                (&in_old_folder, "2"),
+            ],
+        );
+        assert_eq!((report.written, report.unchanged), (2, 1));
+        assert_eq!(
+            std::fs::read_to_string(out.join(&in_new_folder)).unwrap(),
+            "1"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join(&in_old_folder)).unwrap(),
+            "2"
+        );
+        assert!(!out.join(STAGING).exists());
+        // And changed again, in place.
+        let report = build(&out, &[(&in_new_folder, "3"), (&in_old_folder, "4")]);
+        assert_eq!((report.written, report.removed), (2, 1));
+        assert_eq!(
+            std::fs::read_to_string(out.join(&in_new_folder)).unwrap(),
+            "3"
+        );
     }
 
     #[test]

@@ -598,3 +598,21 @@ fn markup_in_quiz_titles_questions_answers_and_outcomes_is_escaped_in_pages_and_
         );
     }
 }
+
+#[test]
+fn names_near_the_file_system_limit_build_and_rebuild() {
+    let site = TestSite::minimal();
+    // 250 bytes: the page's folder and the static file carry it whole. Built twice: new
+    // to the output, then changed in place.
+    let long = "a".repeat(246);
+    for text in ["First", "Second"] {
+        site.write(
+            &format!("content/{long}.md"),
+            &format!("---\ntitle: Long\n---\n{text}.\n"),
+        );
+        site.write(&format!("static/{long}.txt"), text);
+        site.build();
+        assert!(site.read(&format!("{long}/index.html")).contains(text));
+        assert_eq!(site.read(&format!("{long}.txt")), text);
+    }
+}
