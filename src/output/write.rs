@@ -584,6 +584,24 @@ mod tests {
         writer.commit().unwrap()
     }
 
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The hidden folder a writer made for the new folder `name` (below `out`).
+    fn hidden_folder(out: &Path, name: &str) -> PathBuf {
+        let found = names_in(out).into_iter().find(|file_name| {
+            file_name.starts_with(&format!(".{name}.")) && file_name.ends_with(NEW_SUFFIX)
+        });
+        out.join(found.unwrap_or_else(|| panic!("no hidden folder for {name}")))
+    }
+
     #[test]
     fn rewrites_only_changed_files_and_removes_stale_ones() {
         let dir = tempfile::tempdir().unwrap();
@@ -729,12 +747,7 @@ mod tests {
             assert!(!out.join(path).exists(), "{path} is still there");
         }
         assert!(!out.join(STAGING).exists());
-        let mut left: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
-        assert_eq!(left, [crate::output::MARKER, "x"]);
+        assert_eq!(names_in(&out), [crate::output::MARKER, "x"]);
     }
 
     #[test]
@@ -840,10 +853,9 @@ mod tests {
             assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
         }
         assert!(!hidden.exists());
-        let names = std::fs::read_dir(&out).unwrap();
         assert!(
-            names
-                .map(|e| e.unwrap().file_name())
+            names_in(&out)
+                .iter()
                 .all(|name| name != ".news.1.cairn-new")
         );
         // The manifest vouches for files that came in a new folder, as for any other.
@@ -857,16 +869,6 @@ mod tests {
             ],
         );
         assert_eq!((again.written, again.unchanged, again.removed), (0, 4, 0));
-    }
-
-    /// The hidden folder a writer made for the new folder `name` (below `out`).
-    fn hidden_folder(out: &Path, name: &str) -> PathBuf {
-        let found = std::fs::read_dir(out).unwrap().find_map(|entry| {
-            let file_name = entry.unwrap().file_name().into_string().unwrap();
-            (file_name.starts_with(&format!(".{name}.")) && file_name.ends_with(NEW_SUFFIX))
-                .then(|| out.join(file_name))
-        });
-        found.unwrap_or_else(|| panic!("no hidden folder for {name}"))
     }
 
     #[test]
@@ -886,12 +888,7 @@ mod tests {
         assert_eq!(error.path.as_deref(), Some(out.join("b").as_path()));
         assert!(out.join("a/one.html").is_file());
         assert!(!out.join("b").exists() && !out.join("c").exists());
-        let mut left: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
-        assert_eq!(left, [crate::output::MARKER, "a", "index.html"]);
+        assert_eq!(names_in(&out), [crate::output::MARKER, "a", "index.html"]);
     }
 
     #[test]
@@ -917,13 +914,11 @@ mod tests {
         ] {
             assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
         }
-        assert!(std::fs::read_dir(&out).unwrap().all(|entry| {
-            !entry
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with(NEW_SUFFIX)
-        }));
+        assert!(
+            names_in(&out)
+                .iter()
+                .all(|name| !name.ends_with(NEW_SUFFIX))
+        );
     }
 
     #[test]
@@ -972,12 +967,10 @@ mod tests {
         }
         // One is made again by the next build, the other is not.
         build(&out, &[("index.html", "home"), ("news/a.html", "A")]);
-        let mut left: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        left.sort();
-        assert_eq!(left, [crate::output::MARKER, "index.html", "news"]);
+        assert_eq!(
+            names_in(&out),
+            [crate::output::MARKER, "index.html", "news"]
+        );
         assert!(!out.join("news/half.html").exists());
     }
 }
