@@ -334,17 +334,45 @@ fn code_site() -> TestSite {
     site
 }
 
+/// The blocks kept in the site's packs of highlighted code, as (pack, key, body), read by
+/// the format `code_cache` documents: each record its body's length, key, checksum, body.
+fn kept_blocks(site: &TestSite) -> Vec<(std::path::PathBuf, u128, String)> {
+    let mut blocks = Vec::new();
+    for entry in std::fs::read_dir(site.root().join(".cairn/highlighted")).unwrap() {
+        let pack = entry.unwrap().path();
+        let bytes = std::fs::read(&pack).unwrap();
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            let len = u32::from_le_bytes(rest[..4].try_into().unwrap()) as usize;
+            let key = u128::from_le_bytes(rest[4..20].try_into().unwrap());
+            let body = String::from_utf8(rest[28..28 + len].to_vec()).unwrap();
+            blocks.push((pack.clone(), key, body));
+            rest = &rest[28 + len..];
+        }
+    }
+    blocks
+}
+
+/// Appends a record for `key` to `pack`, as a later build would: it wins over earlier ones.
+fn keep_block(pack: &std::path::Path, key: u128, body: &str) {
+    use std::io::Write;
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    hasher.update(&key.to_le_bytes());
+    hasher.update(body.as_bytes());
+    let mut record = (body.len() as u32).to_le_bytes().to_vec();
+    record.extend_from_slice(&key.to_le_bytes());
+    record.extend_from_slice(&hasher.digest().to_le_bytes());
+    record.extend_from_slice(body.as_bytes());
+    let mut file = std::fs::File::options().append(true).open(pack).unwrap();
+    file.write_all(&record).unwrap();
+}
+
 #[test]
 fn highlighted_code_kept_between_builds_gives_the_same_pages() {
     let site = code_site();
     site.build();
     let cold = snapshot(&site.public());
-    let kept = site.root().join(".cairn/highlight");
-    let blocks: Vec<_> = walkdir::WalkDir::new(&kept)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .collect();
+    let blocks = kept_blocks(&site);
     assert_eq!(blocks.len(), 3, "one kept block per highlighted block");
     std::fs::remove_dir_all(site.public()).unwrap();
     site.build();
@@ -353,32 +381,48 @@ fn highlighted_code_kept_between_builds_gives_the_same_pages() {
         snapshot(&site.public()),
         "a warm build writes the same bytes"
     );
+    assert_eq!(
+        kept_blocks(&site).len(),
+        3,
+        "a warm build keeps nothing again"
+    );
 
     // The warm build really reads the kept blocks: a block of the right shape is used…
-    let rust = blocks
+    let (pack, key, _) = blocks
         .iter()
-        .find(|b| {
-            std::fs::read_to_string(b.path())
-                .unwrap()
-                .contains("println")
-        })
-        .unwrap()
-        .path()
-        .to_path_buf();
-    std::fs::write(&rust, "<span class=\"hl-source\">KEPT</span>").unwrap();
+        .find(|(_, _, body)| body.contains("println"))
+        .unwrap();
+    keep_block(pack, *key, "<span class=\"hl-source\">KEPT</span>");
     // (The output removed first: a cache is not an input, so with the output in place and
     // the inputs older than a second, the build would rightly have nothing to do.)
     std::fs::remove_dir_all(site.public()).unwrap();
     site.build();
     assert!(site.read("p0/index.html").contains("KEPT"));
     // …and anything else is highlighted again, so the cache cannot inject markup.
-    std::fs::write(&rust, "<script>alert(1)</script>").unwrap();
+    keep_block(pack, *key, "<script>alert(1)</script>");
     std::fs::remove_dir_all(site.public()).unwrap();
     site.build();
     let page = site.read("p0/index.html");
     assert!(
         !page.contains("alert(1)") && page.contains("println"),
         "{page}"
+    );
+    // A damaged pack is never read: every pack's bytes changed, the pages are as before.
+    for (pack, _, _) in &blocks {
+        let mut bytes = std::fs::read(pack).unwrap();
+        bytes
+            .iter_mut()
+            .skip(30)
+            .step_by(7)
+            .for_each(|b| *b ^= 0x41);
+        std::fs::write(pack, bytes).unwrap();
+    }
+    std::fs::remove_dir_all(site.public()).unwrap();
+    site.build();
+    assert_eq!(
+        cold,
+        snapshot(&site.public()),
+        "a damaged cache changes nothing"
     );
 }
 
