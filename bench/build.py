@@ -142,8 +142,9 @@ def clean(site, generator):
 
     They go to a trash folder emptied only when the benchmark ends. Deleting tens of
     thousands of files just before a build makes the next files created slow on some file
-    systems (ext4 without a journal checks each free inode it reuses for a recent deletion),
-    which would be measured as the build's own time, for whichever generator runs next.
+    systems (ext4 without a journal checks each free inode it reuses for a recent deletion,
+    see `SETTLE_SECONDS`), which would be measured as the build's own time, for whichever
+    generator runs next.
     """
     names = [".cairn", "public"] if generator == "cairn" else ["public", "resources"]
     TRASH.mkdir(parents=True, exist_ok=True)
@@ -152,14 +153,32 @@ def clean(site, generator):
             os.rename(site / name, TRASH / f"{len(list(TRASH.iterdir()))}-{name}")
 
 
-def empty_trash(pause):
-    """Deletes the trash; with `pause`, then waits for the file system to settle."""
+EMPTIED = WORK / "trash-emptied"
+# How long ext4 without a journal avoids reusing a deleted inode: 60 s, plus 300 s while the
+# inode table block holding it is dirty, as it is while new files are made beside it
+# (`RECENTCY_MIN` and `RECENTCY_DIRTY` in fs/ext4/ialloc.c). Until then each file created
+# first steps over the recently deleted inodes of its group, one block lookup each.
+SETTLE_SECONDS = 370
+
+
+def empty_trash():
+    """Deletes the trash and notes when."""
     if TRASH.exists():
         shutil.rmtree(TRASH, ignore_errors=True)
-        if pause:
-            print("(emptied the trash of an earlier run; waiting 60 s for the file system to settle)", flush=True)
-            os.sync()
-            time.sleep(60)
+        os.sync()
+        EMPTIED.write_text(str(time.time()))
+
+
+def settle():
+    """Waits until the last emptying of the trash is older than the file system remembers."""
+    try:
+        left = float(EMPTIED.read_text()) + SETTLE_SECONDS - time.time()
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"(the trash of an earlier run was emptied recently; waiting {left:.0f} s for the "
+              "file system to forget its deletions)", flush=True)
+        time.sleep(left)
 
 
 def edit_one_page(site, n):
@@ -256,11 +275,12 @@ def main():
     parser.add_argument("--images", action="store_true", help="run the image benchmark only")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    empty_trash(pause=True)
+    empty_trash()
+    settle()
     try:
         bench(args)
     finally:
-        empty_trash(pause=False)
+        empty_trash()
 
 
 def bench(args):
