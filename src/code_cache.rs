@@ -123,6 +123,11 @@ impl CodeCache {
                 .create(true)
                 .open(path)
         };
+        // A pack is a plain file of this folder: anything else placed at its name (a link
+        // to a file elsewhere) is removed, never written through.
+        if std::fs::symlink_metadata(path).is_ok_and(|meta| !meta.is_file()) {
+            let _ = std::fs::remove_file(path);
+        }
         let Some(mut file) = ready.then(open).and_then(Result::ok) else {
             return Pack::Unavailable;
         };
@@ -375,6 +380,22 @@ mod tests {
         std::fs::remove_dir_all(site.path().join(".cairn")).unwrap();
         store(site.path()).put(1, "second");
         assert_eq!(store(site.path()).get(1).as_deref(), Some("second"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_place_of_a_pack_is_not_written_through() {
+        let site = tempfile::tempdir().unwrap();
+        let elsewhere = site.path().join("elsewhere.txt");
+        std::fs::write(&elsewhere, "not the cache's").unwrap();
+        std::fs::create_dir_all(site.path().join(".cairn/highlighted")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, pack_of(site.path(), 1)).unwrap();
+        store(site.path()).put(1, "kept");
+        assert_eq!(
+            std::fs::read_to_string(&elsewhere).unwrap(),
+            "not the cache's"
+        );
+        assert_eq!(store(site.path()).get(1).as_deref(), Some("kept"));
     }
 
     #[test]
