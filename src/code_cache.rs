@@ -48,19 +48,17 @@ pub struct CodeCache {
     limit: u64,
 }
 
-/// One pack, as this store knows it.
+/// One pack, as this store knows it. No file is held open between uses: 256 open packs
+/// would take most of the 256 files a process may have open by default on macOS.
 #[derive(Default)]
 enum Pack {
-    /// Not opened yet.
+    /// Not scanned yet.
     #[default]
-    Unopened,
+    Unscanned,
     /// Cannot be opened (a read-only checkout): no blocks are kept in it this build.
     Unavailable,
-    Open {
-        file: File,
-        /// Where each key's body is, and the checksum it must have.
-        index: HashMap<u128, Place>,
-    },
+    /// Where each key's body is, and the checksum it must have.
+    Scanned(HashMap<u128, Place>),
 }
 
 #[derive(Clone, Copy)]
@@ -92,22 +90,23 @@ impl CodeCache {
             dir,
             old_dir,
             ready: OnceLock::new(),
-            packs: (0..256).map(|_| Mutex::new(Pack::Unopened)).collect(),
+            packs: (0..256).map(|_| Mutex::new(Pack::Unscanned)).collect(),
             limit,
         }
     }
 
-    /// The pack holding `key`, opened and scanned if this is its first use.
-    fn pack(&self, key: u128) -> std::sync::MutexGuard<'_, Pack> {
+    /// The pack holding `key`, with its file's path, scanned if this is its first use.
+    fn pack(&self, key: u128) -> (std::sync::MutexGuard<'_, Pack>, PathBuf) {
         let byte = (key >> 120) as usize;
+        let path = self.dir.join(format!("{byte:02x}.pack"));
         let mut pack = lock(&self.packs[byte]);
-        if matches!(*pack, Pack::Unopened) {
-            *pack = self.open(&self.dir.join(format!("{byte:02x}.pack")));
+        if matches!(*pack, Pack::Unscanned) {
+            *pack = self.scan_pack(&path);
         }
-        pack
+        (pack, path)
     }
 
-    fn open(&self, path: &Path) -> Pack {
+    fn scan_pack(&self, path: &Path) -> Pack {
         let ready = *self.ready.get_or_init(|| {
             let fresh = !self.dir.is_dir();
             let made = std::fs::create_dir_all(&self.dir).is_ok();
@@ -117,36 +116,36 @@ impl CodeCache {
             }
             made
         });
-        let open = || {
-            File::options()
-                .read(true)
-                .append(true)
-                .create(true)
-                .open(path)
-        };
+        if !ready {
+            return Pack::Unavailable;
+        }
         // A pack is a plain file of this folder: anything else placed at its name (a link
         // to a file elsewhere) is removed, never written through.
         if std::fs::symlink_metadata(path).is_ok_and(|meta| !meta.is_file()) {
             let _ = std::fs::remove_file(path);
         }
-        let Some(mut file) = ready.then(open).and_then(Result::ok) else {
-            return Pack::Unavailable;
-        };
-        let index = match scan(&mut file, self.limit) {
-            Some(index) => index,
-            None => {
-                // Damaged or too large: started afresh. A build appending to the old file
-                // meanwhile loses its blocks, which costs it time, never a wrong block.
-                let _ = std::fs::remove_file(path);
-                match open() {
-                    Ok(fresh) => file = fresh,
-                    Err(_) => return Pack::Unavailable,
+        match open_for_appending(path) {
+            Ok(mut file) => match scan(&mut file, self.limit) {
+                Some(index) => Pack::Scanned(index),
+                None => {
+                    // Damaged or too large: started afresh. A build appending to the old
+                    // file meanwhile loses its blocks, which costs it time, never a wrong
+                    // block.
+                    let _ = std::fs::remove_file(path);
+                    Pack::Scanned(HashMap::new())
                 }
-                HashMap::new()
-            }
-        };
-        Pack::Open { file, index }
+            },
+            Err(_) => Pack::Unavailable,
+        }
     }
+}
+
+fn open_for_appending(path: &Path) -> std::io::Result<File> {
+    File::options()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)
 }
 
 /// The checksum binding a record's body to its key.
@@ -200,11 +199,14 @@ fn scan(file: &mut File, limit: u64) -> Option<HashMap<u128, Place>> {
 
 impl BlockStore for CodeCache {
     fn get(&self, key: u128) -> Option<String> {
-        let mut pack = self.pack(key);
-        let Pack::Open { file, index } = &mut *pack else {
+        let (pack, path) = self.pack(key);
+        let Pack::Scanned(index) = &*pack else {
             return None;
         };
         let place = *index.get(&key)?;
+        drop(pack);
+        // Checked again: the file may have been started afresh since the scan.
+        let mut file = File::open(path).ok()?;
         let mut body = vec![0; place.len as usize];
         file.seek(SeekFrom::Start(place.offset)).ok()?;
         file.read_exact(&mut body).ok()?;
@@ -224,12 +226,15 @@ impl BlockStore for CodeCache {
         record.extend_from_slice(&key.to_le_bytes());
         record.extend_from_slice(&check.to_le_bytes());
         record.extend_from_slice(html.as_bytes());
-        let mut pack = self.pack(key);
-        let Pack::Open { file, index } = &mut *pack else {
+        let (mut pack, path) = self.pack(key);
+        let Pack::Scanned(index) = &mut *pack else {
             return;
         };
         // One write, so a record is never split by another build's; a cache that cannot be
         // written costs time, never the build.
+        let Ok(mut file) = open_for_appending(&path) else {
+            return;
+        };
         if file.write_all(&record).is_err() {
             return;
         }
@@ -367,7 +372,9 @@ mod tests {
         assert_eq!(small(1000).get(1), Some("x".repeat(60)));
         let over = small(100);
         assert_eq!((over.get(1), over.get(2)), (None, None));
-        assert_eq!(std::fs::metadata(dir.join("00.pack")).unwrap().len(), 0);
+        assert!(!dir.join("00.pack").exists());
+        over.put(3, "afresh");
+        assert_eq!(small(100).get(3).as_deref(), Some("afresh"));
     }
 
     #[test]
@@ -397,6 +404,26 @@ mod tests {
             "not the cache's"
         );
         assert_eq!(store(site.path()).get(1).as_deref(), Some("kept"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn no_pack_is_held_open() {
+        let open_files = || std::fs::read_dir("/proc/self/fd").unwrap().count();
+        let site = tempfile::tempdir().unwrap();
+        let cache = store(site.path());
+        let before = open_files();
+        for byte in 0..256u128 {
+            cache.put(byte << 120, "block");
+            assert_eq!(cache.get(byte << 120).as_deref(), Some("block"));
+        }
+        // Other tests run beside this one and open files of their own; 256 would be packs.
+        assert!(
+            open_files() < before + 64,
+            "{} then {}",
+            before,
+            open_files()
+        );
     }
 
     #[test]
